@@ -1,0 +1,10 @@
+//! Pure types of the portal: federations, populations and the chooser rules.
+//! Nothing here knows about HTTP, templates or configuration files.
+
+mod chooser;
+mod federation;
+mod population;
+
+pub use chooser::{Chooser, ChooserError};
+pub use federation::{Federation, UnknownFederation};
+pub use population::{Population, PopulationId, PopulationIdError};

@@ -1,0 +1,419 @@
+//! Localisation with Fluent: `locales/<lang>/*.ftl`, French first.
+//!
+//! Files are read from the configured folder when it exists (so
+//! administrators edit texts without rebuilding), else from the copies
+//! compiled into the binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_syntax::ast;
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "locales/"]
+#[include = "*.ftl"]
+struct EmbeddedLocales;
+
+/// A language the portal speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+    pub const DEFAULT: Lang = Lang::Fr;
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the language selector.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Fr => "Français",
+            Lang::En => "English",
+        }
+    }
+
+    /// Accepts `fr`, `FR`, `fr-FR`, `en_GB`…
+    pub fn parse(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// Best language of an `Accept-Language` header (q-values honoured).
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(Lang, f32)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::parse(tag)
+                && q > 0.0
+                && best.is_none_or(|(_, bq)| q > bq)
+            {
+                best = Some((lang, q));
+            }
+        }
+        best.map(|(l, _)| l)
+    }
+
+    /// First match of a space-separated `ui_locales` list (OpenID Connect).
+    pub fn from_ui_locales(list: &str) -> Option<Lang> {
+        list.split_whitespace().find_map(Lang::parse)
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One problem in the locale files, located as `file:line`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocaleIssue {
+    pub location: String,
+    pub message: String,
+}
+
+impl fmt::Display for LocaleIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+struct LocaleFile {
+    lang: Lang,
+    name: String,
+    source: String,
+}
+
+fn read_files(dir: &Path) -> Result<(Vec<LocaleFile>, String), Vec<LocaleIssue>> {
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        let mut issues = Vec::new();
+        for lang in Lang::ALL {
+            let lang_dir = dir.join(lang.code());
+            let entries = match std::fs::read_dir(&lang_dir) {
+                Ok(e) => e,
+                Err(e) => {
+                    issues.push(LocaleIssue {
+                        location: lang_dir.display().to_string(),
+                        message: format!("cannot read folder: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let mut paths: Vec<_> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                .collect();
+            paths.sort();
+            for path in paths {
+                match std::fs::read_to_string(&path) {
+                    Ok(source) => files.push(LocaleFile {
+                        lang,
+                        name: path.display().to_string(),
+                        source,
+                    }),
+                    Err(e) => issues.push(LocaleIssue {
+                        location: path.display().to_string(),
+                        message: format!("cannot read file: {e}"),
+                    }),
+                }
+            }
+        }
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        Ok((files, dir.display().to_string()))
+    } else {
+        let mut names: Vec<_> = EmbeddedLocales::iter().collect();
+        names.sort();
+        for name in names {
+            let Some(lang) = name.split('/').next().and_then(Lang::parse) else {
+                continue;
+            };
+            let data = EmbeddedLocales::get(&name).expect("listed file exists");
+            files.push(LocaleFile {
+                lang,
+                name: format!("locales/{name} (embedded)"),
+                source: String::from_utf8_lossy(&data.data).into_owned(),
+            });
+        }
+        Ok((files, "embedded".to_owned()))
+    }
+}
+
+fn line_of(source: &str, byte: usize) -> usize {
+    source[..byte.min(source.len())].matches('\n').count() + 1
+}
+
+/// Every translatable key a file defines: message ids, `id.attribute` for
+/// attributes, and `-term` ids, each with its line.
+fn keys_of(resource: &FluentResource, source: &str) -> Vec<(String, usize)> {
+    let mut keys = Vec::new();
+    for entry in resource.entries() {
+        let (prefix, id, attributes) = match entry {
+            ast::Entry::Message(m) => ("", m.id.name, &m.attributes),
+            ast::Entry::Term(t) => ("-", t.id.name, &t.attributes),
+            _ => continue,
+        };
+        // The id is a slice of the source: its offset gives the line.
+        let offset = id.as_ptr() as usize - source.as_ptr() as usize;
+        let line = line_of(source, offset);
+        keys.push((format!("{prefix}{id}"), line));
+        for attr in attributes {
+            keys.push((format!("{prefix}{id}.{}", attr.id.name), line));
+        }
+    }
+    keys
+}
+
+/// The loaded translations of every language.
+pub struct Locales {
+    bundles: BTreeMap<Lang, FluentBundle<FluentResource>>,
+    keys: BTreeMap<Lang, BTreeSet<String>>,
+    source: String,
+}
+
+impl fmt::Debug for Locales {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Locales").field("source", &self.source).finish()
+    }
+}
+
+impl Locales {
+    /// Loads and validates every file. Any problem (syntax error, duplicate
+    /// id, a key present in one language and not the other) is an error.
+    pub fn load(dir: &Path) -> Result<Locales, Vec<LocaleIssue>> {
+        let (files, source) = read_files(dir)?;
+        let mut issues = Vec::new();
+        let mut bundles = BTreeMap::new();
+        let mut keys: BTreeMap<Lang, BTreeMap<String, String>> = BTreeMap::new();
+        for lang in Lang::ALL {
+            let langid: unic_langid::LanguageIdentifier =
+                lang.code().parse().expect("valid language id");
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Bidi isolation marks are invisible noise in HTML attributes and tests.
+            bundle.set_use_isolating(false);
+            bundles.insert(lang, bundle);
+            keys.insert(lang, BTreeMap::new());
+        }
+        if !files.iter().any(|f| f.lang == Lang::DEFAULT) {
+            issues.push(LocaleIssue {
+                location: source.clone(),
+                message: "no French (fr) file found".into(),
+            });
+        }
+        for file in files {
+            let resource = match FluentResource::try_new(file.source.clone()) {
+                Ok(r) => r,
+                Err((r, errors)) => {
+                    for e in errors {
+                        issues.push(LocaleIssue {
+                            location: format!("{}:{}", file.name, line_of(&file.source, e.pos.start)),
+                            message: format!("syntax error: {}", e.kind),
+                        });
+                    }
+                    r
+                }
+            };
+            let lang_keys = keys.get_mut(&file.lang).expect("all languages present");
+            for (key, line) in keys_of(&resource, resource_source(&resource)) {
+                let here = format!("{}:{line}", file.name);
+                if let Some(previous) = lang_keys.get(&key) {
+                    issues.push(LocaleIssue {
+                        location: here,
+                        message: format!("`{key}` is already defined at {previous}"),
+                    });
+                } else {
+                    lang_keys.insert(key, here);
+                }
+            }
+            let bundle = bundles.get_mut(&file.lang).expect("all languages present");
+            // Duplicates were reported above with their lines; keep the first one.
+            bundle.add_resource_overriding(resource);
+        }
+        // Identical key sets: a key missing in one language is an error
+        // located where the other language defines it.
+        for lang in Lang::ALL {
+            for other in Lang::ALL.into_iter().filter(|o| *o != lang) {
+                for (key, location) in &keys[&other] {
+                    if !keys[&lang].contains_key(key) {
+                        issues.push(LocaleIssue {
+                            location: location.clone(),
+                            message: format!("`{key}` has no {} translation", lang.code()),
+                        });
+                    }
+                }
+            }
+        }
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        Ok(Locales {
+            bundles,
+            keys: keys
+                .into_iter()
+                .map(|(l, k)| (l, k.into_keys().collect()))
+                .collect(),
+            source,
+        })
+    }
+
+    /// Where the texts come from: a folder path, or `embedded`.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    pub fn has(&self, lang: Lang, key: &str) -> bool {
+        self.keys[&lang].contains(key)
+    }
+
+    pub fn keys(&self, lang: Lang) -> &BTreeSet<String> {
+        &self.keys[&lang]
+    }
+
+    /// The text of `id` in `lang`, falling back to French. A key missing
+    /// everywhere is a bug (tests and `check-locales` catch it): it is
+    /// logged and its id shown rather than failing the page.
+    pub fn text(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
+        for l in [lang, Lang::DEFAULT] {
+            let bundle = &self.bundles[&l];
+            let (msg_id, attr) = match id.split_once('.') {
+                Some((m, a)) => (m, Some(a)),
+                None => (id, None),
+            };
+            let Some(message) = bundle.get_message(msg_id) else {
+                continue;
+            };
+            let pattern = match attr {
+                Some(a) => message.get_attribute(a).map(|a| a.value()),
+                None => message.value(),
+            };
+            if let Some(pattern) = pattern {
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                if !errors.is_empty() {
+                    tracing::error!(key = id, lang = %l, ?errors, "fluent formatting error");
+                }
+                return text.into_owned();
+            }
+        }
+        tracing::error!(key = id, lang = %lang, "missing translation");
+        id.to_owned()
+    }
+
+    /// A translator bound to one language, for templates.
+    pub fn tr(&self, lang: Lang) -> Tr<'_> {
+        Tr { locales: self, lang }
+    }
+}
+
+fn resource_source(resource: &FluentResource) -> &str {
+    resource.source()
+}
+
+/// What templates call: `t.t(KEY)`, `t.t1(KEY, NAME, VALUE)`.
+#[derive(Clone, Copy)]
+pub struct Tr<'a> {
+    locales: &'a Locales,
+    pub lang: Lang,
+}
+
+impl<'a> Tr<'a> {
+    pub fn t(&self, id: &str) -> String {
+        self.locales.text(self.lang, id, None)
+    }
+
+    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        self.args(id, &[(name, value)])
+    }
+
+    pub fn t2(&self, id: &str, n1: &str, v1: &str, n2: &str, v2: &str) -> String {
+        self.args(id, &[(n1, v1), (n2, v2)])
+    }
+
+    pub fn args(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, FluentValue::from(value.to_string()));
+        }
+        self.locales.text(self.lang, id, Some(&fluent_args))
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.locales.has(self.lang, id)
+    }
+
+    /// `population-<id><suffix>`: texts of a population (see [`dynamic_keys`]).
+    pub fn population(&self, id: &str, suffix: &str) -> String {
+        self.t(&format!("population-{id}{suffix}"))
+    }
+
+    /// `federation-<id><suffix>`: texts of a federation (see [`dynamic_keys`]).
+    pub fn federation(&self, id: &str, suffix: &str) -> String {
+        self.t(&format!("federation-{id}{suffix}"))
+    }
+}
+
+mod used {
+    include!(concat!(env!("OUT_DIR"), "/used_keys.rs"));
+}
+pub use used::USED_KEYS;
+
+/// Keys built at run time from data (population and federation ids, error kinds).
+pub fn dynamic_keys(chooser: &crate::domain::Chooser) -> Vec<String> {
+    let mut keys = Vec::new();
+    for p in chooser.populations() {
+        for suffix in ["", "-hint", "-intro", "-advice"] {
+            keys.push(format!("population-{}{suffix}", p.id));
+        }
+    }
+    for f in crate::domain::Federation::ALL {
+        for suffix in ["-what", "-access", "-why"] {
+            keys.push(format!("federation-{}{suffix}", f.id()));
+        }
+    }
+    for stem in crate::routes::error::STEMS {
+        keys.push(format!("error-{stem}-title"));
+        keys.push(format!("error-{stem}-body"));
+    }
+    keys
+}
+
+/// Every (language, key) the portal uses and the files do not define.
+/// `-advice` is only needed where two federations or more fit.
+pub fn missing_keys(locales: &Locales, chooser: &crate::domain::Chooser) -> Vec<(Lang, String)> {
+    let optional: Vec<String> = chooser
+        .populations()
+        .iter()
+        .filter(|p| p.federations.len() < 2)
+        .map(|p| format!("population-{}-advice", p.id))
+        .collect();
+    let mut keys: Vec<String> = USED_KEYS.iter().map(|k| k.to_string()).collect();
+    keys.extend(dynamic_keys(chooser).into_iter().filter(|k| !optional.contains(k)));
+    let mut missing = Vec::new();
+    for lang in Lang::ALL {
+        for key in &keys {
+            if !locales.has(lang, key) {
+                missing.push((lang, key.clone()));
+            }
+        }
+    }
+    missing
+}

@@ -1,0 +1,10 @@
+//! Aiguillage: routes every person to the right French State identity
+//! federation (FranceConnect, ProConnect, Pro Santé Connect) and back.
+
+pub mod cli;
+pub mod configuration;
+pub mod domain;
+pub mod i18n;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,68 @@
+//! `GET /choix?population=ID` (the form's answer) and `GET /choix/{id}`
+//! (the official buttons of that population's federations).
+
+use actix_web::cookie::time::Duration;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::context::{POPULATION_COOKIE, PageCtx, query_param};
+use super::{PageError, see_other};
+use crate::domain::{Federation, Population};
+use crate::i18n::Tr;
+
+/// How long the answer is remembered (like a discovery service's IdP cookie).
+const REMEMBER_FOR: Duration = Duration::days(90);
+
+pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, PageError> {
+    match query_param(&req, "population").filter(|v| !v.is_empty()) {
+        None => Ok(super::home::render(&page, true)),
+        Some(id) => {
+            let population = page
+                .state()
+                .chooser
+                .population(&id)
+                .ok_or(PageError::UnknownPopulation(id))?;
+            Ok(see_other(&format!("/choix/{}", population.id)))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "choice.html")]
+struct ChoicePage<'a> {
+    t: Tr<'a>,
+    page: &'a PageCtx,
+    population: &'a Population,
+    federations: &'a [Federation],
+}
+
+pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let state = page.state();
+    let population = state
+        .chooser
+        .population(&id)
+        .ok_or(PageError::UnknownPopulation(id))?;
+    let body = ChoicePage {
+        t: page.tr(),
+        page: &page,
+        population,
+        federations: &population.federations,
+    };
+    let mut res = super::html(actix_web::http::StatusCode::OK, &body);
+    res.add_cookie(&state.cookie(
+        POPULATION_COOKIE,
+        population.id.to_string(),
+        REMEMBER_FOR,
+    ))
+    .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(res)
+}
+
+/// "Ce n'est pas moi / changer": forget the remembered answer.
+pub async fn forget(page: PageCtx) -> Result<HttpResponse, PageError> {
+    let mut res = see_other("/");
+    res.add_removal_cookie(&page.state().removal_cookie(POPULATION_COOKIE))
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(res)
+}

@@ -1,0 +1,55 @@
+//! HTTP layer: one module per page or endpoint, plus the pieces they share.
+
+mod assets;
+mod choice;
+mod connect;
+pub mod context;
+pub mod error;
+mod federations;
+mod health;
+mod home;
+pub mod middleware;
+
+use actix_web::web;
+
+pub use error::PageError;
+
+/// Registers every route of the portal.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home::show))
+        .route("/choix", web::get().to(choice::answer))
+        .route("/choix/oublier", web::post().to(choice::forget))
+        .route("/choix/{population}", web::get().to(choice::show))
+        .route("/federations", web::get().to(federations::show))
+        .route("/connexion/{federation}", web::post().to(connect::start))
+        .route("/healthz", web::get().to(health::check))
+        .route("/static/{path:.*}", web::get().to(assets::serve));
+}
+
+/// What every route answers when nothing matched.
+pub async fn not_found() -> Result<actix_web::HttpResponse, PageError> {
+    Err(PageError::NotFound)
+}
+
+/// An HTML page with the given status. A template that fails to render is
+/// a bug: logged, and answered with a plain 500 (never the template error).
+pub fn html(status: actix_web::http::StatusCode, page: &impl askama::Template) -> actix_web::HttpResponse {
+    match page.render() {
+        Ok(body) => actix_web::HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            actix_web::HttpResponse::InternalServerError()
+                .content_type("text/plain; charset=utf-8")
+                .body("Erreur interne / Internal error")
+        }
+    }
+}
+
+/// A 303 See Other (the right answer to a form, RFC 9700 §4.12).
+pub fn see_other(location: &str) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
