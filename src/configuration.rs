@@ -163,7 +163,8 @@ impl Settings {
         Ok(settings)
     }
 
-    fn defaults() -> Settings {
+    /// The compiled-in defaults alone (no file, no environment).
+    pub fn defaults() -> Settings {
         Settings {
             server: ServerSettings::default(),
             i18n: I18nSettings::default(),

@@ -1,0 +1,149 @@
+//! `check-config` and `check-locales` on good and broken inputs.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn aiguillage(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiguillage"));
+    cmd.args(args).env_remove("AIGUILLAGE_CONFIG");
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("AIGUILLAGE__")) {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn check_config_accepts_no_file_and_a_good_file() {
+    let out = aiguillage(&["check-config"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "configuration OK");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "aiguillage.toml",
+        r#"
+[server]
+port = 9000
+public_url = "https://aiguillage.example.gouv.fr/"
+
+[[populations]]
+id = "etudiant"
+providers = ["franceconnect"]
+order = 15
+
+[[populations]]
+id = "entreprise"
+enabled = false
+"#,
+    );
+    let out = aiguillage(&["--config", &file, "check-config"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = aiguillage(&["check-config"], &[("AIGUILLAGE_CONFIG", &file)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn check_config_lists_every_error_with_its_key_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "bad.toml",
+        r#"
+[server]
+public_url = "http://aiguillage.example.gouv.fr/"
+
+[[populations]]
+id = "Étudiant"
+providers = ["franceconnect"]
+
+[[populations]]
+id = "chercheur"
+providers = ["eduConnect", "proconnect", "proconnect"]
+"#,
+    );
+    let out = aiguillage(&["--config", &file, "check-config"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for expected in [
+        "server.public_url: plain http is only accepted on a loopback address",
+        "populations[0].id: invalid population id `Étudiant`",
+        "populations[1].providers[0]: unknown federation `eduConnect`",
+        "populations[1].providers[2]: federation `proconnect` is listed twice",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+
+    // Type errors and unknown keys, from the file or the environment.
+    let file = write(dir.path(), "typo.toml", "[server]\nprot = 80\n");
+    let out = aiguillage(&["--config", &file, "check-config"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("prot"), "{}", stderr(&out));
+    let out = aiguillage(&["check-config"], &[("AIGUILLAGE__SERVER__PORT", "quatre-vingt")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("server.port"), "{}", stderr(&out));
+
+    let out = aiguillage(&["--config", "/nonexistent/aiguillage.toml", "check-config"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not found"));
+}
+
+#[test]
+fn check_locales_accepts_the_shipped_files() {
+    let out = aiguillage(&["check-locales"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("locales OK"));
+}
+
+#[test]
+fn check_locales_reports_file_and_line_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // Start from the real files, then break them.
+    for lang in ["fr", "en"] {
+        for entry in std::fs::read_dir(format!("locales/{lang}")).unwrap() {
+            let entry = entry.unwrap();
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            write(dir.path(), &format!("{lang}/{}", entry.file_name().to_string_lossy()), &text);
+        }
+    }
+    let locales_dir = dir.path().display().to_string();
+    let env = [("AIGUILLAGE__I18N__LOCALES_DIR", locales_dir.as_str())];
+    let out = aiguillage(&["check-locales"], &env);
+    assert!(out.status.success(), "copy is valid: {}", stderr(&out));
+
+    // A syntax error, and a key only French has.
+    let fr_extra = write(dir.path(), "fr/extra.ftl", "extra-only-fr = Bonjour\n\nbroken = { $\n");
+    let out = aiguillage(&["check-locales"], &env);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{fr_extra}:3: syntax error")), "{err}");
+    assert!(err.contains(&format!("{fr_extra}:1: `extra-only-fr` has no en translation")), "{err}");
+    std::fs::remove_file(&fr_extra).unwrap();
+
+    // A key the portal needs, missing in both languages.
+    for lang in ["fr", "en"] {
+        let path = dir.path().join(format!("{lang}/portail.ftl"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept: Vec<_> = text.lines().filter(|l| !l.starts_with("home-continue")).collect();
+        std::fs::write(&path, kept.join("\n")).unwrap();
+    }
+    let out = aiguillage(&["check-locales"], &env);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("fr: `home-continue` is used by the portal but not defined"), "{err}");
+    assert!(err.contains("en: `home-continue`"), "{err}");
+}

@@ -1,0 +1,119 @@
+use std::sync::LazyLock;
+
+use aiguillage::configuration::Settings;
+use aiguillage::startup::Application;
+use reqwest::{Response, StatusCode, redirect};
+use scraper::{Html, Selector};
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var_os("TEST_LOG").is_some() {
+        aiguillage::telemetry::init();
+    }
+});
+
+pub struct TestApp {
+    pub address: String,
+    /// No redirects followed, cookies kept: like a browser, one step at a time.
+    pub client: reqwest::Client,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The real application on 127.0.0.1, port 0, with settings changed by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    LazyLock::force(&TRACING);
+    let mut settings = Settings::defaults();
+    settings.server.port = 0;
+    adjust(&mut settings);
+    let app = Application::build(settings).expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp { address, client }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    pub async fn get_lang(&self, path: &str, accept_language: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header("Accept-Language", accept_language)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str) -> Response {
+        self.client
+            .post(self.url(path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("")
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// GET a page expected to answer `status` with HTML; returns the document.
+    pub async fn page(&self, path: &str, status: StatusCode) -> Html {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), status, "GET {path}");
+        html(res).await
+    }
+}
+
+pub async fn html(res: Response) -> Html {
+    let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(ct, "text/html; charset=utf-8");
+    Html::parse_document(&res.text().await.unwrap())
+}
+
+pub fn location(res: &Response) -> &str {
+    res.headers()
+        .get("location")
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+}
+
+pub fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    doc.select(&Selector::parse(css).unwrap()).collect()
+}
+
+pub fn text_of(doc: &Html, css: &str) -> String {
+    select(doc, css)
+        .first()
+        .unwrap_or_else(|| panic!("no element {css}"))
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub fn attr(doc: &Html, css: &str, name: &str) -> Option<String> {
+    select(doc, css)
+        .first()
+        .and_then(|e| e.value().attr(name).map(str::to_owned))
+}
+
+/// All `Set-Cookie` headers of a response.
+pub fn set_cookies(res: &Response) -> Vec<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real portal on a random port, over HTTP.
+
+mod chooser;
+mod cli;
+mod helpers;
+mod i18n;
+mod pages;

@@ -1,0 +1,124 @@
+//! Cross-cutting page behaviour: health, security headers, static files,
+//! the remembered answer.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn every_page_forbids_framing_and_foreign_content() {
+    let app = spawn_app().await;
+    for path in ["/", "/choix/particulier", "/federations", "/nulle-part", "/choix"] {
+        let res = app.get(path).await;
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        // Development on http loopback: no HSTS (it would pin localhost to https).
+        assert!(h.get("strict-transport-security").is_none());
+    }
+}
+
+#[tokio::test]
+async fn static_files_are_served_with_type_and_validator() {
+    let app = spawn_app().await;
+    let res = app.get("/static/dsfr/dsfr.min.css").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/css");
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(res.text().await.unwrap().contains(".fr-connect"));
+    let again = app
+        .client
+        .get(app.url("/static/dsfr/dsfr.min.css"))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    // Every stylesheet, script and icon a page links to exists.
+    let doc = app.page("/", StatusCode::OK).await;
+    for (css, attr_name) in [("link[href^='/static/']", "href"), ("script[src]", "src")] {
+        for el in select(&doc, css) {
+            let path = el.value().attr(attr_name).unwrap();
+            assert_eq!(app.get(path).await.status(), StatusCode::OK, "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_last_answer_is_remembered_and_can_be_forgotten() {
+    let app = spawn_app().await;
+    // First visit: nothing preselected.
+    let doc = app.page("/", StatusCode::OK).await;
+    assert!(select(&doc, "#remembered").is_empty());
+    assert!(select(&doc, "input[name=population][checked]").is_empty());
+
+    let res = app.get("/choix/entreprise").await;
+    let cookie = set_cookies(&res)
+        .into_iter()
+        .find(|c| c.starts_with("aiguillage_population="))
+        .expect("the answer is remembered");
+    assert!(cookie.starts_with("aiguillage_population=entreprise;"), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+    assert!(cookie.contains("Max-Age="), "kept across browser restarts: {cookie}");
+
+    // Return: preselected, and the page says so.
+    let doc = app.page("/", StatusCode::OK).await;
+    assert!(text_of(&doc, "#remembered").contains("Une entreprise"));
+    let checked: Vec<_> = select(&doc, "input[name=population][checked]")
+        .iter()
+        .map(|e| e.value().attr("value").unwrap().to_owned())
+        .collect();
+    assert_eq!(checked, ["entreprise"]);
+
+    // "Ce n'est pas moi": forgotten.
+    assert!(text_of(&doc, "form[action='/choix/oublier'] button").starts_with("Ce n’est pas moi"));
+    let res = app.post("/choix/oublier").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/");
+    assert!(set_cookies(&res).iter().any(|c| c.starts_with("aiguillage_population=;")));
+    let doc = app.page("/", StatusCode::OK).await;
+    assert!(select(&doc, "#remembered").is_empty());
+    assert!(select(&doc, "input[name=population][checked]").is_empty());
+}
+
+#[tokio::test]
+async fn a_remembered_answer_that_no_longer_exists_is_ignored() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .get(app.url("/"))
+        .header("Cookie", "aiguillage_population=disparue")
+        .send()
+        .await
+        .unwrap();
+    let doc = html(res).await;
+    assert!(select(&doc, "#remembered").is_empty());
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_an_https_public_url() {
+    let app = spawn_app_with(|s| {
+        s.server.public_url = Some("https://aiguillage.example.gouv.fr/".parse().unwrap());
+    })
+    .await;
+    let res = app.get("/choix/particulier?lang=en").await;
+    let cookies = set_cookies(&res);
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    for c in &cookies {
+        assert!(c.starts_with("__Host-aiguillage_"), "{c}");
+        assert!(c.contains("Secure") && c.contains("HttpOnly") && c.contains("SameSite=Lax"), "{c}");
+    }
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+}
