@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::domain::{Chooser, Federation, Population, PopulationId};
+use crate::upstream::{ProvidersSettings, Secret};
 
 pub const CONFIG_FILE_ENV: &str = "AIGUILLAGE_CONFIG";
 pub const ENV_PREFIX: &str = "AIGUILLAGE__";
@@ -28,6 +29,8 @@ pub struct Settings {
     /// Populations merged with the seed table by id (see [`Settings::chooser`]).
     #[serde(default)]
     pub populations: Vec<PopulationSettings>,
+    #[serde(default)]
+    pub providers: ProvidersSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,17 +39,50 @@ pub struct ServerSettings {
     pub host: IpAddr,
     pub port: u16,
     /// The URL people and démarches use to reach the portal. Defaults to
-    /// `http://host:port` (with the real port when `port = 0`).
+    /// `http://localhost:port/` on a loopback address (with the real port
+    /// when `port = 0`): the federations' test clients are registered for
+    /// `localhost`, and one host name keeps cookies in one jar.
     pub public_url: Option<Url>,
+    /// Key (base64, 64 bytes or more) that encrypts the session cookie.
+    /// Without it (or `session_key_file`), a random key is made at start:
+    /// sessions then do not survive a restart nor span several instances.
+    pub session_key: Option<Secret>,
+    pub session_key_file: Option<PathBuf>,
+    /// Inactivity limit of a logged-in session.
+    pub session_ttl_minutes: u32,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
         ServerSettings {
             host: IpAddr::from([127, 0, 0, 1]),
-            port: 8080,
+            port: 3000,
             public_url: None,
+            session_key: None,
+            session_key_file: None,
+            session_ttl_minutes: 30,
         }
+    }
+}
+
+impl ServerSettings {
+    /// The session cookie key: configured, or random (logged as a warning
+    /// by the caller when `None` is returned).
+    pub fn session_key(&self) -> Result<Option<Vec<u8>>, String> {
+        use base64::Engine;
+        let text = match (&self.session_key, &self.session_key_file) {
+            (Some(k), _) => k.0.clone(),
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+            (None, None) => return Ok(None),
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| "not valid base64".to_owned())?;
+        if bytes.len() < 64 {
+            return Err(format!("{} bytes; at least 64 are needed (openssl rand -base64 64)", bytes.len()));
+        }
+        Ok(Some(bytes))
     }
 }
 
@@ -120,7 +156,7 @@ impl fmt::Display for ConfigErrors {
 }
 
 impl ConfigErrors {
-    fn one(key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn one(key: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigErrors(vec![ConfigIssue {
             key: key.into(),
             message: message.into(),
@@ -170,6 +206,7 @@ impl Settings {
             i18n: I18nSettings::default(),
             chooser: ChooserSettings::default(),
             populations: Vec::new(),
+            providers: ProvidersSettings::default(),
         }
     }
 
@@ -189,6 +226,14 @@ impl Settings {
                 });
             }
         }
+        if let Err(e) = self.server.session_key() {
+            let key = if self.server.session_key.is_some() { "server.session_key" } else { "server.session_key_file" };
+            issues.push(ConfigIssue { key: key.into(), message: e });
+        }
+        if self.server.session_ttl_minutes == 0 {
+            issues.push(ConfigIssue { key: "server.session_ttl_minutes".into(), message: "must be at least 1".into() });
+        }
+        self.providers.validate(&mut issues);
         if let Err(mut more) = self.chooser() {
             issues.append(&mut more.0);
         }
@@ -284,8 +329,8 @@ impl Settings {
             Some(url) => url.clone(),
             None => {
                 let host = match self.server.host {
+                    ip if ip.is_loopback() || ip.is_unspecified() => "localhost".to_owned(),
                     IpAddr::V6(v6) => format!("[{v6}]"),
-                    IpAddr::V4(v4) if v4.is_unspecified() => "127.0.0.1".to_owned(),
                     IpAddr::V4(v4) => v4.to_string(),
                 };
                 Url::parse(&format!("http://{host}:{bound_port}/")).expect("valid URL")

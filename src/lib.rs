@@ -7,4 +7,6 @@ pub mod domain;
 pub mod i18n;
 pub mod routes;
 pub mod startup;
+pub mod store;
 pub mod telemetry;
+pub mod upstream;

@@ -3,6 +3,9 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
@@ -12,6 +15,8 @@ use url::Url;
 use crate::configuration::{ConfigErrors, Settings, is_loopback_url};
 use crate::i18n::{LocaleIssue, Locales};
 use crate::routes::{self, context::AppState, middleware};
+use crate::store::{MemoryStore, SharedStore, StoreSessions};
+use crate::upstream::Upstream;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -44,13 +49,33 @@ impl Application {
         let public_url = settings.public_url(port);
         let locales = Locales::load(&settings.i18n.locales_dir).map_err(StartupError::Locales)?;
         tracing::info!(source = locales.source(), "locales loaded");
+        let session_key = match settings.server.session_key() {
+            Ok(Some(bytes)) => Key::from(&bytes),
+            Ok(None) => {
+                tracing::warn!(
+                    "no server.session_key configured: using a random one; sessions end when the portal restarts \
+                     and are not shared between instances"
+                );
+                Key::generate()
+            }
+            // validate() has already reported a bad key.
+            Err(e) => return Err(StartupError::Config(ConfigErrors::one("server.session_key", e))),
+        };
+        let store: SharedStore = Arc::new(MemoryStore::new());
+        let upstream = Upstream::new(&settings.providers, &public_url);
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
             chooser: settings.chooser()?,
             locales: Arc::new(locales),
             public_url: public_url.clone(),
+            upstream,
+            store,
         };
-        let server = run(listener, state).map_err(|source| StartupError::Bind { address, source })?;
+        let sessions = SessionSettings {
+            key: session_key,
+            ttl: actix_web::cookie::time::Duration::minutes(i64::from(settings.server.session_ttl_minutes)),
+        };
+        let server = run(listener, state, sessions).map_err(|source| StartupError::Bind { address, source })?;
         Ok(Application {
             server,
             port,
@@ -71,16 +96,11 @@ impl Application {
     }
 }
 
-/// Headers sent with every response. The CSP allows nothing from outside
-/// the portal and forbids framing (clickjacking, RFC 9700 §4.16).
+/// Headers sent with every response. The Content-Security-Policy is added
+/// per response by [`middleware::content_security_policy`] (its
+/// `form-action` lists the federations' login pages).
 fn security_headers(secure: bool) -> DefaultHeaders {
     let headers = DefaultHeaders::new()
-        .add((
-            "Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ))
         .add(("X-Frame-Options", "DENY"))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "no-referrer"))
@@ -93,17 +113,39 @@ fn security_headers(secure: bool) -> DefaultHeaders {
     }
 }
 
-fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+struct SessionSettings {
+    key: Key,
+    ttl: actix_web::cookie::time::Duration,
+}
+
+fn run(listener: TcpListener, state: AppState, sessions: SessionSettings) -> std::io::Result<Server> {
     let secure = state.secure_cookies;
+    let session_store = StoreSessions::new(state.store.clone());
+    let session_cookie = state.cookie_name("aiguillage_session");
+    state.upstream.warm_up();
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
+        let session = SessionMiddleware::builder(session_store.clone(), sessions.key.clone())
+            .cookie_name(session_cookie.clone())
+            .cookie_path("/".into())
+            .cookie_secure(secure)
+            .cookie_http_only(true)
+            // Strict would drop the cookie on the federation's redirect back.
+            .cookie_same_site(SameSite::Lax)
+            .cookie_content_security(CookieContentSecurity::Private)
+            .session_lifecycle(BrowserSession::default().state_ttl(sessions.ttl))
+            .build();
+        let routes_state = state.clone();
         App::new()
             .app_data(state.clone())
             .app_data(web::QueryConfig::default())
-            .configure(routes::configure)
+            .configure(move |cfg| routes::configure(cfg, &routes_state))
             .default_service(web::to(routes::not_found))
             .wrap(from_fn(middleware::render_error_pages))
+            .wrap(session)
             .wrap(from_fn(middleware::remember_language))
+            .wrap(from_fn(middleware::canonical_host))
+            .wrap(from_fn(middleware::content_security_policy))
             .wrap(security_headers(secure))
             .wrap(Compress::default())
             .wrap(TracingLogger::default())

@@ -32,3 +32,22 @@ choice-first = First:
 choice-otherwise = Otherwise:
 button-login-with = Sign in with
 button-what-is = What is { $federation }?
+
+## "My account" page (logged in without a démarche) and logout
+
+account-title = You are logged in
+account-intro = You are logged in with { $federation }. Here is the information it sent.
+account-name = Name
+account-federation = Sign-in service
+account-acr = Level of assurance (acr)
+account-amr = Authentication methods (amr)
+account-email = Email address
+account-sub = Identifier (sub)
+account-caption = Information sent by { $federation }
+account-field = Item
+account-value = Value
+account-logout = Log out
+logged-out-title = You are logged out
+logged-out-body = You are logged out of this portal.
+logged-out-federation = You are also logged out of { $federation }.
+logged-out-again = Log in again

@@ -32,3 +32,22 @@ choice-first = D’abord :
 choice-otherwise = Sinon :
 button-login-with = S’identifier avec
 button-what-is = Qu’est-ce que { $federation } ?
+
+## Page « Mon compte » (personne connectée sans démarche) et déconnexion
+
+account-title = Vous êtes connecté·e
+account-intro = Vous êtes connecté·e avec { $federation }. Voici les informations transmises.
+account-name = Nom
+account-federation = Service de connexion
+account-acr = Niveau de garantie (acr)
+account-amr = Méthodes d’authentification (amr)
+account-email = Adresse électronique
+account-sub = Identifiant (sub)
+account-caption = Informations transmises par { $federation }
+account-field = Information
+account-value = Valeur
+account-logout = Se déconnecter
+logged-out-title = Vous êtes déconnecté·e
+logged-out-body = Vous êtes déconnecté·e de ce portail.
+logged-out-federation = Vous êtes aussi déconnecté·e de { $federation }.
+logged-out-again = Se connecter à nouveau

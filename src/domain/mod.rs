@@ -3,8 +3,10 @@
 
 mod chooser;
 mod federation;
+mod identity;
 mod population;
 
 pub use chooser::{Chooser, ChooserError};
 pub use federation::{Federation, UnknownFederation};
+pub use identity::Identity;
 pub use population::{Population, PopulationId, PopulationIdError};

@@ -1,15 +1,58 @@
 //! `POST /connexion/{federation}`: starts the login with a federation.
 
+use std::time::Duration;
+
+use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::PageError;
+use super::context::{AppState, PageCtx};
+use super::session::browser_binding;
+use super::{PageError, see_other};
 use crate::domain::Federation;
+use crate::store::put_json;
+use crate::upstream::LoginHints;
 
-pub async fn start(path: web::Path<String>) -> Result<HttpResponse, PageError> {
+/// How long a person has to log in at the federation.
+pub const LOGIN_TRANSACTION_TTL: Duration = Duration::from_secs(600);
+
+pub fn login_key(state: &str) -> String {
+    format!("login:{state}")
+}
+
+pub async fn start(
+    path: web::Path<String>,
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     let federation: Federation = path
         .parse()
         .map_err(|_| PageError::UnknownFederation(path.into_inner()))?;
-    // No federation client is configured yet: the person is told so, with
-    // a way back, rather than sent to a federation that would refuse them.
-    Err(PageError::FederationNotConfigured(federation))
+    begin_login(page.state(), &session, federation, &LoginHints::default(), None).await
+}
+
+/// Sends the browser to the federation, remembering the transaction under
+/// its `state`. `resume` says what to do once logged in.
+pub async fn begin_login(
+    state: &AppState,
+    session: &Session,
+    federation: Federation,
+    hints: &LoginHints,
+    resume: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    // A federation without a client here: the person is told so, with a
+    // way back, rather than sent to a federation that would refuse them.
+    let provider = state
+        .upstream
+        .get(federation)
+        .ok_or(PageError::FederationNotConfigured(federation))?;
+    let browser = browser_binding(session)?;
+    let start = provider
+        .start(browser, hints, resume)
+        .await
+        .map_err(|e| PageError::from_upstream(federation, e))?;
+    put_json(state.store.as_ref(), &login_key(&start.state), &start.transaction, LOGIN_TRANSACTION_TTL)
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    tracing::info!(%federation, "login started");
+    Ok(see_other(start.url.as_str()))
 }

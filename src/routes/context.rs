@@ -11,14 +11,18 @@ use url::Url;
 
 use crate::domain::{Chooser, PopulationId};
 use crate::i18n::{Lang, Locales, Tr};
+use crate::store::SharedStore;
+use crate::upstream::Upstream;
 
-/// Shared, read-only state of the running portal.
+/// Shared state of the running portal.
 pub struct AppState {
     pub public_url: Url,
     pub chooser: Chooser,
     pub locales: Arc<Locales>,
     /// `false` only when the public URL is plain http on loopback (development).
     pub secure_cookies: bool,
+    pub upstream: Upstream,
+    pub store: SharedStore,
 }
 
 pub const LANG_COOKIE: &str = "aiguillage_lang";

@@ -7,6 +7,7 @@ use askama::Template;
 
 use super::context::PageCtx;
 use crate::domain::Federation;
+use crate::upstream::UpstreamError;
 use crate::i18n::Tr;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -19,6 +20,16 @@ pub enum PageError {
     UnknownFederation(String),
     #[error("federation {0} is not configured on this portal")]
     FederationNotConfigured(Federation),
+    #[error("federation {0} unreachable")]
+    FederationUnavailable(Federation),
+    #[error("federation {federation} answered `{error}`")]
+    FederationRefused { federation: Federation, error: String },
+    #[error("login with {0} rejected by a security check")]
+    LoginRejected(Federation),
+    #[error("login with {0} expired or already used")]
+    LoginExpired(Federation),
+    #[error("logout return with an unknown state")]
+    LogoutUnconfirmed,
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("method not allowed")]
@@ -33,7 +44,11 @@ impl ResponseError for PageError {
             PageError::NotFound
             | PageError::UnknownPopulation(_)
             | PageError::UnknownFederation(_) => StatusCode::NOT_FOUND,
-            PageError::FederationNotConfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::FederationNotConfigured(_) | PageError::FederationUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            PageError::FederationRefused { .. } | PageError::LoginRejected(_) => StatusCode::FORBIDDEN,
+            PageError::LoginExpired(_) | PageError::LogoutUnconfirmed => StatusCode::BAD_REQUEST,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -62,6 +77,7 @@ struct ErrorPage<'a> {
     title: String,
     message: String,
     actions: Vec<Action>,
+    retry: Option<Federation>,
 }
 
 /// Every stem [`PageError::stem`] can return (for `check-locales`).
@@ -70,6 +86,14 @@ pub const STEMS: &[&str] = &[
     "unknown-population",
     "unknown-federation",
     "not-configured",
+    "unavailable",
+    "refused-access-denied",
+    "refused-login-required",
+    "refused-server-error",
+    "refused-other",
+    "login-rejected",
+    "login-expired",
+    "logout-unconfirmed",
     "bad-request",
     "method-not-allowed",
     "internal",
@@ -83,19 +107,61 @@ impl PageError {
             PageError::UnknownPopulation(_) => "unknown-population",
             PageError::UnknownFederation(_) => "unknown-federation",
             PageError::FederationNotConfigured(_) => "not-configured",
+            PageError::FederationUnavailable(_) => "unavailable",
+            PageError::FederationRefused { error, .. } => match error.as_str() {
+                "access_denied" | "consent_required" => "refused-access-denied",
+                "login_required" | "interaction_required" => "refused-login-required",
+                "server_error" | "temporarily_unavailable" => "refused-server-error",
+                _ => "refused-other",
+            },
+            PageError::LoginRejected(_) => "login-rejected",
+            PageError::LoginExpired(_) => "login-expired",
+            PageError::LogoutUnconfirmed => "logout-unconfirmed",
             PageError::BadRequest(_) => "bad-request",
             PageError::MethodNotAllowed => "method-not-allowed",
             PageError::Internal(_) => "internal",
         }
     }
 
+    /// The federation the error is about, if any.
+    pub fn federation(&self) -> Option<Federation> {
+        match self {
+            PageError::FederationNotConfigured(f)
+            | PageError::FederationUnavailable(f)
+            | PageError::LoginRejected(f)
+            | PageError::LoginExpired(f)
+            | PageError::FederationRefused { federation: f, .. } => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// Maps a relying-party failure to what the person is told.
+    pub fn from_upstream(federation: Federation, error: UpstreamError) -> PageError {
+        match error {
+            UpstreamError::Unreachable(reason) => {
+                tracing::warn!(%federation, reason, "federation unreachable");
+                PageError::FederationUnavailable(federation)
+            }
+            UpstreamError::Refused { error, description } => {
+                tracing::warn!(%federation, error, description, "federation refused the login");
+                // Only standard codes are kept: the value is shown on the page.
+                let known = ["access_denied", "consent_required", "login_required", "interaction_required",
+                    "server_error", "temporarily_unavailable", "invalid_request", "invalid_scope",
+                    "unauthorized_client", "unsupported_response_type"];
+                let error = if known.contains(&error.as_str()) { error } else { "unknown".to_owned() };
+                PageError::FederationRefused { federation, error }
+            }
+            UpstreamError::Rejected(reason) => {
+                tracing::warn!(%federation, reason, "federation response rejected");
+                PageError::LoginRejected(federation)
+            }
+        }
+    }
+
     pub fn render(&self, page: &PageCtx) -> HttpResponse {
         let t = page.tr();
         let stem = self.stem();
-        let federation = match self {
-            PageError::FederationNotConfigured(f) => f.brand(),
-            _ => "",
-        };
+        let federation = self.federation().map(Federation::brand).unwrap_or("");
         let mut actions = vec![Action {
             href: "/".into(),
             label: t.t("error-action-home"),
@@ -106,13 +172,29 @@ impl PageError {
                 label: t.t("error-action-federations"),
             });
         }
+        // A login that failed can be tried again, or another federation chosen.
+        let retry = match self {
+            PageError::FederationNotConfigured(_) => None,
+            other => other.federation(),
+        };
+        if retry.is_some() {
+            actions[0] = Action {
+                href: "/".into(),
+                label: t.t("error-action-other-federation"),
+            };
+        }
+        let code = match self {
+            PageError::FederationRefused { error, .. } => error.as_str(),
+            _ => "",
+        };
         let body = ErrorPage {
             t,
             page,
             status: self.status_code().as_u16(),
             title: t.t(&format!("error-{stem}-title")),
-            message: t.t1(&format!("error-{stem}-body"), "federation", federation),
+            message: t.t2(&format!("error-{stem}-body"), "federation", federation, "code", code),
             actions,
+            retry,
         };
         super::html(self.status_code(), &body)
     }

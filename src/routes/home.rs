@@ -1,6 +1,6 @@
 //! `GET /`: "Vous êtes…", one question as a radio group.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use actix_web::http::StatusCode;
 use askama::Template;
 
@@ -39,6 +39,10 @@ pub fn render(page: &PageCtx, missing_answer: bool) -> HttpResponse {
     super::html(status, &body)
 }
 
-pub async fn show(page: PageCtx) -> HttpResponse {
+pub async fn show(page: PageCtx, req: HttpRequest) -> HttpResponse {
+    // ProConnect's registered post-logout URI is the home page.
+    if let Some(res) = super::logout::finish_with_state(&page, &req).await {
+        return res;
+    }
     render(&page, false)
 }

@@ -55,3 +55,69 @@ pub async fn render_error_pages(
     let page = page_error.render(&PageCtx::from_request(&req));
     Ok(ServiceResponse::new(req, page).map_into_right_body())
 }
+
+/// The Content-Security-Policy: nothing from outside the portal, no
+/// framing (clickjacking), and forms may only lead to the portal or to a
+/// federation's login page (a login button's POST answers with a redirect
+/// there, which `form-action` also governs).
+pub async fn content_security_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let origins = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.upstream.form_action_origins().join(" "))
+        .unwrap_or_default();
+    let mut res = next.call(req).await?;
+    let policy = format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self' {origins}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&policy) {
+        res.headers_mut()
+            .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    Ok(res)
+}
+
+/// In development the public URL is `http://localhost:PORT/` while the
+/// portal also answers on 127.0.0.1: cookies are per host, so a login
+/// started on one would fail on the other. Pages asked on another host are
+/// redirected to the public URL (only when it is loopback: in production a
+/// reverse proxy owns the host name).
+pub async fn canonical_host(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if let Some(target) = canonical_redirect(&req) {
+        let res = actix_web::HttpResponse::PermanentRedirect()
+            .insert_header((actix_web::http::header::LOCATION, target))
+            .finish();
+        return Ok(req.into_response(res).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+fn canonical_redirect(req: &ServiceRequest) -> Option<String> {
+    use actix_web::http::Method;
+    let state = req.app_data::<web::Data<AppState>>()?;
+    let public = &state.public_url;
+    if !crate::configuration::is_loopback_url(public)
+        || !(req.method() == Method::GET || req.method() == Method::HEAD)
+        || req.path() == "/healthz"
+    {
+        return None;
+    }
+    let host = req.connection_info().host().to_owned();
+    let expected = match public.port() {
+        Some(port) => format!("{}:{port}", public.host_str()?),
+        None => public.host_str()?.to_owned(),
+    };
+    if host.eq_ignore_ascii_case(&expected) {
+        return None;
+    }
+    let mut target = public.join(req.path().trim_start_matches('/')).ok()?;
+    target.set_query(Some(req.query_string()).filter(|q| !q.is_empty()));
+    Some(target.to_string())
+}

@@ -1,6 +1,8 @@
 //! HTTP layer: one module per page or endpoint, plus the pieces they share.
 
+mod account;
 mod assets;
+mod callback;
 mod choice;
 mod connect;
 pub mod context;
@@ -8,15 +10,37 @@ pub mod error;
 mod federations;
 mod health;
 mod home;
+mod logout;
 pub mod middleware;
+pub mod session;
 
 use actix_web::web;
 
 pub use error::PageError;
 
-/// Registers every route of the portal.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Registers every route of the portal. Callback and logout-return paths
+/// come from each federation's settings.
+pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
+    let mut post_logout_paths = vec!["/deconnexion/fin".to_owned()];
+    for provider in state.upstream.providers() {
+        cfg.service(
+            web::resource(provider.settings.redirect_path.as_str())
+                .app_data(web::Data::new(callback::CallbackFor(provider.federation)))
+                .route(web::get().to(callback::finish)),
+        );
+        let path = &provider.settings.post_logout_redirect_path;
+        // `/` is the home page, which recognises a logout's `state` itself.
+        if path != "/" && !post_logout_paths.contains(path) {
+            post_logout_paths.push(path.clone());
+        }
+    }
+    for path in post_logout_paths {
+        cfg.route(&path, web::get().to(logout::finished));
+    }
     cfg.route("/", web::get().to(home::show))
+        .route("/compte", web::get().to(account::show))
+        .route("/deconnexion", web::get().to(logout::start))
+        .route("/deconnexion", web::post().to(logout::start))
         .route("/choix", web::get().to(choice::answer))
         .route("/choix/oublier", web::post().to(choice::forget))
         .route("/choix/{population}", web::get().to(choice::show))

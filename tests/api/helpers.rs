@@ -28,7 +28,13 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     settings.server.port = 0;
     adjust(&mut settings);
     let app = Application::build(settings).expect("application builds");
-    let address = format!("http://127.0.0.1:{}", app.port());
+    // The public URL (`http://localhost:PORT` in development): the portal
+    // sends browsers on 127.0.0.1 to it, so that cookies follow one host.
+    let address = if aiguillage::configuration::is_loopback_url(app.public_url()) {
+        app.public_url().as_str().trim_end_matches('/').to_owned()
+    } else {
+        format!("http://127.0.0.1:{}", app.port())
+    };
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(redirect::Policy::none())

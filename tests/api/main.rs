@@ -1,5 +1,6 @@
 //! Integration tests: the real portal on a random port, over HTTP.
 
+mod browser;
 mod chooser;
 mod cli;
 mod helpers;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of the portal: Rust unit and integration tests, and the
+# browser and OpenID tests they drive (real headless Chromium, real
+# oidc-provider / openid-client from tests/support).
+#
+# On a fresh machine it first installs what those tests need and is missing:
+# Debian's chromium (and node/npm if absent), then `npm ci` in tests/support.
+# Extra arguments go to `cargo test` (e.g. `scripts/test.sh chooser`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]} (Debian packages)"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lock file changed since the last install.
+stamp=tests/support/node_modules/.installed-lock
+if ! cmp -s tests/support/package-lock.json "$stamp" 2>/dev/null; then
+  echo "==> npm ci in tests/support"
+  (cd tests/support && npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/support/package-lock.json "$stamp"
+fi
+
+echo "==> cargo test"
+exec cargo test --locked "$@"

@@ -1,0 +1,70 @@
+//! `GET {redirect_path}`: the federation sends the browser back here.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_session::Session;
+use actix_web::{HttpResponse, web};
+
+use super::connect::login_key;
+use super::context::PageCtx;
+use super::session::{LoggedIn, current_browser, log_in};
+use super::{PageError, see_other};
+use crate::domain::Federation;
+use crate::store::take_json;
+use crate::upstream::{CallbackParams, LoginTransaction, UpstreamError};
+
+/// Which federation a callback route belongs to.
+#[derive(Clone, Copy)]
+pub struct CallbackFor(pub Federation);
+
+pub async fn finish(
+    page: PageCtx,
+    session: Session,
+    route: web::Data<CallbackFor>,
+    params: web::Query<CallbackParams>,
+) -> Result<HttpResponse, PageError> {
+    let federation = route.0;
+    let state = page.state();
+    let rejected = |reason: &str| {
+        tracing::warn!(%federation, reason, "login callback rejected");
+        PageError::LoginRejected(federation)
+    };
+    let Some(state_param) = params.state.as_deref().filter(|s| !s.is_empty()) else {
+        return Err(rejected("callback without state"));
+    };
+    // Single use: taken, whatever happens next.
+    let tx: LoginTransaction = take_json(state.store.as_ref(), &login_key(state_param))
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?
+        .ok_or_else(|| {
+            tracing::warn!(%federation, "unknown, expired or replayed state");
+            PageError::LoginExpired(federation)
+        })?;
+    if tx.federation != federation {
+        return Err(rejected("response arrived on another federation's callback (mix-up)"));
+    }
+    if current_browser(&session).as_deref() != Some(tx.browser.as_str()) {
+        return Err(rejected("callback from a browser that did not start this login"));
+    }
+    let provider = state
+        .upstream
+        .get(federation)
+        .ok_or(PageError::FederationNotConfigured(federation))?;
+    let login = match provider.finish(&tx, &params).await {
+        Ok(login) => login,
+        Err(UpstreamError::Rejected(reason)) => return Err(rejected(&reason)),
+        Err(e) => return Err(PageError::from_upstream(federation, e)),
+    };
+    let at = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    log_in(
+        &session,
+        &LoggedIn {
+            identity: login.identity,
+            id_token: login.id_token,
+            at,
+        },
+    )?;
+    tracing::info!(%federation, "login succeeded");
+    // A clean URL: no code or state left in the history.
+    Ok(see_other(tx.resume.as_deref().unwrap_or("/compte")))
+}

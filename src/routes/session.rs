@@ -1,0 +1,50 @@
+//! What the portal keeps in a browser's session.
+
+use actix_session::Session;
+use serde::{Deserialize, Serialize};
+
+use super::PageError;
+use crate::domain::Identity;
+use crate::store::random_token;
+
+const BROWSER: &str = "browser";
+const LOGIN: &str = "login";
+
+/// A person logged in through a federation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoggedIn {
+    pub identity: Identity,
+    /// For the federation's logout (`id_token_hint`).
+    pub id_token: String,
+    /// Unix time of the login.
+    pub at: i64,
+}
+
+fn session_error(e: impl std::fmt::Display) -> PageError {
+    PageError::Internal(format!("session: {e}"))
+}
+
+/// A random value tied to this browser's session, copied into each login
+/// transaction: a callback is only accepted from the browser that started it.
+pub fn browser_binding(session: &Session) -> Result<String, PageError> {
+    if let Some(b) = session.get::<String>(BROWSER).map_err(session_error)? {
+        return Ok(b);
+    }
+    let b = random_token(32);
+    session.insert(BROWSER, &b).map_err(session_error)?;
+    Ok(b)
+}
+
+pub fn current_browser(session: &Session) -> Option<String> {
+    session.get::<String>(BROWSER).ok().flatten()
+}
+
+pub fn logged_in(session: &Session) -> Option<LoggedIn> {
+    session.get::<LoggedIn>(LOGIN).ok().flatten()
+}
+
+/// Records the login under a new session id (no session fixation).
+pub fn log_in(session: &Session, login: &LoggedIn) -> Result<(), PageError> {
+    session.renew();
+    session.insert(LOGIN, login).map_err(session_error)
+}

@@ -1,0 +1,168 @@
+//! Discovery and JWKS: fetched lazily, cached, refreshed on failure or on
+//! an unknown signing key (rotation).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use openidconnect::core::{
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType,
+    CoreJsonWebKey, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
+};
+use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::{Provider, UpstreamError};
+
+/// Metadata fields `openidconnect`'s core set does not name.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct ExtraMetadata {
+    #[serde(default)]
+    pub end_session_endpoint: Option<Url>,
+    /// RFC 9207: the federation puts `iss` in authorization responses.
+    #[serde(default)]
+    pub authorization_response_iss_parameter_supported: Option<bool>,
+    #[serde(default)]
+    pub code_challenge_methods_supported: Option<Vec<String>>,
+}
+
+impl AdditionalProviderMetadata for ExtraMetadata {}
+
+pub type Metadata = ProviderMetadata<
+    ExtraMetadata,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// What the portal knows of a federation after discovery.
+pub struct Discovered {
+    pub metadata: Metadata,
+    /// The keys, for `openidconnect`'s ID token verifier.
+    pub jwks: CoreJsonWebKeySet,
+    /// The same keys as served, for verifying signed userinfo.
+    pub jwks_json: serde_json::Value,
+    pub issuer: String,
+    pub authorization_endpoint: Url,
+    pub end_session_endpoint: Option<Url>,
+    pub iss_parameter_supported: bool,
+    pub pkce_s256: bool,
+    fetched_at: Instant,
+}
+
+/// How long discovery is trusted before it is fetched again.
+const METADATA_TTL: Duration = Duration::from_secs(3600);
+/// Two JWKS refreshes at least this far apart (an unknown `kid` cannot
+/// make the portal hammer the federation).
+const JWKS_MIN_REFRESH: Duration = Duration::from_secs(10);
+
+impl Provider {
+    pub fn cached(&self) -> Option<Arc<Discovered>> {
+        self.cache.read().expect("cache lock").clone()
+    }
+
+    /// Cached discovery, fetched when absent or stale.
+    pub async fn discovered(&self) -> Result<Arc<Discovered>, UpstreamError> {
+        if let Some(d) = self.cached().filter(|d| d.fetched_at.elapsed() < METADATA_TTL) {
+            return Ok(d);
+        }
+        let fresh = Arc::new(self.fetch().await?);
+        *self.cache.write().expect("cache lock") = Some(fresh.clone());
+        tracing::info!(federation = %self.federation, issuer = %fresh.issuer, "discovery loaded");
+        Ok(fresh)
+    }
+
+    /// Re-fetches the keys once (key rotation); `None` when they were
+    /// fetched too recently to try again.
+    pub async fn refresh_keys(&self, seen: &Discovered) -> Result<Option<Arc<Discovered>>, UpstreamError> {
+        if seen.fetched_at.elapsed() < JWKS_MIN_REFRESH {
+            if let Some(current) = self.cached().filter(|c| !std::ptr::eq(c.as_ref(), seen)) {
+                return Ok(Some(current));
+            }
+            return Ok(None);
+        }
+        let fresh = Arc::new(self.fetch().await?);
+        *self.cache.write().expect("cache lock") = Some(fresh.clone());
+        tracing::info!(federation = %self.federation, "signing keys refreshed");
+        Ok(Some(fresh))
+    }
+
+    /// Forgets discovery, so the next use fetches it again (after a failure).
+    pub fn invalidate(&self) {
+        *self.cache.write().expect("cache lock") = None;
+    }
+
+    async fn get_json(&self, url: &Url) -> Result<serde_json::Value, UpstreamError> {
+        let res = self
+            .http
+            .get(url.clone())
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .map_err(|e| UpstreamError::Unreachable(format!("GET {url}: {}", without_url(&e))))?;
+        if !res.status().is_success() {
+            return Err(UpstreamError::Unreachable(format!("GET {url}: HTTP {}", res.status())));
+        }
+        res.json()
+            .await
+            .map_err(|e| UpstreamError::Unreachable(format!("GET {url}: invalid JSON: {}", without_url(&e))))
+    }
+
+    async fn fetch(&self) -> Result<Discovered, UpstreamError> {
+        let url = self.settings.discovery_url();
+        let json = self.get_json(&url).await?;
+        let metadata: Metadata = serde_json::from_value(json)
+            .map_err(|e| UpstreamError::Unreachable(format!("discovery {url}: {e}")))?;
+        let issuer = metadata.issuer().as_str().to_owned();
+        // The configured issuer must be the one the document names (a
+        // trailing slash in the configuration is forgiven).
+        if issuer.trim_end_matches('/') != self.settings.issuer.as_str().trim_end_matches('/') {
+            return Err(UpstreamError::Unreachable(format!(
+                "discovery {url} names issuer `{issuer}`, expected `{}`",
+                self.settings.issuer
+            )));
+        }
+        let jwks_url = metadata.jwks_uri().url().clone();
+        let jwks_json = self.get_json(&jwks_url).await?;
+        let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
+            .map_err(|e| UpstreamError::Unreachable(format!("JWKS {jwks_url}: {e}")))?;
+        let extra = metadata.additional_metadata();
+        Ok(Discovered {
+            authorization_endpoint: metadata.authorization_endpoint().url().clone(),
+            end_session_endpoint: extra.end_session_endpoint.clone(),
+            iss_parameter_supported: extra.authorization_response_iss_parameter_supported == Some(true),
+            pkce_s256: extra
+                .code_challenge_methods_supported
+                .as_ref()
+                .is_some_and(|m| m.iter().any(|m| m == "S256")),
+            issuer,
+            jwks,
+            jwks_json,
+            metadata,
+            fetched_at: Instant::now(),
+        })
+    }
+}
+
+/// reqwest errors print the URL, which is already in our message.
+fn without_url(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_decode() {
+        "unreadable body"
+    } else {
+        "request failed"
+    };
+    kind.to_owned()
+}

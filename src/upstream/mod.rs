@@ -1,0 +1,127 @@
+//! The portal as a relying party toward the federations (OpenID Connect
+//! code flow with the `openidconnect` crate).
+
+mod discovery;
+mod login;
+pub mod settings;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::domain::Federation;
+pub use discovery::Discovered;
+pub use login::{AuthorizationStart, CallbackParams, LoginHints, LoginTransaction, UpstreamLogin};
+pub use settings::{PkceMode, ProviderSettings, ProvidersSettings, Secret};
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    /// Network failure, timeout, bad discovery: the federation cannot be used now.
+    #[error("federation unreachable: {0}")]
+    Unreachable(String),
+    /// The federation answered the callback with an OAuth error.
+    #[error("federation returned error `{error}`")]
+    Refused {
+        error: String,
+        description: Option<String>,
+    },
+    /// A security check failed: nothing from this response may be used.
+    #[error("rejected response: {0}")]
+    Rejected(String),
+}
+
+/// One configured federation: settings resolved, discovery cached.
+pub struct Provider {
+    pub federation: Federation,
+    pub settings: ProviderSettings,
+    pub client_id: String,
+    pub(crate) client_secret: Secret,
+    pub redirect_url: Url,
+    pub post_logout_redirect_url: Url,
+    http: reqwest::Client,
+    cache: std::sync::RwLock<Option<Arc<Discovered>>>,
+}
+
+/// Every federation the portal can log in with.
+#[derive(Default)]
+pub struct Upstream {
+    providers: BTreeMap<Federation, Arc<Provider>>,
+}
+
+impl Upstream {
+    /// Keeps the enabled federations (settings were validated before).
+    pub fn new(settings: &ProvidersSettings, public_url: &Url) -> Upstream {
+        let mut providers = BTreeMap::new();
+        for federation in Federation::ALL {
+            let s = settings.get(federation);
+            let (Some(client_id), Ok(Some(secret))) = (s.client_id.clone(), s.secret()) else {
+                continue;
+            };
+            if !s.enabled {
+                continue;
+            }
+            let timeout = std::time::Duration::from_millis(s.timeout_ms);
+            let http = reqwest::Client::builder()
+                // Never follow redirects from a federation's back channel (SSRF).
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(timeout)
+                .timeout(timeout)
+                .user_agent(concat!("aiguillage/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .expect("HTTP client builds");
+            let join = |path: &str| public_url.join(path).expect("valid path");
+            providers.insert(
+                federation,
+                Arc::new(Provider {
+                    federation,
+                    redirect_url: join(&s.redirect_path),
+                    post_logout_redirect_url: join(&s.post_logout_redirect_path),
+                    settings: s.clone(),
+                    client_id,
+                    client_secret: secret,
+                    http,
+                    cache: std::sync::RwLock::new(None),
+                }),
+            );
+        }
+        Upstream { providers }
+    }
+
+    /// The federation's client, if it is enabled and configured here.
+    pub fn get(&self, federation: Federation) -> Option<&Arc<Provider>> {
+        self.providers.get(&federation)
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = &Arc<Provider>> {
+        self.providers.values()
+    }
+
+    /// Fetches every discovery document in the background, so the first
+    /// login is fast and the CSP knows the authorization endpoints. Never
+    /// blocks start-up; failures are retried when someone logs in.
+    pub fn warm_up(&self) {
+        for provider in self.providers.values() {
+            let provider = provider.clone();
+            tokio::spawn(async move {
+                if let Err(e) = provider.discovered().await {
+                    tracing::warn!(federation = %provider.federation, error = %e, "discovery failed; will retry on use");
+                }
+            });
+        }
+    }
+
+    /// Origins a login form may be redirected to (CSP `form-action`).
+    pub fn form_action_origins(&self) -> Vec<String> {
+        let mut origins = Vec::new();
+        for p in self.providers.values() {
+            origins.push(p.settings.issuer.origin().ascii_serialization());
+            if let Some(d) = p.cached() {
+                origins.push(d.authorization_endpoint.origin().ascii_serialization());
+            }
+        }
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+}
