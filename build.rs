@@ -5,7 +5,9 @@ use std::fs;
 use std::path::Path;
 
 fn scan(dir: &Path, keys: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -22,9 +24,12 @@ fn scan(dir: &Path, keys: &mut Vec<String>) {
                     if let Some(end) = rest.find('"') {
                         let key = &rest[..end];
                         let is_key = !key.is_empty()
-                            && key
-                                .bytes()
-                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+                            && key.bytes().all(|b| {
+                                b.is_ascii_lowercase()
+                                    || b.is_ascii_digit()
+                                    || b == b'-'
+                                    || b == b'.'
+                            });
                         if is_key {
                             keys.push(key.to_owned());
                         }
@@ -45,5 +50,9 @@ fn main() {
     keys.dedup();
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("used_keys.rs");
     let list: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
-    fs::write(out, format!("pub const USED_KEYS: &[&str] = &[{}];\n", list.join(", "))).unwrap();
+    fs::write(
+        out,
+        format!("pub const USED_KEYS: &[&str] = &[{}];\n", list.join(", ")),
+    )
+    .unwrap();
 }

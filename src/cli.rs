@@ -99,7 +99,10 @@ fn check_locales(settings: &Settings) -> ExitCode {
     if !missing.is_empty() {
         eprintln!("missing translations in {}:", locales.source());
         for (lang, key) in missing {
-            eprintln!("  {}: `{key}` is used by the portal but not defined", lang.code());
+            eprintln!(
+                "  {}: `{key}` is used by the portal but not defined",
+                lang.code()
+            );
         }
         return ExitCode::from(INVALID);
     }

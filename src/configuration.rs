@@ -80,7 +80,10 @@ impl ServerSettings {
             .decode(text.trim())
             .map_err(|_| "not valid base64".to_owned())?;
         if bytes.len() < 64 {
-            return Err(format!("{} bytes; at least 64 are needed (openssl rand -base64 64)", bytes.len()));
+            return Err(format!(
+                "{} bytes; at least 64 are needed (openssl rand -base64 64)",
+                bytes.len()
+            ));
         }
         Ok(Some(bytes))
     }
@@ -227,11 +230,21 @@ impl Settings {
             }
         }
         if let Err(e) = self.server.session_key() {
-            let key = if self.server.session_key.is_some() { "server.session_key" } else { "server.session_key_file" };
-            issues.push(ConfigIssue { key: key.into(), message: e });
+            let key = if self.server.session_key.is_some() {
+                "server.session_key"
+            } else {
+                "server.session_key_file"
+            };
+            issues.push(ConfigIssue {
+                key: key.into(),
+                message: e,
+            });
         }
         if self.server.session_ttl_minutes == 0 {
-            issues.push(ConfigIssue { key: "server.session_ttl_minutes".into(), message: "must be at least 1".into() });
+            issues.push(ConfigIssue {
+                key: "server.session_ttl_minutes".into(),
+                message: "must be at least 1".into(),
+            });
         }
         self.providers.validate(&mut issues);
         if let Err(mut more) = self.chooser() {
@@ -259,7 +272,10 @@ impl Settings {
             let id = match PopulationId::parse(&entry.id) {
                 Ok(id) => id,
                 Err(e) => {
-                    issues.push(ConfigIssue { key: key("id"), message: e.to_string() });
+                    issues.push(ConfigIssue {
+                        key: key("id"),
+                        message: e.to_string(),
+                    });
                     continue;
                 }
             };

@@ -192,7 +192,9 @@ pub struct Locales {
 
 impl fmt::Debug for Locales {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Locales").field("source", &self.source).finish()
+        f.debug_struct("Locales")
+            .field("source", &self.source)
+            .finish()
     }
 }
 
@@ -225,7 +227,11 @@ impl Locales {
                 Err((r, errors)) => {
                     for e in errors {
                         issues.push(LocaleIssue {
-                            location: format!("{}:{}", file.name, line_of(&file.source, e.pos.start)),
+                            location: format!(
+                                "{}:{}",
+                                file.name,
+                                line_of(&file.source, e.pos.start)
+                            ),
                             message: format!("syntax error: {}", e.kind),
                         });
                     }
@@ -320,7 +326,10 @@ impl Locales {
 
     /// A translator bound to one language, for templates.
     pub fn tr(&self, lang: Lang) -> Tr<'_> {
-        Tr { locales: self, lang }
+        Tr {
+            locales: self,
+            lang,
+        }
     }
 }
 
@@ -406,7 +415,11 @@ pub fn missing_keys(locales: &Locales, chooser: &crate::domain::Chooser) -> Vec<
         .map(|p| format!("population-{}-advice", p.id))
         .collect();
     let mut keys: Vec<String> = USED_KEYS.iter().map(|k| k.to_string()).collect();
-    keys.extend(dynamic_keys(chooser).into_iter().filter(|k| !optional.contains(k)));
+    keys.extend(
+        dynamic_keys(chooser)
+            .into_iter()
+            .filter(|k| !optional.contains(k)),
+    );
     let mut missing = Vec::new();
     for lang in Lang::ALL {
         for key in &keys {

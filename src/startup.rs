@@ -59,7 +59,12 @@ impl Application {
                 Key::generate()
             }
             // validate() has already reported a bad key.
-            Err(e) => return Err(StartupError::Config(ConfigErrors::one("server.session_key", e))),
+            Err(e) => {
+                return Err(StartupError::Config(ConfigErrors::one(
+                    "server.session_key",
+                    e,
+                )));
+            }
         };
         let store: SharedStore = Arc::new(MemoryStore::new());
         let upstream = Upstream::new(&settings.providers, &public_url);
@@ -73,9 +78,12 @@ impl Application {
         };
         let sessions = SessionSettings {
             key: session_key,
-            ttl: actix_web::cookie::time::Duration::minutes(i64::from(settings.server.session_ttl_minutes)),
+            ttl: actix_web::cookie::time::Duration::minutes(i64::from(
+                settings.server.session_ttl_minutes,
+            )),
         };
-        let server = run(listener, state, sessions).map_err(|source| StartupError::Bind { address, source })?;
+        let server = run(listener, state, sessions)
+            .map_err(|source| StartupError::Bind { address, source })?;
         Ok(Application {
             server,
             port,
@@ -105,9 +113,15 @@ fn security_headers(secure: bool) -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "no-referrer"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"));
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ));
     if secure {
-        headers.add(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=63072000; includeSubDomains",
+        ))
     } else {
         headers
     }
@@ -118,7 +132,11 @@ struct SessionSettings {
     ttl: actix_web::cookie::time::Duration,
 }
 
-fn run(listener: TcpListener, state: AppState, sessions: SessionSettings) -> std::io::Result<Server> {
+fn run(
+    listener: TcpListener,
+    state: AppState,
+    sessions: SessionSettings,
+) -> std::io::Result<Server> {
     let secure = state.secure_cookies;
     let session_store = StoreSessions::new(state.store.clone());
     let session_cookie = state.cookie_name("aiguillage_session");

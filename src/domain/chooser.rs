@@ -142,19 +142,31 @@ mod tests {
         assert_eq!(chooser.populations().len(), TABLE.len());
         for (id, cells) in TABLE {
             let p = chooser.population(id).expect(id);
-            for (fed, expected) in [FranceConnect, ProConnect, ProSanteConnect].iter().zip(cells) {
+            for (fed, expected) in [FranceConnect, ProConnect, ProSanteConnect]
+                .iter()
+                .zip(cells)
+            {
                 assert_eq!(p.accepts(*fed), expected, "{id} / {fed}");
             }
         }
-        let order: Vec<_> = chooser.populations().iter().map(|p| p.id.as_str()).collect();
+        let order: Vec<_> = chooser
+            .populations()
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
         assert_eq!(order, TABLE.map(|(id, _)| id));
     }
 
     #[test]
     fn restriction_drops_empty_populations() {
-        let only_pc = Chooser::seed().restricted(Some(&[ProConnect]), None).unwrap();
+        let only_pc = Chooser::seed()
+            .restricted(Some(&[ProConnect]), None)
+            .unwrap();
         assert!(only_pc.population("particulier").is_none());
-        assert_eq!(only_pc.population("professionnel").unwrap().federations, vec![ProConnect]);
+        assert_eq!(
+            only_pc.population("professionnel").unwrap().federations,
+            vec![ProConnect]
+        );
         assert_eq!(only_pc.single_federation(), Some(ProConnect));
         assert!(Chooser::seed().restricted(Some(&[]), None).is_none());
         let citizens = [PopulationId::parse("particulier").unwrap()];
@@ -174,7 +186,10 @@ mod tests {
             Chooser::new(vec![p("a", vec![ProConnect]), p("a", vec![ProConnect])]),
             Err(ChooserError::Duplicate(_))
         ));
-        assert!(matches!(Chooser::new(vec![p("a", vec![])]), Err(ChooserError::NoFederation(_))));
+        assert!(matches!(
+            Chooser::new(vec![p("a", vec![])]),
+            Err(ChooserError::NoFederation(_))
+        ));
         assert!(matches!(
             Chooser::new(vec![p("a", vec![ProConnect, ProConnect])]),
             Err(ChooserError::DuplicateFederation(..))

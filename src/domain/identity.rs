@@ -30,8 +30,25 @@ pub struct Identity {
 /// Claims that [`Identity`] holds in its own fields, or that only make
 /// sense between the federation and the portal.
 const NORMALIZED: &[&str] = &[
-    "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "nonce", "acr", "amr", "auth_time", "azp",
-    "at_hash", "c_hash", "sid", "given_name", "family_name", "usual_name", "email",
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "nbf",
+    "jti",
+    "nonce",
+    "acr",
+    "amr",
+    "auth_time",
+    "azp",
+    "at_hash",
+    "c_hash",
+    "sid",
+    "given_name",
+    "family_name",
+    "usual_name",
+    "email",
 ];
 
 impl Identity {
@@ -44,13 +61,21 @@ impl Identity {
         userinfo: &Map<String, Value>,
     ) -> Option<Identity> {
         let get = |name: &str| userinfo.get(name).or_else(|| id_token.get(name));
-        let text = |name: &str| get(name).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned);
+        let text = |name: &str| {
+            get(name)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         let family_name = match federation {
             Federation::ProConnect => text("usual_name").or_else(|| text("family_name")),
             _ => text("family_name"),
         };
         let amr = match id_token.get("amr") {
-            Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             Some(Value::String(one)) => vec![one.clone()],
             _ => Vec::new(),
         };
@@ -64,7 +89,10 @@ impl Identity {
             federation,
             issuer: id_token.get("iss")?.as_str()?.to_owned(),
             sub: id_token.get("sub")?.as_str()?.to_owned(),
-            acr: id_token.get("acr").and_then(Value::as_str).map(str::to_owned),
+            acr: id_token
+                .get("acr")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             amr,
             auth_time: id_token.get("auth_time").and_then(Value::as_i64),
             given_name: text("given_name"),
@@ -100,8 +128,12 @@ mod tests {
 
     #[test]
     fn proconnect_usual_name_becomes_the_family_name_and_extras_are_kept() {
-        let id = map(json!({"iss": "https://pc", "sub": "s1", "acr": "eidas1", "amr": ["pwd", "mfa"], "auth_time": 10}));
-        let ui = map(json!({"sub": "s1", "given_name": "Ada", "usual_name": "Martin", "email": "a@b.fr", "siret": "1234", "uid": "u"}));
+        let id = map(
+            json!({"iss": "https://pc", "sub": "s1", "acr": "eidas1", "amr": ["pwd", "mfa"], "auth_time": 10}),
+        );
+        let ui = map(
+            json!({"sub": "s1", "given_name": "Ada", "usual_name": "Martin", "email": "a@b.fr", "siret": "1234", "uid": "u"}),
+        );
         let identity = Identity::from_claims(Federation::ProConnect, &id, &ui).unwrap();
         assert_eq!(identity.family_name.as_deref(), Some("Martin"));
         assert_eq!(identity.amr, ["pwd", "mfa"]);

@@ -6,8 +6,8 @@ use actix_web::http::StatusCode;
 use askama::Template;
 
 use super::context::PageCtx;
-use super::session::{LoggedIn, logged_in};
 use super::see_other;
+use super::session::{LoggedIn, logged_in};
 use crate::i18n::Tr;
 
 #[derive(Template)]
@@ -22,8 +22,23 @@ struct AccountPage<'a> {
 
 /// Claims already shown in their own row.
 const SHOWN: &[&str] = &[
-    "sub", "given_name", "family_name", "usual_name", "email", "acr", "amr", "auth_time", "iss", "aud",
-    "exp", "iat", "nonce", "at_hash", "sid", "azp", "c_hash",
+    "sub",
+    "given_name",
+    "family_name",
+    "usual_name",
+    "email",
+    "acr",
+    "amr",
+    "auth_time",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "nonce",
+    "at_hash",
+    "sid",
+    "azp",
+    "c_hash",
 ];
 
 pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
@@ -55,6 +70,7 @@ pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
 /// Personal data must not stay in any cache.
 pub fn no_store(mut res: HttpResponse) -> HttpResponse {
     use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
-    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }

@@ -14,10 +14,7 @@ use super::PageError;
 #[exclude = "*/VERSION"]
 struct StaticAssets;
 
-pub async fn serve(
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+pub async fn serve(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let path = path.into_inner();
     let file = StaticAssets::get(&path).ok_or(PageError::NotFound)?;
     let hash: String = file.metadata.sha256_hash()[..16]
@@ -30,7 +27,10 @@ pub async fn serve(
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == quoted))
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == quoted)
+        })
     {
         return Ok(HttpResponse::NotModified()
             .insert_header(header::ETag(etag))

@@ -41,10 +41,14 @@ pub async fn finish(
             PageError::LoginExpired(federation)
         })?;
     if tx.federation != federation {
-        return Err(rejected("response arrived on another federation's callback (mix-up)"));
+        return Err(rejected(
+            "response arrived on another federation's callback (mix-up)",
+        ));
     }
     if current_browser(&session).as_deref() != Some(tx.browser.as_str()) {
-        return Err(rejected("callback from a browser that did not start this login"));
+        return Err(rejected(
+            "callback from a browser that did not start this login",
+        ));
     }
     let provider = state
         .upstream
@@ -55,7 +59,10 @@ pub async fn finish(
         Err(UpstreamError::Rejected(reason)) => return Err(rejected(&reason)),
         Err(e) => return Err(PageError::from_upstream(federation, e)),
     };
-    let at = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     log_in(
         &session,
         &LoggedIn {

@@ -50,12 +50,8 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         federations: &population.federations,
     };
     let mut res = super::html(actix_web::http::StatusCode::OK, &body);
-    res.add_cookie(&state.cookie(
-        POPULATION_COOKIE,
-        population.id.to_string(),
-        REMEMBER_FOR,
-    ))
-    .map_err(|e| PageError::Internal(e.to_string()))?;
+    res.add_cookie(&state.cookie(POPULATION_COOKIE, population.id.to_string(), REMEMBER_FOR))
+        .map_err(|e| PageError::Internal(e.to_string()))?;
     Ok(res)
 }
 

@@ -27,7 +27,14 @@ pub async fn start(
     let federation: Federation = path
         .parse()
         .map_err(|_| PageError::UnknownFederation(path.into_inner()))?;
-    begin_login(page.state(), &session, federation, &LoginHints::default(), None).await
+    begin_login(
+        page.state(),
+        &session,
+        federation,
+        &LoginHints::default(),
+        None,
+    )
+    .await
 }
 
 /// Sends the browser to the federation, remembering the transaction under
@@ -50,9 +57,14 @@ pub async fn begin_login(
         .start(browser, hints, resume)
         .await
         .map_err(|e| PageError::from_upstream(federation, e))?;
-    put_json(state.store.as_ref(), &login_key(&start.state), &start.transaction, LOGIN_TRANSACTION_TTL)
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+    put_json(
+        state.store.as_ref(),
+        &login_key(&start.state),
+        &start.transaction,
+        LOGIN_TRANSACTION_TTL,
+    )
+    .await
+    .map_err(|e| PageError::Internal(e.to_string()))?;
     tracing::info!(%federation, "login started");
     Ok(see_other(start.url.as_str()))
 }

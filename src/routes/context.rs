@@ -104,10 +104,11 @@ pub fn negotiate_lang(req: &HttpRequest, state: &AppState) -> Lang {
 
 /// The same page in another language: the path and query with `lang` set.
 fn switch_href(req: &HttpRequest, lang: Lang) -> String {
-    let mut query: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
-        .filter(|(k, _)| k != "lang")
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let mut query: Vec<(String, String)> =
+        url::form_urlencoded::parse(req.query_string().as_bytes())
+            .filter(|(k, _)| k != "lang")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
     query.push(("lang".into(), lang.code().into()));
     let qs = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(query)

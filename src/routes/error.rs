@@ -7,8 +7,8 @@ use askama::Template;
 
 use super::context::PageCtx;
 use crate::domain::Federation;
-use crate::upstream::UpstreamError;
 use crate::i18n::Tr;
+use crate::upstream::UpstreamError;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PageError {
@@ -23,7 +23,10 @@ pub enum PageError {
     #[error("federation {0} unreachable")]
     FederationUnavailable(Federation),
     #[error("federation {federation} answered `{error}`")]
-    FederationRefused { federation: Federation, error: String },
+    FederationRefused {
+        federation: Federation,
+        error: String,
+    },
     #[error("login with {0} rejected by a security check")]
     LoginRejected(Federation),
     #[error("login with {0} expired or already used")]
@@ -47,7 +50,9 @@ impl ResponseError for PageError {
             PageError::FederationNotConfigured(_) | PageError::FederationUnavailable(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            PageError::FederationRefused { .. } | PageError::LoginRejected(_) => StatusCode::FORBIDDEN,
+            PageError::FederationRefused { .. } | PageError::LoginRejected(_) => {
+                StatusCode::FORBIDDEN
+            }
             PageError::LoginExpired(_) | PageError::LogoutUnconfirmed => StatusCode::BAD_REQUEST,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -145,10 +150,23 @@ impl PageError {
             UpstreamError::Refused { error, description } => {
                 tracing::warn!(%federation, error, description, "federation refused the login");
                 // Only standard codes are kept: the value is shown on the page.
-                let known = ["access_denied", "consent_required", "login_required", "interaction_required",
-                    "server_error", "temporarily_unavailable", "invalid_request", "invalid_scope",
-                    "unauthorized_client", "unsupported_response_type"];
-                let error = if known.contains(&error.as_str()) { error } else { "unknown".to_owned() };
+                let known = [
+                    "access_denied",
+                    "consent_required",
+                    "login_required",
+                    "interaction_required",
+                    "server_error",
+                    "temporarily_unavailable",
+                    "invalid_request",
+                    "invalid_scope",
+                    "unauthorized_client",
+                    "unsupported_response_type",
+                ];
+                let error = if known.contains(&error.as_str()) {
+                    error
+                } else {
+                    "unknown".to_owned()
+                };
                 PageError::FederationRefused { federation, error }
             }
             UpstreamError::Rejected(reason) => {
@@ -192,7 +210,13 @@ impl PageError {
             page,
             status: self.status_code().as_u16(),
             title: t.t(&format!("error-{stem}-title")),
-            message: t.t2(&format!("error-{stem}-body"), "federation", federation, "code", code),
+            message: t.t2(
+                &format!("error-{stem}-body"),
+                "federation",
+                federation,
+                "code",
+                code,
+            ),
             actions,
             retry,
         };

@@ -1,7 +1,7 @@
 //! `GET /`: "Vous êtes…", one question as a radio group.
 
-use actix_web::{HttpRequest, HttpResponse};
 use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::context::PageCtx;
@@ -35,7 +35,11 @@ pub fn render(page: &PageCtx, missing_answer: bool) -> HttpResponse {
         selected: remembered,
         missing_answer,
     };
-    let status = if missing_answer { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if missing_answer {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     super::html(status, &body)
 }
 

@@ -57,7 +57,10 @@ pub async fn not_found() -> Result<actix_web::HttpResponse, PageError> {
 
 /// An HTML page with the given status. A template that fails to render is
 /// a bug: logged, and answered with a plain 500 (never the template error).
-pub fn html(status: actix_web::http::StatusCode, page: &impl askama::Template) -> actix_web::HttpResponse {
+pub fn html(
+    status: actix_web::http::StatusCode,
+    page: &impl askama::Template,
+) -> actix_web::HttpResponse {
     match page.render() {
         Ok(body) => actix_web::HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")

@@ -29,7 +29,8 @@ impl Store for MemoryStore {
         let mut entries = self.entries.lock().expect("store lock");
         // Sweep expired entries now and then, so memory stays bounded by
         // what is alive.
-        if self.writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 256 == 0 {
+        let writes = self.writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if writes.is_multiple_of(256) {
             entries.retain(|_, e| Self::live(e));
         }
         entries.insert(key.to_owned(), (Instant::now() + ttl, value));
@@ -38,7 +39,10 @@ impl Store for MemoryStore {
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let entries = self.entries.lock().expect("store lock");
-        Ok(entries.get(key).filter(|e| Self::live(e)).map(|e| e.1.clone()))
+        Ok(entries
+            .get(key)
+            .filter(|e| Self::live(e))
+            .map(|e| e.1.clone()))
     }
 
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
@@ -59,7 +63,10 @@ mod tests {
     #[tokio::test]
     async fn values_expire_and_take_is_single_use() {
         let store = MemoryStore::new();
-        store.put("a", b"1".to_vec(), Duration::from_secs(60)).await.unwrap();
+        store
+            .put("a", b"1".to_vec(), Duration::from_secs(60))
+            .await
+            .unwrap();
         store.put("b", b"2".to_vec(), Duration::ZERO).await.unwrap();
         assert_eq!(store.get("a").await.unwrap(), Some(b"1".to_vec()));
         assert_eq!(store.get("b").await.unwrap(), None);

@@ -70,7 +70,11 @@ impl SessionStore for StoreSessions {
         Ok(session_key)
     }
 
-    async fn update_ttl(&self, session_key: &SessionKey, ttl_: &Duration) -> Result<(), anyhow::Error> {
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl_: &Duration,
+    ) -> Result<(), anyhow::Error> {
         if let Some(body) = self.store.get(&key(session_key)).await? {
             self.store.put(&key(session_key), body, ttl(ttl_)).await?;
         }

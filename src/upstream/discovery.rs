@@ -72,7 +72,10 @@ impl Provider {
 
     /// Cached discovery, fetched when absent or stale.
     pub async fn discovered(&self) -> Result<Arc<Discovered>, UpstreamError> {
-        if let Some(d) = self.cached().filter(|d| d.fetched_at.elapsed() < METADATA_TTL) {
+        if let Some(d) = self
+            .cached()
+            .filter(|d| d.fetched_at.elapsed() < METADATA_TTL)
+        {
             return Ok(d);
         }
         let fresh = Arc::new(self.fetch().await?);
@@ -83,7 +86,10 @@ impl Provider {
 
     /// Re-fetches the keys once (key rotation); `None` when they were
     /// fetched too recently to try again.
-    pub async fn refresh_keys(&self, seen: &Discovered) -> Result<Option<Arc<Discovered>>, UpstreamError> {
+    pub async fn refresh_keys(
+        &self,
+        seen: &Discovered,
+    ) -> Result<Option<Arc<Discovered>>, UpstreamError> {
         if seen.fetched_at.elapsed() < JWKS_MIN_REFRESH {
             if let Some(current) = self.cached().filter(|c| !std::ptr::eq(c.as_ref(), seen)) {
                 return Ok(Some(current));
@@ -110,11 +116,14 @@ impl Provider {
             .await
             .map_err(|e| UpstreamError::Unreachable(format!("GET {url}: {}", without_url(&e))))?;
         if !res.status().is_success() {
-            return Err(UpstreamError::Unreachable(format!("GET {url}: HTTP {}", res.status())));
+            return Err(UpstreamError::Unreachable(format!(
+                "GET {url}: HTTP {}",
+                res.status()
+            )));
         }
-        res.json()
-            .await
-            .map_err(|e| UpstreamError::Unreachable(format!("GET {url}: invalid JSON: {}", without_url(&e))))
+        res.json().await.map_err(|e| {
+            UpstreamError::Unreachable(format!("GET {url}: invalid JSON: {}", without_url(&e)))
+        })
     }
 
     async fn fetch(&self) -> Result<Discovered, UpstreamError> {
@@ -139,7 +148,8 @@ impl Provider {
         Ok(Discovered {
             authorization_endpoint: metadata.authorization_endpoint().url().clone(),
             end_session_endpoint: extra.end_session_endpoint.clone(),
-            iss_parameter_supported: extra.authorization_response_iss_parameter_supported == Some(true),
+            iss_parameter_supported: extra.authorization_response_iss_parameter_supported
+                == Some(true),
             pkce_s256: extra
                 .code_challenge_methods_supported
                 .as_ref()

@@ -5,13 +5,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use openidconnect::core::{
-    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreJwsSigningAlgorithm, CoreIdTokenVerifier,
+    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier,
+    CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
     AccessToken, AccessTokenHash, AuthType, AuthenticationContextClass, AuthorizationCode,
-    ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, LoginHint, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope,
-    SignatureVerificationError, TokenResponse,
+    ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, LoginHint, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
+    Scope, SignatureVerificationError, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -89,7 +90,10 @@ pub struct UpstreamLogin {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// `eidas1-mfa` → 1. Higher eIDAS levels satisfy lower ones.
@@ -103,26 +107,55 @@ pub fn acr_satisfies(returned: &str, asked: &[String]) -> bool {
     if asked.iter().any(|a| a == returned) {
         return true;
     }
-    match (eidas_level(returned), asked.iter().filter_map(|a| eidas_level(a)).min()) {
+    match (
+        eidas_level(returned),
+        asked.iter().filter_map(|a| eidas_level(a)).min(),
+    ) {
         (Some(got), Some(min)) => got >= min,
         _ => false,
     }
 }
 
 fn payload_of(jwt: &str) -> Result<Map<String, Value>, UpstreamError> {
-    let part = jwt.split('.').nth(1).ok_or_else(|| UpstreamError::Rejected("malformed JWT".into()))?;
+    let part = jwt
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| UpstreamError::Rejected("malformed JWT".into()))?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(part.trim_end_matches('='))
         .map_err(|_| UpstreamError::Rejected("malformed JWT payload".into()))?;
-    serde_json::from_slice(&bytes).map_err(|_| UpstreamError::Rejected("malformed JWT payload".into()))
+    serde_json::from_slice(&bytes)
+        .map_err(|_| UpstreamError::Rejected("malformed JWT payload".into()))
 }
 
 impl Provider {
-    fn client(&self, d: &Discovered) -> Result<CoreClient<openidconnect::EndpointSet, openidconnect::EndpointNotSet, openidconnect::EndpointNotSet, openidconnect::EndpointNotSet, openidconnect::EndpointMaybeSet, openidconnect::EndpointMaybeSet>, UpstreamError> {
+    fn client(
+        &self,
+        d: &Discovered,
+    ) -> Result<
+        CoreClient<
+            openidconnect::EndpointSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointNotSet,
+            openidconnect::EndpointMaybeSet,
+            openidconnect::EndpointMaybeSet,
+        >,
+        UpstreamError,
+    > {
         let methods: Vec<String> = d
             .metadata
             .token_endpoint_auth_methods_supported()
-            .map(|m| m.iter().map(|m| serde_json::to_value(m).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()).collect())
+            .map(|m| {
+                m.iter()
+                    .map(|m| {
+                        serde_json::to_value(m)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         // client_secret_basic is the default when nothing is advertised.
         let auth = if methods.is_empty() || methods.iter().any(|m| m == "client_secret_basic") {
@@ -166,7 +199,10 @@ impl Provider {
         // ProConnect a state and nonce of 32+.
         let state = random_token(32);
         let nonce = random_token(32);
-        let acr_values = hints.acr_values.clone().unwrap_or_else(|| self.settings.acr_values.clone());
+        let acr_values = hints
+            .acr_values
+            .clone()
+            .unwrap_or_else(|| self.settings.acr_values.clone());
         let (state_c, nonce_c) = (state.clone(), nonce.clone());
         let mut request = client.authorize_url(
             CoreAuthenticationFlow::AuthorizationCode,
@@ -188,11 +224,16 @@ impl Provider {
                 request = request.add_extra_param("claims", claims.to_string());
             } else {
                 for acr in &acr_values {
-                    request = request.add_auth_context_value(AuthenticationContextClass::new(acr.clone()));
+                    request = request
+                        .add_auth_context_value(AuthenticationContextClass::new(acr.clone()));
                 }
             }
         }
-        if let Some(hint) = hints.login_hint.as_ref().filter(|_| self.federation == Federation::ProConnect) {
+        if let Some(hint) = hints
+            .login_hint
+            .as_ref()
+            .filter(|_| self.federation == Federation::ProConnect)
+        {
             request = request.set_login_hint(LoginHint::new(hint.clone()));
         }
         if hints.force_login {
@@ -238,7 +279,9 @@ impl Provider {
                 )));
             }
             None if d.iss_parameter_supported => {
-                return Err(UpstreamError::Rejected("authorization response without `iss`".into()));
+                return Err(UpstreamError::Rejected(
+                    "authorization response without `iss`".into(),
+                ));
             }
             _ => {}
         }
@@ -260,13 +303,18 @@ impl Provider {
         if let Some(v) = &tx.pkce_verifier {
             exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(v.clone()));
         }
-        let token = exchange.request_async(&self.http).await.map_err(|e| match e {
-            RequestTokenError::ServerResponse(r) => {
-                UpstreamError::Rejected(format!("token endpoint answered `{}`", r.error()))
-            }
-            RequestTokenError::Request(_) => UpstreamError::Unreachable("token endpoint unreachable".into()),
-            other => UpstreamError::Rejected(format!("token response: {other}")),
-        })?;
+        let token = exchange
+            .request_async(&self.http)
+            .await
+            .map_err(|e| match e {
+                RequestTokenError::ServerResponse(r) => {
+                    UpstreamError::Rejected(format!("token endpoint answered `{}`", r.error()))
+                }
+                RequestTokenError::Request(_) => {
+                    UpstreamError::Unreachable("token endpoint unreachable".into())
+                }
+                other => UpstreamError::Rejected(format!("token response: {other}")),
+            })?;
         let id_token = token
             .id_token()
             .ok_or_else(|| UpstreamError::Rejected("token response without ID token".into()))?;
@@ -281,37 +329,54 @@ impl Provider {
                 Ok(claims) => {
                     // at_hash binds the access token to this ID token.
                     if let Some(expected) = claims.access_token_hash() {
-                        let alg = id_token.signing_alg().map_err(|e| UpstreamError::Rejected(e.to_string()))?;
-                        let key = id_token.signing_key(&verifier).map_err(|e| UpstreamError::Rejected(e.to_string()))?;
+                        let alg = id_token
+                            .signing_alg()
+                            .map_err(|e| UpstreamError::Rejected(e.to_string()))?;
+                        let key = id_token
+                            .signing_key(&verifier)
+                            .map_err(|e| UpstreamError::Rejected(e.to_string()))?;
                         let actual = AccessTokenHash::from_token(token.access_token(), alg, key)
                             .map_err(|e| UpstreamError::Rejected(e.to_string()))?;
                         if actual != *expected {
-                            return Err(UpstreamError::Rejected("at_hash does not match the access token".into()));
+                            return Err(UpstreamError::Rejected(
+                                "at_hash does not match the access token".into(),
+                            ));
                         }
                     }
                     break claims.clone();
                 }
-                Err(ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey))
-                    if !refreshed =>
-                {
+                Err(ClaimsVerificationError::SignatureVerification(
+                    SignatureVerificationError::NoMatchingKey,
+                )) if !refreshed => {
                     refreshed = true;
                     match self.refresh_keys(&d).await? {
                         Some(fresh) => d = fresh,
-                        None => return Err(UpstreamError::Rejected("ID token signed with an unknown key".into())),
+                        None => {
+                            return Err(UpstreamError::Rejected(
+                                "ID token signed with an unknown key".into(),
+                            ));
+                        }
                     }
                 }
                 Err(e) => return Err(UpstreamError::Rejected(format!("ID token: {e}"))),
             }
         };
         if *claims.issuer().as_str() != tx.issuer {
-            return Err(UpstreamError::Rejected("ID token from another issuer".into()));
+            return Err(UpstreamError::Rejected(
+                "ID token from another issuer".into(),
+            ));
         }
         let iat = claims.issue_time().timestamp();
         if iat > now() + CLOCK_SKEW_SECS {
-            return Err(UpstreamError::Rejected("ID token issued in the future".into()));
+            return Err(UpstreamError::Rejected(
+                "ID token issued in the future".into(),
+            ));
         }
         if !tx.acr_values.is_empty() {
-            let acr = claims.auth_context_ref().map(|a| a.as_str().to_owned()).unwrap_or_default();
+            let acr = claims
+                .auth_context_ref()
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default();
             if !acr_satisfies(&acr, &tx.acr_values) {
                 return Err(UpstreamError::Rejected(format!(
                     "acr `{acr}` is not among the levels asked {:?}",
@@ -324,12 +389,18 @@ impl Provider {
         let sub = claims.subject().as_str().to_owned();
 
         let userinfo = match d.metadata.userinfo_endpoint() {
-            Some(endpoint) => self.userinfo(&d, endpoint.url(), token.access_token(), &sub).await?,
+            Some(endpoint) => {
+                self.userinfo(&d, endpoint.url(), token.access_token(), &sub)
+                    .await?
+            }
             None => Map::new(),
         };
         let identity = Identity::from_claims(self.federation, &id_claims, &userinfo)
             .ok_or_else(|| UpstreamError::Rejected("ID token without iss or sub".into()))?;
-        Ok(UpstreamLogin { identity, id_token: raw_id_token })
+        Ok(UpstreamLogin {
+            identity,
+            id_token: raw_id_token,
+        })
     }
 
     /// Userinfo as JSON or as a signed JWT (`application/jwt`, verified
@@ -350,7 +421,10 @@ impl Provider {
             .await
             .map_err(|_| UpstreamError::Unreachable("userinfo endpoint unreachable".into()))?;
         if !res.status().is_success() {
-            return Err(UpstreamError::Rejected(format!("userinfo answered HTTP {}", res.status())));
+            return Err(UpstreamError::Rejected(format!(
+                "userinfo answered HTTP {}",
+                res.status()
+            )));
         }
         let content_type = res
             .headers()
@@ -368,10 +442,16 @@ impl Provider {
             .map_err(|_| UpstreamError::Unreachable("userinfo body unreadable".into()))?;
         let claims = match content_type.as_str() {
             "application/jwt" => match self.verify_userinfo_jwt(d, body.trim()) {
-                Err(UpstreamError::Rejected(m)) if m == UNKNOWN_KEY => match self.refresh_keys(d).await? {
-                    Some(fresh) => self.verify_userinfo_jwt(&fresh, body.trim())?,
-                    None => return Err(UpstreamError::Rejected("userinfo signed with an unknown key".into())),
-                },
+                Err(UpstreamError::Rejected(m)) if m == UNKNOWN_KEY => {
+                    match self.refresh_keys(d).await? {
+                        Some(fresh) => self.verify_userinfo_jwt(&fresh, body.trim())?,
+                        None => {
+                            return Err(UpstreamError::Rejected(
+                                "userinfo signed with an unknown key".into(),
+                            ));
+                        }
+                    }
+                }
                 other => other?,
             },
             "application/json" if self.settings.userinfo_signed => {
@@ -379,26 +459,45 @@ impl Provider {
             }
             "application/json" => serde_json::from_str(&body)
                 .map_err(|_| UpstreamError::Rejected("userinfo is not a JSON object".into()))?,
-            other => return Err(UpstreamError::Rejected(format!("userinfo content type `{other}`"))),
+            other => {
+                return Err(UpstreamError::Rejected(format!(
+                    "userinfo content type `{other}`"
+                )));
+            }
         };
         if claims.get("sub").and_then(Value::as_str) != Some(sub) {
-            return Err(UpstreamError::Rejected("userinfo `sub` differs from the ID token's".into()));
+            return Err(UpstreamError::Rejected(
+                "userinfo `sub` differs from the ID token's".into(),
+            ));
         }
         Ok(claims)
     }
 
     /// `openidconnect`'s userinfo verifier only accepts RS256; FranceConnect
     /// signs with ES256, so signed userinfo is checked with `jsonwebtoken`.
-    fn verify_userinfo_jwt(&self, d: &Discovered, jwt: &str) -> Result<Map<String, Value>, UpstreamError> {
+    fn verify_userinfo_jwt(
+        &self,
+        d: &Discovered,
+        jwt: &str,
+    ) -> Result<Map<String, Value>, UpstreamError> {
         use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
         let header = jsonwebtoken::decode_header(jwt)
             .map_err(|_| UpstreamError::Rejected("malformed userinfo JWT".into()))?;
         let allowed = [
-            Algorithm::RS256, Algorithm::RS384, Algorithm::RS512, Algorithm::PS256,
-            Algorithm::PS384, Algorithm::PS512, Algorithm::ES256, Algorithm::ES384,
+            Algorithm::RS256,
+            Algorithm::RS384,
+            Algorithm::RS512,
+            Algorithm::PS256,
+            Algorithm::PS384,
+            Algorithm::PS512,
+            Algorithm::ES256,
+            Algorithm::ES384,
         ];
         if !allowed.contains(&header.alg) {
-            return Err(UpstreamError::Rejected(format!("userinfo signed with {:?}", header.alg)));
+            return Err(UpstreamError::Rejected(format!(
+                "userinfo signed with {:?}",
+                header.alg
+            )));
         }
         let jwks: JwkSet = serde_json::from_value(d.jwks_json.clone())
             .map_err(|_| UpstreamError::Rejected("unreadable JWKS".into()))?;
@@ -408,7 +507,8 @@ impl Provider {
             None => None,
         }
         .ok_or_else(|| UpstreamError::Rejected(UNKNOWN_KEY.into()))?;
-        let key = DecodingKey::from_jwk(jwk).map_err(|_| UpstreamError::Rejected("unusable JWK".into()))?;
+        let key = DecodingKey::from_jwk(jwk)
+            .map_err(|_| UpstreamError::Rejected("unusable JWK".into()))?;
         let mut validation = Validation::new(header.alg);
         validation.required_spec_claims.clear();
         validation.validate_aud = false;
@@ -419,7 +519,9 @@ impl Provider {
         if let Some(iss) = claims.get("iss")
             && iss.as_str() != Some(d.issuer.as_str())
         {
-            return Err(UpstreamError::Rejected("userinfo JWT from another issuer".into()));
+            return Err(UpstreamError::Rejected(
+                "userinfo JWT from another issuer".into(),
+            ));
         }
         let aud_ok = match claims.get("aud") {
             None => true,
@@ -428,19 +530,28 @@ impl Provider {
             Some(_) => false,
         };
         if !aud_ok {
-            return Err(UpstreamError::Rejected("userinfo JWT for another audience".into()));
+            return Err(UpstreamError::Rejected(
+                "userinfo JWT for another audience".into(),
+            ));
         }
         Ok(claims)
     }
 
     /// The federation's logout URL (`end_session_endpoint`), if it has one.
-    pub async fn end_session_url(&self, id_token_hint: &str, state: &str) -> Result<Option<Url>, UpstreamError> {
+    pub async fn end_session_url(
+        &self,
+        id_token_hint: &str,
+        state: &str,
+    ) -> Result<Option<Url>, UpstreamError> {
         let d = self.discovered().await?;
         Ok(d.end_session_endpoint.clone().map(|mut url| {
             url.query_pairs_mut()
                 .append_pair("id_token_hint", id_token_hint)
                 .append_pair("state", state)
-                .append_pair("post_logout_redirect_uri", self.post_logout_redirect_url.as_str());
+                .append_pair(
+                    "post_logout_redirect_uri",
+                    self.post_logout_redirect_url.as_str(),
+                );
             url
         }))
     }

@@ -70,7 +70,14 @@ impl ProviderSettings {
                 client_id: None,
                 client_secret: None,
                 client_secret_file: None,
-                scopes: strings(&["openid", "given_name", "family_name", "preferred_username", "birthdate", "email"]),
+                scopes: strings(&[
+                    "openid",
+                    "given_name",
+                    "family_name",
+                    "preferred_username",
+                    "birthdate",
+                    "email",
+                ]),
                 acr_values: strings(&["eidas1"]),
                 redirect_path: "/connexion/franceconnect/retour".into(),
                 post_logout_redirect_path: "/deconnexion/fin".into(),
@@ -89,7 +96,15 @@ impl ProviderSettings {
                     "47477c05d6c935df0d0772138cc6db59491f138a681a7eb0fe48aa1c2100cfd6".into(),
                 )),
                 client_secret_file: None,
-                scopes: strings(&["openid", "given_name", "usual_name", "email", "uid", "siret", "idp_id"]),
+                scopes: strings(&[
+                    "openid",
+                    "given_name",
+                    "usual_name",
+                    "email",
+                    "uid",
+                    "siret",
+                    "idp_id",
+                ]),
                 acr_values: strings(&["eidas1"]),
                 redirect_path: "/login-callback".into(),
                 post_logout_redirect_path: "/".into(),
@@ -137,19 +152,36 @@ impl ProviderSettings {
 
     pub fn validate(&self, federation: Federation, issues: &mut Vec<ConfigIssue>) {
         let key = |field: &str| format!("providers.{}.{field}", federation.id());
-        let mut push = |field: &str, message: String| issues.push(ConfigIssue { key: key(field), message });
-        for (field, url) in [("issuer", Some(&self.issuer)), ("discovery_url", self.discovery_url.as_ref())] {
+        let mut push = |field: &str, message: String| {
+            issues.push(ConfigIssue {
+                key: key(field),
+                message,
+            })
+        };
+        for (field, url) in [
+            ("issuer", Some(&self.issuer)),
+            ("discovery_url", self.discovery_url.as_ref()),
+        ] {
             let Some(url) = url else { continue };
             match url.scheme() {
                 "https" => {}
                 "http" if is_loopback_url(url) => {}
-                "http" => push(field, "plain http is only accepted on a loopback address; use https".into()),
+                "http" => push(
+                    field,
+                    "plain http is only accepted on a loopback address; use https".into(),
+                ),
                 other => push(field, format!("unsupported scheme `{other}`")),
             }
         }
-        for (field, path) in [("redirect_path", &self.redirect_path), ("post_logout_redirect_path", &self.post_logout_redirect_path)] {
+        for (field, path) in [
+            ("redirect_path", &self.redirect_path),
+            ("post_logout_redirect_path", &self.post_logout_redirect_path),
+        ] {
             if !path.starts_with('/') || path.contains(['?', '#']) {
-                push(field, format!("`{path}` must be an absolute path without query or fragment"));
+                push(
+                    field,
+                    format!("`{path}` must be an absolute path without query or fragment"),
+                );
             }
         }
         if self.timeout_ms == 0 || self.timeout_ms > 30_000 {
@@ -157,11 +189,17 @@ impl ProviderSettings {
         }
         if self.enabled {
             if self.client_id.as_deref().is_none_or(str::is_empty) {
-                push("client_id", "required when the federation is enabled".into());
+                push(
+                    "client_id",
+                    "required when the federation is enabled".into(),
+                );
             }
             match self.secret() {
                 Ok(Some(_)) => {}
-                Ok(None) => push("client_secret", "required when the federation is enabled (or client_secret_file)".into()),
+                Ok(None) => push(
+                    "client_secret",
+                    "required when the federation is enabled (or client_secret_file)".into(),
+                ),
                 Err(e) => push("client_secret_file", e),
             }
             if !self.scopes.iter().any(|s| s == "openid") {

@@ -9,7 +9,10 @@ pub async fn run_browser_script(script: &str, base_url: &str, extra_env: &[(&str
     let mut cmd = tokio::process::Command::new("node");
     cmd.arg(format!("{manifest}/tests/support/browser/{script}"))
         .env("BASE_URL", base_url)
-        .env("SCREENSHOTS_DIR", format!("{manifest}/target/browser-screenshots"))
+        .env(
+            "SCREENSHOTS_DIR",
+            format!("{manifest}/target/browser-screenshots"),
+        )
         .kill_on_drop(true);
     for (k, v) in extra_env {
         cmd.env(k, v);
@@ -21,7 +24,10 @@ pub async fn run_browser_script(script: &str, base_url: &str, extra_env: &[(&str
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains(" passed, 0 failed"), "{script} ran no test:\n{stdout}");
+    assert!(
+        stdout.contains(" passed, 0 failed"),
+        "{script} ran no test:\n{stdout}"
+    );
 }
 
 #[tokio::test]

@@ -21,35 +21,72 @@ async fn each_population_sees_exactly_its_federations_buttons_in_both_languages(
     let app = spawn_app().await;
     for lang in ["fr", "en"] {
         for (population, expected) in TABLE {
-            let doc = app.page(&format!("/choix/{population}?lang={lang}"), StatusCode::OK).await;
+            let doc = app
+                .page(&format!("/choix/{population}?lang={lang}"), StatusCode::OK)
+                .await;
             let forms: Vec<String> = select(&doc, "form[method=post][action^='/connexion/']")
                 .iter()
-                .map(|f| f.value().attr("action").unwrap().trim_start_matches("/connexion/").to_owned())
+                .map(|f| {
+                    f.value()
+                        .attr("action")
+                        .unwrap()
+                        .trim_start_matches("/connexion/")
+                        .to_owned()
+                })
                 .collect();
-            assert_eq!(forms, expected, "{population} ({lang}): buttons and their order");
+            assert_eq!(
+                forms, expected,
+                "{population} ({lang}): buttons and their order"
+            );
             // All 18 cells: a federation without ✅ has no button at all.
             for fed in ALL {
-                let shown = !select(&doc, &format!("form[action='/connexion/{fed}'] button[type=submit]")).is_empty();
-                assert_eq!(shown, expected.contains(&fed), "{population} / {fed} ({lang})");
+                let shown = !select(
+                    &doc,
+                    &format!("form[action='/connexion/{fed}'] button[type=submit]"),
+                )
+                .is_empty();
+                assert_eq!(
+                    shown,
+                    expected.contains(&fed),
+                    "{population} / {fed} ({lang})"
+                );
             }
-            let what_is = if lang == "fr" { "Qu’est-ce que" } else { "What is" };
+            let what_is = if lang == "fr" {
+                "Qu’est-ce que"
+            } else {
+                "What is"
+            };
             for fed in expected {
                 let group = format!("form[action='/connexion/{fed}'] .fr-connect-group");
                 let link = format!("{group} a[target=_blank][rel~=noopener]");
                 let link_text = text_of(&doc, &link);
                 assert!(link_text.starts_with(what_is), "{fed}: {link_text}");
                 let title = attr(&doc, &link, "title").unwrap();
-                let new_window = if lang == "fr" { "nouvelle fenêtre" } else { "new window" };
-                assert!(title.starts_with(&link_text) && title.ends_with(new_window), "{title}");
+                let new_window = if lang == "fr" {
+                    "nouvelle fenêtre"
+                } else {
+                    "new window"
+                };
+                assert!(
+                    title.starts_with(&link_text) && title.ends_with(new_window),
+                    "{title}"
+                );
                 // One sentence on why this federation.
                 assert!(!text_of(&doc, &format!("#federation-{fed} > p")).is_empty());
             }
             // Two federations: say which one first, and why.
             let advice = select(&doc, "#advice");
-            assert_eq!(advice.len(), usize::from(expected.len() > 1), "{population} advice");
+            assert_eq!(
+                advice.len(),
+                usize::from(expected.len() > 1),
+                "{population} advice"
+            );
             if expected.len() > 1 {
                 let first = text_of(&doc, &format!("#federation-{} h2", expected[0]));
-                assert!(first.starts_with(if lang == "fr" { "D’abord" } else { "First" }), "{first}");
+                assert!(
+                    first.starts_with(if lang == "fr" { "D’abord" } else { "First" }),
+                    "{first}"
+                );
             }
             // A way back to change the answer.
             assert_eq!(attr(&doc, "main a[href='/']", "href").as_deref(), Some("/"));
@@ -62,15 +99,26 @@ async fn official_buttons_use_the_dsfr_markup() {
     let app = spawn_app().await;
     let doc = app.page("/choix/particulier", StatusCode::OK).await;
     let fc = "form[action='/connexion/franceconnect'] .fr-connect-group > button.fr-connect";
-    assert_eq!(text_of(&doc, &format!("{fc} > span.fr-connect__login")), "S’identifier avec");
-    assert_eq!(text_of(&doc, &format!("{fc} > span.fr-connect__brand")), "FranceConnect");
+    assert_eq!(
+        text_of(&doc, &format!("{fc} > span.fr-connect__login")),
+        "S’identifier avec"
+    );
+    assert_eq!(
+        text_of(&doc, &format!("{fc} > span.fr-connect__brand")),
+        "FranceConnect"
+    );
     assert!(select(&doc, "button.fr-connect--pro").is_empty());
 
     let doc = app.page("/choix/entreprise", StatusCode::OK).await;
     let pc = "form[action='/connexion/proconnect'] .fr-connect-group > button.fr-connect.fr-connect--pro";
-    assert_eq!(text_of(&doc, &format!("{pc} > span.fr-connect__brand")), "ProConnect");
+    assert_eq!(
+        text_of(&doc, &format!("{pc} > span.fr-connect__brand")),
+        "ProConnect"
+    );
 
-    let doc = app.page("/choix/professionnel-sante?lang=en", StatusCode::OK).await;
+    let doc = app
+        .page("/choix/professionnel-sante?lang=en", StatusCode::OK)
+        .await;
     let psc = "form[action='/connexion/prosanteconnect'] button[type=submit]";
     assert_eq!(text_of(&doc, psc), "Sign in with Pro Santé Connect");
 }
@@ -79,7 +127,10 @@ async fn official_buttons_use_the_dsfr_markup() {
 async fn the_home_form_leads_to_the_choice_page_with_a_303() {
     let app = spawn_app().await;
     let doc = app.page("/", StatusCode::OK).await;
-    assert_eq!(attr(&doc, "main form[action='/choix']", "method").as_deref(), Some("get"));
+    assert_eq!(
+        attr(&doc, "main form[action='/choix']", "method").as_deref(),
+        Some("get")
+    );
     let radios: Vec<_> = select(&doc, "fieldset input[type=radio][name=population]")
         .iter()
         .map(|r| r.value().attr("value").unwrap().to_owned())
@@ -103,7 +154,10 @@ async fn no_answer_shows_the_question_again_with_an_error() {
     let app = spawn_app().await;
     for path in ["/choix", "/choix?population="] {
         let doc = app.page(path, StatusCode::BAD_REQUEST).await;
-        assert_eq!(text_of(&doc, "#population-error"), "Indiquez qui vous êtes pour continuer.");
+        assert_eq!(
+            text_of(&doc, "#population-error"),
+            "Indiquez qui vous êtes pour continuer."
+        );
         assert!(!select(&doc, "fieldset.fr-fieldset--error").is_empty());
     }
 }
@@ -150,17 +204,33 @@ async fn a_known_federation_without_configuration_is_explained() {
 async fn the_federations_page_shows_the_whole_table_accessibly() {
     let app = spawn_app().await;
     for lang in ["fr", "en"] {
-        let doc = app.page(&format!("/federations?lang={lang}"), StatusCode::OK).await;
+        let doc = app
+            .page(&format!("/federations?lang={lang}"), StatusCode::OK)
+            .await;
         assert!(!text_of(&doc, "table caption").is_empty());
-        let heads: Vec<_> = select(&doc, "thead th[scope=col]").iter().map(|e| e.text().collect::<String>()).collect();
-        assert_eq!(heads[1..], ["FranceConnect", "ProConnect", "Pro Santé Connect"]);
-        let (yes, no) = if lang == "fr" { ("Oui", "Non") } else { ("Yes", "No") };
+        let heads: Vec<_> = select(&doc, "thead th[scope=col]")
+            .iter()
+            .map(|e| e.text().collect::<String>())
+            .collect();
+        assert_eq!(
+            heads[1..],
+            ["FranceConnect", "ProConnect", "Pro Santé Connect"]
+        );
+        let (yes, no) = if lang == "fr" {
+            ("Oui", "Non")
+        } else {
+            ("Yes", "No")
+        };
         for (population, feds) in TABLE {
             let row = format!("tbody tr[data-population='{population}']");
             assert!(!text_of(&doc, &format!("{row} th[scope=row]")).is_empty());
             for fed in ALL {
                 let cell = text_of(&doc, &format!("{row} td[data-federation='{fed}']"));
-                assert_eq!(cell, if feds.contains(&fed) { yes } else { no }, "{population}/{fed}");
+                assert_eq!(
+                    cell,
+                    if feds.contains(&fed) { yes } else { no },
+                    "{population}/{fed}"
+                );
             }
         }
         // For administrations: each federation explained with its access link, and the link to use.

@@ -30,7 +30,10 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 fn check_config_accepts_no_file_and_a_good_file() {
     let out = aiguillage(&["check-config"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "configuration OK");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "configuration OK"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let file = write(
@@ -93,11 +96,17 @@ providers = ["eduConnect", "proconnect", "proconnect"]
     let out = aiguillage(&["--config", &file, "check-config"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("prot"), "{}", stderr(&out));
-    let out = aiguillage(&["check-config"], &[("AIGUILLAGE__SERVER__PORT", "quatre-vingt")]);
+    let out = aiguillage(
+        &["check-config"],
+        &[("AIGUILLAGE__SERVER__PORT", "quatre-vingt")],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("server.port"), "{}", stderr(&out));
 
-    let out = aiguillage(&["--config", "/nonexistent/aiguillage.toml", "check-config"], &[]);
+    let out = aiguillage(
+        &["--config", "/nonexistent/aiguillage.toml", "check-config"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not found"));
 }
@@ -117,7 +126,11 @@ fn check_locales_reports_file_and_line_and_exits_2() {
         for entry in std::fs::read_dir(format!("locales/{lang}")).unwrap() {
             let entry = entry.unwrap();
             let text = std::fs::read_to_string(entry.path()).unwrap();
-            write(dir.path(), &format!("{lang}/{}", entry.file_name().to_string_lossy()), &text);
+            write(
+                dir.path(),
+                &format!("{lang}/{}", entry.file_name().to_string_lossy()),
+                &text,
+            );
         }
     }
     let locales_dir = dir.path().display().to_string();
@@ -126,24 +139,42 @@ fn check_locales_reports_file_and_line_and_exits_2() {
     assert!(out.status.success(), "copy is valid: {}", stderr(&out));
 
     // A syntax error, and a key only French has.
-    let fr_extra = write(dir.path(), "fr/extra.ftl", "extra-only-fr = Bonjour\n\nbroken = { $\n");
+    let fr_extra = write(
+        dir.path(),
+        "fr/extra.ftl",
+        "extra-only-fr = Bonjour\n\nbroken = { $\n",
+    );
     let out = aiguillage(&["check-locales"], &env);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(&format!("{fr_extra}:3: syntax error")), "{err}");
-    assert!(err.contains(&format!("{fr_extra}:1: `extra-only-fr` has no en translation")), "{err}");
+    assert!(
+        err.contains(&format!("{fr_extra}:3: syntax error")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{fr_extra}:1: `extra-only-fr` has no en translation"
+        )),
+        "{err}"
+    );
     std::fs::remove_file(&fr_extra).unwrap();
 
     // A key the portal needs, missing in both languages.
     for lang in ["fr", "en"] {
         let path = dir.path().join(format!("{lang}/portail.ftl"));
         let text = std::fs::read_to_string(&path).unwrap();
-        let kept: Vec<_> = text.lines().filter(|l| !l.starts_with("home-continue")).collect();
+        let kept: Vec<_> = text
+            .lines()
+            .filter(|l| !l.starts_with("home-continue"))
+            .collect();
         std::fs::write(&path, kept.join("\n")).unwrap();
     }
     let out = aiguillage(&["check-locales"], &env);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("fr: `home-continue` is used by the portal but not defined"), "{err}");
+    assert!(
+        err.contains("fr: `home-continue` is used by the portal but not defined"),
+        "{err}"
+    );
     assert!(err.contains("en: `home-continue`"), "{err}");
 }

@@ -22,8 +22,15 @@ async fn language_comes_from_query_then_cookie_then_accept_language_then_french(
 
     // ?lang= wins and is remembered in a cookie.
     let res = app.get_lang("/federations?lang=en", "fr").await;
-    let cookie = set_cookies(&res).into_iter().find(|c| c.starts_with("aiguillage_lang=")).unwrap();
-    assert!(cookie.starts_with("aiguillage_lang=en;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let cookie = set_cookies(&res)
+        .into_iter()
+        .find(|c| c.starts_with("aiguillage_lang="))
+        .unwrap();
+    assert!(
+        cookie.starts_with("aiguillage_lang=en;")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+    );
     assert_eq!(lang_of(&html(res).await), "en");
     // Next pages: the cookie beats Accept-Language.
     let doc = html(app.get_lang("/choix/particulier", "fr-FR").await).await;
@@ -43,19 +50,34 @@ async fn the_language_selector_keeps_the_page_and_its_query() {
     let app = spawn_app().await;
     let doc = app.page("/choix/particulier?lang=fr", StatusCode::OK).await;
     let en = "header nav a[hreflang=en]";
-    assert_eq!(attr(&doc, en, "href").as_deref(), Some("/choix/particulier?lang=en"));
+    assert_eq!(
+        attr(&doc, en, "href").as_deref(),
+        Some("/choix/particulier?lang=en")
+    );
     assert_eq!(attr(&doc, en, "lang").as_deref(), Some("en"));
-    assert_eq!(attr(&doc, "header nav a[hreflang=fr]", "aria-current").as_deref(), Some("true"));
+    assert_eq!(
+        attr(&doc, "header nav a[hreflang=fr]", "aria-current").as_deref(),
+        Some("true")
+    );
     assert!(attr(&doc, en, "aria-current").is_none());
-    let doc = app.page("/choix?population=x&lang=en", StatusCode::NOT_FOUND).await;
-    assert_eq!(attr(&doc, "header nav a[hreflang=fr]", "href").as_deref(), Some("/choix?population=x&lang=fr"));
+    let doc = app
+        .page("/choix?population=x&lang=en", StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(
+        attr(&doc, "header nav a[hreflang=fr]", "href").as_deref(),
+        Some("/choix?population=x&lang=fr")
+    );
 }
 
 #[test]
 fn every_key_the_portal_uses_exists_in_every_language() {
     let locales = Locales::load(std::path::Path::new("locales")).expect("locales are valid");
     let chooser = Settings::defaults().chooser().unwrap();
-    assert!(USED_KEYS.len() >= 30, "the key scan found the templates: {}", USED_KEYS.len());
+    assert!(
+        USED_KEYS.len() >= 30,
+        "the key scan found the templates: {}",
+        USED_KEYS.len()
+    );
     assert_eq!(missing_keys(&locales, &chooser), vec![]);
     assert_eq!(locales.keys(Lang::Fr), locales.keys(Lang::En));
 }
@@ -63,15 +85,28 @@ fn every_key_the_portal_uses_exists_in_every_language() {
 #[tokio::test]
 async fn no_page_shows_a_raw_message_id() {
     let app = spawn_app().await;
-    let keys = Locales::load(std::path::Path::new("locales")).unwrap().keys(Lang::Fr).clone();
+    let keys = Locales::load(std::path::Path::new("locales"))
+        .unwrap()
+        .keys(Lang::Fr)
+        .clone();
     for lang in ["fr", "en"] {
-        for path in ["/", "/choix", "/choix/professionnel", "/choix/particulier", "/federations", "/nulle-part"] {
+        for path in [
+            "/",
+            "/choix",
+            "/choix/professionnel",
+            "/choix/particulier",
+            "/federations",
+            "/nulle-part",
+        ] {
             let res = app.get(&format!("{path}?lang={lang}")).await;
             let body = res.text().await.unwrap();
             let doc = scraper::Html::parse_document(&body);
             let text: String = doc.root_element().text().collect();
             for word in text.split_whitespace() {
-                assert!(!keys.contains(word), "{path} ({lang}) shows the raw id `{word}`");
+                assert!(
+                    !keys.contains(word),
+                    "{path} ({lang}) shows the raw id `{word}`"
+                );
             }
         }
     }

@@ -16,12 +16,21 @@ async fn healthz_answers_ok() {
 #[tokio::test]
 async fn every_page_forbids_framing_and_foreign_content() {
     let app = spawn_app().await;
-    for path in ["/", "/choix/particulier", "/federations", "/nulle-part", "/choix"] {
+    for path in [
+        "/",
+        "/choix/particulier",
+        "/federations",
+        "/nulle-part",
+        "/choix",
+    ] {
         let res = app.get(path).await;
         let h = res.headers();
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-        assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
+        assert!(
+            csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+            "{csp}"
+        );
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["referrer-policy"], "no-referrer");
@@ -69,9 +78,17 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
         .into_iter()
         .find(|c| c.starts_with("aiguillage_population="))
         .expect("the answer is remembered");
-    assert!(cookie.starts_with("aiguillage_population=entreprise;"), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
-    assert!(cookie.contains("Max-Age="), "kept across browser restarts: {cookie}");
+    assert!(
+        cookie.starts_with("aiguillage_population=entreprise;"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
+    );
+    assert!(
+        cookie.contains("Max-Age="),
+        "kept across browser restarts: {cookie}"
+    );
 
     // Return: preselected, and the page says so.
     let doc = app.page("/", StatusCode::OK).await;
@@ -87,7 +104,11 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
     let res = app.post("/choix/oublier").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "/");
-    assert!(set_cookies(&res).iter().any(|c| c.starts_with("aiguillage_population=;")));
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .any(|c| c.starts_with("aiguillage_population=;"))
+    );
     let doc = app.page("/", StatusCode::OK).await;
     assert!(select(&doc, "#remembered").is_empty());
     assert!(select(&doc, "input[name=population][checked]").is_empty());
@@ -118,7 +139,15 @@ async fn cookies_are_secure_behind_an_https_public_url() {
     assert_eq!(cookies.len(), 2, "{cookies:?}");
     for c in &cookies {
         assert!(c.starts_with("__Host-aiguillage_"), "{c}");
-        assert!(c.contains("Secure") && c.contains("HttpOnly") && c.contains("SameSite=Lax"), "{c}");
+        assert!(
+            c.contains("Secure") && c.contains("HttpOnly") && c.contains("SameSite=Lax"),
+            "{c}"
+        );
     }
-    assert!(res.headers()["strict-transport-security"].to_str().unwrap().contains("max-age="));
+    assert!(
+        res.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
 }
