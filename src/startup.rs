@@ -45,6 +45,20 @@ impl Application {
             address: address.clone(),
             source,
         })?;
+        Application::build_with_listener(settings, listener)
+    }
+
+    /// Builds the portal on a socket bound by the caller (tests bind first,
+    /// to tell a federation the callback URL before the portal exists).
+    pub fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> Result<Application, StartupError> {
+        settings.validate()?;
+        let address = listener
+            .local_addr()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|_| "socket".into());
         let port = listener.local_addr().expect("bound socket").port();
         let public_url = settings.public_url(port);
         let locales = Locales::load(&settings.i18n.locales_dir).map_err(StartupError::Locales)?;

@@ -29,7 +29,9 @@ impl Store for MemoryStore {
         let mut entries = self.entries.lock().expect("store lock");
         // Sweep expired entries now and then, so memory stays bounded by
         // what is alive.
-        let writes = self.writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let writes = self
+            .writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if writes.is_multiple_of(256) {
             entries.retain(|_, e| Self::live(e));
         }

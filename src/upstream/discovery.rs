@@ -84,17 +84,23 @@ impl Provider {
         Ok(fresh)
     }
 
-    /// Re-fetches the keys once (key rotation); `None` when they were
-    /// fetched too recently to try again.
+    /// Re-fetches the keys once (key rotation); `None` when an unknown key
+    /// already caused a refresh moments ago (an attacker's tokens with random
+    /// `kid`s cannot make the portal hammer the federation).
     pub async fn refresh_keys(
         &self,
         seen: &Discovered,
     ) -> Result<Option<Arc<Discovered>>, UpstreamError> {
-        if seen.fetched_at.elapsed() < JWKS_MIN_REFRESH {
-            if let Some(current) = self.cached().filter(|c| !std::ptr::eq(c.as_ref(), seen)) {
-                return Ok(Some(current));
+        // Someone else refreshed since `seen` was read: use theirs.
+        if let Some(current) = self.cached().filter(|c| !std::ptr::eq(c.as_ref(), seen)) {
+            return Ok(Some(current));
+        }
+        {
+            let mut last = self.last_key_refresh.lock().expect("refresh lock");
+            if last.is_some_and(|t| t.elapsed() < JWKS_MIN_REFRESH) {
+                return Ok(None);
             }
-            return Ok(None);
+            *last = Some(Instant::now());
         }
         let fresh = Arc::new(self.fetch().await?);
         *self.cache.write().expect("cache lock") = Some(fresh.clone());
@@ -144,6 +150,8 @@ impl Provider {
         let jwks_json = self.get_json(&jwks_url).await?;
         let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
             .map_err(|e| UpstreamError::Unreachable(format!("JWKS {jwks_url}: {e}")))?;
+        // The ID token verifier takes its keys from the metadata.
+        let metadata = metadata.set_jwks(jwks.clone());
         let extra = metadata.additional_metadata();
         Ok(Discovered {
             authorization_endpoint: metadata.authorization_endpoint().url().clone(),

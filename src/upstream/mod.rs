@@ -41,6 +41,8 @@ pub struct Provider {
     pub post_logout_redirect_url: Url,
     http: reqwest::Client,
     cache: std::sync::RwLock<Option<Arc<Discovered>>>,
+    /// When an unknown key last forced a JWKS refresh.
+    last_key_refresh: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 /// Every federation the portal can log in with.
@@ -82,6 +84,7 @@ impl Upstream {
                     client_secret: secret,
                     http,
                     cache: std::sync::RwLock::new(None),
+                    last_key_refresh: std::sync::Mutex::new(None),
                 }),
             );
         }

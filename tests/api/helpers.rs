@@ -23,11 +23,47 @@ pub async fn spawn_app() -> TestApp {
 
 /// The real application on 127.0.0.1, port 0, with settings changed by `adjust`.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_on(AppSocket::bind(), adjust).await
+}
+
+/// A socket bound before the portal is built, so that its URL can be given
+/// to a federation (as redirect URI) before the portal's settings are made.
+pub struct AppSocket {
+    listener: std::net::TcpListener,
+}
+
+impl AppSocket {
+    pub fn bind() -> AppSocket {
+        AppSocket {
+            listener: std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0"),
+        }
+    }
+
+    /// The portal's public URL on this socket, without the trailing slash.
+    pub fn base_url(&self) -> String {
+        format!(
+            "http://localhost:{}",
+            self.listener.local_addr().unwrap().port()
+        )
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url())
+    }
+}
+
+/// The real application on a socket bound beforehand.
+pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
     let mut settings = Settings::defaults();
-    settings.server.port = 0;
+    settings.server.port = socket.listener.local_addr().unwrap().port();
+    // Tests never reach the real integration platforms.
+    for f in aiguillage::domain::Federation::ALL {
+        settings.providers.get_mut(f).enabled = false;
+    }
     adjust(&mut settings);
-    let app = Application::build(settings).expect("application builds");
+    let app =
+        Application::build_with_listener(settings, socket.listener).expect("application builds");
     // The public URL (`http://localhost:PORT` in development): the portal
     // sends browsers on 127.0.0.1 to it, so that cookies follow one host.
     let address = if aiguillage::configuration::is_loopback_url(app.public_url()) {
@@ -42,6 +78,69 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .build()
         .unwrap();
     TestApp { address, client }
+}
+
+/// A fresh client like a browser without JavaScript: its own cookie jar,
+/// redirects not followed (see [`follow`]).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// Follows redirects like a browser (GET after 301/302/303), at most 20,
+/// and returns the final response with every URL visited.
+pub async fn follow(client: &reqwest::Client, mut res: Response) -> (Response, Vec<String>) {
+    let mut visited = vec![res.url().to_string()];
+    for _ in 0..20 {
+        if !res.status().is_redirection() {
+            return (res, visited);
+        }
+        let next = res.url().join(location(&res)).expect("valid Location");
+        visited.push(next.to_string());
+        res = client.get(next).send().await.expect("redirect followed");
+    }
+    panic!("too many redirects: {visited:#?}");
+}
+
+/// Submits the first form of `doc` matching `form_css` with its fields
+/// (hidden inputs and inputs with a value), `fields` overriding them.
+pub async fn submit_form(
+    client: &reqwest::Client,
+    page_url: &reqwest::Url,
+    doc: &Html,
+    form_css: &str,
+    fields: &[(&str, &str)],
+) -> Response {
+    let form = select(doc, form_css)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no form {form_css} in {}", doc.html()));
+    let action = page_url
+        .join(form.value().attr("action").unwrap_or(""))
+        .expect("form action");
+    let mut values: Vec<(String, String)> = form
+        .select(&Selector::parse("input[name]").unwrap())
+        .filter(|i| i.value().attr("type") != Some("submit"))
+        .map(|i| {
+            (
+                i.value().attr("name").unwrap().to_owned(),
+                i.value().attr("value").unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    for (k, v) in fields {
+        values.retain(|(name, _)| name != k);
+        values.push(((*k).to_owned(), (*v).to_owned()));
+    }
+    client
+        .post(action)
+        .form(&values)
+        .send()
+        .await
+        .expect("form sent")
 }
 
 impl TestApp {

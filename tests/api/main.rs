@@ -5,4 +5,6 @@ mod chooser;
 mod cli;
 mod helpers;
 mod i18n;
+mod login;
 mod pages;
+mod peers;
