@@ -180,7 +180,7 @@ fn run(
             .wrap(from_fn(middleware::content_security_policy))
             .wrap(security_headers(secure))
             .wrap(Compress::default())
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
     })
     .listen(listener)?
     .run();

@@ -35,3 +35,21 @@ async fn chooser_is_accessible_keyboard_operable_and_works_without_javascript() 
     let app = spawn_app().await;
     run_browser_script("chooser.mjs", &app.address, &[]).await;
 }
+
+#[tokio::test]
+async fn a_person_logs_in_and_out_with_proconnect_in_a_real_browser() {
+    use aiguillage::domain::Federation;
+    let socket = AppSocket::bind();
+    let peer = crate::peers::FederationPeer::start(Federation::ProConnect, &socket, &[]).await;
+    let app = spawn_app_on(socket, |s| peer.configure(s)).await;
+    run_browser_script(
+        "login.mjs",
+        &app.address,
+        &[
+            ("FEDERATION", "proconnect"),
+            ("LOGIN", crate::peers::test_login(Federation::ProConnect)),
+            ("EXPECTED_NAME", "Jean Michel"),
+        ],
+    )
+    .await;
+}
