@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::domain::{Chooser, Federation, Population, PopulationId};
+use crate::provider::settings::{ClientSettings, OidcSettings};
 use crate::upstream::{ProvidersSettings, Secret};
 
 pub const CONFIG_FILE_ENV: &str = "AIGUILLAGE_CONFIG";
@@ -31,6 +32,12 @@ pub struct Settings {
     pub populations: Vec<PopulationSettings>,
     #[serde(default)]
     pub providers: ProvidersSettings,
+    /// The portal as an OpenID provider toward démarches.
+    #[serde(default)]
+    pub oidc: OidcSettings,
+    /// Démarches allowed to use the portal.
+    #[serde(default)]
+    pub clients: Vec<ClientSettings>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -210,6 +217,8 @@ impl Settings {
             chooser: ChooserSettings::default(),
             populations: Vec::new(),
             providers: ProvidersSettings::default(),
+            oidc: OidcSettings::default(),
+            clients: Vec::new(),
         }
     }
 
@@ -247,8 +256,39 @@ impl Settings {
             });
         }
         self.providers.validate(&mut issues);
-        if let Err(mut more) = self.chooser() {
-            issues.append(&mut more.0);
+        self.oidc.validate(&mut issues);
+        match self.chooser() {
+            Err(mut more) => issues.append(&mut more.0),
+            Ok(chooser) => {
+                let mut seen = std::collections::HashSet::new();
+                for (i, client) in self.clients.iter().enumerate() {
+                    client.validate(i, &mut issues);
+                    if !seen.insert(client.client_id.as_str()) {
+                        issues.push(ConfigIssue {
+                            key: format!("clients[{i}].client_id"),
+                            message: format!("`{}` is registered twice", client.client_id),
+                        });
+                    }
+                    let pops: Option<Vec<PopulationId>> = client
+                        .populations
+                        .as_ref()
+                        .map(|ps| ps.iter().filter_map(|p| PopulationId::parse(p).ok()).collect());
+                    if chooser.restricted(client.providers.as_deref(), pops.as_deref()).is_none() {
+                        issues.push(ConfigIssue {
+                            key: format!("clients[{i}].providers"),
+                            message: "no population is left with these providers and populations".into(),
+                        });
+                    }
+                    for (j, p) in client.populations.iter().flatten().enumerate() {
+                        if chooser.population(p).is_none() {
+                            issues.push(ConfigIssue {
+                                key: format!("clients[{i}].populations[{j}]"),
+                                message: format!("unknown population `{p}`"),
+                            });
+                        }
+                    }
+                }
+            }
         }
         if issues.is_empty() {
             Ok(())

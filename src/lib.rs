@@ -5,6 +5,7 @@ pub mod cli;
 pub mod configuration;
 pub mod domain;
 pub mod i18n;
+pub mod provider;
 pub mod routes;
 pub mod startup;
 pub mod store;

@@ -16,6 +16,7 @@ use crate::configuration::{ConfigErrors, Settings, is_loopback_url};
 use crate::i18n::{LocaleIssue, Locales};
 use crate::routes::{self, context::AppState, middleware};
 use crate::store::{MemoryStore, SharedStore, StoreSessions};
+use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::upstream::Upstream;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +25,8 @@ pub enum StartupError {
     Config(#[from] ConfigErrors),
     #[error("invalid locale files:\n{}", .0.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("\n"))]
     Locales(Vec<LocaleIssue>),
+    #[error("OpenID provider: {0}")]
+    Provider(#[from] ProviderSetupError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -82,6 +85,7 @@ impl Application {
         };
         let store: SharedStore = Arc::new(MemoryStore::new());
         let upstream = Upstream::new(&settings.providers, &public_url);
+        let provider = OpenIdProvider::new(&settings.oidc, &settings.clients, &public_url)?;
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
             chooser: settings.chooser()?,
@@ -89,6 +93,7 @@ impl Application {
             public_url: public_url.clone(),
             upstream,
             store,
+            provider,
         };
         let sessions = SessionSettings {
             key: session_key,

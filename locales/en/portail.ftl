@@ -51,3 +51,7 @@ logged-out-title = You are logged out
 logged-out-body = You are logged out of this portal.
 logged-out-federation = You are also logged out of { $federation }.
 logged-out-again = Log in again
+
+## Login asked by an online service (démarche)
+
+demarche-title = Log in to { $demarche }

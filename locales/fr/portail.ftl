@@ -51,3 +51,7 @@ logged-out-title = Vous êtes déconnecté·e
 logged-out-body = Vous êtes déconnecté·e de ce portail.
 logged-out-federation = Vous êtes aussi déconnecté·e de { $federation }.
 logged-out-again = Se connecter à nouveau
+
+## Connexion demandée par une démarche
+
+demarche-title = Connexion à { $demarche }

@@ -15,14 +15,12 @@ const REMEMBER_FOR: Duration = Duration::days(90);
 
 pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, PageError> {
     match query_param(&req, "population").filter(|v| !v.is_empty()) {
-        None => Ok(super::home::render(&page, true)),
+        None => super::home::render(&page, true).await,
         Some(id) => {
-            let population = page
-                .state()
-                .chooser
-                .population(&id)
-                .ok_or(PageError::UnknownPopulation(id))?;
-            Ok(see_other(&format!("/choix/{}", population.id)))
+            let demarche = super::demande::for_page(&page).await?;
+            let chooser = demarche.as_ref().map_or(&page.state().chooser, |d| &d.chooser);
+            let population = chooser.population(&id).ok_or(PageError::UnknownPopulation(id))?;
+            Ok(see_other(&page.link(&format!("/choix/{}", population.id))))
         }
     }
 }
@@ -34,13 +32,15 @@ struct ChoicePage<'a> {
     page: &'a PageCtx,
     population: &'a Population,
     federations: &'a [Federation],
+    demarche: Option<String>,
 }
 
 pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let state = page.state();
-    let population = state
-        .chooser
+    let demarche = super::demande::for_page(&page).await?;
+    let chooser = demarche.as_ref().map_or(&state.chooser, |d| &d.chooser);
+    let population = chooser
         .population(&id)
         .ok_or(PageError::UnknownPopulation(id))?;
     let body = ChoicePage {
@@ -48,6 +48,7 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         page: &page,
         population,
         federations: &population.federations,
+        demarche: demarche.as_ref().map(|d| d.name.clone()),
     };
     let mut res = super::html(actix_web::http::StatusCode::OK, &body);
     res.add_cookie(&state.cookie(POPULATION_COOKIE, population.id.to_string(), REMEMBER_FOR))
@@ -57,7 +58,7 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
 
 /// "Ce n'est pas moi / changer": forget the remembered answer.
 pub async fn forget(page: PageCtx) -> Result<HttpResponse, PageError> {
-    let mut res = see_other("/");
+    let mut res = see_other(&page.link("/"));
     res.add_removal_cookie(&page.state().removal_cookie(POPULATION_COOKIE))
         .map_err(|e| PageError::Internal(e.to_string()))?;
     Ok(res)

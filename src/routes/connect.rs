@@ -5,7 +5,8 @@ use std::time::Duration;
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::context::{AppState, PageCtx};
+use super::context::{AppState, PageCtx, is_token};
+use super::demande::{Demande, DemandeKind};
 use super::session::browser_binding;
 use super::{PageError, see_other};
 use crate::domain::Federation;
@@ -23,18 +24,41 @@ pub async fn start(
     path: web::Path<String>,
     page: PageCtx,
     session: Session,
+    body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
     let federation: Federation = path
         .parse()
         .map_err(|_| PageError::UnknownFederation(path.into_inner()))?;
-    begin_login(
-        page.state(),
-        &session,
-        federation,
-        &LoginHints::default(),
-        None,
-    )
-    .await
+    // The button's form carries the démarche's pending request, if any.
+    let demande_id = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "demande")
+        .map(|(_, v)| v.into_owned())
+        .or_else(|| page.demande.clone());
+    let Some(id) = demande_id else {
+        return begin_login(page.state(), &session, federation, &LoginHints::default(), None).await;
+    };
+    if !is_token(&id) {
+        return Err(PageError::DemandeExpired);
+    }
+    let state = page.state();
+    let demande = Demande::load(state, &id).await?;
+    let client = demande.client(state)?;
+    if !client.accepts(federation) {
+        return Err(PageError::FederationNotAccepted(federation));
+    }
+    match &demande.kind {
+        DemandeKind::Authorize(request) => {
+            super::oidc::authorize::start_login(state, &session, federation, request, &id).await
+        }
+        DemandeKind::Discovery { return_to, param } => {
+            // Discovery only: the démarche runs its own login.
+            Demande::take(state, &id).await?;
+            let mut url = url::Url::parse(return_to).map_err(|_| PageError::BadDiscoveryReturn)?;
+            url.query_pairs_mut().append_pair(param, federation.id());
+            tracing::info!(client_id = %demande.client_id, %federation, "federation chosen (discovery only)");
+            Ok(see_other(url.as_str()))
+        }
+    }
 }
 
 /// Sends the browser to the federation, remembering the transaction under

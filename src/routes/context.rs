@@ -12,6 +12,7 @@ use url::Url;
 use crate::domain::{Chooser, PopulationId};
 use crate::i18n::{Lang, Locales, Tr};
 use crate::store::SharedStore;
+use crate::provider::OpenIdProvider;
 use crate::upstream::Upstream;
 
 /// Shared state of the running portal.
@@ -23,6 +24,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub upstream: Upstream,
     pub store: SharedStore,
+    /// The portal as an OpenID provider toward démarches.
+    pub provider: OpenIdProvider,
 }
 
 pub const LANG_COOKIE: &str = "aiguillage_lang";
@@ -71,6 +74,9 @@ pub struct PageCtx {
     pub lang: Lang,
     pub languages: Vec<LangLink>,
     pub remembered: Option<PopulationId>,
+    /// The pending démarche request this page belongs to (`?demande=`),
+    /// carried from page to page until a federation is chosen.
+    pub demande: Option<String>,
     state: web::Data<AppState>,
 }
 
@@ -135,16 +141,29 @@ impl PageCtx {
             .cookie(&state.cookie_name(POPULATION_COOKIE))
             .and_then(|c| PopulationId::parse(c.value()).ok())
             .filter(|id| state.chooser.population(id.as_str()).is_some());
+        let demande = query_param(req, "demande").filter(|d| is_token(d));
         PageCtx {
             lang,
             languages,
             remembered,
+            demande,
             state,
         }
     }
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// A portal path with this page's `demande` carried over.
+    pub fn link(&self, path: &str) -> String {
+        match &self.demande {
+            None => path.to_owned(),
+            Some(d) => {
+                let sep = if path.contains('?') { '&' } else { '?' };
+                format!("{path}{sep}demande={d}")
+            }
+        }
     }
 
     pub fn tr(&self) -> Tr<'_> {
@@ -166,4 +185,10 @@ impl FromRequest for PageCtx {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(PageCtx::from_request(req)))
     }
+}
+
+/// A random token as the portal makes them (base64url, 43 characters):
+/// anything else in a URL is ignored rather than looked up.
+pub fn is_token(s: &str) -> bool {
+    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

@@ -33,6 +33,18 @@ pub enum PageError {
     LoginExpired(Federation),
     #[error("logout return with an unknown state")]
     LogoutUnconfirmed,
+    #[error("unknown client `{0}`")]
+    UnknownClient(String),
+    #[error("redirect URI not registered for the client")]
+    BadRedirectUri,
+    #[error("post-logout redirect URI not registered")]
+    BadLogoutRedirectUri,
+    #[error("discovery return URL not registered")]
+    BadDiscoveryReturn,
+    #[error("démarche request unknown or expired")]
+    DemandeExpired,
+    #[error("federation {0} not accepted by this démarche")]
+    FederationNotAccepted(Federation),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("method not allowed")]
@@ -53,7 +65,14 @@ impl ResponseError for PageError {
             PageError::FederationRefused { .. } | PageError::LoginRejected(_) => {
                 StatusCode::FORBIDDEN
             }
-            PageError::LoginExpired(_) | PageError::LogoutUnconfirmed => StatusCode::BAD_REQUEST,
+            PageError::LoginExpired(_)
+            | PageError::LogoutUnconfirmed
+            | PageError::UnknownClient(_)
+            | PageError::BadRedirectUri
+            | PageError::BadLogoutRedirectUri
+            | PageError::BadDiscoveryReturn
+            | PageError::DemandeExpired => StatusCode::BAD_REQUEST,
+            PageError::FederationNotAccepted(_) => StatusCode::FORBIDDEN,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -99,6 +118,12 @@ pub const STEMS: &[&str] = &[
     "login-rejected",
     "login-expired",
     "logout-unconfirmed",
+    "unknown-client",
+    "bad-redirect-uri",
+    "bad-logout-redirect-uri",
+    "bad-discovery-return",
+    "demande-expired",
+    "federation-not-accepted",
     "bad-request",
     "method-not-allowed",
     "internal",
@@ -122,6 +147,12 @@ impl PageError {
             PageError::LoginRejected(_) => "login-rejected",
             PageError::LoginExpired(_) => "login-expired",
             PageError::LogoutUnconfirmed => "logout-unconfirmed",
+            PageError::UnknownClient(_) => "unknown-client",
+            PageError::BadRedirectUri => "bad-redirect-uri",
+            PageError::BadLogoutRedirectUri => "bad-logout-redirect-uri",
+            PageError::BadDiscoveryReturn => "bad-discovery-return",
+            PageError::DemandeExpired => "demande-expired",
+            PageError::FederationNotAccepted(_) => "federation-not-accepted",
             PageError::BadRequest(_) => "bad-request",
             PageError::MethodNotAllowed => "method-not-allowed",
             PageError::Internal(_) => "internal",
@@ -135,6 +166,7 @@ impl PageError {
             | PageError::FederationUnavailable(f)
             | PageError::LoginRejected(f)
             | PageError::LoginExpired(f)
+            | PageError::FederationNotAccepted(f)
             | PageError::FederationRefused { federation: f, .. } => Some(*f),
             _ => None,
         }
@@ -192,7 +224,7 @@ impl PageError {
         }
         // A login that failed can be tried again, or another federation chosen.
         let retry = match self {
-            PageError::FederationNotConfigured(_) => None,
+            PageError::FederationNotConfigured(_) | PageError::FederationNotAccepted(_) => None,
             other => other.federation(),
         };
         if retry.is_some() {

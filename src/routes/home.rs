@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
+use super::PageError;
 use super::context::PageCtx;
 use crate::domain::Population;
 use crate::i18n::Tr;
@@ -18,6 +19,8 @@ pub struct HomePage<'a> {
     pub selected: Option<&'a str>,
     /// The form was sent without an answer.
     pub missing_answer: bool,
+    /// The démarche the person is logging in to, if any.
+    pub demarche: Option<String>,
 }
 
 impl HomePage<'_> {
@@ -26,27 +29,35 @@ impl HomePage<'_> {
     }
 }
 
-pub fn render(page: &PageCtx, missing_answer: bool) -> HttpResponse {
-    let remembered = page.remembered.as_ref().map(|id| id.as_str());
+pub async fn render(page: &PageCtx, missing_answer: bool) -> Result<HttpResponse, PageError> {
+    let demarche = super::demande::for_page(page).await?;
+    let chooser = demarche.as_ref().map_or(&page.state().chooser, |d| &d.chooser);
+    // A remembered answer the démarche does not serve is not preselected.
+    let remembered = page
+        .remembered
+        .as_ref()
+        .map(|id| id.as_str())
+        .filter(|id| chooser.population(id).is_some());
     let body = HomePage {
         t: page.tr(),
         page,
-        populations: page.state().chooser.populations(),
+        populations: chooser.populations(),
         selected: remembered,
         missing_answer,
+        demarche: demarche.as_ref().map(|d| d.name.clone()),
     };
     let status = if missing_answer {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    super::html(status, &body)
+    Ok(super::html(status, &body))
 }
 
-pub async fn show(page: PageCtx, req: HttpRequest) -> HttpResponse {
+pub async fn show(page: PageCtx, req: HttpRequest) -> Result<HttpResponse, PageError> {
     // ProConnect's registered post-logout URI is the home page.
     if let Some(res) = super::logout::finish_with_state(&page, &req).await {
-        return res;
+        return Ok(res);
     }
-    render(&page, false)
+    render(&page, false).await
 }

@@ -111,7 +111,7 @@ pub async fn finished(page: PageCtx, req: HttpRequest) -> Result<HttpResponse, P
     Err(PageError::LogoutUnconfirmed)
 }
 
-fn logged_out_page(page: &PageCtx, federation: Option<Federation>) -> HttpResponse {
+pub fn logged_out_page(page: &PageCtx, federation: Option<Federation>) -> HttpResponse {
     super::account::no_store(super::html(
         StatusCode::OK,
         &LoggedOutPage {

@@ -5,6 +5,8 @@ mod assets;
 mod callback;
 mod choice;
 mod connect;
+pub mod demande;
+mod discovery_service;
 pub mod context;
 pub mod error;
 mod federations;
@@ -12,6 +14,7 @@ mod health;
 mod home;
 mod logout;
 pub mod middleware;
+mod oidc;
 pub mod session;
 
 use actix_web::web;
@@ -41,6 +44,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
         .route("/compte", web::get().to(account::show))
         .route("/deconnexion", web::get().to(logout::start))
         .route("/deconnexion", web::post().to(logout::start))
+        .route("/decouverte", web::get().to(discovery_service::start))
+        .route("/.well-known/openid-configuration", web::get().to(oidc::metadata::discovery))
+        .route("/oidc/jwks", web::get().to(oidc::metadata::jwks))
+        .route("/oidc/authorize", web::get().to(oidc::authorize::get))
+        .route("/oidc/authorize", web::post().to(oidc::authorize::post))
+        .route("/oidc/reprise/{demande}", web::get().to(oidc::resume::resume))
+        .route("/oidc/token", web::post().to(oidc::token::exchange))
+        .route("/oidc/userinfo", web::get().to(oidc::userinfo::userinfo))
+        .route("/oidc/userinfo", web::post().to(oidc::userinfo::userinfo))
+        .route("/oidc/logout", web::get().to(oidc::logout::get))
+        .route("/oidc/logout", web::post().to(oidc::logout::post))
         .route("/choix", web::get().to(choice::answer))
         .route("/choix/oublier", web::post().to(choice::forget))
         .route("/choix/{population}", web::get().to(choice::show))

@@ -1,0 +1,102 @@
+//! Registered démarches. Secrets are kept only as SHA-256 digests and
+//! compared in constant time.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use url::Url;
+
+use super::settings::ClientSettings;
+use crate::domain::{Federation, PopulationId};
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub client_id: String,
+    pub name: String,
+    secret_digest: Option<[u8; 32]>,
+    pub redirect_uris: Vec<Url>,
+    pub post_logout_redirect_uris: Vec<Url>,
+    pub providers: Option<Vec<Federation>>,
+    pub populations: Option<Vec<PopulationId>>,
+    pub public: bool,
+    pub discovery_return_prefixes: Vec<Url>,
+}
+
+fn digest(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+impl Client {
+    pub fn from_settings(s: &ClientSettings) -> Result<Client, String> {
+        Ok(Client {
+            client_id: s.client_id.clone(),
+            name: s.name.clone(),
+            secret_digest: s.secret()?.as_deref().map(digest),
+            redirect_uris: s.redirect_uris.clone(),
+            post_logout_redirect_uris: s.post_logout_redirect_uris.clone(),
+            providers: s.providers.clone(),
+            populations: s
+                .populations
+                .as_ref()
+                .map(|ps| ps.iter().filter_map(|p| PopulationId::parse(p).ok()).collect()),
+            public: s.public,
+            discovery_return_prefixes: s.discovery_return_prefixes.clone(),
+        })
+    }
+
+    /// Exact match, character for character (no prefix, no normalisation
+    /// beyond URL parsing: RFC 9700 §4.1.3).
+    pub fn has_redirect_uri(&self, uri: &str) -> bool {
+        self.redirect_uris.iter().any(|u| u.as_str() == uri)
+    }
+
+    pub fn has_post_logout_redirect_uri(&self, uri: &str) -> bool {
+        self.post_logout_redirect_uris.iter().any(|u| u.as_str() == uri)
+    }
+
+    /// Checks a presented secret; a public client has none to check.
+    pub fn secret_matches(&self, presented: &str) -> bool {
+        match &self.secret_digest {
+            Some(expected) => bool::from(digest(presented).ct_eq(expected)),
+            None => false,
+        }
+    }
+
+    pub fn accepts(&self, federation: Federation) -> bool {
+        self.providers.as_ref().is_none_or(|list| list.contains(&federation))
+    }
+
+    /// `url` lies under one of the discovery return prefixes: same origin
+    /// and the prefix's path as a prefix of its path.
+    pub fn allows_discovery_return(&self, url: &Url) -> bool {
+        self.discovery_return_prefixes.iter().any(|p| {
+            p.origin() == url.origin() && url.path().starts_with(p.path()) && url.fragment().is_none()
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Clients {
+    by_id: HashMap<String, Client>,
+}
+
+impl Clients {
+    pub fn new(settings: &[ClientSettings]) -> Result<Clients, String> {
+        let mut by_id = HashMap::new();
+        for s in settings {
+            by_id.insert(s.client_id.clone(), Client::from_settings(s)?);
+        }
+        Ok(Clients { by_id })
+    }
+
+    pub fn get(&self, client_id: &str) -> Option<&Client> {
+        self.by_id.get(client_id)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Client> {
+        let mut list: Vec<&Client> = self.by_id.values().collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        list.into_iter()
+    }
+}

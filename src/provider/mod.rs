@@ -1,0 +1,150 @@
+//! The portal as a standard OpenID provider toward démarches: they send
+//! people to `/oidc/authorize` and get back, after the chooser and the
+//! federation's login, an ID token about them. Meets `upstream` only
+//! through [`crate::domain::Identity`].
+
+pub mod clients;
+pub mod keys;
+pub mod settings;
+pub mod tokens;
+
+use std::path::Path;
+
+use base64::Engine;
+use url::Url;
+
+pub use clients::{Client, Clients};
+pub use keys::{KeyError, SigningKeys};
+use settings::OidcSettings;
+pub use tokens::{AccessRecord, AuthorizationRequest, CodeRecord};
+
+/// An OAuth error sent back to a démarche (RFC 6749 §4.1.2.1, §5.2).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{error}: {description}")]
+pub struct OAuthError {
+    pub error: &'static str,
+    pub description: String,
+}
+
+impl OAuthError {
+    pub fn new(error: &'static str, description: impl Into<String>) -> OAuthError {
+        OAuthError {
+            error,
+            description: description.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderSetupError {
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("clients: {0}")]
+    Clients(String),
+    #[error("pairwise secret: {0}")]
+    Pairwise(String),
+}
+
+/// Everything the OpenID provider side needs at run time.
+pub struct OpenIdProvider {
+    /// The issuer: the public URL without its trailing slash.
+    pub issuer: String,
+    pub clients: Clients,
+    pub keys: SigningKeys,
+    pairwise_secret: Vec<u8>,
+    pub code_ttl: std::time::Duration,
+    pub token_ttl: std::time::Duration,
+}
+
+fn pairwise_secret(settings: &OidcSettings) -> Result<Vec<u8>, ProviderSetupError> {
+    if let Some(s) = &settings.pairwise_secret {
+        return Ok(s.0.as_bytes().to_vec());
+    }
+    let path = match &settings.pairwise_secret_file {
+        Some(p) => p.clone(),
+        None => settings.data_dir.join("pairwise-secret"),
+    };
+    if !path.exists() && settings.pairwise_secret_file.is_none() {
+        generate_secret(&path)?;
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ProviderSetupError::Pairwise(format!("cannot read {}: {e}", path.display())))?;
+    let text = text.trim();
+    if text.len() < 32 {
+        return Err(ProviderSetupError::Pairwise(format!("{}: at least 32 characters", path.display())));
+    }
+    Ok(text.as_bytes().to_vec())
+}
+
+fn generate_secret(path: &Path) -> Result<(), ProviderSetupError> {
+    tracing::warn!(path = %path.display(), "no pairwise secret: generating one (keep it: démarches know people by the sub it derives)");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| ProviderSetupError::Pairwise(e.to_string()))?;
+    }
+    let secret = crate::store::random_token(48);
+    keys::write_private(path, secret.as_bytes()).map_err(|e| ProviderSetupError::Pairwise(e.to_string()))?;
+    Ok(())
+}
+
+impl OpenIdProvider {
+    pub fn new(
+        settings: &OidcSettings,
+        clients: &[settings::ClientSettings],
+        public_url: &Url,
+    ) -> Result<OpenIdProvider, ProviderSetupError> {
+        Ok(OpenIdProvider {
+            issuer: public_url.as_str().trim_end_matches('/').to_owned(),
+            clients: Clients::new(clients).map_err(ProviderSetupError::Clients)?,
+            keys: SigningKeys::load(settings)?,
+            pairwise_secret: pairwise_secret(settings)?,
+            code_ttl: std::time::Duration::from_secs(settings.code_ttl_seconds),
+            token_ttl: std::time::Duration::from_secs(settings.token_ttl_seconds),
+        })
+    }
+
+    pub fn endpoint(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer)
+    }
+
+    /// The `sub` a démarche sees: stable for one person and one démarche,
+    /// different between démarches (no cross-démarche correlation).
+    pub fn pairwise_sub(&self, federation: &str, upstream_sub: &str, client_id: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.pairwise_secret).expect("any key length");
+        // Length-prefixed parts: no two inputs can collide by concatenation.
+        for part in [federation, upstream_sub, client_id] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part.as_bytes());
+        }
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
+    /// The discovery document (OpenID Connect Discovery 1.0).
+    pub fn discovery(&self) -> serde_json::Value {
+        serde_json::json!({
+            "issuer": self.issuer,
+            "authorization_endpoint": self.endpoint("/oidc/authorize"),
+            "token_endpoint": self.endpoint("/oidc/token"),
+            "userinfo_endpoint": self.endpoint("/oidc/userinfo"),
+            "jwks_uri": self.endpoint("/oidc/jwks"),
+            "end_session_endpoint": self.endpoint("/oidc/logout"),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "code_challenge_methods_supported": ["S256"],
+            "scopes_supported": ["openid", "profile", "email"],
+            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
+                "given_name", "family_name", "email", "idp"],
+            "acr_values_supported": ["eidas1", "eidas2", "eidas3"],
+            "prompt_values_supported": ["none", "login"],
+            "ui_locales_supported": ["fr", "en"],
+            "claims_parameter_supported": false,
+            "request_parameter_supported": false,
+            "request_uri_parameter_supported": false,
+            "authorization_response_iss_parameter_supported": true,
+        })
+    }
+}
