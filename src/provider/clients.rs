@@ -36,10 +36,11 @@ impl Client {
             redirect_uris: s.redirect_uris.clone(),
             post_logout_redirect_uris: s.post_logout_redirect_uris.clone(),
             providers: s.providers.clone(),
-            populations: s
-                .populations
-                .as_ref()
-                .map(|ps| ps.iter().filter_map(|p| PopulationId::parse(p).ok()).collect()),
+            populations: s.populations.as_ref().map(|ps| {
+                ps.iter()
+                    .filter_map(|p| PopulationId::parse(p).ok())
+                    .collect()
+            }),
             public: s.public,
             discovery_return_prefixes: s.discovery_return_prefixes.clone(),
         })
@@ -52,7 +53,9 @@ impl Client {
     }
 
     pub fn has_post_logout_redirect_uri(&self, uri: &str) -> bool {
-        self.post_logout_redirect_uris.iter().any(|u| u.as_str() == uri)
+        self.post_logout_redirect_uris
+            .iter()
+            .any(|u| u.as_str() == uri)
     }
 
     /// Checks a presented secret; a public client has none to check.
@@ -64,14 +67,18 @@ impl Client {
     }
 
     pub fn accepts(&self, federation: Federation) -> bool {
-        self.providers.as_ref().is_none_or(|list| list.contains(&federation))
+        self.providers
+            .as_ref()
+            .is_none_or(|list| list.contains(&federation))
     }
 
     /// `url` lies under one of the discovery return prefixes: same origin
     /// and the prefix's path as a prefix of its path.
     pub fn allows_discovery_return(&self, url: &Url) -> bool {
         self.discovery_return_prefixes.iter().any(|p| {
-            p.origin() == url.origin() && url.path().starts_with(p.path()) && url.fragment().is_none()
+            p.origin() == url.origin()
+                && url.path().starts_with(p.path())
+                && url.fragment().is_none()
         })
     }
 }

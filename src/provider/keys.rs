@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use openidconnect::core::{CoreJsonWebKey, CoreRsaPrivateSigningKey};
 use openidconnect::{JsonWebKeyId, PrivateSigningKey};
+use rsa::RsaPrivateKey;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
-use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
 
 use super::settings::OidcSettings;
@@ -68,7 +68,8 @@ fn read_or_generate(path: &Path) -> Result<RsaPrivateKey, KeyError> {
         return read(path);
     }
     tracing::warn!(path = %path.display(), "no signing key: generating one (keep it: démarches trust its kid)");
-    let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).map_err(|e| KeyError::Generate(e.to_string()))?;
+    let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+        .map_err(|e| KeyError::Generate(e.to_string()))?;
     let pem = key
         .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
         .map_err(|e| KeyError::Generate(e.to_string()))?;

@@ -67,11 +67,15 @@ fn pairwise_secret(settings: &OidcSettings) -> Result<Vec<u8>, ProviderSetupErro
     if !path.exists() && settings.pairwise_secret_file.is_none() {
         generate_secret(&path)?;
     }
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| ProviderSetupError::Pairwise(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        ProviderSetupError::Pairwise(format!("cannot read {}: {e}", path.display()))
+    })?;
     let text = text.trim();
     if text.len() < 32 {
-        return Err(ProviderSetupError::Pairwise(format!("{}: at least 32 characters", path.display())));
+        return Err(ProviderSetupError::Pairwise(format!(
+            "{}: at least 32 characters",
+            path.display()
+        )));
     }
     Ok(text.as_bytes().to_vec())
 }
@@ -82,7 +86,8 @@ fn generate_secret(path: &Path) -> Result<(), ProviderSetupError> {
         std::fs::create_dir_all(dir).map_err(|e| ProviderSetupError::Pairwise(e.to_string()))?;
     }
     let secret = crate::store::random_token(48);
-    keys::write_private(path, secret.as_bytes()).map_err(|e| ProviderSetupError::Pairwise(e.to_string()))?;
+    keys::write_private(path, secret.as_bytes())
+        .map_err(|e| ProviderSetupError::Pairwise(e.to_string()))?;
     Ok(())
 }
 
@@ -110,7 +115,8 @@ impl OpenIdProvider {
     /// different between démarches (no cross-démarche correlation).
     pub fn pairwise_sub(&self, federation: &str, upstream_sub: &str, client_id: &str) -> String {
         use hmac::{Hmac, Mac};
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&self.pairwise_secret).expect("any key length");
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(&self.pairwise_secret).expect("any key length");
         // Length-prefixed parts: no two inputs can collide by concatenation.
         for part in [federation, upstream_sub, client_id] {
             mac.update(&(part.len() as u64).to_be_bytes());

@@ -112,15 +112,24 @@ impl ClientSettings {
         for (field, list) in lists {
             for (j, uri) in list.iter().enumerate() {
                 if uri.fragment().is_some() {
-                    push(&format!("{field}[{j}]"), "must not contain a fragment".into());
+                    push(
+                        &format!("{field}[{j}]"),
+                        "must not contain a fragment".into(),
+                    );
                 }
                 match uri.scheme() {
                     "https" => {}
                     "http" if is_loopback_url(uri) => {}
-                    "http" => push(&format!("{field}[{j}]"), "plain http only on loopback; use https".into()),
+                    "http" => push(
+                        &format!("{field}[{j}]"),
+                        "plain http only on loopback; use https".into(),
+                    ),
                     // Native apps' private-use schemes are allowed (RFC 8252).
                     s if s.contains('.') => {}
-                    other => push(&format!("{field}[{j}]"), format!("scheme `{other}` not allowed")),
+                    other => push(
+                        &format!("{field}[{j}]"),
+                        format!("scheme `{other}` not allowed"),
+                    ),
                 }
             }
         }
@@ -136,10 +145,10 @@ impl ClientSettings {
 
 impl OidcSettings {
     pub fn validate(&self, issues: &mut Vec<ConfigIssue>) {
-        if !(10..=600).contains(&self.code_ttl_seconds) {
+        if !(1..=600).contains(&self.code_ttl_seconds) {
             issues.push(ConfigIssue {
                 key: "oidc.code_ttl_seconds".into(),
-                message: "between 10 and 600 (RFC 6749 recommends at most 600; 60 is advised)".into(),
+                message: "between 1 and 600 (RFC 6749: at most 600; 60 is advised)".into(),
             });
         }
         if !(30..=86_400).contains(&self.token_ttl_seconds) {

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use openidconnect::core::{CoreGenderClaim, CoreJsonWebKey, CoreJwsSigningAlgorithm};
 use openidconnect::{
-    AccessToken, AdditionalClaims, Audience, AuthenticationContextClass, AuthenticationMethodReference,
-    EmptyAdditionalClaims, EndUserEmail, EndUserFamilyName, EndUserGivenName, IdToken, IdTokenClaims,
-    IssuerUrl, Nonce, StandardClaims, SubjectIdentifier,
+    AccessToken, AdditionalClaims, Audience, AuthenticationContextClass,
+    AuthenticationMethodReference, EmptyAdditionalClaims, EndUserEmail, EndUserFamilyName,
+    EndUserGivenName, IdToken, IdTokenClaims, IssuerUrl, Nonce, StandardClaims, SubjectIdentifier,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -59,13 +59,30 @@ pub struct PortalClaims {
 }
 impl AdditionalClaims for PortalClaims {}
 
-pub type PortalIdToken =
-    IdToken<PortalClaims, CoreGenderClaim, openidconnect::core::CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+pub type PortalIdToken = IdToken<
+    PortalClaims,
+    CoreGenderClaim,
+    openidconnect::core::CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
 
 /// Claims of the federation that are about the protocol, not the person.
 const PROTOCOL_CLAIMS: &[&str] = &[
-    "sub", "iss", "aud", "exp", "iat", "nbf", "nonce", "at_hash", "c_hash", "sid", "azp", "auth_time", "acr",
-    "amr", "jti",
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "nbf",
+    "nonce",
+    "at_hash",
+    "c_hash",
+    "sid",
+    "azp",
+    "auth_time",
+    "acr",
+    "amr",
+    "jti",
 ];
 
 impl OpenIdProvider {
@@ -79,7 +96,10 @@ impl OpenIdProvider {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let fed = identity.federation.id();
-        claims.insert("sub".into(), self.pairwise_sub(fed, &identity.sub, client_id).into());
+        claims.insert(
+            "sub".into(),
+            self.pairwise_sub(fed, &identity.sub, client_id).into(),
+        );
         claims.insert("idp".into(), fed.into());
         for (name, value) in [
             ("given_name", &identity.given_name),
@@ -97,10 +117,15 @@ impl OpenIdProvider {
     }
 
     /// Signs the ID token for a code's exchange (RS256, `at_hash` set).
-    pub fn id_token(&self, code: &CodeRecord, access_token: &AccessToken) -> Result<String, OAuthError> {
+    pub fn id_token(
+        &self,
+        code: &CodeRecord,
+        access_token: &AccessToken,
+    ) -> Result<String, OAuthError> {
         let identity = &code.identity;
         let now = Utc::now();
-        let ttl = chrono::Duration::from_std(self.token_ttl).unwrap_or(chrono::Duration::minutes(5));
+        let ttl =
+            chrono::Duration::from_std(self.token_ttl).unwrap_or(chrono::Duration::minutes(5));
         let sub = self.pairwise_sub(identity.federation.id(), &identity.sub, &code.client_id);
         let mut standard = StandardClaims::new(SubjectIdentifier::new(sub));
         if let Some(g) = &identity.given_name {
@@ -112,7 +137,8 @@ impl OpenIdProvider {
         if let Some(e) = &identity.email {
             standard = standard.set_email(Some(EndUserEmail::new(e.clone())));
         }
-        let issuer = IssuerUrl::new(self.issuer.clone()).map_err(|e| OAuthError::new("server_error", e.to_string()))?;
+        let issuer = IssuerUrl::new(self.issuer.clone())
+            .map_err(|e| OAuthError::new("server_error", e.to_string()))?;
         let claims = IdTokenClaims::new(
             issuer,
             vec![Audience::new(code.client_id.clone())],
@@ -129,7 +155,14 @@ impl OpenIdProvider {
         .set_auth_method_refs(if identity.amr.is_empty() {
             None
         } else {
-            Some(identity.amr.iter().cloned().map(AuthenticationMethodReference::new).collect())
+            Some(
+                identity
+                    .amr
+                    .iter()
+                    .cloned()
+                    .map(AuthenticationMethodReference::new)
+                    .collect(),
+            )
         });
         let token = PortalIdToken::new(
             claims,
@@ -146,8 +179,12 @@ impl OpenIdProvider {
     /// with the published keys; expiry ignored (OpenID RP-Initiated Logout
     /// §2). Returns the audience (client id) and the federation.
     pub fn read_id_token_hint(&self, hint: &str) -> Option<(String, Federation)> {
-        let token: IdToken<PortalClaims, CoreGenderClaim, openidconnect::core::CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm> =
-            hint.parse().ok()?;
+        let token: IdToken<
+            PortalClaims,
+            CoreGenderClaim,
+            openidconnect::core::CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        > = hint.parse().ok()?;
         let keys: Vec<CoreJsonWebKey> = self.keys.verification_keys().to_vec();
         let issuer = IssuerUrl::new(self.issuer.clone()).ok()?;
         let verifier = openidconnect::IdTokenVerifier::<CoreJsonWebKey>::new_public_client(

@@ -18,8 +18,12 @@ pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Pag
         None => super::home::render(&page, true).await,
         Some(id) => {
             let demarche = super::demande::for_page(&page).await?;
-            let chooser = demarche.as_ref().map_or(&page.state().chooser, |d| &d.chooser);
-            let population = chooser.population(&id).ok_or(PageError::UnknownPopulation(id))?;
+            let chooser = demarche
+                .as_ref()
+                .map_or(&page.state().chooser, |d| &d.chooser);
+            let population = chooser
+                .population(&id)
+                .ok_or(PageError::UnknownPopulation(id))?;
             Ok(see_other(&page.link(&format!("/choix/{}", population.id))))
         }
     }

@@ -35,7 +35,14 @@ pub async fn start(
         .map(|(_, v)| v.into_owned())
         .or_else(|| page.demande.clone());
     let Some(id) = demande_id else {
-        return begin_login(page.state(), &session, federation, &LoginHints::default(), None).await;
+        return begin_login(
+            page.state(),
+            &session,
+            federation,
+            &LoginHints::default(),
+            None,
+        )
+        .await;
     };
     if !is_token(&id) {
         return Err(PageError::DemandeExpired);

@@ -11,8 +11,8 @@ use url::Url;
 
 use crate::domain::{Chooser, PopulationId};
 use crate::i18n::{Lang, Locales, Tr};
-use crate::store::SharedStore;
 use crate::provider::OpenIdProvider;
+use crate::store::SharedStore;
 use crate::upstream::Upstream;
 
 /// Shared state of the running portal.
@@ -190,5 +190,7 @@ impl FromRequest for PageCtx {
 /// A random token as the portal makes them (base64url, 43 characters):
 /// anything else in a URL is ignored rather than looked up.
 pub fn is_token(s: &str) -> bool {
-    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

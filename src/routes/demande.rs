@@ -19,7 +19,10 @@ const DEMANDE_TTL: Duration = Duration::from_secs(15 * 60);
 pub enum DemandeKind {
     Authorize(AuthorizationRequest),
     /// `/decouverte`: send the chosen federation's id to `return_to`.
-    Discovery { return_to: String, param: String },
+    Discovery {
+        return_to: String,
+        param: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -95,7 +98,9 @@ pub fn restricted_chooser(state: &AppState, client: &Client) -> Result<Chooser, 
     state
         .chooser
         .restricted(client.providers.as_deref(), client.populations.as_deref())
-        .ok_or_else(|| PageError::Internal(format!("client {} accepts no population", client.client_id)))
+        .ok_or_else(|| {
+            PageError::Internal(format!("client {} accepts no population", client.client_id))
+        })
 }
 
 /// The federation to go to without asking, when only one fits.

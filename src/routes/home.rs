@@ -31,7 +31,9 @@ impl HomePage<'_> {
 
 pub async fn render(page: &PageCtx, missing_answer: bool) -> Result<HttpResponse, PageError> {
     let demarche = super::demande::for_page(page).await?;
-    let chooser = demarche.as_ref().map_or(&page.state().chooser, |d| &d.chooser);
+    let chooser = demarche
+        .as_ref()
+        .map_or(&page.state().chooser, |d| &d.chooser);
     // A remembered answer the démarche does not serve is not preselected.
     let remembered = page
         .remembered

@@ -5,9 +5,9 @@ mod assets;
 mod callback;
 mod choice;
 mod connect;
+pub mod context;
 pub mod demande;
 mod discovery_service;
-pub mod context;
 pub mod error;
 mod federations;
 mod health;
@@ -45,11 +45,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
         .route("/deconnexion", web::get().to(logout::start))
         .route("/deconnexion", web::post().to(logout::start))
         .route("/decouverte", web::get().to(discovery_service::start))
-        .route("/.well-known/openid-configuration", web::get().to(oidc::metadata::discovery))
+        .route(
+            "/.well-known/openid-configuration",
+            web::get().to(oidc::metadata::discovery),
+        )
         .route("/oidc/jwks", web::get().to(oidc::metadata::jwks))
         .route("/oidc/authorize", web::get().to(oidc::authorize::get))
         .route("/oidc/authorize", web::post().to(oidc::authorize::post))
-        .route("/oidc/reprise/{demande}", web::get().to(oidc::resume::resume))
+        .route(
+            "/oidc/reprise/{demande}",
+            web::get().to(oidc::resume::resume),
+        )
         .route("/oidc/token", web::post().to(oidc::token::exchange))
         .route("/oidc/userinfo", web::get().to(oidc::userinfo::userinfo))
         .route("/oidc/userinfo", web::post().to(oidc::userinfo::userinfo))

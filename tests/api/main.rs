@@ -2,9 +2,12 @@
 
 mod browser;
 mod chooser;
+mod demarche_e2e;
 mod cli;
 mod helpers;
 mod i18n;
 mod login;
+mod login_security;
+mod op;
 mod pages;
 mod peers;

@@ -20,11 +20,19 @@ use crate::routes::session::logged_in;
 use crate::routes::{PageError, see_other};
 use crate::upstream::LoginHints;
 
-pub async fn get(req: HttpRequest, page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn get(
+    req: HttpRequest,
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     authorize(req.query_string().as_bytes(), page, session).await
 }
 
-pub async fn post(body: web::Bytes, page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn post(
+    body: web::Bytes,
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     authorize(&body, page, session).await
 }
 
@@ -36,7 +44,11 @@ struct Hints {
     ui_lang: Option<Lang>,
 }
 
-async fn authorize(encoded: &[u8], page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+async fn authorize(
+    encoded: &[u8],
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     let state = page.state();
     // Before anything is trusted: the client and its exact redirect URI.
     let raw: Vec<(String, String)> = url::form_urlencoded::parse(encoded).into_owned().collect();
@@ -47,8 +59,13 @@ async fn authorize(encoded: &[u8], page: PageCtx, session: Session) -> Result<Ht
         PageError::UnknownClient(client_id.to_owned())
     })?;
     let redirect_uri = first("redirect_uri").unwrap_or_default();
-    if !client.has_redirect_uri(redirect_uri) || raw.iter().filter(|(k, _)| k == "redirect_uri").count() > 1 {
-        tracing::warn!(client_id, "authorization request with an unregistered redirect URI");
+    if !client.has_redirect_uri(redirect_uri)
+        || raw.iter().filter(|(k, _)| k == "redirect_uri").count() > 1
+    {
+        tracing::warn!(
+            client_id,
+            "authorization request with an unregistered redirect URI"
+        );
         return Err(PageError::BadRedirectUri);
     }
     let issuer = state.provider.issuer.as_str();
@@ -82,7 +99,10 @@ async fn authorize(encoded: &[u8], page: PageCtx, session: Session) -> Result<Ht
     if let Some(federation) = hints.idp_hint.or_else(|| only_federation(state, client)) {
         return start_login(state, &session, federation, &request, &id).await;
     }
-    let lang = hints.ui_lang.map(|l| format!("&lang={}", l.code())).unwrap_or_default();
+    let lang = hints
+        .ui_lang
+        .map(|l| format!("&lang={}", l.code()))
+        .unwrap_or_default();
     let target = match hints.population {
         Some(p) => format!("/choix/{p}?demande={id}{lang}"),
         None => format!("/?demande={id}{lang}"),
@@ -104,7 +124,14 @@ pub async fn start_login(
         force_login: request.force_login || request.max_age.is_some(),
         acr_values: request.acr_values.clone(),
     };
-    begin_login(state, session, federation, &hints, Some(format!("/oidc/reprise/{demande_id}"))).await
+    begin_login(
+        state,
+        session,
+        federation,
+        &hints,
+        Some(format!("/oidc/reprise/{demande_id}")),
+    )
+    .await
 }
 
 fn now() -> i64 {
@@ -123,78 +150,130 @@ fn validate(
     let p = parse_params(encoded)?;
     let get = |k: &str| p.get(k).map(String::as_str);
     if get("request").is_some() {
-        return Err(OAuthError::new("request_not_supported", "request objects are not supported"));
+        return Err(OAuthError::new(
+            "request_not_supported",
+            "request objects are not supported",
+        ));
     }
     if get("request_uri").is_some() {
-        return Err(OAuthError::new("request_uri_not_supported", "request_uri is not supported"));
+        return Err(OAuthError::new(
+            "request_uri_not_supported",
+            "request_uri is not supported",
+        ));
     }
     match get("response_type") {
         Some("code") => {}
-        None => return Err(OAuthError::new("invalid_request", "response_type is required")),
+        None => {
+            return Err(OAuthError::new(
+                "invalid_request",
+                "response_type is required",
+            ));
+        }
         Some(other) => {
-            return Err(OAuthError::new("unsupported_response_type", format!("`{other}`: only `code`")));
+            return Err(OAuthError::new(
+                "unsupported_response_type",
+                format!("`{other}`: only `code`"),
+            ));
         }
     }
     if get("response_mode").is_some_and(|m| m != "query") {
-        return Err(OAuthError::new("invalid_request", "only response_mode=query"));
+        return Err(OAuthError::new(
+            "invalid_request",
+            "only response_mode=query",
+        ));
     }
-    let scope: Vec<String> = get("scope").unwrap_or_default().split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let scope: Vec<String> = get("scope")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
     if !scope.iter().any(|s| s == "openid") {
-        return Err(OAuthError::new("invalid_scope", "the `openid` scope is required"));
+        return Err(OAuthError::new(
+            "invalid_scope",
+            "the `openid` scope is required",
+        ));
     }
     // PKCE: S256 only (plain would let a stolen code be redeemed).
     let code_challenge = match (get("code_challenge"), get("code_challenge_method")) {
         (None, None) => None,
         (Some(c), Some("S256")) => {
             let ok = (43..=128).contains(&c.len())
-                && c.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
             if !ok {
-                return Err(OAuthError::new("invalid_request", "malformed code_challenge"));
+                return Err(OAuthError::new(
+                    "invalid_request",
+                    "malformed code_challenge",
+                ));
             }
             Some(c.to_owned())
         }
         (Some(_), None | Some(_)) => {
-            return Err(OAuthError::new("invalid_request", "code_challenge_method must be S256"));
+            return Err(OAuthError::new(
+                "invalid_request",
+                "code_challenge_method must be S256",
+            ));
         }
-        (None, Some(_)) => return Err(OAuthError::new("invalid_request", "code_challenge is missing")),
+        (None, Some(_)) => {
+            return Err(OAuthError::new(
+                "invalid_request",
+                "code_challenge is missing",
+            ));
+        }
     };
     if client.public && code_challenge.is_none() {
-        return Err(OAuthError::new("invalid_request", "PKCE (S256) is required for this client"));
+        return Err(OAuthError::new(
+            "invalid_request",
+            "PKCE (S256) is required for this client",
+        ));
     }
-    let prompts: Vec<&str> = get("prompt").unwrap_or_default().split(' ').filter(|s| !s.is_empty()).collect();
+    let prompts: Vec<&str> = get("prompt")
+        .unwrap_or_default()
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .collect();
     let prompt_none = prompts.contains(&"none");
     if prompt_none && prompts.len() > 1 {
-        return Err(OAuthError::new("invalid_request", "prompt=none cannot be combined"));
+        return Err(OAuthError::new(
+            "invalid_request",
+            "prompt=none cannot be combined",
+        ));
     }
     let max_age = match get("max_age") {
         None => None,
-        Some(v) => Some(
-            v.parse::<i64>()
-                .ok()
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| OAuthError::new("invalid_request", "max_age must be a number of seconds"))?,
-        ),
+        Some(v) => Some(v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+            OAuthError::new("invalid_request", "max_age must be a number of seconds")
+        })?),
     };
     let idp_hint = match get("idp_hint") {
         None => None,
         Some(v) => {
-            let f: Federation = v
-                .parse()
-                .map_err(|_| OAuthError::new("invalid_request", format!("unknown idp_hint `{v}`")))?;
+            let f: Federation = v.parse().map_err(|_| {
+                OAuthError::new("invalid_request", format!("unknown idp_hint `{v}`"))
+            })?;
             if !client.accepts(f) {
-                return Err(OAuthError::new("invalid_request", format!("idp_hint `{v}` is not accepted for this client")));
+                return Err(OAuthError::new(
+                    "invalid_request",
+                    format!("idp_hint `{v}` is not accepted for this client"),
+                ));
             }
             Some(f)
         }
     };
     let population = match get("population") {
         None => None,
-        Some(v) => Some(
-            PopulationId::parse(v).map_err(|_| OAuthError::new("invalid_request", format!("unknown population `{v}`")))?,
-        ),
+        Some(v) => Some(PopulationId::parse(v).map_err(|_| {
+            OAuthError::new("invalid_request", format!("unknown population `{v}`"))
+        })?),
     };
     let ui_lang = get("ui_locales").and_then(|l| l.split(' ').find_map(Lang::parse));
-    let acr_values = get("acr_values").map(|v| v.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect());
+    let acr_values = get("acr_values").map(|v| {
+        v.split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
     let request = AuthorizationRequest {
         client_id: client.client_id.clone(),
         redirect_uri: redirect_uri.to_owned(),

@@ -11,25 +11,46 @@ use crate::routes::logout::end_at_federation;
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, see_other};
 
-pub async fn get(req: HttpRequest, page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn get(
+    req: HttpRequest,
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     logout(req.query_string().as_bytes(), page, session).await
 }
 
-pub async fn post(body: web::Bytes, page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn post(
+    body: web::Bytes,
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     logout(&body, page, session).await
 }
 
-async fn logout(encoded: &[u8], page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+async fn logout(
+    encoded: &[u8],
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     let params = super::parse_params(encoded).map_err(|e| PageError::BadRequest(e.to_string()))?;
     let state = page.state();
     let provider = &state.provider;
-    let hint = params.get("id_token_hint").and_then(|h| provider.read_id_token_hint(h));
+    let hint = params
+        .get("id_token_hint")
+        .and_then(|h| provider.read_id_token_hint(h));
     if params.contains_key("id_token_hint") && hint.is_none() {
         tracing::warn!("logout with an id_token_hint this portal did not issue");
     }
     // The client: the hint's audience, else `client_id`; both must agree.
-    let client_id = match (hint.as_ref().map(|(aud, _)| aud.as_str()), params.get("client_id")) {
-        (Some(a), Some(c)) if a != c => return Err(PageError::BadRequest("client_id and id_token_hint disagree".into())),
+    let client_id = match (
+        hint.as_ref().map(|(aud, _)| aud.as_str()),
+        params.get("client_id"),
+    ) {
+        (Some(a), Some(c)) if a != c => {
+            return Err(PageError::BadRequest(
+                "client_id and id_token_hint disagree".into(),
+            ));
+        }
         (Some(a), _) => Some(a.to_owned()),
         (None, c) => c.cloned(),
     };
@@ -56,7 +77,14 @@ async fn logout(encoded: &[u8], page: PageCtx, session: Session) -> Result<HttpR
     session.purge();
     if let Some(login) = login {
         tracing::info!(federation = %login.identity.federation, "logout asked by a démarche");
-        if let Some(url) = end_at_federation(state, login.identity.federation, &login.id_token, target.clone()).await? {
+        if let Some(url) = end_at_federation(
+            state,
+            login.identity.federation,
+            &login.id_token,
+            target.clone(),
+        )
+        .await?
+        {
             return Ok(see_other(&url));
         }
     }

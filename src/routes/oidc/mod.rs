@@ -20,7 +20,10 @@ pub fn parse_params(encoded: &[u8]) -> Result<HashMap<String, String>, OAuthErro
     let mut params = HashMap::new();
     for (k, v) in url::form_urlencoded::parse(encoded) {
         if params.insert(k.to_string(), v.into_owned()).is_some() {
-            return Err(OAuthError::new("invalid_request", format!("parameter `{k}` repeated")));
+            return Err(OAuthError::new(
+                "invalid_request",
+                format!("parameter `{k}` repeated"),
+            ));
         }
     }
     // An empty value is the same as an absent one (RFC 6749 §3.1).
@@ -30,7 +33,11 @@ pub fn parse_params(encoded: &[u8]) -> Result<HashMap<String, String>, OAuthErro
 
 /// Sends the browser back to the démarche's (already verified) redirect
 /// URI with these parameters and `iss` (RFC 9207).
-pub fn redirect_to_client(redirect_uri: &str, issuer: &str, params: &[(&str, &str)]) -> HttpResponse {
+pub fn redirect_to_client(
+    redirect_uri: &str,
+    issuer: &str,
+    params: &[(&str, &str)],
+) -> HttpResponse {
     let mut url = Url::parse(redirect_uri).expect("registered redirect URIs are valid URLs");
     {
         let mut q = url.query_pairs_mut();
@@ -46,9 +53,17 @@ pub fn redirect_to_client(redirect_uri: &str, issuer: &str, params: &[(&str, &st
 }
 
 /// An OAuth error sent back to the démarche's redirect URI.
-pub fn error_to_client(redirect_uri: &str, issuer: &str, state: Option<&str>, error: &OAuthError) -> HttpResponse {
+pub fn error_to_client(
+    redirect_uri: &str,
+    issuer: &str,
+    state: Option<&str>,
+    error: &OAuthError,
+) -> HttpResponse {
     tracing::warn!(error = error.error, description = %error.description, "authorization request refused");
-    let mut params = vec![("error", error.error), ("error_description", error.description.as_str())];
+    let mut params = vec![
+        ("error", error.error),
+        ("error_description", error.description.as_str()),
+    ];
     if let Some(s) = state {
         params.push(("state", s));
     }
@@ -56,7 +71,10 @@ pub fn error_to_client(redirect_uri: &str, issuer: &str, state: Option<&str>, er
 }
 
 /// A JSON answer that no cache may keep (tokens, personal data).
-pub fn no_store_json(status: actix_web::http::StatusCode, body: &serde_json::Value) -> HttpResponse {
+pub fn no_store_json(
+    status: actix_web::http::StatusCode,
+    body: &serde_json::Value,
+) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))

@@ -12,7 +12,11 @@ use crate::routes::demande::{Demande, DemandeKind};
 use crate::routes::session::{LoggedIn, logged_in};
 use crate::store::{put_json, random_token};
 
-pub async fn resume(path: web::Path<String>, page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+pub async fn resume(
+    path: web::Path<String>,
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     if !is_token(&id) {
         return Err(PageError::DemandeExpired);
@@ -54,13 +58,22 @@ pub async fn issue_code(
         used: false,
         access_token_key: None,
     };
-    put_json(state.store.as_ref(), &code_key(&code), &record, state.provider.code_ttl)
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?;
+    put_json(
+        state.store.as_ref(),
+        &code_key(&code),
+        &record,
+        state.provider.code_ttl,
+    )
+    .await
+    .map_err(|e| PageError::Internal(e.to_string()))?;
     tracing::info!(client_id = %request.client_id, federation = %login.identity.federation, "authorization code issued");
     let mut params = vec![("code", code.as_str())];
     if let Some(s) = &request.state {
         params.push(("state", s.as_str()));
     }
-    Ok(redirect_to_client(&request.redirect_uri, &state.provider.issuer, &params))
+    Ok(redirect_to_client(
+        &request.redirect_uri,
+        &state.provider.issuer,
+        &params,
+    ))
 }

@@ -21,7 +21,10 @@ pub async fn userinfo(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     let record: Option<AccessRecord> = match token {
-        Some(t) if !t.is_empty() => get_json(state.store.as_ref(), &access_key(t)).await.ok().flatten(),
+        Some(t) if !t.is_empty() => get_json(state.store.as_ref(), &access_key(t))
+            .await
+            .ok()
+            .flatten(),
         _ => None,
     };
     match record {
@@ -31,8 +34,13 @@ pub async fn userinfo(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
                 StatusCode::UNAUTHORIZED,
                 &serde_json::json!({ "error": "invalid_token", "error_description": "unknown, expired or revoked access token" }),
             );
-            let challenge = if token.is_some() { "Bearer error=\"invalid_token\"" } else { "Bearer" };
-            res.headers_mut().insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            let challenge = if token.is_some() {
+                "Bearer error=\"invalid_token\""
+            } else {
+                "Bearer"
+            };
+            res.headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
             res
         }
     }
