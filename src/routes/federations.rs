@@ -17,6 +17,17 @@ struct FederationsPage<'a> {
     populations: &'a [Population],
     federations: Vec<Federation>,
     portal_url: String,
+    issuer: String,
+    demarches: Vec<DemarcheLink>,
+}
+
+/// A registered démarche and the authorization link it puts on its form
+/// (an OIDC library builds it; shown to check the configuration).
+struct DemarcheLink {
+    client_id: String,
+    name: String,
+    federations: String,
+    link: String,
 }
 
 pub async fn show(page: PageCtx) -> HttpResponse {
@@ -27,6 +38,37 @@ pub async fn show(page: PageCtx) -> HttpResponse {
         populations: state.chooser.populations(),
         federations: Federation::ALL.to_vec(),
         portal_url: state.public_url.to_string(),
+        issuer: state.provider.issuer.clone(),
+        demarches: state
+            .provider
+            .clients
+            .all()
+            .map(|c| {
+                let mut link = url::Url::parse(&state.provider.endpoint("/oidc/authorize"))
+                    .expect("valid URL");
+                link.query_pairs_mut()
+                    .append_pair("client_id", &c.client_id)
+                    .append_pair(
+                        "redirect_uri",
+                        c.redirect_uris.first().map(|u| u.as_str()).unwrap_or(""),
+                    )
+                    .append_pair("response_type", "code")
+                    .append_pair("scope", "openid")
+                    .append_pair("state", "…")
+                    .append_pair("nonce", "…");
+                DemarcheLink {
+                    client_id: c.client_id.clone(),
+                    name: c.name.clone(),
+                    federations: Federation::ALL
+                        .into_iter()
+                        .filter(|f| c.accepts(*f))
+                        .map(Federation::brand)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    link: link.to_string(),
+                }
+            })
+            .collect(),
     };
     super::html(StatusCode::OK, &body)
 }

@@ -427,7 +427,8 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
             ("code_challenge_method", "S256"),
         ],
     );
-    let cases: Vec<(&[(&str, &str)], Option<&str>, &str)> = vec![
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, &'a str);
+    let cases: Vec<Case> = vec![
         (&with_pkce, None, "missing verifier"),
         (
             &with_pkce,
@@ -717,4 +718,25 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
         location(&res),
         "http://127.0.0.1:9/retour-choix?x=1&idp=franceconnect"
     );
+}
+
+#[tokio::test]
+async fn the_federations_page_shows_how_each_demarche_integrates() {
+    let op = op_with(|s| s.clients[1].providers = Some(vec![Federation::ProConnect])).await;
+    let doc = op.app.page("/federations", StatusCode::OK).await;
+    assert_eq!(text_of(&doc, "#oidc-issuer"), op.app.address);
+    let section = format!("[data-client=\"{CLIENT}\"]");
+    assert_eq!(
+        text_of(&doc, &format!("{section} h4")),
+        "Démarche d’exemple"
+    );
+    let link = text_of(&doc, &format!("{section} pre"));
+    assert!(
+        link.starts_with(&format!(
+            "{}/oidc/authorize?client_id={CLIENT}",
+            op.app.address
+        )),
+        "{link}"
+    );
+    assert!(text_of(&doc, &format!("[data-client=\"{OTHER}\"] p")).ends_with(": ProConnect."));
 }
