@@ -4,7 +4,8 @@
 # oidc-provider / openid-client from tests/support).
 #
 # On a fresh machine it first installs what those tests need and is missing:
-# Debian's chromium (and node/npm if absent), then `npm ci` in tests/support.
+# Debian's chromium (and node/npm if absent), then `npm ci` in tests/support
+# and in examples/demarche (the example démarche, which the tests run).
 # Extra arguments go to `cargo test` (e.g. `scripts/test.sh chooser`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,12 +21,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # npm ci only when the lock file changed since the last install.
-stamp=tests/support/node_modules/.installed-lock
-if ! cmp -s tests/support/package-lock.json "$stamp" 2>/dev/null; then
-  echo "==> npm ci in tests/support"
-  (cd tests/support && npm ci --no-audit --no-fund --loglevel=error)
-  cp tests/support/package-lock.json "$stamp"
-fi
+for dir in tests/support examples/demarche; do
+  stamp=$dir/node_modules/.installed-lock
+  if ! cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+    echo "==> npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+done
 
 echo "==> cargo test"
 exec cargo test --locked "$@"

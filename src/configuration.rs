@@ -269,14 +269,19 @@ impl Settings {
                             message: format!("`{}` is registered twice", client.client_id),
                         });
                     }
-                    let pops: Option<Vec<PopulationId>> = client
-                        .populations
-                        .as_ref()
-                        .map(|ps| ps.iter().filter_map(|p| PopulationId::parse(p).ok()).collect());
-                    if chooser.restricted(client.providers.as_deref(), pops.as_deref()).is_none() {
+                    let pops: Option<Vec<PopulationId>> = client.populations.as_ref().map(|ps| {
+                        ps.iter()
+                            .filter_map(|p| PopulationId::parse(p).ok())
+                            .collect()
+                    });
+                    if chooser
+                        .restricted(client.providers.as_deref(), pops.as_deref())
+                        .is_none()
+                    {
                         issues.push(ConfigIssue {
                             key: format!("clients[{i}].providers"),
-                            message: "no population is left with these providers and populations".into(),
+                            message: "no population is left with these providers and populations"
+                                .into(),
                         });
                     }
                     for (j, p) in client.populations.iter().flatten().enumerate() {

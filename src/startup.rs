@@ -14,9 +14,9 @@ use url::Url;
 
 use crate::configuration::{ConfigErrors, Settings, is_loopback_url};
 use crate::i18n::{LocaleIssue, Locales};
+use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::routes::{self, context::AppState, middleware};
 use crate::store::{MemoryStore, SharedStore, StoreSessions};
-use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::upstream::Upstream;
 
 #[derive(Debug, thiserror::Error)]

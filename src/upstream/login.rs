@@ -129,20 +129,7 @@ fn payload_of(jwt: &str) -> Result<Map<String, Value>, UpstreamError> {
 }
 
 impl Provider {
-    fn client(
-        &self,
-        d: &Discovered,
-    ) -> Result<
-        CoreClient<
-            openidconnect::EndpointSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointNotSet,
-            openidconnect::EndpointMaybeSet,
-            openidconnect::EndpointMaybeSet,
-        >,
-        UpstreamError,
-    > {
+    fn client(&self, d: &Discovered) -> Result<DiscoveredClient, UpstreamError> {
         let methods: Vec<String> = d
             .metadata
             .token_endpoint_auth_methods_supported()
@@ -557,18 +544,20 @@ impl Provider {
     }
 }
 
+/// A client built from discovery: authorization endpoint set, token and
+/// userinfo endpoints present when the federation advertises them.
+type DiscoveredClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
 const UNKNOWN_KEY: &str = "userinfo signed with an unknown key";
 
-fn id_token_verifier<'a>(
-    client: &'a CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    >,
-) -> CoreIdTokenVerifier<'a> {
+fn id_token_verifier<'a>(client: &'a DiscoveredClient) -> CoreIdTokenVerifier<'a> {
     client.id_token_verifier().set_allowed_algs(ALLOWED_ALGS)
 }
 

@@ -1,2 +1,169 @@
 //! End to end: a real démarche (openid-client) logs people in through the
 //! portal and a federation, clicked through in headless Chromium.
+//!
+//! The démarche is the example people copy, `examples/demarche/server.mjs`
+//! (its own `node_modules`: `npm ci` in `examples/demarche`, done by
+//! `scripts/test.sh` and `.ci/run`), so these tests prove it works. One
+//! portal per test, with FranceConnect and ProConnect both played by
+//! `oidc-provider` (so the chooser has a real choice to make, and nothing
+//! is skipped just because one federation is configured).
+
+use aiguillage::domain::Federation;
+use aiguillage::provider::settings::ClientSettings;
+use aiguillage::upstream::Secret;
+
+use crate::browser::run_browser_script;
+use crate::helpers::{AppSocket, TestApp, spawn_app_on};
+use crate::peers::{FederationPeer, NodePeer, start_node, test_login};
+
+const DEMARCHE_ID: &str = "demarche-e2e";
+const DEMARCHE_SECRET: &str = "un-secret-de-demarche-e2e-0123456789";
+const DEMARCHE_NAME: &str = "Prime à la réparation de vélos";
+
+/// The example démarche, relative to `tests/support/` (where `start_node`
+/// looks).
+const DEMARCHE_SCRIPT: &str = "../../examples/demarche/server.mjs";
+
+/// The federations' own `sub` for their test accounts (tests/support/README.md):
+/// the démarche must never see them (pairwise `sub`).
+fn federation_sub(federation: Federation) -> &'static str {
+    match federation {
+        Federation::FranceConnect => {
+            "b6048e95bb134ec5b1d1e1fa69f287172e91722b9354d637a1bcf2ebb0fd2ef5v1"
+        }
+        Federation::ProConnect => "4f6a2c0e-8d3b-4a57-9c1e-2b7d5e9f0a31",
+        Federation::ProSanteConnect => "f:550dc1c8-d97b-4b1e-ac8c-8eb4471cf9dd:899700218896",
+    }
+}
+
+struct Setup {
+    app: TestApp,
+    demarche: NodePeer,
+    _peers: Vec<FederationPeer>,
+}
+
+/// The démarche (started first: it retries discovery until the portal is
+/// up), a FranceConnect and a ProConnect peer, and the portal with both and
+/// the démarche registered as a client with the URIs it printed.
+async fn setup() -> Setup {
+    let installed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/demarche/node_modules/openid-client/package.json");
+    assert!(
+        installed.exists(),
+        "the example démarche is not installed: run scripts/test.sh (or `npm ci` in examples/demarche)"
+    );
+    let socket = AppSocket::bind();
+    let demarche = start_node(
+        DEMARCHE_SCRIPT,
+        &[
+            "--issuer".into(),
+            socket.base_url(),
+            "--client-id".into(),
+            DEMARCHE_ID.into(),
+            "--client-secret".into(),
+            DEMARCHE_SECRET.into(),
+            "--port".into(),
+            "0".into(),
+            "--exit-with-stdin".into(),
+        ],
+    )
+    .await;
+    let uri = |name: &str| -> url::Url {
+        demarche.info[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("the démarche printed no {name}: {}", demarche.info))
+            .parse()
+            .unwrap()
+    };
+    let client = ClientSettings {
+        client_id: DEMARCHE_ID.into(),
+        client_secret: Some(Secret(DEMARCHE_SECRET.into())),
+        client_secret_file: None,
+        name: DEMARCHE_NAME.into(),
+        redirect_uris: vec![uri("redirect_uri")],
+        post_logout_redirect_uris: vec![uri("post_logout_redirect_uri")],
+        providers: None,
+        populations: None,
+        public: false,
+        discovery_return_prefixes: vec![],
+    };
+    let peers = vec![
+        FederationPeer::start(Federation::FranceConnect, &socket, &[]).await,
+        FederationPeer::start(Federation::ProConnect, &socket, &[]).await,
+    ];
+    let app = spawn_app_on(socket, |settings| {
+        for peer in &peers {
+            peer.configure(settings);
+        }
+        settings.clients.push(client);
+    })
+    .await;
+    Setup {
+        app,
+        demarche,
+        _peers: peers,
+    }
+}
+
+/// How the person gets to the federation.
+enum Route {
+    /// The portal's chooser: this population (id, start of its label).
+    Chooser(&'static str, &'static str),
+    /// `idp_hint` on the démarche's login link: no chooser.
+    IdpHint,
+}
+
+async fn journey(federation: Federation, expected_name: &str, route: Route, logout: bool) {
+    let s = setup().await;
+    let demarche_url = s.demarche.info["url"].as_str().unwrap().to_owned();
+    let mut env = vec![
+        ("DEMARCHE_URL", demarche_url.as_str()),
+        ("DEMARCHE_NAME", DEMARCHE_NAME),
+        ("CLIENT_ID", DEMARCHE_ID),
+        ("FEDERATION", federation.id()),
+        ("FEDERATION_SUB", federation_sub(federation)),
+        ("LOGIN", test_login(federation)),
+        ("EXPECTED_NAME", expected_name),
+    ];
+    match route {
+        Route::Chooser(population, label) => {
+            env.push(("POPULATION", population));
+            env.push(("POPULATION_LABEL", label));
+        }
+        Route::IdpHint => env.push(("IDP_HINT", federation.id())),
+    }
+    if logout {
+        env.push(("LOGOUT", "1"));
+    }
+    run_browser_script("demarche.mjs", &s.app.address, &env).await;
+}
+
+#[tokio::test]
+async fn a_particulier_logs_in_to_the_demarche_with_franceconnect_and_out_again() {
+    journey(
+        Federation::FranceConnect,
+        "Angela Claire Louise DUBOIS",
+        Route::Chooser("particulier", "Un particulier"),
+        true,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_agent_logs_in_to_the_demarche_with_proconnect_and_out_again() {
+    journey(
+        Federation::ProConnect,
+        "Jean Michel",
+        Route::Chooser(
+            "agent-etat",
+            "Un agent ou une agente de l’administration centrale",
+        ),
+        true,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn idp_hint_from_the_demarche_skips_the_chooser() {
+    journey(Federation::ProConnect, "Jean Michel", Route::IdpHint, false).await;
+}

@@ -12,7 +12,9 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
 });
 
 pub fn fixture(path: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
 }
 
 pub struct TestApp {
@@ -67,7 +69,9 @@ pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings))
     }
     // Fixed keys: no key generation in every test, no shared data dir.
     settings.oidc.signing_key_file = Some(fixture("keys/rsa-1.pem"));
-    settings.oidc.pairwise_secret = Some(aiguillage::upstream::Secret("a-pairwise-secret-for-tests-only-0123456789".into()));
+    settings.oidc.pairwise_secret = Some(aiguillage::upstream::Secret(
+        "a-pairwise-secret-for-tests-only-0123456789".into(),
+    ));
     adjust(&mut settings);
     let app =
         Application::build_with_listener(settings, socket.listener).expect("application builds");

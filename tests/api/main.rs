@@ -2,8 +2,8 @@
 
 mod browser;
 mod chooser;
-mod demarche_e2e;
 mod cli;
+mod demarche_e2e;
 mod helpers;
 mod i18n;
 mod login;

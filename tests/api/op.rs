@@ -149,6 +149,15 @@ async fn code_for(app: &TestApp, params: &[(&str, &str)]) -> String {
         .clone()
 }
 
+/// The token request's form for `code`, with the registered redirect URI.
+fn code_form(code: &str) -> [(&'static str, &str); 3] {
+    [
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("redirect_uri", REDIRECT),
+    ]
+}
+
 async fn exchange(
     app: &TestApp,
     form: &[(&str, &str)],
@@ -321,11 +330,7 @@ async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
 async fn a_reused_code_is_refused_and_revokes_its_tokens() {
     let op = op().await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-    ];
+    let form = code_form(&code);
     let first: serde_json::Value = exchange(&op.app, &form, Some((CLIENT, SECRET)))
         .await
         .json()
@@ -363,11 +368,7 @@ async fn an_expired_code_is_refused() {
     let op = op_with(|s| s.oidc.code_ttl_seconds = 1).await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-    ];
+    let form = code_form(&code);
     let (_, error) = token_error(exchange(&op.app, &form, Some((CLIENT, SECRET))).await).await;
     assert_eq!(error, "invalid_grant");
 }
@@ -376,11 +377,7 @@ async fn an_expired_code_is_refused() {
 async fn a_code_used_by_another_client_or_with_another_redirect_uri_is_refused() {
     let op = op().await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-    ];
+    let form = code_form(&code);
     let (_, error) = token_error(exchange(&op.app, &form, Some((OTHER, OTHER_SECRET))).await).await;
     assert_eq!(error, "invalid_grant");
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
@@ -397,11 +394,7 @@ async fn a_code_used_by_another_client_or_with_another_redirect_uri_is_refused()
 async fn a_wrong_secret_is_invalid_client() {
     let op = op().await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-    ];
+    let form = code_form(&code);
     let res = exchange(&op.app, &form, Some((CLIENT, "pas-le-bon-secret"))).await;
     assert!(
         res.headers()["www-authenticate"]
@@ -628,11 +621,7 @@ async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
         .collect();
     assert_eq!(kids.len(), 2, "{kids:?}");
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-    ];
+    let form = code_form(&code);
     let body: serde_json::Value = exchange(&op.app, &form, Some((CLIENT, SECRET)))
         .await
         .json()
@@ -647,11 +636,7 @@ async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
 async fn logout_returns_only_to_a_registered_uri_after_the_federation() {
     let op = op().await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-    ];
+    let form = code_form(&code);
     let body: serde_json::Value = exchange(&op.app, &form, Some((CLIENT, SECRET)))
         .await
         .json()

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Self-test of the test support: starts federation.mjs for each profile (and
-// demarche.mjs) as child processes and drives full OpenID Connect code flows
+// the example démarche, ../../examples/demarche/server.mjs) as child processes and drives full OpenID Connect code flows
 // through them with openid-client 6 and a cookie-aware fetch that follows
 // redirects by hand (like a browser without JavaScript, or reqwest with a
 // cookie jar). Prints "N passed, M failed"; exits non-zero on a failure.
 //
-//   node selftest.mjs            (from tests/support, after npm ci)
+//   node selftest.mjs            (after npm ci here and in examples/demarche)
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -17,6 +17,7 @@ import * as jose from 'jose';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const VERBOSE = process.env.SELFTEST_VERBOSE === '1';
+const DEMARCHE = '../../examples/demarche/server.mjs';
 
 // ------------------------------------------------------------------ runner
 
@@ -580,8 +581,11 @@ async function demarcheSuite() {
     '--profile', 'proconnect', '--client-id', clientId, '--client-secret', clientSecret,
     '--redirect-uri', `${base}/callback`, '--post-logout-redirect-uri', `${base}/`,
   ]);
-  const dem = await startScript('demarche.mjs', [
+  // The example démarche itself (its own node_modules: npm ci in examples/demarche).
+  // The proconnect profile registers its client with client_secret_post.
+  const dem = await startScript(DEMARCHE, [
     '--issuer', fed.info.issuer, '--client-id', clientId, '--client-secret', clientSecret, '--port', String(port),
+    '--token-auth', 'client_secret_post', '--exit-with-stdin',
   ]);
   const browser = new Browser();
   const scope = encodeURIComponent('openid given_name usual_name email uid siret idp_id');
