@@ -56,6 +56,21 @@ pub async fn render_error_pages(
     Ok(ServiceResponse::new(req, page).map_into_right_body())
 }
 
+/// Where a form may lead: the federations' login and logout pages, and the
+/// démarches' discovery-only return addresses (the chooser's button then
+/// redirects there).
+fn form_action_origins(state: &AppState) -> Vec<String> {
+    let mut origins = state.upstream.form_action_origins();
+    for client in state.provider.clients.all() {
+        for prefix in &client.discovery_return_prefixes {
+            origins.push(prefix.origin().ascii_serialization());
+        }
+    }
+    origins.sort();
+    origins.dedup();
+    origins
+}
+
 /// The Content-Security-Policy: nothing from outside the portal, no
 /// framing (clickjacking), and forms may only lead to the portal or to a
 /// federation's login page (a login button's POST answers with a redirect
@@ -66,7 +81,7 @@ pub async fn content_security_policy(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let origins = req
         .app_data::<web::Data<AppState>>()
-        .map(|s| s.upstream.form_action_origins().join(" "))
+        .map(|s| form_action_origins(s).join(" "))
         .unwrap_or_default();
     let mut res = next.call(req).await?;
     let policy = format!(

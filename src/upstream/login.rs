@@ -255,6 +255,19 @@ impl Provider {
         tx: &LoginTransaction,
         params: &CallbackParams,
     ) -> Result<UpstreamLogin, UpstreamError> {
+        let result = self.finish_checked(tx, params).await;
+        if let Err(UpstreamError::Unreachable(_)) = &result {
+            // The endpoints may have moved: read discovery again next time.
+            self.invalidate();
+        }
+        result
+    }
+
+    async fn finish_checked(
+        &self,
+        tx: &LoginTransaction,
+        params: &CallbackParams,
+    ) -> Result<UpstreamLogin, UpstreamError> {
         let mut d = self.discovered().await?;
         // RFC 9207: the response names its issuer; it must be the one the
         // request went to, and be there when the federation says it sends it.

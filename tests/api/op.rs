@@ -92,6 +92,15 @@ fn standard<'a>(client_id: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a st
 /// Follows redirects until the browser is sent to the démarche; logs in
 /// at the federation's form when it shows up. Returns the démarche URL.
 async fn until_demarche(client: &reqwest::Client, first: &str) -> reqwest::Url {
+    until_demarche_as(client, first, Federation::FranceConnect).await
+}
+
+/// The same, logging in at `federation` with its test account.
+async fn until_demarche_as(
+    client: &reqwest::Client,
+    first: &str,
+    federation: Federation,
+) -> reqwest::Url {
     let mut res = client.get(first).send().await.unwrap();
     for _ in 0..20 {
         if res.status().is_redirection() {
@@ -108,10 +117,7 @@ async fn until_demarche(client: &reqwest::Client, first: &str) -> reqwest::Url {
                 &url,
                 &doc,
                 "form[action$=\"/login\"]",
-                &[
-                    ("login", test_login(Federation::FranceConnect)),
-                    ("action", "login"),
-                ],
+                &[("login", test_login(federation)), ("action", "login")],
             )
             .await;
         } else {
@@ -688,7 +694,16 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let home = location(&res).to_owned();
     let demande = home.trim_start_matches("/?demande=").to_owned();
-    let doc = op.app.page(&home, StatusCode::OK).await;
+    let res = op.app.get(&home).await;
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("form-action 'self'") && csp.contains("http://127.0.0.1:9"),
+        "the button may lead back: {csp}"
+    );
+    let doc = html(res).await;
     assert_eq!(text_of(&doc, "h1"), "Connexion à Démarche d’exemple");
     let res = op
         .app
@@ -724,4 +739,40 @@ async fn the_federations_page_shows_how_each_demarche_integrates() {
         "{link}"
     );
     assert!(text_of(&doc, &format!("[data-client=\"{OTHER}\"] p")).ends_with(": ProConnect."));
+}
+
+#[tokio::test]
+async fn every_federation_logs_in_through_the_provider_with_only_issuer_id_and_secret() {
+    let socket = AppSocket::bind();
+    let mut peers = Vec::new();
+    for f in Federation::ALL {
+        peers.push(FederationPeer::start(f, &socket, &[]).await);
+    }
+    let app = spawn_app_on(socket, |s| {
+        for p in &peers {
+            p.configure(s);
+        }
+        s.clients = vec![client(CLIENT, Some(SECRET), "Démarche d’exemple")];
+    })
+    .await;
+    for (federation, name) in [
+        (Federation::FranceConnect, "Angela Claire Louise"),
+        (Federation::ProConnect, "Jean"),
+        (Federation::ProSanteConnect, "Paul"),
+    ] {
+        // A fresh browser each time: no single sign-on between them.
+        let browser = browser();
+        let params = standard(
+            CLIENT,
+            &[("idp_hint", federation.id()), ("prompt", "login")],
+        );
+        let back = until_demarche_as(&browser, &authorize_url(&app, &params), federation).await;
+        let code = query(&back)["code"].clone();
+        let res = exchange(&app, &code_form(&code), Some((CLIENT, SECRET))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{federation}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        let claims = verify_with_jwks(&app, body["id_token"].as_str().unwrap()).await;
+        assert_eq!(claims["idp"], federation.id());
+        assert_eq!(claims["given_name"], name);
+    }
 }
