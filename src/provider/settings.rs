@@ -145,6 +145,39 @@ impl ClientSettings {
 
 impl OidcSettings {
     pub fn validate(&self, issues: &mut Vec<ConfigIssue>) {
+        let files = self
+            .signing_key_file
+            .iter()
+            .map(|p| ("oidc.signing_key_file".to_owned(), p))
+            .chain(
+                self.retired_key_files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("oidc.retired_key_files[{i}]"), p)),
+            )
+            .chain(
+                self.pairwise_secret_file
+                    .iter()
+                    .map(|p| ("oidc.pairwise_secret_file".to_owned(), p)),
+            );
+        for (key, path) in files {
+            if !path.is_file() {
+                issues.push(ConfigIssue {
+                    key,
+                    message: format!("{} is not a readable file", path.display()),
+                });
+            }
+        }
+        if self
+            .pairwise_secret
+            .as_ref()
+            .is_some_and(|s| s.0.len() < 32)
+        {
+            issues.push(ConfigIssue {
+                key: "oidc.pairwise_secret".into(),
+                message: "at least 32 characters".into(),
+            });
+        }
         if !(1..=600).contains(&self.code_ttl_seconds) {
             issues.push(ConfigIssue {
                 key: "oidc.code_ttl_seconds".into(),

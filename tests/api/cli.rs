@@ -112,6 +112,52 @@ providers = ["eduConnect", "proconnect", "proconnect"]
 }
 
 #[test]
+fn check_config_checks_federations_and_demarches() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "clients.toml",
+        r#"
+[providers.franceconnect]
+enabled = true
+issuer = "http://fc.example.fr/api/v2"
+client_id = "abc"
+client_secret = "def"
+
+[oidc]
+signing_key_file = "/nonexistent/key.pem"
+
+[[clients]]
+client_id = "demarche"
+client_secret = "court"
+name = "Démarche"
+redirect_uris = ["http://demarche.example/callback"]
+populations = ["inconnue"]
+
+[[clients]]
+client_id = "demarche"
+name = "Doublon"
+redirect_uris = ["https://demarche.example/cb#frag"]
+public = true
+"#,
+    );
+    let out = aiguillage(&["--config", &file, "check-config"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for expected in [
+        "providers.franceconnect.issuer",
+        "oidc.signing_key_file: /nonexistent/key.pem is not a readable file",
+        "clients[0].client_secret: at least 16 characters",
+        "clients[0].redirect_uris[0]: plain http only on loopback",
+        "clients[0].populations[0]: unknown population `inconnue`",
+        "clients[1].client_id: `demarche` is registered twice",
+        "clients[1].redirect_uris[0]: must not contain a fragment",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+}
+
+#[test]
 fn check_locales_accepts_the_shipped_files() {
     let out = aiguillage(&["check-locales"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
