@@ -776,3 +776,73 @@ async fn every_federation_logs_in_through_the_provider_with_only_issuer_id_and_s
         assert_eq!(claims["given_name"], name);
     }
 }
+
+#[tokio::test]
+async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() {
+    let socket = AppSocket::bind();
+    let fc = FederationPeer::start(Federation::FranceConnect, &socket, &[]).await;
+    let pc = FederationPeer::start(Federation::ProConnect, &socket, &[]).await;
+    let app = spawn_app_on(socket, |s| {
+        fc.configure(s);
+        pc.configure(s);
+        s.clients = vec![client(CLIENT, Some(SECRET), "Démarche d’exemple")];
+    })
+    .await;
+    let path = |params: &[(&str, &str)]| {
+        let mut p = standard(CLIENT, params);
+        p.retain(|(k, _)| *k != "idp_hint" || params.iter().any(|(n, _)| *n == "idp_hint"));
+        authorize_url(&app, &p)[app.address.len()..].to_owned()
+    };
+    // population: straight to that population's buttons; ui_locales: English.
+    let res = app
+        .get(&path(&[
+            ("population", "agent-etat"),
+            ("ui_locales", "en fr"),
+        ]))
+        .await;
+    let target = location(&res).to_owned();
+    assert!(
+        target.starts_with("/choix/agent-etat?demande=") && target.ends_with("&lang=en"),
+        "{target}"
+    );
+    let doc = app.page(&target, StatusCode::OK).await;
+    assert_eq!(attr(&doc, "html", "lang").as_deref(), Some("en"));
+    assert_eq!(text_of(&doc, "#demarche"), "Log in to Démarche d’exemple");
+    // login_hint goes to ProConnect; acr_values to the federation.
+    let res = app
+        .get(&path(&[
+            ("idp_hint", "proconnect"),
+            ("login_hint", "jean.michel@test.proconnect.gouv.fr"),
+        ]))
+        .await;
+    let q = query(&reqwest::Url::parse(location(&res)).unwrap());
+    assert_eq!(q["login_hint"], "jean.michel@test.proconnect.gouv.fr");
+    let res = app
+        .get(&path(&[
+            ("idp_hint", "franceconnect"),
+            ("acr_values", "eidas1"),
+        ]))
+        .await;
+    let q = query(&reqwest::Url::parse(location(&res)).unwrap());
+    assert_eq!(q["acr_values"], "eidas1");
+    // max_age: a session older than allowed means a new federation login.
+    let params = standard(CLIENT, &[]);
+    code_for(&app, &params).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let res = app
+        .get(&path(&[("idp_hint", "franceconnect"), ("max_age", "0")]))
+        .await;
+    let to = location(&res).to_owned();
+    assert!(
+        to.starts_with(&fc.issuer),
+        "to the federation again, got {to}"
+    );
+    assert_eq!(query(&reqwest::Url::parse(&to).unwrap())["prompt"], "login");
+    let res = app
+        .get(&path(&[("idp_hint", "franceconnect"), ("max_age", "3600")]))
+        .await;
+    assert!(
+        location(&res).starts_with(REDIRECT),
+        "recent enough: a code at once"
+    );
+}
