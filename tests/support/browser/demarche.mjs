@@ -19,7 +19,7 @@
 //   IDP_HINT        instead: /login?idp_hint=IDP_HINT, no chooser expected
 //   LOGOUT=1        also log out from the démarche
 import { mkdirSync } from 'node:fs';
-import { BASE, launch, runner, assert } from './lib.mjs';
+import { BASE, launch, runner, assert, axeViolations } from './lib.mjs';
 
 const SHOTS = process.env.SCREENSHOTS_DIR;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -193,6 +193,28 @@ await t.test(`${title}, back at the démarche logged in${LOGOUT ? ', then logged
   assert(cspErrors.length === 0, `CSP violations: ${cspErrors.join('\n')}`);
   await context.close();
 });
+
+if (!IDP_HINT) {
+  await t.test('the chooser titled for the démarche has no axe violation (WCAG 2.1 A/AA)', async () => {
+    // axe is injected by the test: this context lets it past the CSP.
+    const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(DEMARCHE.href);
+    await Promise.all([page.waitForURL((u) => atPortal(u.href)), page.getByRole('link', { name: 'Se connecter' }).click()]);
+    const problems = [];
+    let v = await axeViolations(page);
+    if (v.length) problems.push(`chooser: ${JSON.stringify(v, null, 1)}`);
+    await page.locator(`label[for="population-${POPULATION}"]`).click();
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/choix/${POPULATION}`),
+      page.getByRole('button', { name: 'Continuer' }).click(),
+    ]);
+    v = await axeViolations(page);
+    if (v.length) problems.push(`choice: ${JSON.stringify(v, null, 1)}`);
+    assert(problems.length === 0, problems.join('\n'));
+    await context.close();
+  });
+}
 
 await browser.close();
 t.done();
