@@ -2,6 +2,7 @@
 //! federation (FranceConnect, ProConnect, Pro Santé Connect) and back.
 
 pub mod cli;
+pub mod clock;
 pub mod configuration;
 pub mod domain;
 pub mod i18n;

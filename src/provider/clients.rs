@@ -1,8 +1,6 @@
 //! Registered démarches. Secrets are kept only as SHA-256 digests and
 //! compared in constant time.
 
-use std::collections::HashMap;
-
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use url::Url;
@@ -83,27 +81,28 @@ impl Client {
     }
 }
 
+/// The registered démarches, sorted by name once (pages list them; the
+/// CSP reads them on every response). Client ids are unique (`check-config`).
 #[derive(Debug, Default)]
 pub struct Clients {
-    by_id: HashMap<String, Client>,
+    list: Vec<Client>,
 }
 
 impl Clients {
     pub fn new(settings: &[ClientSettings]) -> Result<Clients, String> {
-        let mut by_id = HashMap::new();
-        for s in settings {
-            by_id.insert(s.client_id.clone(), Client::from_settings(s)?);
-        }
-        Ok(Clients { by_id })
+        let mut list = settings
+            .iter()
+            .map(Client::from_settings)
+            .collect::<Result<Vec<_>, _>>()?;
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Clients { list })
     }
 
     pub fn get(&self, client_id: &str) -> Option<&Client> {
-        self.by_id.get(client_id)
+        self.list.iter().find(|c| c.client_id == client_id)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Client> {
-        let mut list: Vec<&Client> = self.by_id.values().collect();
-        list.sort_by(|a, b| a.name.cmp(&b.name));
-        list.into_iter()
+        self.list.iter()
     }
 }

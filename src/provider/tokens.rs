@@ -5,14 +5,14 @@ use chrono::{DateTime, Utc};
 use openidconnect::core::{CoreGenderClaim, CoreJsonWebKey, CoreJwsSigningAlgorithm};
 use openidconnect::{
     AccessToken, AdditionalClaims, Audience, AuthenticationContextClass,
-    AuthenticationMethodReference, EmptyAdditionalClaims, EndUserEmail, EndUserFamilyName,
-    EndUserGivenName, IdToken, IdTokenClaims, IssuerUrl, Nonce, StandardClaims, SubjectIdentifier,
+    AuthenticationMethodReference, EndUserEmail, EndUserFamilyName, EndUserGivenName, IdToken,
+    IdTokenClaims, IssuerUrl, Nonce, StandardClaims, SubjectIdentifier,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{OAuthError, OpenIdProvider};
-use crate::domain::{Federation, Identity};
+use crate::domain::Identity;
 
 /// A démarche's authorization request, kept while the person chooses and
 /// logs in.
@@ -66,35 +66,12 @@ pub type PortalIdToken = IdToken<
     CoreJwsSigningAlgorithm,
 >;
 
-/// Claims of the federation that are about the protocol, not the person.
-const PROTOCOL_CLAIMS: &[&str] = &[
-    "sub",
-    "iss",
-    "aud",
-    "exp",
-    "iat",
-    "nbf",
-    "nonce",
-    "at_hash",
-    "c_hash",
-    "sid",
-    "azp",
-    "auth_time",
-    "acr",
-    "amr",
-    "jti",
-];
-
 impl OpenIdProvider {
     /// The person as a démarche sees them (userinfo): normalized claims,
     /// the federation id, and the federation's own claims kept raw.
     pub fn user_claims(&self, identity: &Identity, client_id: &str) -> Map<String, Value> {
-        let mut claims: Map<String, Value> = identity
-            .claims
-            .iter()
-            .filter(|(k, _)| !PROTOCOL_CLAIMS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        // `identity.claims` holds no protocol claim (see `Identity::from_claims`).
+        let mut claims = identity.claims.clone();
         let fed = identity.federation.id();
         claims.insert(
             "sub".into(),
@@ -177,14 +154,9 @@ impl OpenIdProvider {
 
     /// Reads an `id_token_hint` this provider issued: signature checked
     /// with the published keys; expiry ignored (OpenID RP-Initiated Logout
-    /// §2). Returns the audience (client id) and the federation.
-    pub fn read_id_token_hint(&self, hint: &str) -> Option<(String, Federation)> {
-        let token: IdToken<
-            PortalClaims,
-            CoreGenderClaim,
-            openidconnect::core::CoreJweContentEncryptionAlgorithm,
-            CoreJwsSigningAlgorithm,
-        > = hint.parse().ok()?;
+    /// §2). Returns the audience: the client the person logs out of.
+    pub fn read_id_token_hint(&self, hint: &str) -> Option<String> {
+        let token: PortalIdToken = hint.parse().ok()?;
         let keys: Vec<CoreJsonWebKey> = self.keys.verification_keys().to_vec();
         let issuer = IssuerUrl::new(self.issuer.clone()).ok()?;
         let verifier = openidconnect::IdTokenVerifier::<CoreJsonWebKey>::new_public_client(
@@ -194,15 +166,9 @@ impl OpenIdProvider {
         )
         .require_audience_match(false)
         .require_issuer_match(true)
-        .allow_any_alg()
         .set_time_fn(|| DateTime::from_timestamp(0, 0).expect("epoch"))
         .set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256]);
         let claims = token.claims(&verifier, |_: Option<&Nonce>| Ok(())).ok()?;
-        let aud = claims.audiences().first()?.to_string();
-        let federation = claims.additional_claims().idp.parse().ok()?;
-        Some((aud, federation))
+        Some(claims.audiences().first()?.to_string())
     }
 }
-
-#[allow(dead_code)]
-type Unused = EmptyAdditionalClaims;

@@ -20,27 +20,6 @@ struct AccountPage<'a> {
     extra: Vec<(String, String)>,
 }
 
-/// Claims already shown in their own row.
-const SHOWN: &[&str] = &[
-    "sub",
-    "given_name",
-    "family_name",
-    "usual_name",
-    "email",
-    "acr",
-    "amr",
-    "auth_time",
-    "iss",
-    "aud",
-    "exp",
-    "iat",
-    "nonce",
-    "at_hash",
-    "sid",
-    "azp",
-    "c_hash",
-];
-
 pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
     let Some(login) = logged_in(&session) else {
         return see_other("/");
@@ -49,7 +28,8 @@ pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
         .identity
         .claims
         .iter()
-        .filter(|(k, _)| !SHOWN.contains(&k.as_str()))
+        // Protocol claims and those with a row of their own are not in
+        // `claims` (see `Identity::from_claims`).
         .map(|(k, v)| {
             let shown = match v {
                 serde_json::Value::String(s) => s.clone(),

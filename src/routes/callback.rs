@@ -1,7 +1,5 @@
 //! `GET {redirect_path}`: the federation sends the browser back here.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
@@ -34,8 +32,7 @@ pub async fn finish(
     };
     // Single use: taken, whatever happens next.
     let tx: LoginTransaction = take_json(state.store.as_ref(), &login_key(state_param))
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?
+        .await?
         .ok_or_else(|| {
             tracing::warn!(%federation, "unknown, expired or replayed state");
             PageError::LoginExpired(federation)
@@ -59,16 +56,12 @@ pub async fn finish(
         Err(UpstreamError::Rejected(reason)) => return Err(rejected(&reason)),
         Err(e) => return Err(PageError::from_upstream(federation, e)),
     };
-    let at = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
     log_in(
         &session,
         &LoggedIn {
             identity: login.identity,
             id_token: login.id_token,
-            at,
+            at: crate::clock::unix_now(),
         },
     )?;
     tracing::info!(%federation, "login succeeded");

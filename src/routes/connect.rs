@@ -94,8 +94,7 @@ pub async fn begin_login(
         &start.transaction,
         LOGIN_TRANSACTION_TTL,
     )
-    .await
-    .map_err(|e| PageError::Internal(e.to_string()))?;
+    .await?;
     tracing::info!(%federation, "login started");
     Ok(see_other(start.url.as_str()))
 }

@@ -35,31 +35,23 @@ fn key(id: &str) -> String {
     format!("demande:{id}")
 }
 
-fn store_error(e: crate::store::StoreError) -> PageError {
-    PageError::Internal(e.to_string())
-}
-
 impl Demande {
     pub async fn save(&self, state: &AppState) -> Result<String, PageError> {
         let id = random_token(32);
-        put_json(state.store.as_ref(), &key(&id), self, DEMANDE_TTL)
-            .await
-            .map_err(store_error)?;
+        put_json(state.store.as_ref(), &key(&id), self, DEMANDE_TTL).await?;
         Ok(id)
     }
 
     pub async fn load(state: &AppState, id: &str) -> Result<Demande, PageError> {
         get_json(state.store.as_ref(), &key(id))
-            .await
-            .map_err(store_error)?
+            .await?
             .ok_or(PageError::DemandeExpired)
     }
 
     /// Single use: the demande is gone once a code or a redirect is made.
     pub async fn take(state: &AppState, id: &str) -> Result<Demande, PageError> {
         take_json(state.store.as_ref(), &key(id))
-            .await
-            .map_err(store_error)?
+            .await?
             .ok_or(PageError::DemandeExpired)
     }
 

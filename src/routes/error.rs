@@ -53,6 +53,13 @@ pub enum PageError {
     Internal(String),
 }
 
+/// A storage failure is the portal's fault: an internal error page.
+impl From<crate::store::StoreError> for PageError {
+    fn from(e: crate::store::StoreError) -> PageError {
+        PageError::Internal(e.to_string())
+    }
+}
+
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {

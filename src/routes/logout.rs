@@ -81,8 +81,7 @@ pub async fn end_at_federation(
         &PendingLogout { federation, resume },
         LOGOUT_TTL,
     )
-    .await
-    .map_err(|e| PageError::Internal(e.to_string()))?;
+    .await?;
     Ok(Some(url.to_string()))
 }
 

@@ -1,8 +1,6 @@
 //! Starting a login (authorization request) and finishing it (callback:
 //! checks, code exchange, ID token and userinfo verification).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use base64::Engine;
 use openidconnect::core::{
     CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier,
@@ -87,13 +85,6 @@ pub struct UpstreamLogin {
     pub identity: Identity,
     /// Kept for the logout `id_token_hint`, never logged.
     pub id_token: String,
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 /// `eidas1-mfa` → 1. Higher eIDAS levels satisfy lower ones.
@@ -367,7 +358,7 @@ impl Provider {
             ));
         }
         let iat = claims.issue_time().timestamp();
-        if iat > now() + CLOCK_SKEW_SECS {
+        if iat > crate::clock::unix_now() + CLOCK_SKEW_SECS {
             return Err(UpstreamError::Rejected(
                 "ID token issued in the future".into(),
             ));
@@ -446,9 +437,7 @@ impl Provider {
                     match self.refresh_keys(d).await? {
                         Some(fresh) => self.verify_userinfo_jwt(&fresh, body.trim())?,
                         None => {
-                            return Err(UpstreamError::Rejected(
-                                "userinfo signed with an unknown key".into(),
-                            ));
+                            return Err(UpstreamError::Rejected(UNKNOWN_KEY.into()));
                         }
                     }
                 }

@@ -76,7 +76,7 @@ async fn authorize(
     };
 
     // Single sign-on: a session from a federation this démarche accepts.
-    let now = now();
+    let now = crate::clock::unix_now();
     if let Some(login) = logged_in(&session) {
         let federation = login.identity.federation;
         let fresh_enough = request.max_age.is_none_or(|max| now - login.at <= max);
@@ -132,13 +132,6 @@ pub async fn start_login(
         Some(format!("/oidc/reprise/{demande_id}")),
     )
     .await
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 /// Everything after client and redirect URI, as OAuth errors.

@@ -42,10 +42,7 @@ async fn logout(
         tracing::warn!("logout with an id_token_hint this portal did not issue");
     }
     // The client: the hint's audience, else `client_id`; both must agree.
-    let client_id = match (
-        hint.as_ref().map(|(aud, _)| aud.as_str()),
-        params.get("client_id"),
-    ) {
+    let client_id = match (hint.as_deref(), params.get("client_id")) {
         (Some(a), Some(c)) if a != c => {
             return Err(PageError::BadRequest(
                 "client_id and id_token_hint disagree".into(),

@@ -64,8 +64,7 @@ pub async fn issue_code(
         &record,
         state.provider.code_ttl,
     )
-    .await
-    .map_err(|e| PageError::Internal(e.to_string()))?;
+    .await?;
     tracing::info!(client_id = %request.client_id, federation = %login.identity.federation, "authorization code issued");
     let mut params = vec![("code", code.as_str())];
     if let Some(s) = &request.state {
