@@ -307,11 +307,8 @@ async fn a_federation_that_is_down_gets_a_clear_page_quickly_and_others_keep_wor
     let peer = FederationPeer::start(Federation::ProConnect, &socket, &[]).await;
     let app = spawn_app_on(socket, |s| {
         peer.configure(s);
-        let fc = s.providers.get_mut(Federation::FranceConnect);
-        fc.enabled = true;
-        fc.issuer = format!("http://127.0.0.1:{closed}/api/v2").parse().unwrap();
-        fc.client_id = Some("x".into());
-        fc.client_secret = Some(aiguillage::upstream::Secret("y".into()));
+        let nowhere = format!("http://127.0.0.1:{closed}/api/v2");
+        crate::peers::use_federation_at(s, Federation::FranceConnect, &nowhere);
     })
     .await;
     let started = std::time::Instant::now();

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aiguillage::configuration::Settings;
 use aiguillage::domain::Federation;
-use aiguillage::upstream::{ProviderSettings, Secret};
+use aiguillage::upstream::ProviderSettings;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
@@ -17,7 +17,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::*;
-use crate::peers::{CLIENT_ID, CLIENT_SECRET};
+use crate::peers::{CLIENT_ID, CLIENT_SECRET, use_federation_at};
 
 const SUB: &str = "7f3c9a2e-sub-of-jean-michel";
 const ACCESS_TOKEN: &str = "access-token-from-the-mock-federation";
@@ -150,14 +150,9 @@ impl Fed {
 
     /// Points the portal's settings at this federation.
     fn configure(&self, settings: &mut Settings) {
-        let p = settings.providers.get_mut(self.federation);
-        p.enabled = true;
-        p.issuer = self.issuer.parse().unwrap();
-        p.discovery_url = None;
-        p.client_id = Some(CLIENT_ID.into());
-        p.client_secret = Some(Secret(CLIENT_SECRET.into()));
+        use_federation_at(settings, self.federation, &self.issuer);
         // The signed-userinfo cases send `application/jwt` themselves.
-        p.userinfo_signed = false;
+        settings.providers.get_mut(self.federation).userinfo_signed = false;
     }
 
     /// wiremock answers with the matching mock of lowest `priority` (1 wins over 5).

@@ -178,6 +178,18 @@ async fn exchange(
     req.send().await.unwrap()
 }
 
+/// A successful token response for `code`, as JSON.
+async fn tokens(app: &TestApp, code: &str, client: (&str, &str)) -> serde_json::Value {
+    let res = exchange(app, &code_form(code), Some(client)).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "token request for {}",
+        client.0
+    );
+    res.json().await.unwrap()
+}
+
 async fn token_error(res: reqwest::Response) -> (StatusCode, String) {
     let status = res.status();
     assert_eq!(res.headers()["cache-control"], "no-store");
@@ -258,16 +270,7 @@ async fn discovery_advertises_the_endpoints_and_capabilities() {
 async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
     let op = op().await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let res = exchange(
-        &op.app,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT),
-        ],
-        Some((CLIENT, SECRET)),
-    )
-    .await;
+    let res = exchange(&op.app, &code_form(&code), Some((CLIENT, SECRET))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["cache-control"], "no-store");
     let body: serde_json::Value = res.json().await.unwrap();
@@ -314,17 +317,7 @@ async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
         "stable across logins"
     );
     let other = code_for(&op.app, &standard(OTHER, &[])).await;
-    let res = exchange(
-        &op.app,
-        &[
-            ("grant_type", "authorization_code"),
-            ("code", &other),
-            ("redirect_uri", REDIRECT),
-        ],
-        Some((OTHER, OTHER_SECRET)),
-    )
-    .await;
-    let body3: serde_json::Value = res.json().await.unwrap();
+    let body3 = tokens(&op.app, &other, (OTHER, OTHER_SECRET)).await;
     assert_ne!(
         decode_claims(body3["id_token"].as_str().unwrap()).1["sub"],
         sub.as_str(),
@@ -336,12 +329,7 @@ async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
 async fn a_reused_code_is_refused_and_revokes_its_tokens() {
     let op = op().await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = code_form(&code);
-    let first: serde_json::Value = exchange(&op.app, &form, Some((CLIENT, SECRET)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first = tokens(&op.app, &code, (CLIENT, SECRET)).await;
     let access = first["access_token"].as_str().unwrap().to_owned();
     let userinfo = || {
         reqwest::Client::new()
@@ -350,7 +338,8 @@ async fn a_reused_code_is_refused_and_revokes_its_tokens() {
             .send()
     };
     assert_eq!(userinfo().await.unwrap().status(), StatusCode::OK);
-    let (status, error) = token_error(exchange(&op.app, &form, Some((CLIENT, SECRET))).await).await;
+    let (status, error) =
+        token_error(exchange(&op.app, &code_form(&code), Some((CLIENT, SECRET))).await).await;
     assert_eq!(
         (status, error.as_str()),
         (StatusCode::BAD_REQUEST, "invalid_grant")
@@ -437,11 +426,7 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
     ];
     for (params, sent_verifier, case) in cases {
         let code = code_for(&op.app, params).await;
-        let mut form = vec![
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", REDIRECT),
-        ];
+        let mut form = code_form(&code).to_vec();
         if let Some(v) = sent_verifier {
             form.push(("code_verifier", v));
         }
@@ -451,11 +436,10 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
     // Downgrade: a verifier for a code obtained without a challenge.
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
     let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-        ("code_verifier", verifier.as_str()),
-    ];
+        &code_form(&code)[..],
+        &[("code_verifier", verifier.as_str())],
+    ]
+    .concat();
     let (_, error) = token_error(exchange(&op.app, &form, Some((CLIENT, SECRET))).await).await;
     assert_eq!(error, "invalid_grant", "downgrade");
     // The right verifier works, for a public client too.
@@ -468,12 +452,10 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
     );
     let code = code_for(&op.app, &public).await;
     let form = [
-        ("grant_type", "authorization_code"),
-        ("code", code.as_str()),
-        ("redirect_uri", REDIRECT),
-        ("client_id", PUBLIC),
-        ("code_verifier", verifier.as_str()),
-    ];
+        &code_form(&code)[..],
+        &[("client_id", PUBLIC), ("code_verifier", verifier.as_str())],
+    ]
+    .concat();
     assert_eq!(
         exchange(&op.app, &form, None).await.status(),
         StatusCode::OK
@@ -627,12 +609,7 @@ async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
         .collect();
     assert_eq!(kids.len(), 2, "{kids:?}");
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = code_form(&code);
-    let body: serde_json::Value = exchange(&op.app, &form, Some((CLIENT, SECRET)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = tokens(&op.app, &code, (CLIENT, SECRET)).await;
     let (header, _) = decode_claims(body["id_token"].as_str().unwrap());
     assert_eq!(header["kid"], kids[0], "signed with the active key");
     verify_with_jwks(&op.app, body["id_token"].as_str().unwrap()).await;
@@ -642,12 +619,7 @@ async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
 async fn logout_returns_only_to_a_registered_uri_after_the_federation() {
     let op = op().await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
-    let form = code_form(&code);
-    let body: serde_json::Value = exchange(&op.app, &form, Some((CLIENT, SECRET)))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body = tokens(&op.app, &code, (CLIENT, SECRET)).await;
     let id_token = body["id_token"].as_str().unwrap();
     // A foreign post_logout_redirect_uri: a page, no redirect.
     let mut foreign = reqwest::Url::parse(&op.app.url("/oidc/logout")).unwrap();
@@ -768,9 +740,7 @@ async fn every_federation_logs_in_through_the_provider_with_only_issuer_id_and_s
         );
         let back = until_demarche_as(&browser, &authorize_url(&app, &params), federation).await;
         let code = query(&back)["code"].clone();
-        let res = exchange(&app, &code_form(&code), Some((CLIENT, SECRET))).await;
-        assert_eq!(res.status(), StatusCode::OK, "{federation}");
-        let body: serde_json::Value = res.json().await.unwrap();
+        let body = tokens(&app, &code, (CLIENT, SECRET)).await;
         let claims = verify_with_jwks(&app, body["id_token"].as_str().unwrap()).await;
         assert_eq!(claims["idp"], federation.id());
         assert_eq!(claims["given_name"], name);

@@ -95,12 +95,7 @@ impl FederationPeer {
 
     /// Points the portal's settings at this federation.
     pub fn configure(&self, settings: &mut Settings) {
-        let p = settings.providers.get_mut(self.federation);
-        p.enabled = true;
-        p.issuer = self.issuer.parse().unwrap();
-        p.discovery_url = None;
-        p.client_id = Some(CLIENT_ID.into());
-        p.client_secret = Some(Secret(CLIENT_SECRET.into()));
+        use_federation_at(settings, self.federation, &self.issuer);
     }
 
     /// Makes the federation sign with a new key (new `kid`, old one gone).
@@ -115,6 +110,17 @@ impl FederationPeer {
             .unwrap();
         assert!(res.status().is_success(), "rotate-keys: {}", res.status());
     }
+}
+
+/// Enables `federation` in the portal's settings, with its issuer at
+/// `issuer` and the test client's credentials.
+pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer: &str) {
+    let p = settings.providers.get_mut(federation);
+    p.enabled = true;
+    p.issuer = issuer.parse().unwrap();
+    p.discovery_url = None;
+    p.client_id = Some(CLIENT_ID.into());
+    p.client_secret = Some(Secret(CLIENT_SECRET.into()));
 }
 
 /// The test account each federation profile knows.
