@@ -502,22 +502,25 @@ async function federationSuite(profile) {
     assert(f.inputs.xsrf, 'xsrf hidden input');
     const yes = f.buttons.find((b) => b.name === 'logout');
     eq([yes?.value, yes?.label], ['yes', 'Se déconnecter'], 'logout button');
-    const res = await browser.follow(new URL(f.action, page.url), {
-      method: 'POST', form: { xsrf: f.inputs.xsrf, logout: 'yes' }, stopAt: [POST_LOGOUT_URI],
-    });
+    const res = await confirmLogout(browser, f, page.url);
     assert(res.stoppedAt, `redirected (status ${res.status}):\n${res.text}`);
     eq(new URL(res.stoppedAt).searchParams.get('state'), state, 'state');
     // No session any more: the same form (oidc-provider's own page replaced).
     const again = await browser.follow(url, { stopAt: [POST_LOGOUT_URI] });
     eq(again.status, 200, 'form without a session');
     const g = formOf(again.text, 'logout-form');
-    const done = await browser.follow(new URL(g.action, again.url), {
-      method: 'POST', form: { xsrf: g.inputs.xsrf, logout: 'yes' }, stopAt: [POST_LOGOUT_URI],
-    });
+    const done = await confirmLogout(browser, g, again.url);
     eq(new URL(done.stoppedAt).searchParams.get('state'), state, 'state without a session');
   });
 
   return fed;
+}
+
+/** Submits the logout confirmation form `f` ("Se déconnecter") found at `pageUrl`. */
+function confirmLogout(browser, f, pageUrl) {
+  return browser.follow(new URL(f.action, pageUrl), {
+    method: 'POST', form: { xsrf: f.inputs.xsrf, logout: 'yes' }, stopAt: [POST_LOGOUT_URI],
+  });
 }
 
 async function noKidSuite() {
@@ -564,9 +567,7 @@ async function noKidSuite() {
     eq(page.status, 200, 'confirmation page');
     assert(!page.text.includes('<script'), 'no auto-submit script under --logout-confirm');
     const f = formOf(page.text, 'logout-form');
-    const res = await browser.follow(new URL(f.action, page.url), {
-      method: 'POST', form: { xsrf: f.inputs.xsrf, logout: 'yes' }, stopAt: [POST_LOGOUT_URI],
-    });
+    const res = await confirmLogout(browser, f, page.url);
     eq(new URL(res.stoppedAt).searchParams.get('state'), state, 'state');
   });
   return fed;
