@@ -1,70 +1,54 @@
-//! Command line: `aiguillage [--config FILE] [serve|check-config|check-locales]`.
+//! Command line: `aiguillage [--config FILE] [serve|check-config|check-locales]`
+//! (parsed by `clap`: help, errors and `--version` come with it).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::configuration::{CONFIG_FILE_ENV, Settings};
+use clap::{Parser, Subcommand};
+
+use crate::configuration::{CONFIG_FILE_ENV, Config, Settings};
 use crate::i18n::{Lang, Locales};
 use crate::startup::Application;
 
-const USAGE: &str = "usage: aiguillage [--config FILE] [serve | check-config | check-locales]
+#[derive(Debug, Parser)]
+#[command(
+    name = "aiguillage",
+    version,
+    about = "Routes every person to the right French State identity federation and back",
+    after_help = "Any configuration key can be overridden with AIGUILLAGE__SECTION__KEY \
+                  (e.g. AIGUILLAGE__SERVER__PORT=0)."
+)]
+struct Cli {
+    /// Configuration file (TOML).
+    #[arg(short, long, global = true, env = CONFIG_FILE_ENV, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-  serve          run the portal (default)
-  check-config   validate the configuration, print every error with its key
-  check-locales  validate every Fluent file and that fr and en have the same keys
-
-The configuration file can also be given with AIGUILLAGE_CONFIG; any key can be
-overridden with AIGUILLAGE__SECTION__KEY (e.g. AIGUILLAGE__SERVER__PORT=0).";
-
-/// Exit code for invalid configuration or locales.
-const INVALID: u8 = 2;
-
+#[derive(Debug, Clone, Copy, Subcommand)]
 enum Command {
+    /// Run the portal (the default).
     Serve,
+    /// Validate the configuration; print every error with its key.
     CheckConfig,
+    /// Validate every Fluent file, and that fr and en have the same keys.
     CheckLocales,
 }
 
-fn parse(args: Vec<String>) -> Result<(Command, Option<PathBuf>), String> {
-    let mut command = None;
-    let mut config = std::env::var_os(CONFIG_FILE_ENV).map(PathBuf::from);
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--config" | "-c" => {
-                config = Some(args.next().ok_or("--config needs a file")?.into());
-            }
-            s if s.starts_with("--config=") => config = Some(s["--config=".len()..].into()),
-            s if command.is_none() && to_command(s).is_some() => command = to_command(s),
-            "-h" | "--help" | "help" => return Err(String::new()),
-            other => return Err(format!("unexpected argument `{other}`")),
-        }
-    }
-    Ok((command.unwrap_or(Command::Serve), config))
-}
-
-fn to_command(s: &str) -> Option<Command> {
-    match s {
-        "serve" => Some(Command::Serve),
-        "check-config" => Some(Command::CheckConfig),
-        "check-locales" => Some(Command::CheckLocales),
-        _ => None,
-    }
-}
+/// Exit code for invalid configuration or locales (and command line).
+const INVALID: u8 = 2;
 
 pub async fn main(args: Vec<String>) -> ExitCode {
-    let (command, config) = match parse(args) {
-        Ok(parsed) => parsed,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("error: {message}\n");
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(if message.is_empty() { 0 } else { INVALID });
+    let cli = match Cli::try_parse_from(std::iter::once("aiguillage".to_owned()).chain(args)) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { INVALID } else { 0 });
         }
     };
-    let settings = match Settings::load(config.as_deref()) {
-        Ok(s) => s,
+    let config = match Settings::load(cli.config.as_deref()).and_then(|s| s.resolve()) {
+        Ok(config) => config,
         Err(errors) => {
             eprintln!("invalid configuration:");
             for issue in &errors.0 {
@@ -73,18 +57,21 @@ pub async fn main(args: Vec<String>) -> ExitCode {
             return ExitCode::from(INVALID);
         }
     };
-    match command {
+    match cli.command.unwrap_or(Command::Serve) {
         Command::CheckConfig => {
+            for note in &config.deprecations {
+                eprintln!("warning: {note}");
+            }
             println!("configuration OK");
             ExitCode::SUCCESS
         }
-        Command::CheckLocales => check_locales(&settings),
-        Command::Serve => serve(settings).await,
+        Command::CheckLocales => check_locales(&config),
+        Command::Serve => serve(config).await,
     }
 }
 
-fn check_locales(settings: &Settings) -> ExitCode {
-    let locales = match Locales::load(&settings.i18n.locales_dir) {
+fn check_locales(config: &Config) -> ExitCode {
+    let locales = match Locales::load(&config.locales_dir) {
         Ok(l) => l,
         Err(issues) => {
             eprintln!("invalid locale files:");
@@ -94,8 +81,7 @@ fn check_locales(settings: &Settings) -> ExitCode {
             return ExitCode::from(INVALID);
         }
     };
-    let chooser = settings.chooser().expect("validated by Settings::load");
-    let missing = crate::i18n::missing_keys(&locales, &chooser);
+    let missing = crate::routes::texts::missing_keys(&locales, &config.chooser);
     if !missing.is_empty() {
         eprintln!("missing translations in {}:", locales.source());
         for (lang, key) in missing {
@@ -115,9 +101,9 @@ fn check_locales(settings: &Settings) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-async fn serve(settings: Settings) -> ExitCode {
+async fn serve(config: Config) -> ExitCode {
     crate::telemetry::init();
-    let app = match Application::build(settings) {
+    let app = match Application::from_config(config) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("{e}");

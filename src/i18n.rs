@@ -369,64 +369,13 @@ impl<'a> Tr<'a> {
         self.locales.has(self.lang, id)
     }
 
-    /// `population-<id><suffix>`: texts of a population (see [`dynamic_keys`]).
+    /// `population-<id><suffix>`: texts of a population (see `routes::texts`).
     pub fn population(&self, id: &str, suffix: &str) -> String {
         self.t(&format!("population-{id}{suffix}"))
     }
 
-    /// `federation-<id><suffix>`: texts of a federation (see [`dynamic_keys`]).
+    /// `federation-<id><suffix>`: texts of a federation (see `routes::texts`).
     pub fn federation(&self, id: &str, suffix: &str) -> String {
         self.t(&format!("federation-{id}{suffix}"))
     }
-}
-
-mod used {
-    include!(concat!(env!("OUT_DIR"), "/used_keys.rs"));
-}
-pub use used::USED_KEYS;
-
-/// Keys built at run time from data (population and federation ids, error kinds).
-pub fn dynamic_keys(chooser: &crate::domain::Chooser) -> Vec<String> {
-    let mut keys = Vec::new();
-    for p in chooser.populations() {
-        for suffix in ["", "-hint", "-intro", "-advice"] {
-            keys.push(format!("population-{}{suffix}", p.id));
-        }
-    }
-    for f in crate::domain::Federation::ALL {
-        for suffix in ["-what", "-access", "-why"] {
-            keys.push(format!("federation-{}{suffix}", f.id()));
-        }
-    }
-    for stem in crate::routes::error::STEMS {
-        keys.push(format!("error-{stem}-title"));
-        keys.push(format!("error-{stem}-body"));
-    }
-    keys
-}
-
-/// Every (language, key) the portal uses and the files do not define.
-/// `-advice` is only needed where two federations or more fit.
-pub fn missing_keys(locales: &Locales, chooser: &crate::domain::Chooser) -> Vec<(Lang, String)> {
-    let optional: Vec<String> = chooser
-        .populations()
-        .iter()
-        .filter(|p| p.federations.len() < 2)
-        .map(|p| format!("population-{}-advice", p.id))
-        .collect();
-    let mut keys: Vec<String> = USED_KEYS.iter().map(|k| k.to_string()).collect();
-    keys.extend(
-        dynamic_keys(chooser)
-            .into_iter()
-            .filter(|k| !optional.contains(k)),
-    );
-    let mut missing = Vec::new();
-    for lang in Lang::ALL {
-        for key in &keys {
-            if !locales.has(lang, key) {
-                missing.push((lang, key.clone()));
-            }
-        }
-    }
-    missing
 }

@@ -2,7 +2,7 @@
 //! federation (FranceConnect, ProConnect, Pro Santé Connect) and back.
 
 pub mod cli;
-pub mod clock;
+pub mod common;
 pub mod configuration;
 pub mod domain;
 pub mod i18n;

@@ -12,12 +12,13 @@ use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 use url::Url;
 
-use crate::configuration::{ConfigErrors, Settings, is_loopback_url};
+use crate::common::{ConfigErrors, is_loopback_url};
+use crate::configuration::{Config, Settings};
 use crate::i18n::{LocaleIssue, Locales};
 use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::routes::{self, context::AppState, middleware};
 use crate::store::{MemoryStore, SharedStore, StoreSessions};
-use crate::upstream::Upstream;
+use crate::upstream::Federations;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -41,14 +42,19 @@ pub struct Application {
 }
 
 impl Application {
+    /// Parses the settings once, binds the configured address, builds.
     pub fn build(settings: Settings) -> Result<Application, StartupError> {
-        settings.validate()?;
-        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        Application::from_config(settings.resolve()?)
+    }
+
+    /// Binds the configured address and builds.
+    pub fn from_config(config: Config) -> Result<Application, StartupError> {
+        let address = format!("{}:{}", config.server.host, config.server.port);
         let listener = TcpListener::bind(&address).map_err(|source| StartupError::Bind {
             address: address.clone(),
             source,
         })?;
-        Application::build_with_listener(settings, listener)
+        Application::on_listener(config, listener)
     }
 
     /// Builds the portal on a socket bound by the caller (tests bind first,
@@ -57,49 +63,45 @@ impl Application {
         settings: Settings,
         listener: TcpListener,
     ) -> Result<Application, StartupError> {
-        settings.validate()?;
+        Application::on_listener(settings.resolve()?, listener)
+    }
+
+    fn on_listener(config: Config, listener: TcpListener) -> Result<Application, StartupError> {
+        for note in &config.deprecations {
+            tracing::warn!(note = %note, "deprecated configuration name");
+        }
         let address = listener
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or_else(|_| "socket".into());
         let port = listener.local_addr().expect("bound socket").port();
-        let public_url = settings.public_url(port);
-        let locales = Locales::load(&settings.i18n.locales_dir).map_err(StartupError::Locales)?;
+        let public_url = config.server.public_url(port);
+        let locales = Locales::load(&config.locales_dir).map_err(StartupError::Locales)?;
         tracing::info!(source = locales.source(), "locales loaded");
-        let session_key = match settings.server.session_key() {
-            Ok(Some(bytes)) => Key::from(&bytes),
-            Ok(None) => {
+        let session_key = match &config.server.session_key {
+            Some(bytes) => Key::from(bytes),
+            None => {
                 tracing::warn!(
                     "no server.session_key configured: using a random one; sessions end when the portal restarts \
                      and are not shared between instances"
                 );
                 Key::generate()
             }
-            // validate() has already reported a bad key.
-            Err(e) => {
-                return Err(StartupError::Config(ConfigErrors::one(
-                    "server.session_key",
-                    e,
-                )));
-            }
         };
         let store: SharedStore = Arc::new(MemoryStore::new());
-        let upstream = Upstream::new(&settings.providers, &public_url);
-        let provider = OpenIdProvider::new(&settings.oidc, &settings.clients, &public_url)?;
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
-            chooser: settings.chooser()?,
+            federations: Federations::new(&config.federations, &public_url),
+            op: OpenIdProvider::new(&config.oidc, config.clients, &public_url)?,
+            chooser: config.chooser,
             locales: Arc::new(locales),
             public_url: public_url.clone(),
-            upstream,
             store,
-            provider,
         };
         let sessions = SessionSettings {
             key: session_key,
-            ttl: actix_web::cookie::time::Duration::minutes(i64::from(
-                settings.server.session_ttl_minutes,
-            )),
+            ttl: actix_web::cookie::time::Duration::try_from(config.server.session_ttl)
+                .unwrap_or(actix_web::cookie::time::Duration::minutes(30)),
         };
         let server = run(listener, state, sessions)
             .map_err(|source| StartupError::Bind { address, source })?;
@@ -159,7 +161,7 @@ fn run(
     let secure = state.secure_cookies;
     let session_store = StoreSessions::new(state.store.clone());
     let session_cookie = state.cookie_name("aiguillage_session");
-    state.upstream.warm_up();
+    state.federations.warm_up();
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(session_store.clone(), sessions.key.clone())

@@ -4,9 +4,11 @@
 mod chooser;
 mod federation;
 mod identity;
+mod login;
 mod population;
 
 pub use chooser::{Chooser, ChooserError};
 pub use federation::{Federation, UnknownFederation};
 pub use identity::Identity;
+pub use login::LoggedIn;
 pub use population::{Population, PopulationId, PopulationIdError};

@@ -6,6 +6,7 @@ use subtle::ConstantTimeEq;
 use url::Url;
 
 use super::settings::ClientSettings;
+use crate::common::Secret;
 use crate::domain::{Federation, PopulationId};
 
 #[derive(Debug, Clone)]
@@ -15,7 +16,8 @@ pub struct Client {
     secret_digest: Option<[u8; 32]>,
     pub redirect_uris: Vec<Url>,
     pub post_logout_redirect_uris: Vec<Url>,
-    pub providers: Option<Vec<Federation>>,
+    /// Federations it accepts (`None`: all).
+    pub federations: Option<Vec<Federation>>,
     pub populations: Option<Vec<PopulationId>>,
     pub public: bool,
     pub discovery_return_prefixes: Vec<Url>,
@@ -26,22 +28,24 @@ fn digest(secret: &str) -> [u8; 32] {
 }
 
 impl Client {
-    pub fn from_settings(s: &ClientSettings) -> Result<Client, String> {
-        Ok(Client {
+    /// Built by [`ClientSettings::resolve`], which checked every part.
+    pub(crate) fn new(
+        s: &ClientSettings,
+        secret: Option<&Secret>,
+        federations: Option<Vec<Federation>>,
+        populations: Option<Vec<PopulationId>>,
+    ) -> Client {
+        Client {
             client_id: s.client_id.clone(),
             name: s.name.clone(),
-            secret_digest: s.secret()?.as_deref().map(digest),
+            secret_digest: secret.map(|s| digest(s.expose())),
             redirect_uris: s.redirect_uris.clone(),
             post_logout_redirect_uris: s.post_logout_redirect_uris.clone(),
-            providers: s.providers.clone(),
-            populations: s.populations.as_ref().map(|ps| {
-                ps.iter()
-                    .filter_map(|p| PopulationId::parse(p).ok())
-                    .collect()
-            }),
+            federations,
+            populations,
             public: s.public,
             discovery_return_prefixes: s.discovery_return_prefixes.clone(),
-        })
+        }
     }
 
     /// Exact match, character for character (no prefix, no normalisation
@@ -65,7 +69,7 @@ impl Client {
     }
 
     pub fn accepts(&self, federation: Federation) -> bool {
-        self.providers
+        self.federations
             .as_ref()
             .is_none_or(|list| list.contains(&federation))
     }
@@ -89,13 +93,9 @@ pub struct Clients {
 }
 
 impl Clients {
-    pub fn new(settings: &[ClientSettings]) -> Result<Clients, String> {
-        let mut list = settings
-            .iter()
-            .map(Client::from_settings)
-            .collect::<Result<Vec<_>, _>>()?;
+    pub fn new(mut list: Vec<Client>) -> Clients {
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Clients { list })
+        Clients { list }
     }
 
     pub fn get(&self, client_id: &str) -> Option<&Client> {

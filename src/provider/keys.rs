@@ -11,7 +11,7 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use sha2::{Digest, Sha256};
 
-use super::settings::OidcSettings;
+use super::settings::OidcConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -86,7 +86,7 @@ fn read_or_generate(path: &Path) -> Result<RsaPrivateKey, KeyError> {
 /// starting together end up sharing whichever file won.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
     use std::io::Write;
-    let tmp = path.with_extension(format!("tmp-{}", crate::store::random_token(6)));
+    let tmp = path.with_extension(format!("tmp-{}", crate::common::random_token(6)));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -106,7 +106,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
 }
 
 impl SigningKeys {
-    pub fn load(settings: &OidcSettings) -> Result<SigningKeys, KeyError> {
+    pub fn load(settings: &OidcConfig) -> Result<SigningKeys, KeyError> {
         let active_key = match &settings.signing_key_file {
             Some(path) => read(path)?,
             None => read_or_generate(&settings.data_dir.join("signing-key.pem"))?,

@@ -1,12 +1,23 @@
-//! The portal as a standard OpenID provider toward démarches: they send
-//! people to `/oidc/authorize` and get back, after the chooser and the
-//! federation's login, an ID token about them. Meets `upstream` only
-//! through [`crate::domain::Identity`].
+//! The portal as a standard OpenID provider ("OP") toward démarches: they
+//! send people to `/oidc/authorize` and get back, after the chooser and the
+//! federation's login, an ID token about them. This module owns the
+//! protocol's rules as functions over the store and the clock, tested
+//! without HTTP; `routes::oidc` only extracts, calls and renders. Meets
+//! `upstream` only through [`crate::domain::Identity`].
 
+pub mod authorize;
 pub mod clients;
+mod error;
+pub mod id_token;
 pub mod keys;
+pub mod logout;
+mod params;
+pub mod pending;
+pub mod pkce;
+pub mod redirect;
 pub mod settings;
-pub mod tokens;
+pub mod token;
+pub mod userinfo;
 
 use std::path::Path;
 
@@ -14,33 +25,15 @@ use base64::Engine;
 use url::Url;
 
 pub use clients::{Client, Clients};
+pub use error::{OAuthError, OAuthErrorCode};
 pub use keys::{KeyError, SigningKeys};
-use settings::OidcSettings;
-pub use tokens::{AccessRecord, AuthorizationRequest, CodeRecord};
-
-/// An OAuth error sent back to a démarche (RFC 6749 §4.1.2.1, §5.2).
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{error}: {description}")]
-pub struct OAuthError {
-    pub error: &'static str,
-    pub description: String,
-}
-
-impl OAuthError {
-    pub fn new(error: &'static str, description: impl Into<String>) -> OAuthError {
-        OAuthError {
-            error,
-            description: description.into(),
-        }
-    }
-}
+pub use params::parse_params;
+use settings::OidcConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderSetupError {
     #[error(transparent)]
     Key(#[from] KeyError),
-    #[error("clients: {0}")]
-    Clients(String),
     #[error("pairwise secret: {0}")]
     Pairwise(String),
 }
@@ -56,15 +49,14 @@ pub struct OpenIdProvider {
     pub token_ttl: std::time::Duration,
 }
 
-fn pairwise_secret(settings: &OidcSettings) -> Result<Vec<u8>, ProviderSetupError> {
+/// The configured pairwise secret, or the one kept in the data dir
+/// (generated on first start).
+fn pairwise_secret(settings: &OidcConfig) -> Result<Vec<u8>, ProviderSetupError> {
     if let Some(s) = &settings.pairwise_secret {
-        return Ok(s.0.as_bytes().to_vec());
+        return Ok(s.expose().as_bytes().to_vec());
     }
-    let path = match &settings.pairwise_secret_file {
-        Some(p) => p.clone(),
-        None => settings.data_dir.join("pairwise-secret"),
-    };
-    if !path.exists() && settings.pairwise_secret_file.is_none() {
+    let path = settings.data_dir.join("pairwise-secret");
+    if !path.exists() {
         generate_secret(&path)?;
     }
     let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -85,7 +77,7 @@ fn generate_secret(path: &Path) -> Result<(), ProviderSetupError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| ProviderSetupError::Pairwise(e.to_string()))?;
     }
-    let secret = crate::store::random_token(48);
+    let secret = crate::common::random_token(48);
     keys::write_private(path, secret.as_bytes())
         .map_err(|e| ProviderSetupError::Pairwise(e.to_string()))?;
     Ok(())
@@ -93,17 +85,17 @@ fn generate_secret(path: &Path) -> Result<(), ProviderSetupError> {
 
 impl OpenIdProvider {
     pub fn new(
-        settings: &OidcSettings,
-        clients: &[settings::ClientSettings],
+        settings: &OidcConfig,
+        clients: Vec<Client>,
         public_url: &Url,
     ) -> Result<OpenIdProvider, ProviderSetupError> {
         Ok(OpenIdProvider {
             issuer: public_url.as_str().trim_end_matches('/').to_owned(),
-            clients: Clients::new(clients).map_err(ProviderSetupError::Clients)?,
+            clients: Clients::new(clients),
             keys: SigningKeys::load(settings)?,
             pairwise_secret: pairwise_secret(settings)?,
-            code_ttl: std::time::Duration::from_secs(settings.code_ttl_seconds),
-            token_ttl: std::time::Duration::from_secs(settings.token_ttl_seconds),
+            code_ttl: settings.code_ttl,
+            token_ttl: settings.token_ttl,
         })
     }
 

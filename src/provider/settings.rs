@@ -6,9 +6,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::configuration::{ConfigIssue, is_loopback_url};
-use crate::domain::{Federation, PopulationId};
-use crate::upstream::Secret;
+use std::time::Duration;
+
+use super::Client;
+use crate::common::{ConfigIssue, Secret, check_web_url, read_secret, renamed_list};
+use crate::domain::{Chooser, Federation, PopulationId};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -56,6 +58,10 @@ pub struct ClientSettings {
     #[serde(default)]
     pub post_logout_redirect_uris: Vec<Url>,
     /// Federations this démarche accepts (default: all).
+    #[serde(default)]
+    pub federations: Option<Vec<Federation>>,
+    /// Former name of `federations` (deprecated, still read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub providers: Option<Vec<Federation>>,
     /// Populations it serves (default: all).
     pub populations: Option<Vec<String>>,
@@ -67,23 +73,32 @@ pub struct ClientSettings {
     pub discovery_return_prefixes: Vec<Url>,
 }
 
-impl ClientSettings {
-    pub fn secret(&self) -> Result<Option<String>, String> {
-        match (&self.client_secret, &self.client_secret_file) {
-            (Some(s), _) => Ok(Some(s.0.clone())),
-            (None, Some(path)) => std::fs::read_to_string(path)
-                .map(|s| Some(s.trim().to_owned()))
-                .map_err(|e| format!("cannot read {}: {e}", path.display())),
-            (None, None) => Ok(None),
-        }
-    }
+/// `[oidc]` parsed: the pairwise secret read when given inline or as a
+/// file (`None`: generated into `data_dir` at start), lifetimes typed.
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub data_dir: PathBuf,
+    pub signing_key_file: Option<PathBuf>,
+    pub retired_key_files: Vec<PathBuf>,
+    pub pairwise_secret: Option<Secret>,
+    pub code_ttl: Duration,
+    pub token_ttl: Duration,
+}
 
-    pub fn validate(&self, i: usize, issues: &mut Vec<ConfigIssue>) {
+impl ClientSettings {
+    /// The démarche as the provider uses it, or its problems in `issues`.
+    /// With the chooser, also checks that something is left to offer.
+    pub fn resolve(
+        &self,
+        i: usize,
+        chooser: Option<&Chooser>,
+        notes: &mut Vec<String>,
+        issues: &mut Vec<ConfigIssue>,
+    ) -> Option<Client> {
+        let before = issues.len();
+        let key = format!("clients[{i}]");
         let mut push = |field: &str, message: String| {
-            issues.push(ConfigIssue {
-                key: format!("clients[{i}].{field}"),
-                message,
-            })
+            issues.push(ConfigIssue::new(format!("{key}.{field}"), message))
         };
         if self.client_id.trim().is_empty() {
             push("client_id", "must not be empty".into());
@@ -91,19 +106,80 @@ impl ClientSettings {
         if self.name.trim().is_empty() {
             push("name", "must not be empty".into());
         }
-        match self.secret() {
-            Err(e) => push("client_secret_file", e),
-            Ok(None) if !self.public => push(
-                "client_secret",
-                "a confidential client needs client_secret or client_secret_file (or public = true)".into(),
-            ),
-            Ok(Some(_)) if self.public => push("public", "a public client has no secret".into()),
-            Ok(Some(s)) if s.len() < 16 => push("client_secret", "at least 16 characters".into()),
-            _ => {}
-        }
         if self.redirect_uris.is_empty() {
             push("redirect_uris", "at least one redirect URI".into());
         }
+        self.check_uris(&mut push);
+        let populations: Option<Vec<PopulationId>> = self.populations.as_ref().map(|pops| {
+            pops.iter()
+                .enumerate()
+                .filter_map(|(j, p)| match PopulationId::parse(p) {
+                    Ok(id) => Some(id),
+                    Err(e) => {
+                        push(&format!("populations[{j}]"), e.to_string());
+                        None
+                    }
+                })
+                .collect()
+        });
+        let secret = self.secret(&key, issues);
+        let federations = renamed_list(
+            ("federations", self.federations.as_ref()),
+            ("providers", self.providers.as_ref()),
+            &key,
+            notes,
+            issues,
+        );
+        let federations = federations.map(|(field, list)| (field, list.clone()));
+        if let Some(chooser) = chooser {
+            self.check_against(
+                &key,
+                chooser,
+                federations.as_ref(),
+                populations.as_deref(),
+                issues,
+            );
+        }
+        if issues.len() > before {
+            return None;
+        }
+        Some(Client::new(
+            self,
+            secret.as_ref(),
+            federations.map(|(_, list)| list),
+            populations,
+        ))
+    }
+
+    /// The secret, present exactly when the client is confidential.
+    fn secret(&self, key: &str, issues: &mut Vec<ConfigIssue>) -> Option<Secret> {
+        let secret = read_secret(
+            &format!("{key}.client_secret"),
+            self.client_secret.as_ref(),
+            self.client_secret_file.as_ref(),
+        )
+        .map_err(|issue| issues.push(issue))
+        .ok()?;
+        let problem = match &secret {
+            None if !self.public => Some(
+                "a confidential client needs client_secret or client_secret_file (or public = true)",
+            ),
+            Some(_) if self.public => Some("a public client has no secret"),
+            Some(s) if s.expose().len() < 16 => Some("at least 16 characters"),
+            _ => None,
+        };
+        if let Some(message) = problem {
+            let field = if self.public && secret.is_some() {
+                "public"
+            } else {
+                "client_secret"
+            };
+            issues.push(ConfigIssue::new(format!("{key}.{field}"), message));
+        }
+        secret
+    }
+
+    fn check_uris(&self, push: &mut impl FnMut(&str, String)) {
         let lists = [
             ("redirect_uris", &self.redirect_uris),
             ("post_logout_redirect_uris", &self.post_logout_redirect_uris),
@@ -117,34 +193,44 @@ impl ClientSettings {
                         "must not contain a fragment".into(),
                     );
                 }
-                match uri.scheme() {
-                    "https" => {}
-                    "http" if is_loopback_url(uri) => {}
-                    "http" => push(
-                        &format!("{field}[{j}]"),
-                        "plain http only on loopback; use https".into(),
-                    ),
-                    // Native apps' private-use schemes are allowed (RFC 8252).
-                    s if s.contains('.') => {}
-                    other => push(
-                        &format!("{field}[{j}]"),
-                        format!("scheme `{other}` not allowed"),
-                    ),
+                // Native apps' private-use schemes are allowed (RFC 8252).
+                let private_use = uri.scheme().contains('.');
+                if let (false, Err(message)) = (private_use, check_web_url(uri)) {
+                    push(&format!("{field}[{j}]"), message);
                 }
             }
         }
-        if let Some(pops) = &self.populations {
-            for (j, p) in pops.iter().enumerate() {
-                if let Err(e) = PopulationId::parse(p) {
-                    push(&format!("populations[{j}]"), e.to_string());
-                }
+    }
+
+    fn check_against(
+        &self,
+        key: &str,
+        chooser: &Chooser,
+        federations: Option<&(&'static str, Vec<Federation>)>,
+        populations: Option<&[PopulationId]>,
+        issues: &mut Vec<ConfigIssue>,
+    ) {
+        for (j, p) in self.populations.iter().flatten().enumerate() {
+            if chooser.population(p).is_none() {
+                issues.push(ConfigIssue::new(
+                    format!("{key}.populations[{j}]"),
+                    format!("unknown population `{p}`"),
+                ));
             }
+        }
+        let accepted = federations.map(|(_, list)| list.as_slice());
+        if chooser.restricted(accepted, populations).is_none() {
+            let field = federations.map_or("federations", |(field, _)| field);
+            issues.push(ConfigIssue::new(
+                format!("{key}.{field}"),
+                "no population is left with these federations and populations",
+            ));
         }
     }
 }
 
 impl OidcSettings {
-    pub fn validate(&self, issues: &mut Vec<ConfigIssue>) {
+    pub fn resolve(&self, issues: &mut Vec<ConfigIssue>) -> OidcConfig {
         let files = self
             .signing_key_file
             .iter()
@@ -154,41 +240,53 @@ impl OidcSettings {
                     .iter()
                     .enumerate()
                     .map(|(i, p)| (format!("oidc.retired_key_files[{i}]"), p)),
-            )
-            .chain(
-                self.pairwise_secret_file
-                    .iter()
-                    .map(|p| ("oidc.pairwise_secret_file".to_owned(), p)),
             );
         for (key, path) in files {
             if !path.is_file() {
-                issues.push(ConfigIssue {
+                issues.push(ConfigIssue::new(
                     key,
-                    message: format!("{} is not a readable file", path.display()),
-                });
+                    format!("{} is not a readable file", path.display()),
+                ));
             }
         }
-        if self
-            .pairwise_secret
+        let pairwise_secret = read_secret(
+            "oidc.pairwise_secret",
+            self.pairwise_secret.as_ref(),
+            self.pairwise_secret_file.as_ref(),
+        )
+        .map_err(|issue| issues.push(issue))
+        .ok()
+        .flatten();
+        if pairwise_secret
             .as_ref()
-            .is_some_and(|s| s.0.len() < 32)
+            .is_some_and(|s| s.expose().len() < 32)
         {
-            issues.push(ConfigIssue {
-                key: "oidc.pairwise_secret".into(),
-                message: "at least 32 characters".into(),
-            });
+            let key = if self.pairwise_secret.is_some() {
+                "oidc.pairwise_secret"
+            } else {
+                "oidc.pairwise_secret_file"
+            };
+            issues.push(ConfigIssue::new(key, "at least 32 characters"));
         }
         if !(1..=600).contains(&self.code_ttl_seconds) {
-            issues.push(ConfigIssue {
-                key: "oidc.code_ttl_seconds".into(),
-                message: "between 1 and 600 (RFC 6749: at most 600; 60 is advised)".into(),
-            });
+            issues.push(ConfigIssue::new(
+                "oidc.code_ttl_seconds",
+                "between 1 and 600 (RFC 6749: at most 600; 60 is advised)",
+            ));
         }
         if !(30..=86_400).contains(&self.token_ttl_seconds) {
-            issues.push(ConfigIssue {
-                key: "oidc.token_ttl_seconds".into(),
-                message: "between 30 and 86400".into(),
-            });
+            issues.push(ConfigIssue::new(
+                "oidc.token_ttl_seconds",
+                "between 30 and 86400",
+            ));
+        }
+        OidcConfig {
+            data_dir: self.data_dir.clone(),
+            signing_key_file: self.signing_key_file.clone(),
+            retired_key_files: self.retired_key_files.clone(),
+            pairwise_secret,
+            code_ttl: Duration::from_secs(self.code_ttl_seconds),
+            token_ttl: Duration::from_secs(self.token_ttl_seconds),
         }
     }
 }

@@ -7,7 +7,8 @@ use askama::Template;
 
 use super::context::PageCtx;
 use super::see_other;
-use super::session::{LoggedIn, logged_in};
+use super::session::logged_in;
+use crate::domain::LoggedIn;
 use crate::i18n::Tr;
 
 #[derive(Template)]

@@ -3,11 +3,11 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::connect::login_key;
 use super::context::PageCtx;
-use super::session::{LoggedIn, current_browser, log_in};
+use super::session::{current_browser, log_in};
 use super::{PageError, see_other};
-use crate::domain::Federation;
+use crate::domain::{Federation, LoggedIn};
+use crate::store::keys::LOGIN;
 use crate::store::take_json;
 use crate::upstream::{CallbackParams, LoginTransaction, UpstreamError};
 
@@ -31,7 +31,7 @@ pub async fn finish(
         return Err(rejected("callback without state"));
     };
     // Single use: taken, whatever happens next.
-    let tx: LoginTransaction = take_json(state.store.as_ref(), &login_key(state_param))
+    let tx: LoginTransaction = take_json(state.store.as_ref(), &LOGIN.key(state_param))
         .await?
         .ok_or_else(|| {
             tracing::warn!(%federation, "unknown, expired or replayed state");
@@ -47,11 +47,11 @@ pub async fn finish(
             "callback from a browser that did not start this login",
         ));
     }
-    let provider = state
-        .upstream
+    let client = state
+        .federations
         .get(federation)
         .ok_or(PageError::FederationNotConfigured(federation))?;
-    let login = match provider.finish(&tx, &params).await {
+    let login = match client.finish(&tx, &params).await {
         Ok(login) => login,
         Err(UpstreamError::Rejected(reason)) => return Err(rejected(&reason)),
         Err(e) => return Err(PageError::from_upstream(federation, e)),
@@ -61,7 +61,7 @@ pub async fn finish(
         &LoggedIn {
             identity: login.identity,
             id_token: login.id_token,
-            at: crate::clock::unix_now(),
+            at: crate::common::clock::unix_now(),
         },
     )?;
     tracing::info!(%federation, "login succeeded");

@@ -17,7 +17,7 @@ pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Pag
     match query_param(&req, "population").filter(|v| !v.is_empty()) {
         None => super::home::render(&page, true).await,
         Some(id) => {
-            let demarche = super::demande::for_page(&page).await?;
+            let demarche = super::pending::for_page(&page).await?;
             let chooser = demarche
                 .as_ref()
                 .map_or(&page.state().chooser, |d| &d.chooser);
@@ -42,7 +42,7 @@ struct ChoicePage<'a> {
 pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let state = page.state();
-    let demarche = super::demande::for_page(&page).await?;
+    let demarche = super::pending::for_page(&page).await?;
     let chooser = demarche.as_ref().map_or(&state.chooser, |d| &d.chooser);
     let population = chooser
         .population(&id)

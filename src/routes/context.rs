@@ -13,7 +13,7 @@ use crate::domain::{Chooser, PopulationId};
 use crate::i18n::{Lang, Locales, Tr};
 use crate::provider::OpenIdProvider;
 use crate::store::SharedStore;
-use crate::upstream::Upstream;
+use crate::upstream::Federations;
 
 /// Shared state of the running portal.
 pub struct AppState {
@@ -22,10 +22,11 @@ pub struct AppState {
     pub locales: Arc<Locales>,
     /// `false` only when the public URL is plain http on loopback (development).
     pub secure_cookies: bool,
-    pub upstream: Upstream,
+    /// The relying party toward each enabled federation.
+    pub federations: Federations,
     pub store: SharedStore,
     /// The portal as an OpenID provider toward démarches.
-    pub provider: OpenIdProvider,
+    pub op: OpenIdProvider,
 }
 
 pub const LANG_COOKIE: &str = "aiguillage_lang";

@@ -7,8 +7,8 @@ use actix_web::{HttpRequest, HttpResponse};
 use url::Url;
 
 use super::context::{PageCtx, query_param};
-use super::demande::{Demande, DemandeKind};
 use super::{PageError, see_other};
+use crate::provider::pending::{PendingKind, PendingRequest};
 
 pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, PageError> {
     let state = page.state();
@@ -17,7 +17,7 @@ pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Page
         .ok_or(PageError::BadDiscoveryReturn)?;
     // Only to an address a registered démarche declared: no open redirect.
     let client = state
-        .provider
+        .op
         .clients
         .all()
         .find(|c| c.allows_discovery_return(&return_to))
@@ -28,13 +28,13 @@ pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Page
     let param = query_param(&req, "returnIDParam")
         .filter(|p| !p.is_empty() && p.len() <= 64)
         .unwrap_or_else(|| "entityID".to_owned());
-    let demande = Demande {
+    let pending = PendingRequest {
         client_id: client.client_id.clone(),
-        kind: DemandeKind::Discovery {
+        kind: PendingKind::Discovery {
             return_to: return_to.to_string(),
             param,
         },
     };
-    let id = demande.save(state).await?;
+    let id = pending.park(state.store.as_ref()).await?;
     Ok(see_other(&format!("/?demande={id}")))
 }

@@ -42,7 +42,7 @@ pub enum PageError {
     #[error("discovery return URL not registered")]
     BadDiscoveryReturn,
     #[error("démarche request unknown or expired")]
-    DemandeExpired,
+    PendingRequestExpired,
     #[error("federation {0} not accepted by this démarche")]
     FederationNotAccepted(Federation),
     #[error("bad request: {0}")]
@@ -78,7 +78,7 @@ impl ResponseError for PageError {
             | PageError::BadRedirectUri
             | PageError::BadLogoutRedirectUri
             | PageError::BadDiscoveryReturn
-            | PageError::DemandeExpired => StatusCode::BAD_REQUEST,
+            | PageError::PendingRequestExpired => StatusCode::BAD_REQUEST,
             PageError::FederationNotAccepted(_) => StatusCode::FORBIDDEN,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -111,58 +111,75 @@ struct ErrorPage<'a> {
     retry: Option<Federation>,
 }
 
-/// Every stem [`PageError::stem`] can return (for `check-locales`).
-pub const STEMS: &[&str] = &[
-    "not-found",
-    "unknown-population",
-    "unknown-federation",
-    "not-configured",
-    "unavailable",
-    "refused-access-denied",
-    "refused-login-required",
-    "refused-server-error",
-    "refused-other",
-    "login-rejected",
-    "login-expired",
-    "logout-unconfirmed",
-    "unknown-client",
-    "bad-redirect-uri",
-    "bad-logout-redirect-uri",
-    "bad-discovery-return",
-    "demande-expired",
-    "federation-not-accepted",
-    "bad-request",
-    "method-not-allowed",
-    "internal",
-];
+/// Declares the error stems once: the enum, its list and its texts' key
+/// stem (`error-<stem>-title`, `error-<stem>-body`).
+macro_rules! error_stems {
+    ($($variant:ident => $stem:literal,)*) => {
+        /// Which texts an error page shows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ErrorStem { $($variant,)* }
+
+        impl ErrorStem {
+            pub const ALL: &'static [ErrorStem] = &[$(ErrorStem::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorStem::$variant => $stem,)* }
+            }
+        }
+    };
+}
+
+error_stems! {
+    NotFound => "not-found",
+    UnknownPopulation => "unknown-population",
+    UnknownFederation => "unknown-federation",
+    NotConfigured => "not-configured",
+    Unavailable => "unavailable",
+    RefusedAccessDenied => "refused-access-denied",
+    RefusedLoginRequired => "refused-login-required",
+    RefusedServerError => "refused-server-error",
+    RefusedOther => "refused-other",
+    LoginRejected => "login-rejected",
+    LoginExpired => "login-expired",
+    LogoutUnconfirmed => "logout-unconfirmed",
+    UnknownClient => "unknown-client",
+    BadRedirectUri => "bad-redirect-uri",
+    BadLogoutRedirectUri => "bad-logout-redirect-uri",
+    BadDiscoveryReturn => "bad-discovery-return",
+    PendingRequestExpired => "demande-expired",
+    FederationNotAccepted => "federation-not-accepted",
+    BadRequest => "bad-request",
+    MethodNotAllowed => "method-not-allowed",
+    Internal => "internal",
+}
 
 impl PageError {
-    /// Fluent key stem of the error's texts: `error-<stem>-title`, `-body`.
-    fn stem(&self) -> &'static str {
+    /// Which texts the error page shows.
+    fn stem(&self) -> ErrorStem {
         match self {
-            PageError::NotFound => "not-found",
-            PageError::UnknownPopulation(_) => "unknown-population",
-            PageError::UnknownFederation(_) => "unknown-federation",
-            PageError::FederationNotConfigured(_) => "not-configured",
-            PageError::FederationUnavailable(_) => "unavailable",
+            PageError::NotFound => ErrorStem::NotFound,
+            PageError::UnknownPopulation(_) => ErrorStem::UnknownPopulation,
+            PageError::UnknownFederation(_) => ErrorStem::UnknownFederation,
+            PageError::FederationNotConfigured(_) => ErrorStem::NotConfigured,
+            PageError::FederationUnavailable(_) => ErrorStem::Unavailable,
             PageError::FederationRefused { error, .. } => match error.as_str() {
-                "access_denied" | "consent_required" => "refused-access-denied",
-                "login_required" | "interaction_required" => "refused-login-required",
-                "server_error" | "temporarily_unavailable" => "refused-server-error",
-                _ => "refused-other",
+                "access_denied" | "consent_required" => ErrorStem::RefusedAccessDenied,
+                "login_required" | "interaction_required" => ErrorStem::RefusedLoginRequired,
+                "server_error" | "temporarily_unavailable" => ErrorStem::RefusedServerError,
+                _ => ErrorStem::RefusedOther,
             },
-            PageError::LoginRejected(_) => "login-rejected",
-            PageError::LoginExpired(_) => "login-expired",
-            PageError::LogoutUnconfirmed => "logout-unconfirmed",
-            PageError::UnknownClient(_) => "unknown-client",
-            PageError::BadRedirectUri => "bad-redirect-uri",
-            PageError::BadLogoutRedirectUri => "bad-logout-redirect-uri",
-            PageError::BadDiscoveryReturn => "bad-discovery-return",
-            PageError::DemandeExpired => "demande-expired",
-            PageError::FederationNotAccepted(_) => "federation-not-accepted",
-            PageError::BadRequest(_) => "bad-request",
-            PageError::MethodNotAllowed => "method-not-allowed",
-            PageError::Internal(_) => "internal",
+            PageError::LoginRejected(_) => ErrorStem::LoginRejected,
+            PageError::LoginExpired(_) => ErrorStem::LoginExpired,
+            PageError::LogoutUnconfirmed => ErrorStem::LogoutUnconfirmed,
+            PageError::UnknownClient(_) => ErrorStem::UnknownClient,
+            PageError::BadRedirectUri => ErrorStem::BadRedirectUri,
+            PageError::BadLogoutRedirectUri => ErrorStem::BadLogoutRedirectUri,
+            PageError::BadDiscoveryReturn => ErrorStem::BadDiscoveryReturn,
+            PageError::PendingRequestExpired => ErrorStem::PendingRequestExpired,
+            PageError::FederationNotAccepted(_) => ErrorStem::FederationNotAccepted,
+            PageError::BadRequest(_) => ErrorStem::BadRequest,
+            PageError::MethodNotAllowed => ErrorStem::MethodNotAllowed,
+            PageError::Internal(_) => ErrorStem::Internal,
         }
     }
 
@@ -217,7 +234,7 @@ impl PageError {
 
     pub fn render(&self, page: &PageCtx) -> HttpResponse {
         let t = page.tr();
-        let stem = self.stem();
+        let stem = self.stem().as_str();
         let federation = self.federation().map(Federation::brand).unwrap_or("");
         let mut actions = vec![Action {
             href: "/".into(),

@@ -38,14 +38,14 @@ pub async fn show(page: PageCtx) -> HttpResponse {
         populations: state.chooser.populations(),
         federations: Federation::ALL.to_vec(),
         portal_url: state.public_url.to_string(),
-        issuer: state.provider.issuer.clone(),
+        issuer: state.op.issuer.clone(),
         demarches: state
-            .provider
+            .op
             .clients
             .all()
             .map(|c| {
-                let mut link = url::Url::parse(&state.provider.endpoint("/oidc/authorize"))
-                    .expect("valid URL");
+                let mut link =
+                    url::Url::parse(&state.op.endpoint("/oidc/authorize")).expect("valid URL");
                 link.query_pairs_mut()
                     .append_pair("client_id", &c.client_id)
                     .append_pair(

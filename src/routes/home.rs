@@ -30,7 +30,7 @@ impl HomePage<'_> {
 }
 
 pub async fn render(page: &PageCtx, missing_answer: bool) -> Result<HttpResponse, PageError> {
-    let demarche = super::demande::for_page(page).await?;
+    let demarche = super::pending::for_page(page).await?;
     let chooser = demarche
         .as_ref()
         .map_or(&page.state().chooser, |d| &d.chooser);

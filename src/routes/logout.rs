@@ -2,8 +2,6 @@
 //! (RP-initiated logout), which sends the browser back to
 //! `post_logout_redirect_path` with our `state`.
 
-use std::time::Duration;
-
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
@@ -13,15 +11,11 @@ use serde::{Deserialize, Serialize};
 use super::context::{AppState, PageCtx, query_param};
 use super::session::logged_in;
 use super::{PageError, see_other};
+use crate::common::random_token;
 use crate::domain::Federation;
 use crate::i18n::Tr;
-use crate::store::{put_json, random_token, take_json};
-
-const LOGOUT_TTL: Duration = Duration::from_secs(600);
-
-fn logout_key(state: &str) -> String {
-    format!("logout:{state}")
-}
+use crate::store::keys::LOGOUT;
+use crate::store::{put_json, take_json};
 
 /// A logout in progress at a federation, keyed by the `state` sent there.
 #[derive(Debug, Serialize, Deserialize)]
@@ -63,11 +57,11 @@ pub async fn end_at_federation(
     id_token: &str,
     resume: Option<String>,
 ) -> Result<Option<String>, PageError> {
-    let Some(provider) = state.upstream.get(federation) else {
+    let Some(client) = state.federations.get(federation) else {
         return Ok(None);
     };
     let logout_state = random_token(32);
-    let url = match provider.end_session_url(id_token, &logout_state).await {
+    let url = match client.end_session_url(id_token, &logout_state).await {
         Ok(Some(url)) => url,
         Ok(None) => return Ok(None),
         Err(e) => {
@@ -77,9 +71,9 @@ pub async fn end_at_federation(
     };
     put_json(
         state.store.as_ref(),
-        &logout_key(&logout_state),
+        &LOGOUT.key(&logout_state),
         &PendingLogout { federation, resume },
-        LOGOUT_TTL,
+        LOGOUT.fixed_ttl(),
     )
     .await?;
     Ok(Some(url.to_string()))
@@ -89,7 +83,7 @@ pub async fn end_at_federation(
 /// Returns `None` when `state` is absent or unknown.
 pub async fn finish_with_state(page: &PageCtx, req: &HttpRequest) -> Option<HttpResponse> {
     let returned = query_param(req, "state")?;
-    let pending: PendingLogout = take_json(page.state().store.as_ref(), &logout_key(&returned))
+    let pending: PendingLogout = take_json(page.state().store.as_ref(), &LOGOUT.key(&returned))
         .await
         .ok()
         .flatten()?;

@@ -60,8 +60,8 @@ pub async fn render_error_pages(
 /// démarches' discovery-only return addresses (the chooser's button then
 /// redirects there).
 fn form_action_origins(state: &AppState) -> Vec<String> {
-    let mut origins = state.upstream.form_action_origins();
-    for client in state.provider.clients.all() {
+    let mut origins = state.federations.form_action_origins();
+    for client in state.op.clients.all() {
         for prefix in &client.discovery_return_prefixes {
             origins.push(prefix.origin().ascii_serialization());
         }
@@ -118,7 +118,7 @@ fn canonical_redirect(req: &ServiceRequest) -> Option<String> {
     use actix_web::http::Method;
     let state = req.app_data::<web::Data<AppState>>()?;
     let public = &state.public_url;
-    if !crate::configuration::is_loopback_url(public)
+    if !crate::common::is_loopback_url(public)
         || !(req.method() == Method::GET || req.method() == Method::HEAD)
         || req.path() == "/healthz"
     {

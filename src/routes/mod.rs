@@ -6,16 +6,18 @@ mod callback;
 mod choice;
 mod connect;
 pub mod context;
-pub mod demande;
 mod discovery_service;
 pub mod error;
+mod federation_login;
 mod federations;
 mod health;
 mod home;
 mod logout;
 pub mod middleware;
 mod oidc;
+mod pending;
 pub mod session;
+pub mod texts;
 
 use actix_web::web;
 
@@ -25,13 +27,13 @@ pub use error::PageError;
 /// come from each federation's settings.
 pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
     let mut post_logout_paths = vec!["/deconnexion/fin".to_owned()];
-    for provider in state.upstream.providers() {
+    for client in state.federations.all() {
         cfg.service(
-            web::resource(provider.settings.redirect_path.as_str())
-                .app_data(web::Data::new(callback::CallbackFor(provider.federation)))
+            web::resource(client.settings.redirect_path.as_str())
+                .app_data(web::Data::new(callback::CallbackFor(client.federation)))
                 .route(web::get().to(callback::finish)),
         );
-        let path = &provider.settings.post_logout_redirect_path;
+        let path = &client.settings.post_logout_redirect_path;
         // `/` is the home page, which recognises a logout's `state` itself.
         if path != "/" && !post_logout_paths.contains(path) {
             post_logout_paths.push(path.clone());

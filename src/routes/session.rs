@@ -1,24 +1,13 @@
 //! What the portal keeps in a browser's session.
 
 use actix_session::Session;
-use serde::{Deserialize, Serialize};
 
 use super::PageError;
-use crate::domain::Identity;
-use crate::store::random_token;
+use crate::common::random_token;
+use crate::domain::LoggedIn;
 
 const BROWSER: &str = "browser";
 const LOGIN: &str = "login";
-
-/// A person logged in through a federation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LoggedIn {
-    pub identity: Identity,
-    /// For the federation's logout (`id_token_hint`).
-    pub id_token: String,
-    /// Unix time of the login.
-    pub at: i64,
-}
 
 fn session_error(e: impl std::fmt::Display) -> PageError {
     PageError::Internal(format!("session: {e}"))

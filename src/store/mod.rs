@@ -3,6 +3,7 @@
 //! single instance; a Redis implementation of the same trait lets several
 //! instances share it.
 
+pub mod keys;
 mod memory;
 mod sessions;
 
@@ -24,8 +25,7 @@ pub enum StoreError {
     Corrupt(#[from] serde_json::Error),
 }
 
-/// A key-value store with expiry. Keys are namespaced by the callers
-/// (`session:`, `login:`, `code:`…).
+/// A key-value store with expiry. Keys are namespaced as [`keys`] lists.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError>;
@@ -66,13 +66,4 @@ pub async fn take_json<T: DeserializeOwned>(
         Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
         None => Ok(None),
     }
-}
-
-/// A random token of `bytes` bytes, base64url without padding.
-pub fn random_token(bytes: usize) -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }

@@ -7,7 +7,9 @@ use std::time::Duration as StdDuration;
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 
-use super::{SharedStore, random_token};
+use super::SharedStore;
+use super::keys::SESSION;
+use crate::common::random_token;
 
 #[derive(Clone)]
 pub struct StoreSessions {
@@ -21,7 +23,7 @@ impl StoreSessions {
 }
 
 fn key(session_key: &SessionKey) -> String {
-    format!("session:{}", session_key.as_ref())
+    SESSION.key(session_key.as_ref())
 }
 
 fn ttl(d: &Duration) -> StdDuration {

@@ -13,7 +13,7 @@ use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{Provider, UpstreamError};
+use super::{FederationClient, UpstreamError};
 
 /// Metadata fields `openidconnect`'s core set does not name.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -49,8 +49,8 @@ pub struct Discovered {
     pub metadata: Metadata,
     /// The keys, for `openidconnect`'s ID token verifier.
     pub jwks: CoreJsonWebKeySet,
-    /// The same keys as served, for verifying signed userinfo.
-    pub jwks_json: serde_json::Value,
+    /// The same keys for `jsonwebtoken` (signed userinfo), parsed once.
+    pub jwks_jsonwebtoken: jsonwebtoken::jwk::JwkSet,
     pub issuer: String,
     pub authorization_endpoint: Url,
     pub end_session_endpoint: Option<Url>,
@@ -65,7 +65,7 @@ const METADATA_TTL: Duration = Duration::from_secs(3600);
 /// make the portal hammer the federation).
 const JWKS_MIN_REFRESH: Duration = Duration::from_secs(10);
 
-impl Provider {
+impl FederationClient {
     pub fn cached(&self) -> Option<Arc<Discovered>> {
         self.cache.read().expect("cache lock").clone()
     }
@@ -150,6 +150,10 @@ impl Provider {
         let jwks_json = self.get_json(&jwks_url).await?;
         let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
             .map_err(|e| UpstreamError::Unreachable(format!("JWKS {jwks_url}: {e}")))?;
+        let jwks_jsonwebtoken = serde_json::from_value(jwks_json).unwrap_or_else(|e| {
+            tracing::warn!(federation = %self.federation, error = %e, "JWKS unreadable for signed userinfo");
+            jsonwebtoken::jwk::JwkSet { keys: Vec::new() }
+        });
         // The ID token verifier takes its keys from the metadata.
         let metadata = metadata.set_jwks(jwks.clone());
         let extra = metadata.additional_metadata();
@@ -164,7 +168,7 @@ impl Provider {
                 .is_some_and(|m| m.iter().any(|m| m == "S256")),
             issuer,
             jwks,
-            jwks_json,
+            jwks_jsonwebtoken,
             metadata,
             fetched_at: Instant::now(),
         })

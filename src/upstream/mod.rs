@@ -1,9 +1,12 @@
 //! The portal as a relying party toward the federations (OpenID Connect
-//! code flow with the `openidconnect` crate).
+//! code flow with the `openidconnect` crate): one [`FederationClient`] per
+//! enabled federation, all of them in [`Federations`].
 
+mod callback;
 mod discovery;
 mod login;
 pub mod settings;
+mod signatures;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,9 +14,12 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::domain::Federation;
+pub use callback::acr_satisfies;
 pub use discovery::Discovered;
 pub use login::{AuthorizationStart, CallbackParams, LoginHints, LoginTransaction, UpstreamLogin};
-pub use settings::{PkceMode, ProviderSettings, ProvidersSettings, Secret};
+pub use settings::{FederationConfig, FederationSettings, FederationsSettings, PkceMode};
+
+use crate::common::Secret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpstreamError {
@@ -31,10 +37,10 @@ pub enum UpstreamError {
     Rejected(String),
 }
 
-/// One configured federation: settings resolved, discovery cached.
-pub struct Provider {
+/// The relying party toward one federation: settings resolved, discovery cached.
+pub struct FederationClient {
     pub federation: Federation,
-    pub settings: ProviderSettings,
+    pub settings: FederationSettings,
     pub client_id: String,
     pub(crate) client_secret: Secret,
     pub redirect_url: Url,
@@ -45,24 +51,17 @@ pub struct Provider {
     last_key_refresh: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
-/// Every federation the portal can log in with.
+/// Every federation the portal can log in with (the enabled ones).
 #[derive(Default)]
-pub struct Upstream {
-    providers: BTreeMap<Federation, Arc<Provider>>,
+pub struct Federations {
+    clients: BTreeMap<Federation, Arc<FederationClient>>,
 }
 
-impl Upstream {
-    /// Keeps the enabled federations (settings were validated before).
-    pub fn new(settings: &ProvidersSettings, public_url: &Url) -> Upstream {
-        let mut providers = BTreeMap::new();
-        for federation in Federation::ALL {
-            let s = settings.get(federation);
-            let (Some(client_id), Ok(Some(secret))) = (s.client_id.clone(), s.secret()) else {
-                continue;
-            };
-            if !s.enabled {
-                continue;
-            }
+impl Federations {
+    pub fn new(configs: &[FederationConfig], public_url: &Url) -> Federations {
+        let mut clients = BTreeMap::new();
+        for config in configs {
+            let s = &config.settings;
             let timeout = std::time::Duration::from_millis(s.timeout_ms);
             let http = reqwest::Client::builder()
                 // Never follow redirects from a federation's back channel (SSRF).
@@ -73,42 +72,42 @@ impl Upstream {
                 .build()
                 .expect("HTTP client builds");
             let join = |path: &str| public_url.join(path).expect("valid path");
-            providers.insert(
-                federation,
-                Arc::new(Provider {
-                    federation,
+            clients.insert(
+                config.federation,
+                Arc::new(FederationClient {
+                    federation: config.federation,
                     redirect_url: join(&s.redirect_path),
                     post_logout_redirect_url: join(&s.post_logout_redirect_path),
                     settings: s.clone(),
-                    client_id,
-                    client_secret: secret,
+                    client_id: config.client_id.clone(),
+                    client_secret: config.client_secret.clone(),
                     http,
                     cache: std::sync::RwLock::new(None),
                     last_key_refresh: std::sync::Mutex::new(None),
                 }),
             );
         }
-        Upstream { providers }
+        Federations { clients }
     }
 
     /// The federation's client, if it is enabled and configured here.
-    pub fn get(&self, federation: Federation) -> Option<&Arc<Provider>> {
-        self.providers.get(&federation)
+    pub fn get(&self, federation: Federation) -> Option<&Arc<FederationClient>> {
+        self.clients.get(&federation)
     }
 
-    pub fn providers(&self) -> impl Iterator<Item = &Arc<Provider>> {
-        self.providers.values()
+    pub fn all(&self) -> impl Iterator<Item = &Arc<FederationClient>> {
+        self.clients.values()
     }
 
     /// Fetches every discovery document in the background, so the first
     /// login is fast and the CSP knows the authorization endpoints. Never
     /// blocks start-up; failures are retried when someone logs in.
     pub fn warm_up(&self) {
-        for provider in self.providers.values() {
-            let provider = provider.clone();
+        for client in self.clients.values() {
+            let client = client.clone();
             tokio::spawn(async move {
-                if let Err(e) = provider.discovered().await {
-                    tracing::warn!(federation = %provider.federation, error = %e, "discovery failed; will retry on use");
+                if let Err(e) = client.discovered().await {
+                    tracing::warn!(federation = %client.federation, error = %e, "discovery failed; will retry on use");
                 }
             });
         }
@@ -117,7 +116,7 @@ impl Upstream {
     /// Origins a login form may be redirected to (CSP `form-action`).
     pub fn form_action_origins(&self) -> Vec<String> {
         let mut origins = Vec::new();
-        for p in self.providers.values() {
+        for p in self.clients.values() {
             origins.push(p.settings.issuer.origin().ascii_serialization());
             if let Some(d) = p.cached() {
                 origins.push(d.authorization_endpoint.origin().ascii_serialization());

@@ -1,24 +1,13 @@
-//! `[providers.<id>]`: how the portal reaches each federation.
+//! `[federations.<id>]` (formerly `[providers.<id>]`): how the portal
+//! reaches each federation.
 
-use std::fmt;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::configuration::{ConfigIssue, is_loopback_url};
+use crate::common::{ConfigIssue, Secret, check_web_url, read_secret};
 use crate::domain::Federation;
-
-/// A secret that never shows up in logs or `Debug` output.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(pub String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -31,7 +20,7 @@ pub enum PkceMode {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProviderSettings {
+pub struct FederationSettings {
     pub enabled: bool,
     /// Issuer identifier; discovery is `{issuer}/.well-known/openid-configuration`.
     pub issuer: Url,
@@ -55,15 +44,15 @@ pub struct ProviderSettings {
     pub timeout_ms: u64,
 }
 
-impl ProviderSettings {
+impl FederationSettings {
     /// Defaults: each federation's integration environment. Only ProConnect
     /// has a public test client (registered for
     /// `http://localhost:3000/login-callback`), so only it is enabled.
-    pub fn default_for(federation: Federation) -> ProviderSettings {
+    pub fn default_for(federation: Federation) -> FederationSettings {
         let url = |s: &str| Url::parse(s).expect("valid default URL");
         let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
         match federation {
-            Federation::FranceConnect => ProviderSettings {
+            Federation::FranceConnect => FederationSettings {
                 enabled: false,
                 issuer: url("https://fcp-low.sbx.dev-franceconnect.fr/api/v2"),
                 discovery_url: None,
@@ -85,7 +74,7 @@ impl ProviderSettings {
                 userinfo_signed: true,
                 timeout_ms: 4000,
             },
-            Federation::ProConnect => ProviderSettings {
+            Federation::ProConnect => FederationSettings {
                 enabled: true,
                 issuer: url("https://fca.integ01.dev-agentconnect.fr/api/v2"),
                 discovery_url: None,
@@ -112,7 +101,7 @@ impl ProviderSettings {
                 userinfo_signed: false,
                 timeout_ms: 4000,
             },
-            Federation::ProSanteConnect => ProviderSettings {
+            Federation::ProSanteConnect => FederationSettings {
                 enabled: false,
                 issuer: url("https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet"),
                 discovery_url: Some(url(
@@ -139,38 +128,23 @@ impl ProviderSettings {
         })
     }
 
-    /// The client secret, from the setting or its file.
-    pub fn secret(&self) -> Result<Option<Secret>, String> {
-        match (&self.client_secret, &self.client_secret_file) {
-            (Some(s), _) => Ok(Some(s.clone())),
-            (None, Some(path)) => std::fs::read_to_string(path)
-                .map(|s| Some(Secret(s.trim().to_owned())))
-                .map_err(|e| format!("cannot read {}: {e}", path.display())),
-            (None, None) => Ok(None),
-        }
-    }
-
-    pub fn validate(&self, federation: Federation, issues: &mut Vec<ConfigIssue>) {
-        let key = |field: &str| format!("providers.{}.{field}", federation.id());
-        let mut push = |field: &str, message: String| {
-            issues.push(ConfigIssue {
-                key: key(field),
-                message,
-            })
-        };
+    /// Checks the settings; for an enabled federation, its client
+    /// credentials resolved (`None` when disabled or invalid).
+    fn resolve(
+        &self,
+        federation: Federation,
+        issues: &mut Vec<ConfigIssue>,
+    ) -> Option<FederationConfig> {
+        let key = |field: &str| format!("federations.{}.{field}", federation.id());
+        let before = issues.len();
+        let mut push =
+            |field: &str, message: String| issues.push(ConfigIssue::new(key(field), message));
         for (field, url) in [
             ("issuer", Some(&self.issuer)),
             ("discovery_url", self.discovery_url.as_ref()),
         ] {
-            let Some(url) = url else { continue };
-            match url.scheme() {
-                "https" => {}
-                "http" if is_loopback_url(url) => {}
-                "http" => push(
-                    field,
-                    "plain http is only accepted on a loopback address; use https".into(),
-                ),
-                other => push(field, format!("unsupported scheme `{other}`")),
+            if let Some(Err(message)) = url.map(check_web_url) {
+                push(field, message);
             }
         }
         for (field, path) in [
@@ -187,49 +161,82 @@ impl ProviderSettings {
         if self.timeout_ms == 0 || self.timeout_ms > 30_000 {
             push("timeout_ms", "must be between 1 and 30000".into());
         }
-        if self.enabled {
-            if self.client_id.as_deref().is_none_or(str::is_empty) {
-                push(
-                    "client_id",
-                    "required when the federation is enabled".into(),
-                );
+        if !self.enabled {
+            return None;
+        }
+        let client_id = self.client_id.clone().filter(|id| !id.is_empty());
+        if client_id.is_none() {
+            push(
+                "client_id",
+                "required when the federation is enabled".into(),
+            );
+        }
+        if !self.scopes.iter().any(|s| s == "openid") {
+            push("scopes", "must contain `openid`".into());
+        }
+        let secret = match read_secret(
+            &key("client_secret"),
+            self.client_secret.as_ref(),
+            self.client_secret_file.as_ref(),
+        ) {
+            Ok(Some(secret)) => Some(secret),
+            Ok(None) => {
+                issues.push(ConfigIssue::new(
+                    key("client_secret"),
+                    "required when the federation is enabled (or client_secret_file)",
+                ));
+                None
             }
-            match self.secret() {
-                Ok(Some(_)) => {}
-                Ok(None) => push(
-                    "client_secret",
-                    "required when the federation is enabled (or client_secret_file)".into(),
-                ),
-                Err(e) => push("client_secret_file", e),
+            Err(issue) => {
+                issues.push(issue);
+                None
             }
-            if !self.scopes.iter().any(|s| s == "openid") {
-                push("scopes", "must contain `openid`".into());
+        };
+        match (client_id, secret) {
+            (Some(client_id), Some(client_secret)) if issues.len() == before => {
+                Some(FederationConfig {
+                    federation,
+                    settings: self.clone(),
+                    client_id,
+                    client_secret,
+                })
             }
+            _ => None,
         }
     }
 }
 
-/// `[providers]`: one table per federation.
+/// An enabled federation with its client credentials, as the relying party
+/// uses it.
+#[derive(Debug, Clone)]
+pub struct FederationConfig {
+    pub federation: Federation,
+    pub settings: FederationSettings,
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// `[federations]`: one table per federation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProvidersSettings {
-    pub franceconnect: ProviderSettings,
-    pub proconnect: ProviderSettings,
-    pub prosanteconnect: ProviderSettings,
+pub struct FederationsSettings {
+    pub franceconnect: FederationSettings,
+    pub proconnect: FederationSettings,
+    pub prosanteconnect: FederationSettings,
 }
 
-impl Default for ProvidersSettings {
+impl Default for FederationsSettings {
     fn default() -> Self {
-        ProvidersSettings {
-            franceconnect: ProviderSettings::default_for(Federation::FranceConnect),
-            proconnect: ProviderSettings::default_for(Federation::ProConnect),
-            prosanteconnect: ProviderSettings::default_for(Federation::ProSanteConnect),
+        FederationsSettings {
+            franceconnect: FederationSettings::default_for(Federation::FranceConnect),
+            proconnect: FederationSettings::default_for(Federation::ProConnect),
+            prosanteconnect: FederationSettings::default_for(Federation::ProSanteConnect),
         }
     }
 }
 
-impl ProvidersSettings {
-    pub fn get(&self, federation: Federation) -> &ProviderSettings {
+impl FederationsSettings {
+    pub fn get(&self, federation: Federation) -> &FederationSettings {
         match federation {
             Federation::FranceConnect => &self.franceconnect,
             Federation::ProConnect => &self.proconnect,
@@ -237,7 +244,7 @@ impl ProvidersSettings {
         }
     }
 
-    pub fn get_mut(&mut self, federation: Federation) -> &mut ProviderSettings {
+    pub fn get_mut(&mut self, federation: Federation) -> &mut FederationSettings {
         match federation {
             Federation::FranceConnect => &mut self.franceconnect,
             Federation::ProConnect => &mut self.proconnect,
@@ -245,21 +252,24 @@ impl ProvidersSettings {
         }
     }
 
-    pub fn validate(&self, issues: &mut Vec<ConfigIssue>) {
-        for f in Federation::ALL {
-            self.get(f).validate(f, issues);
-        }
+    /// The enabled federations; every problem pushed to `issues`.
+    pub fn resolve(&self, issues: &mut Vec<ConfigIssue>) -> Vec<FederationConfig> {
+        let enabled = Federation::ALL
+            .into_iter()
+            .filter_map(|f| self.get(f).resolve(f, issues))
+            .collect();
         // Distinct callback paths: a response can only be for the federation
         // whose path it arrives on (mix-up defence, RFC 9700 §4.4).
         for (i, a) in Federation::ALL.iter().enumerate() {
             for b in &Federation::ALL[i + 1..] {
                 if self.get(*a).redirect_path == self.get(*b).redirect_path {
-                    issues.push(ConfigIssue {
-                        key: format!("providers.{}.redirect_path", b.id()),
-                        message: format!("same path as providers.{}.redirect_path", a.id()),
-                    });
+                    issues.push(ConfigIssue::new(
+                        format!("federations.{}.redirect_path", b.id()),
+                        format!("same path as federations.{}.redirect_path", a.id()),
+                    ));
                 }
             }
         }
+        enabled
     }
 }

@@ -118,7 +118,7 @@ fn check_config_checks_federations_and_demarches() {
         dir.path(),
         "clients.toml",
         r#"
-[providers.franceconnect]
+[federations.franceconnect]
 enabled = true
 issuer = "http://fc.example.fr/api/v2"
 client_id = "abc"
@@ -145,16 +145,119 @@ public = true
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     for expected in [
-        "providers.franceconnect.issuer",
+        "federations.franceconnect.issuer: plain http is only accepted on a loopback address",
         "oidc.signing_key_file: /nonexistent/key.pem is not a readable file",
         "clients[0].client_secret: at least 16 characters",
-        "clients[0].redirect_uris[0]: plain http only on loopback",
+        "clients[0].redirect_uris[0]: plain http is only accepted on a loopback address",
         "clients[0].populations[0]: unknown population `inconnue`",
         "clients[1].client_id: `demarche` is registered twice",
         "clients[1].redirect_uris[0]: must not contain a fragment",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }
+}
+
+/// A configuration written before `[providers.*]` became `[federations.*]`.
+const OLD_NAMES: &str = r#"
+[providers.franceconnect]
+timeout_ms = 1500
+
+[[populations]]
+id = "etudiant"
+providers = ["franceconnect"]
+
+[[clients]]
+client_id = "demarche"
+client_secret = "un-secret-assez-long"
+name = "Démarche"
+redirect_uris = ["https://demarche.example/callback"]
+providers = ["franceconnect"]
+"#;
+
+#[test]
+fn deployed_configs_with_the_old_names_still_pass_with_a_deprecation_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "old.toml", OLD_NAMES);
+    let out = aiguillage(
+        &["--config", &file, "check-config"],
+        &[("AIGUILLAGE__PROVIDERS__PROCONNECT__TIMEOUT_MS", "2000")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for expected in [
+        "`providers` is deprecated, rename it `federations`",
+        "populations[0].providers: deprecated, rename it `federations`",
+        "clients[0].providers: deprecated, rename it `federations`",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    // The old names are read, not ignored: a bad value is reported.
+    let bad = write(
+        dir.path(),
+        "bad-old.toml",
+        "[providers.franceconnect]\ntimeout_ms = 0\n",
+    );
+    let out = aiguillage(&["--config", &bad, "check-config"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("federations.franceconnect.timeout_ms: must be between 1 and 30000"),
+        "{}",
+        stderr(&out)
+    );
+    // Both names at once is ambiguous: refused.
+    let both = write(
+        dir.path(),
+        "both.toml",
+        "[providers.franceconnect]\ntimeout_ms = 10\n[federations.franceconnect]\ntimeout_ms = 20\n",
+    );
+    let out = aiguillage(&["--config", &both, "check-config"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("keep only `federations`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_portal_starts_with_the_old_configuration_names() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "old.toml", OLD_NAMES);
+    let data_dir = dir.path().join("data").display().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aiguillage"))
+        .args(["--config", &file, "serve"])
+        .env_remove("AIGUILLAGE_CONFIG")
+        .env("AIGUILLAGE__SERVER__PORT", "0")
+        .env("AIGUILLAGE__OIDC__DATA_DIR", &data_dir)
+        .env("AIGUILLAGE__PROVIDERS__PROCONNECT__ENABLED", "false")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("binary runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.starts_with("Aiguillage listening on http://localhost:"),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_command_line_has_help_and_refuses_unknown_arguments() {
+    let out = aiguillage(&["--help"], &[]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    for command in ["serve", "check-config", "check-locales", "--config"] {
+        assert!(help.contains(command), "{help}");
+    }
+    let out = aiguillage(&["--frobnicate"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--frobnicate"), "{}", stderr(&out));
 }
 
 #[test]

@@ -8,9 +8,9 @@
 //! `oidc-provider` (so the chooser has a real choice to make, and nothing
 //! is skipped just because one federation is configured).
 
+use aiguillage::common::Secret;
 use aiguillage::domain::Federation;
 use aiguillage::provider::settings::ClientSettings;
-use aiguillage::upstream::Secret;
 
 use crate::browser::run_browser_script;
 use crate::helpers::{AppSocket, TestApp, spawn_app_on};
@@ -82,6 +82,7 @@ async fn setup() -> Setup {
         name: DEMARCHE_NAME.into(),
         redirect_uris: vec![uri("redirect_uri")],
         post_logout_redirect_uris: vec![uri("post_logout_redirect_uri")],
+        federations: None,
         providers: None,
         populations: None,
         public: false,

@@ -65,11 +65,11 @@ pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings))
     settings.server.port = socket.listener.local_addr().unwrap().port();
     // Tests never reach the real integration platforms.
     for f in aiguillage::domain::Federation::ALL {
-        settings.providers.get_mut(f).enabled = false;
+        settings.federations.get_mut(f).enabled = false;
     }
     // Fixed keys: no key generation in every test, no shared data dir.
     settings.oidc.signing_key_file = Some(fixture("keys/rsa-1.pem"));
-    settings.oidc.pairwise_secret = Some(aiguillage::upstream::Secret(
+    settings.oidc.pairwise_secret = Some(aiguillage::common::Secret(
         "a-pairwise-secret-for-tests-only-0123456789".into(),
     ));
     adjust(&mut settings);
@@ -77,7 +77,7 @@ pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings))
         Application::build_with_listener(settings, socket.listener).expect("application builds");
     // The public URL (`http://localhost:PORT` in development): the portal
     // sends browsers on 127.0.0.1 to it, so that cookies follow one host.
-    let address = if aiguillage::configuration::is_loopback_url(app.public_url()) {
+    let address = if aiguillage::common::is_loopback_url(app.public_url()) {
         app.public_url().as_str().trim_end_matches('/').to_owned()
     } else {
         format!("http://127.0.0.1:{}", app.port())

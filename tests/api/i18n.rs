@@ -1,7 +1,8 @@
 //! Language negotiation and translation completeness.
 
 use aiguillage::configuration::Settings;
-use aiguillage::i18n::{Lang, Locales, USED_KEYS, missing_keys};
+use aiguillage::i18n::{Lang, Locales};
+use aiguillage::routes::texts::{USED_KEYS, missing_keys};
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -72,7 +73,7 @@ async fn the_language_selector_keeps_the_page_and_its_query() {
 #[test]
 fn every_key_the_portal_uses_exists_in_every_language() {
     let locales = Locales::load(std::path::Path::new("locales")).expect("locales are valid");
-    let chooser = Settings::defaults().chooser().unwrap();
+    let chooser = Settings::defaults().resolve().unwrap().chooser;
     assert!(
         USED_KEYS.len() >= 30,
         "the key scan found the templates: {}",

@@ -263,7 +263,7 @@ async fn logout_goes_through_the_federation_and_checks_the_returned_state() {
         );
         let q: std::collections::HashMap<_, _> = end.query_pairs().into_owned().collect();
         assert!(q.contains_key("id_token_hint") && q["state"].len() >= 43);
-        let defaults = aiguillage::upstream::ProviderSettings::default_for(federation);
+        let defaults = aiguillage::upstream::FederationSettings::default_for(federation);
         assert_eq!(
             q["post_logout_redirect_uri"],
             format!("{}{}", s.app.address, defaults.post_logout_redirect_path)

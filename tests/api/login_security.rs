@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aiguillage::configuration::Settings;
 use aiguillage::domain::Federation;
-use aiguillage::upstream::ProviderSettings;
+use aiguillage::upstream::FederationSettings;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
@@ -152,7 +152,10 @@ impl Fed {
     fn configure(&self, settings: &mut Settings) {
         use_federation_at(settings, self.federation, &self.issuer);
         // The signed-userinfo cases send `application/jwt` themselves.
-        settings.providers.get_mut(self.federation).userinfo_signed = false;
+        settings
+            .federations
+            .get_mut(self.federation)
+            .userinfo_signed = false;
     }
 
     /// wiremock answers with the matching mock of lowest `priority` (1 wins over 5).
@@ -256,7 +259,7 @@ async fn portal_with(feds: &[&Fed], adjust: impl FnOnce(&mut Settings)) -> TestA
 }
 
 fn callback_path(federation: Federation) -> String {
-    ProviderSettings::default_for(federation).redirect_path
+    FederationSettings::default_for(federation).redirect_path
 }
 
 /// What the authorization request carried.
@@ -841,7 +844,7 @@ async fn a_federation_slower_than_its_timeout_gets_a_clear_page_quickly() {
     )
     .await;
     let app = portal_with(&[&fed], |s| {
-        s.providers.get_mut(Federation::ProConnect).timeout_ms = 1000;
+        s.federations.get_mut(Federation::ProConnect).timeout_ms = 1000;
     })
     .await;
     let started = Instant::now();

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
+use aiguillage::common::Secret;
 use aiguillage::configuration::Settings;
 use aiguillage::domain::Federation;
 use aiguillage::provider::settings::ClientSettings;
-use aiguillage::upstream::Secret;
 use base64::Engine;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
@@ -30,6 +30,7 @@ fn client(id: &str, secret: Option<&str>, name: &str) -> ClientSettings {
         name: name.into(),
         redirect_uris: vec![REDIRECT.parse().unwrap()],
         post_logout_redirect_uris: vec![BYE.parse().unwrap()],
+        federations: None,
         providers: None,
         populations: None,
         public: secret.is_none(),
@@ -545,7 +546,7 @@ async fn an_unknown_client_or_redirect_uri_gets_a_page_and_no_redirect() {
 #[tokio::test]
 async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
     let op = op_with(|s| {
-        s.clients[0].providers = Some(vec![Federation::ProConnect, Federation::ProSanteConnect]);
+        s.clients[0].federations = Some(vec![Federation::ProConnect, Federation::ProSanteConnect]);
     })
     .await;
     let mut params = standard(CLIENT, &[]);
@@ -694,7 +695,7 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
 
 #[tokio::test]
 async fn the_federations_page_shows_how_each_demarche_integrates() {
-    let op = op_with(|s| s.clients[1].providers = Some(vec![Federation::ProConnect])).await;
+    let op = op_with(|s| s.clients[1].federations = Some(vec![Federation::ProConnect])).await;
     let doc = op.app.page("/federations", StatusCode::OK).await;
     assert_eq!(text_of(&doc, "#oidc-issuer"), op.app.address);
     let section = format!("[data-client=\"{CLIENT}\"]");

@@ -3,9 +3,9 @@
 
 use std::process::Stdio;
 
+use aiguillage::common::Secret;
 use aiguillage::configuration::Settings;
 use aiguillage::domain::Federation;
-use aiguillage::upstream::Secret;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -66,7 +66,7 @@ impl FederationPeer {
         socket: &AppSocket,
         extra: &[&str],
     ) -> FederationPeer {
-        let defaults = aiguillage::upstream::ProviderSettings::default_for(federation);
+        let defaults = aiguillage::upstream::FederationSettings::default_for(federation);
         let mut args: Vec<String> = vec![
             "--profile".into(),
             federation.id().into(),
@@ -115,7 +115,7 @@ impl FederationPeer {
 /// Enables `federation` in the portal's settings, with its issuer at
 /// `issuer` and the test client's credentials.
 pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer: &str) {
-    let p = settings.providers.get_mut(federation);
+    let p = settings.federations.get_mut(federation);
     p.enabled = true;
     p.issuer = issuer.parse().unwrap();
     p.discovery_url = None;

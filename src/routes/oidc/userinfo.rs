@@ -5,13 +5,8 @@ use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::no_store_json;
-use crate::provider::AccessRecord;
+use crate::provider::{OAuthError, OAuthErrorCode, userinfo};
 use crate::routes::context::AppState;
-use crate::store::get_json;
-
-pub fn access_key(token: &str) -> String {
-    format!("access:{token}")
-}
 
 pub async fn userinfo(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let token = req
@@ -20,28 +15,27 @@ pub async fn userinfo(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
-    let record: Option<AccessRecord> = match token {
-        Some(t) if !t.is_empty() => get_json(state.store.as_ref(), &access_key(t))
+    let claims = match token {
+        Some(t) => userinfo::claims_for(state.store.as_ref(), t)
             .await
             .ok()
             .flatten(),
-        _ => None,
+        None => None,
     };
-    match record {
-        Some(r) => no_store_json(StatusCode::OK, &serde_json::Value::Object(r.claims)),
-        None => {
-            let mut res = no_store_json(
-                StatusCode::UNAUTHORIZED,
-                &serde_json::json!({ "error": "invalid_token", "error_description": "unknown, expired or revoked access token" }),
-            );
-            let challenge = if token.is_some() {
-                "Bearer error=\"invalid_token\""
-            } else {
-                "Bearer"
-            };
-            res.headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-            res
-        }
+    if let Some(claims) = claims {
+        return no_store_json(StatusCode::OK, &serde_json::Value::Object(claims));
     }
+    let error = OAuthError::new(
+        OAuthErrorCode::InvalidToken,
+        "unknown, expired or revoked access token",
+    );
+    let mut res = no_store_json(StatusCode::UNAUTHORIZED, &error.json());
+    let challenge = if token.is_some() {
+        "Bearer error=\"invalid_token\""
+    } else {
+        "Bearer"
+    };
+    res.headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    res
 }

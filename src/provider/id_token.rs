@@ -1,5 +1,5 @@
-//! What the provider stores between steps (authorization request, code,
-//! access token) and the ID token it signs.
+//! The ID token the provider signs for a démarche, the claims it gives at
+//! userinfo, and the `id_token_hint` it reads back at logout.
 
 use chrono::{DateTime, Utc};
 use openidconnect::core::{CoreGenderClaim, CoreJsonWebKey, CoreJwsSigningAlgorithm};
@@ -11,46 +11,9 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{OAuthError, OpenIdProvider};
+use super::token::CodeRecord;
+use super::{OAuthError, OAuthErrorCode, OpenIdProvider};
 use crate::domain::Identity;
-
-/// A démarche's authorization request, kept while the person chooses and
-/// logs in.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AuthorizationRequest {
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub state: Option<String>,
-    pub nonce: Option<String>,
-    pub code_challenge: Option<String>,
-    pub scope: Vec<String>,
-    pub acr_values: Option<Vec<String>>,
-    pub max_age: Option<i64>,
-    pub force_login: bool,
-    pub login_hint: Option<String>,
-}
-
-/// A one-time authorization code's binding.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CodeRecord {
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub code_challenge: Option<String>,
-    pub nonce: Option<String>,
-    pub identity: Identity,
-    /// Unix time of the federation login.
-    pub auth_time: i64,
-    /// Set once the code was exchanged: a second exchange revokes these.
-    pub used: bool,
-    pub access_token_key: Option<String>,
-}
-
-/// What an access token gives at `/oidc/userinfo`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AccessRecord {
-    pub client_id: String,
-    pub claims: Map<String, Value>,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PortalClaims {
@@ -115,7 +78,7 @@ impl OpenIdProvider {
             standard = standard.set_email(Some(EndUserEmail::new(e.clone())));
         }
         let issuer = IssuerUrl::new(self.issuer.clone())
-            .map_err(|e| OAuthError::new("server_error", e.to_string()))?;
+            .map_err(|e| OAuthError::new(OAuthErrorCode::ServerError, e.to_string()))?;
         let claims = IdTokenClaims::new(
             issuer,
             vec![Audience::new(code.client_id.clone())],
@@ -148,7 +111,7 @@ impl OpenIdProvider {
             Some(access_token),
             None,
         )
-        .map_err(|e| OAuthError::new("server_error", e.to_string()))?;
+        .map_err(|e| OAuthError::new(OAuthErrorCode::ServerError, e.to_string()))?;
         Ok(token.to_string())
     }
 

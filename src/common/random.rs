@@ -1,0 +1,10 @@
+use base64::Engine;
+use rand::RngCore;
+
+/// A random token of `bytes` bytes, base64url without padding (state,
+/// nonce, codes, access tokens, session ids: 32 bytes = 256 bits).
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}

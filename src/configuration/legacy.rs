@@ -1,0 +1,51 @@
+//! Names a deployed configuration may still use. `[providers.*]` (and
+//! `AIGUILLAGE__PROVIDERS__…`) became `[federations.*]`: both are read, the
+//! old one with a deprecation note that `check-config` prints and `serve`
+//! logs. (Population and démarche lists still accept `providers = […]`
+//! beside `federations = […]`, see their settings.)
+
+use std::sync::{Arc, Mutex};
+
+use figment::value::{Dict, Map};
+use figment::{Error, Metadata, Profile, Provider};
+
+/// Old top-level section → new one.
+const RENAMED_SECTIONS: &[(&str, &str)] = &[("providers", "federations")];
+
+/// Deprecation notes gathered while the layers are read.
+pub type Notes = Arc<Mutex<Vec<String>>>;
+
+/// Wraps a layer (the TOML file, the environment) and renames its old
+/// sections before they are merged.
+pub struct LegacyNames<P> {
+    pub inner: P,
+    pub notes: Notes,
+}
+
+impl<P: Provider> Provider for LegacyNames<P> {
+    fn metadata(&self) -> Metadata {
+        self.inner.metadata()
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, Error> {
+        let mut data = self.inner.data()?;
+        let source = self.inner.metadata().name;
+        for dict in data.values_mut() {
+            for (old, new) in RENAMED_SECTIONS {
+                let Some(value) = dict.remove(*old) else {
+                    continue;
+                };
+                if dict.contains_key(*new) {
+                    return Err(Error::from(format!(
+                        "{source}: both `{old}` and `{new}` are set; keep only `{new}`"
+                    )));
+                }
+                dict.insert((*new).to_owned(), value);
+                self.notes.lock().expect("notes lock").push(format!(
+                    "{source}: `{old}` is deprecated, rename it `{new}` (read as `{new}` for now)"
+                ));
+            }
+        }
+        Ok(data)
+    }
+}

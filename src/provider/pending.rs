@@ -1,0 +1,63 @@
+//! A démarche's request parked while the person answers the chooser and
+//! logs in at a federation: an OpenID authorization request, or a
+//! discovery-only question ("which federation?"). Its id travels in the
+//! chooser's URLs and forms as `demande=<id>`.
+
+use serde::{Deserialize, Serialize};
+
+use super::authorize::AuthorizationRequest;
+use super::{Client, Clients};
+use crate::common::random_token;
+use crate::domain::{Chooser, Federation};
+use crate::store::keys::PENDING;
+use crate::store::{Store, StoreError, get_json, put_json, take_json};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum PendingKind {
+    Authorize(AuthorizationRequest),
+    /// `/decouverte`: send the chosen federation's id to `return_to`.
+    Discovery {
+        return_to: String,
+        param: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingRequest {
+    pub client_id: String,
+    pub kind: PendingKind,
+}
+
+impl PendingRequest {
+    /// Parks the request; returns its id (256 random bits).
+    pub async fn park(&self, store: &dyn Store) -> Result<String, StoreError> {
+        let id = random_token(32);
+        put_json(store, &PENDING.key(&id), self, PENDING.fixed_ttl()).await?;
+        Ok(id)
+    }
+
+    pub async fn load(store: &dyn Store, id: &str) -> Result<Option<PendingRequest>, StoreError> {
+        get_json(store, &PENDING.key(id)).await
+    }
+
+    /// Single use: gone once a code or a redirect is made.
+    pub async fn take(store: &dyn Store, id: &str) -> Result<Option<PendingRequest>, StoreError> {
+        take_json(store, &PENDING.key(id)).await
+    }
+
+    /// The démarche, if still registered.
+    pub fn client<'a>(&self, clients: &'a Clients) -> Option<&'a Client> {
+        clients.get(&self.client_id)
+    }
+}
+
+/// The chooser restricted to what the démarche accepts (`check-config`
+/// makes sure something is left).
+pub fn restricted_chooser(chooser: &Chooser, client: &Client) -> Option<Chooser> {
+    chooser.restricted(client.federations.as_deref(), client.populations.as_deref())
+}
+
+/// The federation to go to without asking, when only one fits.
+pub fn only_federation(chooser: &Chooser, client: &Client) -> Option<Federation> {
+    restricted_chooser(chooser, client)?.single_federation()
+}

@@ -1,0 +1,235 @@
+//! Authorization codes: issued once the person is logged in, exchanged at
+//! the token endpoint (RFC 6749 §4.1.3, PKCE RFC 7636). A code works once;
+//! presented again, the tokens it gave are revoked (RFC 6749 §4.1.2).
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use openidconnect::AccessToken;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::authorize::AuthorizationRequest;
+use super::params::parse_params;
+use super::userinfo::AccessRecord;
+use super::{Client, OAuthError, OAuthErrorCode, OpenIdProvider, pkce, redirect};
+use crate::common::random_token;
+use crate::domain::{Identity, LoggedIn};
+use crate::store::keys::{ACCESS, CODE};
+use crate::store::{Store, StoreError, put_json, take_json};
+
+/// A one-time authorization code's binding.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CodeRecord {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: Option<String>,
+    pub nonce: Option<String>,
+    pub identity: Identity,
+    /// Unix time of the federation login.
+    pub auth_time: i64,
+    /// Set once the code was exchanged: a second exchange revokes these.
+    pub used: bool,
+    pub access_token_key: Option<String>,
+}
+
+/// A one-time code (256 random bits, `oidc.code_ttl_seconds`) bound to the
+/// client, redirect URI, PKCE challenge and nonce. Returns where to send
+/// the browser: the redirect URI with `code`, `state` and `iss`.
+pub async fn issue_code(
+    op: &OpenIdProvider,
+    store: &dyn Store,
+    request: &AuthorizationRequest,
+    login: &LoggedIn,
+) -> Result<Url, StoreError> {
+    let code = random_token(32);
+    let record = CodeRecord {
+        client_id: request.client_id.clone(),
+        redirect_uri: request.redirect_uri.clone(),
+        code_challenge: request.code_challenge.clone(),
+        nonce: request.nonce.clone(),
+        identity: login.identity.clone(),
+        auth_time: login.at,
+        used: false,
+        access_token_key: None,
+    };
+    put_json(store, &CODE.key(&code), &record, op.code_ttl).await?;
+    tracing::info!(client_id = %request.client_id, federation = %login.identity.federation, "authorization code issued");
+    let mut params = vec![("code", code.as_str())];
+    if let Some(s) = &request.state {
+        params.push(("state", s.as_str()));
+    }
+    Ok(redirect::to_client(
+        &request.redirect_uri,
+        &op.issuer,
+        &params,
+    ))
+}
+
+/// The token request's body and its `Authorization: Basic` credentials.
+pub async fn exchange(
+    op: &OpenIdProvider,
+    store: &dyn Store,
+    basic: Option<&str>,
+    body: &[u8],
+) -> Result<serde_json::Value, OAuthError> {
+    let params = parse_params(body)?;
+    let client = authenticate(op, basic, &params)?;
+    match params.get("grant_type").map(String::as_str) {
+        Some("authorization_code") => {}
+        None => return Err(OAuthError::invalid_request("grant_type is required")),
+        Some(other) => {
+            return Err(OAuthError::new(
+                OAuthErrorCode::UnsupportedGrantType,
+                format!("`{other}`"),
+            ));
+        }
+    }
+    let code = params
+        .get("code")
+        .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
+    let record = redeem(store, client, code, &params).await?;
+    issue_tokens(op, store, client, code, record).await
+}
+
+/// Client authentication: `client_secret_basic`, `client_secret_post`, or
+/// `none` for a public client (which must then use PKCE).
+fn authenticate<'a>(
+    op: &'a OpenIdProvider,
+    basic: Option<&str>,
+    params: &HashMap<String, String>,
+) -> Result<&'a Client, OAuthError> {
+    let invalid = || {
+        OAuthError::new(
+            OAuthErrorCode::InvalidClient,
+            "client authentication failed",
+        )
+    };
+    let (id, secret) = match basic {
+        Some(b64) => {
+            if params.contains_key("client_secret") {
+                return Err(OAuthError::invalid_request(
+                    "use one client authentication method",
+                ));
+            }
+            let (id, secret) = basic_credentials(b64).ok_or_else(invalid)?;
+            (id, Some(secret))
+        }
+        None => (
+            params.get("client_id").cloned().ok_or_else(invalid)?,
+            params.get("client_secret").cloned(),
+        ),
+    };
+    let client = op.clients.get(&id).ok_or_else(invalid)?;
+    match (client.public, secret) {
+        (true, None) => Ok(client),
+        (false, Some(secret)) if client.secret_matches(&secret) => Ok(client),
+        _ => Err(invalid()),
+    }
+}
+
+/// `base64(id:secret)`, each part form-urlencoded (RFC 6749 §2.3.1).
+fn basic_credentials(b64: &str) -> Option<(String, String)> {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    let form_decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+    };
+    Some((form_decode(id)?, form_decode(secret)?))
+}
+
+/// Takes the code (single use, whatever happens next) and checks its
+/// binding: client, redirect URI, PKCE.
+async fn redeem(
+    store: &dyn Store,
+    client: &Client,
+    code: &str,
+    params: &HashMap<String, String>,
+) -> Result<CodeRecord, OAuthError> {
+    let record: CodeRecord = take_json(store, &CODE.key(code))
+        .await
+        .map_err(OAuthError::storage)?
+        .ok_or_else(|| OAuthError::invalid_grant("unknown, expired or already used code"))?;
+    if record.used {
+        if let Some(key) = &record.access_token_key {
+            store.delete(key).await.map_err(OAuthError::storage)?;
+        }
+        tracing::warn!(client_id = %record.client_id, "authorization code replayed: its tokens are revoked");
+        return Err(OAuthError::invalid_grant("code already used"));
+    }
+    if record.client_id != client.client_id {
+        return Err(OAuthError::invalid_grant("code issued to another client"));
+    }
+    if params.get("redirect_uri") != Some(&record.redirect_uri) {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri does not match the authorization request",
+        ));
+    }
+    match (&record.code_challenge, params.get("code_verifier")) {
+        (Some(challenge), Some(verifier)) if pkce::verifier_matches(challenge, verifier) => {}
+        (Some(_), _) => return Err(OAuthError::invalid_grant("PKCE verification failed")),
+        // A verifier for a request made without a challenge: a downgrade.
+        (None, Some(_)) => {
+            return Err(OAuthError::invalid_grant(
+                "code_verifier without code_challenge",
+            ));
+        }
+        (None, None) => {}
+    }
+    Ok(record)
+}
+
+/// The access token (kept for userinfo) and the signed ID token; the code
+/// stays, marked used, while its tokens live, to catch a replay.
+async fn issue_tokens(
+    op: &OpenIdProvider,
+    store: &dyn Store,
+    client: &Client,
+    code: &str,
+    mut record: CodeRecord,
+) -> Result<serde_json::Value, OAuthError> {
+    let access_token = random_token(32);
+    let access = AccessRecord {
+        client_id: client.client_id.clone(),
+        claims: op.user_claims(&record.identity, &client.client_id),
+    };
+    let key = ACCESS.key(&access_token);
+    put_json(store, &key, &access, op.token_ttl)
+        .await
+        .map_err(OAuthError::storage)?;
+    let id_token = op.id_token(&record, &AccessToken::new(access_token.clone()))?;
+    record.used = true;
+    record.access_token_key = Some(key);
+    put_json(store, &CODE.key(code), &record, op.token_ttl)
+        .await
+        .map_err(OAuthError::storage)?;
+    tracing::info!(client_id = %client.client_id, "tokens issued");
+    Ok(serde_json::json!({
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": op.token_ttl.as_secs(),
+        "id_token": id_token,
+        "scope": "openid",
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::basic_credentials;
+    use base64::Engine;
+
+    #[test]
+    fn basic_credentials_are_form_decoded() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode("my%20app:s%2Bcret");
+        assert_eq!(
+            basic_credentials(&b64),
+            Some(("my app".to_owned(), "s+cret".to_owned()))
+        );
+        assert_eq!(basic_credentials("not base64!"), None);
+    }
+}

@@ -1,0 +1,64 @@
+//! Sending the browser to a federation: shared by the chooser's buttons
+//! (`POST /connexion/{federation}`) and by démarche requests that need no
+//! choice (`/oidc/authorize` with one federation or `idp_hint`).
+
+use actix_session::Session;
+use actix_web::HttpResponse;
+
+use super::context::AppState;
+use super::session::browser_binding;
+use super::{PageError, see_other};
+use crate::domain::Federation;
+use crate::provider::authorize::AuthorizationRequest;
+use crate::store::keys::LOGIN;
+use crate::store::put_json;
+use crate::upstream::LoginHints;
+
+/// Sends the browser to the federation, remembering the transaction under
+/// its `state`. `resume` says where to go once logged in.
+pub async fn begin(
+    state: &AppState,
+    session: &Session,
+    federation: Federation,
+    hints: &LoginHints,
+    resume: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    // A federation without a client here: the person is told so, with a
+    // way back, rather than sent to a federation that would refuse them.
+    let client = state
+        .federations
+        .get(federation)
+        .ok_or(PageError::FederationNotConfigured(federation))?;
+    let browser = browser_binding(session)?;
+    let start = client
+        .start(browser, hints, resume)
+        .await
+        .map_err(|e| PageError::from_upstream(federation, e))?;
+    put_json(
+        state.store.as_ref(),
+        &LOGIN.key(&start.state),
+        &start.transaction,
+        LOGIN.fixed_ttl(),
+    )
+    .await?;
+    tracing::info!(%federation, "login started");
+    Ok(see_other(start.url.as_str()))
+}
+
+/// The federation login for a démarche's parked request; once logged in,
+/// the browser comes back to `/oidc/reprise/{id}` for the code.
+pub async fn begin_for_request(
+    state: &AppState,
+    session: &Session,
+    federation: Federation,
+    request: &AuthorizationRequest,
+    pending_id: &str,
+) -> Result<HttpResponse, PageError> {
+    let hints = LoginHints {
+        login_hint: request.login_hint.clone(),
+        force_login: request.force_login || request.max_age.is_some(),
+        acr_values: request.acr_values.clone(),
+    };
+    let resume = Some(format!("/oidc/reprise/{pending_id}"));
+    begin(state, session, federation, &hints, resume).await
+}

@@ -1,0 +1,58 @@
+//! Every Fluent key the pages need: those written in templates and code
+//! (found at build time), and those built from data (populations,
+//! federations, error pages). `check-locales` and the tests check them.
+
+use crate::domain::{Chooser, Federation};
+use crate::i18n::{Lang, Locales};
+use crate::routes::error::ErrorStem;
+
+mod used {
+    include!(concat!(env!("OUT_DIR"), "/used_keys.rs"));
+}
+pub use used::USED_KEYS;
+
+/// Keys built at run time from data (population and federation ids, error kinds).
+pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
+    let mut keys = Vec::new();
+    for p in chooser.populations() {
+        for suffix in ["", "-hint", "-intro", "-advice"] {
+            keys.push(format!("population-{}{suffix}", p.id));
+        }
+    }
+    for f in Federation::ALL {
+        for suffix in ["-what", "-access", "-why"] {
+            keys.push(format!("federation-{}{suffix}", f.id()));
+        }
+    }
+    for stem in ErrorStem::ALL {
+        keys.push(format!("error-{}-title", stem.as_str()));
+        keys.push(format!("error-{}-body", stem.as_str()));
+    }
+    keys
+}
+
+/// Every (language, key) the portal uses and the files do not define.
+/// `-advice` is only needed where two federations or more fit.
+pub fn missing_keys(locales: &Locales, chooser: &Chooser) -> Vec<(Lang, String)> {
+    let optional: Vec<String> = chooser
+        .populations()
+        .iter()
+        .filter(|p| p.federations.len() < 2)
+        .map(|p| format!("population-{}-advice", p.id))
+        .collect();
+    let mut keys: Vec<String> = USED_KEYS.iter().map(|k| k.to_string()).collect();
+    keys.extend(
+        dynamic_keys(chooser)
+            .into_iter()
+            .filter(|k| !optional.contains(k)),
+    );
+    let mut missing = Vec::new();
+    for lang in Lang::ALL {
+        for key in &keys {
+            if !locales.has(lang, key) {
+                missing.push((lang, key.clone()));
+            }
+        }
+    }
+    missing
+}

@@ -1,0 +1,299 @@
+//! Finishing a login, step by step: the authorization response, the code
+//! exchange, the ID token's signature and claims, then userinfo.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreTokenResponse};
+use openidconnect::{
+    AccessToken, AccessTokenHash, AuthorizationCode, ClaimsVerificationError, Nonce,
+    OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError, SignatureVerificationError,
+    TokenResponse,
+};
+use serde_json::{Map, Value};
+use url::Url;
+
+use super::discovery::Discovered;
+use super::login::{CallbackParams, LoginTransaction, UpstreamLogin};
+use super::signatures::{CLOCK_SKEW_SECS, SignatureError, allowed_id_token_algs};
+use super::{FederationClient, UpstreamError};
+use crate::domain::Identity;
+
+fn rejected(reason: impl Into<String>) -> UpstreamError {
+    UpstreamError::Rejected(reason.into())
+}
+
+/// `eidas1-mfa` → 1. Higher eIDAS levels satisfy lower ones.
+fn eidas_level(acr: &str) -> Option<u8> {
+    acr.strip_prefix("eidas")?.split('-').next()?.parse().ok()
+}
+
+/// The returned `acr` is one of those asked, or a higher eIDAS level
+/// (Pro Santé Connect answers `eidas2` to a card login when `eidas1` was asked).
+pub fn acr_satisfies(returned: &str, asked: &[String]) -> bool {
+    if asked.iter().any(|a| a == returned) {
+        return true;
+    }
+    match (
+        eidas_level(returned),
+        asked.iter().filter_map(|a| eidas_level(a)).min(),
+    ) {
+        (Some(got), Some(min)) => got >= min,
+        _ => false,
+    }
+}
+
+/// The claims of a JWT already verified, as JSON (every claim the
+/// federation sent, for [`Identity::from_claims`]).
+fn payload_of(jwt: &str) -> Result<Map<String, Value>, UpstreamError> {
+    let part = jwt
+        .split('.')
+        .nth(1)
+        .ok_or_else(|| rejected("malformed JWT"))?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part.trim_end_matches('='))
+        .map_err(|_| rejected("malformed JWT payload"))?;
+    serde_json::from_slice(&bytes).map_err(|_| rejected("malformed JWT payload"))
+}
+
+impl FederationClient {
+    /// The callback, once the transaction was taken by its `state` and
+    /// found bound to this browser and this federation.
+    pub async fn finish(
+        &self,
+        tx: &LoginTransaction,
+        params: &CallbackParams,
+    ) -> Result<UpstreamLogin, UpstreamError> {
+        let result = self.finish_steps(tx, params).await;
+        if let Err(UpstreamError::Unreachable(_)) = &result {
+            // The endpoints may have moved: read discovery again next time.
+            self.invalidate();
+        }
+        result
+    }
+
+    async fn finish_steps(
+        &self,
+        tx: &LoginTransaction,
+        params: &CallbackParams,
+    ) -> Result<UpstreamLogin, UpstreamError> {
+        let d = self.discovered().await?;
+        let code = check_response(&d, tx, params)?;
+        let token = self.exchange_code(&d, tx, code).await?;
+        let id_token = token
+            .id_token()
+            .ok_or_else(|| rejected("token response without ID token"))?;
+        let access_token = token.access_token();
+        let claims = self
+            .verify_with_key_refresh(d.clone(), |d| {
+                self.verify_id_token(d, id_token, access_token, &tx.nonce)
+            })
+            .await?;
+        check_claims(&claims, tx)?;
+        let raw_id_token = id_token.to_string();
+        let id_claims = payload_of(&raw_id_token)?;
+        let sub = claims.subject().as_str();
+        let userinfo = match d.metadata.userinfo_endpoint() {
+            Some(endpoint) => {
+                self.userinfo(d.clone(), endpoint.url(), access_token, sub)
+                    .await?
+            }
+            None => Map::new(),
+        };
+        let identity = Identity::from_claims(self.federation, &id_claims, &userinfo)
+            .ok_or_else(|| rejected("ID token without iss or sub"))?;
+        Ok(UpstreamLogin {
+            identity,
+            id_token: raw_id_token,
+        })
+    }
+
+    async fn exchange_code(
+        &self,
+        d: &Discovered,
+        tx: &LoginTransaction,
+        code: &str,
+    ) -> Result<CoreTokenResponse, UpstreamError> {
+        let client = self.client(d)?;
+        let mut exchange = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(|e| UpstreamError::Unreachable(format!("no token endpoint: {e}")))?;
+        if let Some(v) = &tx.pkce_verifier {
+            exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(v.clone()));
+        }
+        exchange
+            .request_async(&self.http)
+            .await
+            .map_err(|e| match e {
+                RequestTokenError::ServerResponse(r) => {
+                    rejected(format!("token endpoint answered `{}`", r.error()))
+                }
+                RequestTokenError::Request(_) => {
+                    UpstreamError::Unreachable("token endpoint unreachable".into())
+                }
+                other => rejected(format!("token response: {other}")),
+            })
+    }
+
+    /// Signature, issuer, audience, expiry and nonce (by `openidconnect`),
+    /// then `at_hash`, which binds the access token to this ID token.
+    fn verify_id_token(
+        &self,
+        d: &Discovered,
+        id_token: &CoreIdToken,
+        access_token: &AccessToken,
+        nonce: &str,
+    ) -> Result<CoreIdTokenClaims, SignatureError> {
+        let reject = |e: &dyn std::fmt::Display| SignatureError::Rejected(e.to_string());
+        let client = self.client(d).map_err(|e| reject(&e))?;
+        let verifier = client
+            .id_token_verifier()
+            .set_allowed_algs(allowed_id_token_algs());
+        let claims = match id_token.claims(&verifier, &Nonce::new(nonce.to_owned())) {
+            Ok(claims) => claims,
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => return Err(SignatureError::UnknownKey),
+            Err(e) => return Err(SignatureError::Rejected(format!("ID token: {e}"))),
+        };
+        if let Some(expected) = claims.access_token_hash() {
+            let alg = id_token.signing_alg().map_err(|e| reject(&e))?;
+            let key = id_token.signing_key(&verifier).map_err(|e| reject(&e))?;
+            let actual =
+                AccessTokenHash::from_token(access_token, alg, key).map_err(|e| reject(&e))?;
+            if actual != *expected {
+                return Err(SignatureError::Rejected(
+                    "at_hash does not match the access token".into(),
+                ));
+            }
+        }
+        Ok(claims.clone())
+    }
+
+    /// Userinfo as JSON or as a signed JWT (`application/jwt`, verified
+    /// with the federation's keys); its `sub` must be the ID token's.
+    async fn userinfo(
+        &self,
+        d: Arc<Discovered>,
+        endpoint: &Url,
+        access_token: &AccessToken,
+        sub: &str,
+    ) -> Result<Map<String, Value>, UpstreamError> {
+        let res = self
+            .http
+            .get(endpoint.clone())
+            .bearer_auth(access_token.secret())
+            .header("Accept", "application/jwt, application/json")
+            .send()
+            .await
+            .map_err(|_| UpstreamError::Unreachable("userinfo endpoint unreachable".into()))?;
+        if !res.status().is_success() {
+            return Err(rejected(format!("userinfo answered HTTP {}", res.status())));
+        }
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("application/json")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let body = res
+            .text()
+            .await
+            .map_err(|_| UpstreamError::Unreachable("userinfo body unreadable".into()))?;
+        let claims: Map<String, Value> = match content_type.as_str() {
+            "application/jwt" => {
+                self.verify_with_key_refresh(d, |d| self.verify_userinfo_jwt(d, body.trim()))
+                    .await?
+            }
+            "application/json" if self.settings.userinfo_signed => {
+                return Err(rejected("userinfo is not signed"));
+            }
+            "application/json" => serde_json::from_str(&body)
+                .map_err(|_| rejected("userinfo is not a JSON object"))?,
+            other => return Err(rejected(format!("userinfo content type `{other}`"))),
+        };
+        if claims.get("sub").and_then(Value::as_str) != Some(sub) {
+            return Err(rejected("userinfo `sub` differs from the ID token's"));
+        }
+        Ok(claims)
+    }
+}
+
+/// RFC 9207: the response names its issuer; it must be the one the request
+/// went to, and be there when the federation says it sends it. Then the
+/// federation's error, or the code.
+fn check_response<'a>(
+    d: &Discovered,
+    tx: &LoginTransaction,
+    params: &'a CallbackParams,
+) -> Result<&'a str, UpstreamError> {
+    match &params.iss {
+        Some(iss) if *iss != tx.issuer => {
+            return Err(rejected(format!(
+                "authorization response from issuer `{iss}`, request sent to `{}` (mix-up)",
+                tx.issuer
+            )));
+        }
+        None if d.iss_parameter_supported => {
+            return Err(rejected("authorization response without `iss`"));
+        }
+        _ => {}
+    }
+    if let Some(error) = &params.error {
+        return Err(UpstreamError::Refused {
+            error: error.clone(),
+            description: params.error_description.clone(),
+        });
+    }
+    params
+        .code
+        .as_deref()
+        .ok_or_else(|| rejected("callback without code"))
+}
+
+/// What `openidconnect` leaves to the relying party: the issuer the
+/// request went to, `iat` not in the future, the level asked.
+fn check_claims(claims: &CoreIdTokenClaims, tx: &LoginTransaction) -> Result<(), UpstreamError> {
+    if *claims.issuer().as_str() != tx.issuer {
+        return Err(rejected("ID token from another issuer"));
+    }
+    if claims.issue_time().timestamp() > crate::common::clock::unix_now() + CLOCK_SKEW_SECS {
+        return Err(rejected("ID token issued in the future"));
+    }
+    if !tx.acr_values.is_empty() {
+        let acr = claims
+            .auth_context_ref()
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default();
+        if !acr_satisfies(&acr, &tx.acr_values) {
+            return Err(rejected(format!(
+                "acr `{acr}` is not among the levels asked {:?}",
+                tx.acr_values
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acr_levels() {
+        let asked = vec!["eidas1".to_owned()];
+        assert!(acr_satisfies("eidas1", &asked));
+        assert!(acr_satisfies("eidas2", &asked));
+        assert!(acr_satisfies("eidas1-mfa", &asked));
+        assert!(!acr_satisfies("eidas0", &asked));
+        assert!(!acr_satisfies("", &asked));
+        assert!(!acr_satisfies("eidas1", &["eidas2".to_owned()]));
+        let custom = vec!["https://proconnect.gouv.fr/assurance/self-asserted-2fa".to_owned()];
+        assert!(acr_satisfies(&custom[0], &custom));
+        assert!(!acr_satisfies("eidas3", &custom));
+    }
+}
