@@ -1,59 +1,211 @@
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! [`Store`] in this process' memory: one instance only, bounded.
+//!
+//! A `moka` cache, each entry expiring after its own TTL, bounded in bytes
+//! (keys + values + a per-entry overhead) and in entries.
+//!
+//! **When full**, a `put` is always accepted and the least recently used
+//! entries are evicted to make room (LRU policy, chosen over moka's default
+//! TinyLFU, which may instead refuse a new entry: a fresh login
+//! transaction would then vanish at once, while under a flood it is the
+//! oldest untouched entries, which are the likeliest abandoned, that
+//! should go). So a flood of writes cannot grow memory past the bound, but
+//! can push out live sessions or login transactions: the bound is a
+//! safety net, the limits on what strangers can make the portal keep are
+//! enforced by the callers. Eviction runs in moka's housekeeping, right
+//! after writes: the size may pass the bound briefly, by the writes not
+//! yet applied.
+
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use moka::Expiry;
+use moka::future::Cache;
+use moka::policy::EvictionPolicy;
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, StoreSettings};
 
-/// The single-instance store: a map with expiry, swept as it is written.
-#[derive(Default)]
+/// What moka and the map keep per entry besides the key and value bytes,
+/// roughly: counted in the byte bound.
+const ENTRY_OVERHEAD: u64 = 128;
+
+/// Longer TTLs are cut to this: far beyond any short-lived state.
+const MAX_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
+#[derive(Clone)]
+struct Entry {
+    value: Arc<[u8]>,
+    ttl: Duration,
+    expires_at: Instant,
+}
+
+impl Entry {
+    fn live(&self) -> bool {
+        self.expires_at > Instant::now()
+    }
+}
+
+/// Each entry expires after its own TTL, counted from its last write.
+struct PerEntryTtl;
+
+impl Expiry<String, Entry> for PerEntryTtl {
+    fn expire_after_create(
+        &self,
+        _key: &String,
+        entry: &Entry,
+        _created_at: std::time::Instant,
+    ) -> Option<Duration> {
+        Some(entry.ttl)
+    }
+
+    fn expire_after_update(
+        &self,
+        _key: &String,
+        entry: &Entry,
+        _updated_at: std::time::Instant,
+        _duration_until_expiry: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(entry.ttl)
+    }
+}
+
+/// The single-instance store: a bounded cache with per-entry expiry.
 pub struct MemoryStore {
-    entries: Mutex<HashMap<String, (Instant, Vec<u8>)>>,
-    writes: std::sync::atomic::AtomicU64,
+    cache: Cache<String, Entry>,
+    max_bytes: u64,
+    max_value_bytes: usize,
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl MemoryStore {
+    /// With the default bounds: 64 MiB, 200 000 entries, 64 KiB per value.
     pub fn new() -> Self {
-        Self::default()
+        Self::with_limits(
+            StoreSettings::DEFAULT_MEMORY_MAX_BYTES,
+            StoreSettings::DEFAULT_MEMORY_MAX_ENTRIES,
+        )
     }
 
-    fn live(entry: &(Instant, Vec<u8>)) -> bool {
-        entry.0 > Instant::now()
+    /// At most `max_bytes` (keys, values and a per-entry overhead) and
+    /// `max_entries` entries (both at least 1). Values up to 64 KiB: see
+    /// [`MemoryStore::with_max_value_bytes`].
+    ///
+    /// moka bounds one weighted size only: every entry weighs at least
+    /// `max_bytes / max_entries`, so that the byte bound also caps the
+    /// number of entries.
+    pub fn with_limits(max_bytes: u64, max_entries: u64) -> Self {
+        let max_bytes = max_bytes.max(1);
+        let min_weight = max_bytes.div_ceil(max_entries.max(1));
+        let cache = Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(move |key: &String, entry: &Entry| {
+                let bytes = (key.len() + entry.value.len()) as u64 + ENTRY_OVERHEAD;
+                u32::try_from(bytes.max(min_weight)).unwrap_or(u32::MAX)
+            })
+            .expire_after(PerEntryTtl)
+            .eviction_policy(EvictionPolicy::lru())
+            .build();
+        MemoryStore {
+            cache,
+            max_bytes,
+            max_value_bytes: StoreSettings::DEFAULT_MAX_VALUE_BYTES,
+        }
+    }
+
+    /// The store [`StoreSettings`] describe (its `url` is not looked at).
+    pub fn from_settings(settings: &StoreSettings) -> Result<Self, StoreError> {
+        if let Some((field, problem)) = settings.problems().into_iter().next() {
+            return Err(StoreError::Config(format!("{field}: {problem}")));
+        }
+        Ok(
+            Self::with_limits(settings.memory_max_bytes, settings.memory_max_entries)
+                .with_max_value_bytes(settings.max_value_bytes),
+        )
+    }
+
+    /// Refuse values larger than `max` bytes ([`StoreError::TooLarge`]).
+    pub fn with_max_value_bytes(mut self, max: usize) -> Self {
+        self.max_value_bytes = max;
+        self
+    }
+
+    /// The byte bound.
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
+    }
+
+    /// Bytes counted against the bound, as of the last housekeeping.
+    pub fn weighted_size(&self) -> u64 {
+        self.cache.weighted_size()
+    }
+
+    /// Entries kept, as of the last housekeeping.
+    pub fn entry_count(&self) -> u64 {
+        self.cache.entry_count()
+    }
+
+    /// Applies pending writes, evictions and expiries now (moka does it
+    /// by itself as it is used): for tests and metrics.
+    pub async fn run_pending_tasks(&self) {
+        self.cache.run_pending_tasks().await;
     }
 }
 
 #[async_trait]
 impl Store for MemoryStore {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
-        let mut entries = self.entries.lock().expect("store lock");
-        // Sweep expired entries now and then, so memory stays bounded by
-        // what is alive.
-        let writes = self
-            .writes
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if writes.is_multiple_of(256) {
-            entries.retain(|_, e| Self::live(e));
+        if value.len() > self.max_value_bytes {
+            return Err(StoreError::TooLarge {
+                size: value.len(),
+                max: self.max_value_bytes,
+            });
         }
-        entries.insert(key.to_owned(), (Instant::now() + ttl, value));
+        if ttl.is_zero() {
+            // Already expired.
+            self.cache.invalidate(key).await;
+            return Ok(());
+        }
+        let ttl = ttl.min(MAX_TTL);
+        let entry = Entry {
+            value: value.into(),
+            ttl,
+            expires_at: Instant::now() + ttl,
+        };
+        self.cache.insert(key.to_owned(), entry).await;
         Ok(())
     }
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let entries = self.entries.lock().expect("store lock");
-        Ok(entries
+        Ok(self
+            .cache
             .get(key)
-            .filter(|e| Self::live(e))
-            .map(|e| e.1.clone()))
+            .await
+            .filter(Entry::live)
+            .map(|e| e.value.to_vec()))
     }
 
+    /// moka's `remove` takes the entry out atomically: of concurrent
+    /// takers, one only gets it. It does not look at expiry, so we do.
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let mut entries = self.entries.lock().expect("store lock");
-        Ok(entries.remove(key).filter(Self::live).map(|e| e.1))
+        Ok(self
+            .cache
+            .remove(key)
+            .await
+            .filter(Entry::live)
+            .map(|e| e.value.to_vec()))
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.entries.lock().expect("store lock").remove(key);
+        self.cache.invalidate(key).await;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
     }
 }

@@ -1,11 +1,14 @@
 //! Short-lived shared state behind one trait: browser sessions, login
 //! transactions (keyed by `state`), authorization codes. In memory for a
-//! single instance; a Redis implementation of the same trait lets several
-//! instances share it.
+//! single instance ([`MemoryStore`], bounded); in Redis ([`RedisStore`]) to
+//! share it between several instances and keep it across restarts.
+//! [`open`] picks one from [`StoreSettings`].
 
 pub mod keys;
 mod memory;
+mod redis;
 mod sessions;
+mod settings;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,8 +17,10 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use self::redis::RedisStore;
 pub use memory::MemoryStore;
 pub use sessions::StoreSessions;
+pub use settings::StoreSettings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -23,6 +28,10 @@ pub enum StoreError {
     Backend(String),
     #[error("stored value is corrupt: {0}")]
     Corrupt(#[from] serde_json::Error),
+    #[error("value of {size} bytes refused: the store keeps at most {max} bytes per value")]
+    TooLarge { size: usize, max: usize },
+    #[error("store settings: {0}")]
+    Config(String),
 }
 
 /// A key-value store with expiry. Keys are namespaced as [`keys`] lists.
@@ -34,9 +43,34 @@ pub trait Store: Send + Sync + 'static {
     /// even by concurrent requests (single-use `state`, codes).
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
+    /// Whether the store answers now (readiness). Always `Ok` in memory.
+    async fn ping(&self) -> Result<(), StoreError>;
 }
 
 pub type SharedStore = Arc<dyn Store>;
+
+/// The store the settings ask for: Redis when `url` is set, else memory.
+///
+/// Never fails because Redis is unreachable: the Redis store connects on
+/// first use and reconnects by itself, so the portal starts while Redis is
+/// down (operations fail with [`StoreError::Backend`] until it is back).
+/// Fails only on settings that cannot work ([`StoreError::Config`]). Must
+/// be called within a Tokio runtime.
+pub async fn open(settings: &StoreSettings) -> Result<SharedStore, StoreError> {
+    if settings.url.is_none() {
+        return Ok(Arc::new(MemoryStore::from_settings(settings)?));
+    }
+    let store = RedisStore::from_settings(settings)?;
+    match store.ping().await {
+        Ok(()) => tracing::info!(redis = %store.address(), "shared store: Redis answers"),
+        Err(e) => tracing::warn!(
+            redis = %store.address(),
+            error = %e,
+            "shared store: Redis does not answer yet; starting anyway, will retry on each use"
+        ),
+    }
+    Ok(Arc::new(store))
+}
 
 /// Typed helpers over any [`Store`], as JSON.
 pub async fn put_json<T: Serialize>(

@@ -11,3 +11,6 @@ mod login_security;
 mod op;
 mod pages;
 mod peers;
+mod redis_server;
+mod store_memory;
+mod store_redis;

@@ -1,0 +1,258 @@
+//! [`Store`] in Redis, so that several portal instances share sessions,
+//! login transactions, codes and tokens, and keep them across restarts.
+//!
+//! - Each value is one Redis string with its expiry set by Redis itself
+//!   (`SET key value PX ms`); `take` is `GETDEL` (Redis ≥ 6.2), atomic on
+//!   the server, so a code or `state` is handed out once even to two
+//!   instances asking at the same moment.
+//! - Every key is `key_prefix` + the caller's key (`aiguillage:login:…`).
+//!   All keys have an expiry. When a Redis with `maxmemory` is full,
+//!   `maxmemory-policy volatile-lru` (or `volatile-ttl`) evicts some of
+//!   them (a login in progress may be lost); `noeviction` makes every
+//!   `put` fail instead ([`StoreError::Backend`]).
+//! - One connection (multiplexed: requests are pipelined on it) held by the
+//!   `redis` crate's `ConnectionManager`, created without connecting: the
+//!   portal starts while Redis is down. A broken or refused connection is
+//!   replaced on the next use (the manager's own reconnection, plus one
+//!   retry by this store on a connection error), so the same store works
+//!   again as soon as Redis is back, without a restart.
+//! - Every operation, connecting included, is bounded by `timeout`: past
+//!   it, or on any Redis error, it fails with [`StoreError::Backend`].
+//!   Such a failure has an unknown outcome: a command already sent to a
+//!   slow Redis may still run afterwards (a `put` may land, a `take` may
+//!   consume the value, which is then lost, not handed out twice).
+//!   Retrying after a lost connection is safe for every operation: `SET`,
+//!   `GET`, `DEL` are idempotent, and a `GETDEL` whose first answer was lost
+//!   can only yield nothing the second time (the value is then lost, never
+//!   handed out twice).
+//! - `rediss://` uses rustls with the system's root certificates (Debian:
+//!   `ca-certificates`; add a private CA there). rustls takes its crypto
+//!   provider from the build (ring, which reqwest already brings in).
+//!
+//! # Sentinel and Cluster
+//!
+//! This store talks to one Redis endpoint: a standalone server (or Valkey),
+//! or anything that presents itself as one (a managed Redis whose endpoint
+//! follows failovers, a proxy in front of a Cluster or a Sentinel set).
+//!
+//! - **Cluster**: every command touches exactly one key (no `MGET`, no
+//!   multi-key transaction, no Lua), so the key layout is Cluster-safe.
+//!   But this store talks to one node through `ConnectionManager`; it does
+//!   not follow `MOVED`/`ASK` redirections. The `redis` crate has an async
+//!   Cluster client (`cluster-async` feature, `ClusterClient` /
+//!   `ClusterConnection`) that does; using it means a second connection
+//!   type behind this same `Store` impl. Not done.
+//! - **Sentinel**: the `redis` crate (`sentinel` feature) can ask the
+//!   sentinels for the current master (`SentinelClient`), but hands back a
+//!   plain connection: nothing re-asks the sentinels when the master
+//!   changes, so it would need our own reconnect loop around it. Not done.
+//!   Today, point `url` at an address that always reaches the master.
+
+use std::time::Duration;
+
+use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use ::redis::{Client, Cmd, FromRedisValue, RedisError};
+use async_trait::async_trait;
+
+use super::settings::redacted;
+use super::{Store, StoreError, StoreSettings};
+
+/// Redis keeps no expiry beyond this (longer TTLs are cut to it): far
+/// beyond any short-lived state, and far from Redis' own overflow.
+const MAX_TTL_MS: u64 = 10 * 365 * 24 * 3600 * 1000;
+
+/// The shared store in Redis. Cheap to clone (one shared connection).
+#[derive(Clone)]
+pub struct RedisStore {
+    connection: ConnectionManager,
+    address: String,
+    prefix: String,
+    timeout: Duration,
+    max_value_bytes: usize,
+}
+
+impl RedisStore {
+    /// A store on the Redis at `url` (`redis://`, `rediss://`,
+    /// `redis+unix://`), every key prefixed with `key_prefix`, every
+    /// operation bounded by `timeout`. Does not connect: the first
+    /// operation does. Fails only on a URL it cannot use, or outside a
+    /// Tokio runtime (the connection's background tasks need one).
+    pub fn new(
+        url: &str,
+        key_prefix: impl Into<String>,
+        timeout: Duration,
+    ) -> Result<Self, StoreError> {
+        if timeout.is_zero() {
+            return Err(StoreError::Config(
+                "the Redis timeout must not be zero".into(),
+            ));
+        }
+        tokio::runtime::Handle::try_current().map_err(|_| {
+            StoreError::Config("the Redis store must be created within a Tokio runtime".into())
+        })?;
+        let address = redacted(url);
+        let client = Client::open(url)
+            .map_err(|e| StoreError::Config(format!("Redis URL {address}: {e}")))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(timeout))
+            .set_response_timeout(Some(timeout))
+            // Few, quick attempts per reconnection: each operation is
+            // bounded by `timeout` anyway, and a refused connection is
+            // retried on the next use.
+            .set_number_of_retries(2)
+            .set_min_delay(Duration::from_millis(20))
+            .set_max_delay(timeout);
+        let connection = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| StoreError::Config(format!("Redis {address}: {e}")))?;
+        Ok(RedisStore {
+            connection,
+            address,
+            prefix: key_prefix.into(),
+            timeout,
+            max_value_bytes: StoreSettings::DEFAULT_MAX_VALUE_BYTES,
+        })
+    }
+
+    /// The store [`StoreSettings`] describe (`url` must be set).
+    pub fn from_settings(settings: &StoreSettings) -> Result<Self, StoreError> {
+        if let Some((field, problem)) = settings.problems().into_iter().next() {
+            return Err(StoreError::Config(format!("{field}: {problem}")));
+        }
+        let url = settings
+            .url
+            .as_deref()
+            .ok_or_else(|| StoreError::Config("url: no Redis URL".into()))?;
+        Ok(Self::new(
+            url,
+            settings.key_prefix.clone(),
+            Duration::from_millis(settings.timeout_ms),
+        )?
+        .with_max_value_bytes(settings.max_value_bytes))
+    }
+
+    /// Refuse values larger than `max` bytes ([`StoreError::TooLarge`]).
+    pub fn with_max_value_bytes(mut self, max: usize) -> Self {
+        self.max_value_bytes = max;
+        self
+    }
+
+    /// The Redis URL, password hidden: for logs.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{}", self.prefix, key)
+    }
+
+    /// Runs one command, retried once on a lost or refused connection (the
+    /// connection manager has begun reconnecting by then), all within
+    /// `timeout`.
+    async fn run<T: FromRedisValue>(&self, what: &str, cmd: Cmd) -> Result<T, StoreError> {
+        let attempts = async {
+            let mut connection = self.connection.clone();
+            match cmd.query_async::<T>(&mut connection).await {
+                Err(e) if connection_lost(&e) => cmd.query_async::<T>(&mut connection).await,
+                result => result,
+            }
+        };
+        match tokio::time::timeout(self.timeout, attempts).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(StoreError::Backend(format!(
+                "Redis {} {what}: {e}",
+                self.address
+            ))),
+            Err(_) => Err(StoreError::Backend(format!(
+                "Redis {} {what}: no answer within {} ms",
+                self.address,
+                self.timeout.as_millis()
+            ))),
+        }
+    }
+}
+
+fn connection_lost(e: &RedisError) -> bool {
+    e.is_io_error() || e.is_connection_dropped() || e.is_unrecoverable_error()
+}
+
+/// Whole milliseconds, rounded up so that a positive TTL never becomes 0.
+fn ttl_ms(ttl: Duration) -> u64 {
+    let ms = ttl.as_nanos().div_ceil(1_000_000);
+    u64::try_from(ms).unwrap_or(u64::MAX).min(MAX_TTL_MS)
+}
+
+#[async_trait]
+impl Store for RedisStore {
+    async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
+        if value.len() > self.max_value_bytes {
+            return Err(StoreError::TooLarge {
+                size: value.len(),
+                max: self.max_value_bytes,
+            });
+        }
+        if ttl.is_zero() {
+            // Already expired; Redis refuses `PX 0`.
+            return self.delete(key).await;
+        }
+        let mut cmd = ::redis::cmd("SET");
+        cmd.arg(self.key(key)).arg(value).arg("PX").arg(ttl_ms(ttl));
+        self.run::<()>("SET", cmd).await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut cmd = ::redis::cmd("GET");
+        cmd.arg(self.key(key));
+        self.run("GET", cmd).await
+    }
+
+    async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let mut cmd = ::redis::cmd("GETDEL");
+        cmd.arg(self.key(key));
+        self.run("GETDEL", cmd).await
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), StoreError> {
+        let mut cmd = ::redis::cmd("DEL");
+        cmd.arg(self.key(key));
+        self.run::<()>("DEL", cmd).await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.run::<()>("PING", ::redis::cmd("PING")).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttls_round_up_to_whole_milliseconds() {
+        assert_eq!(ttl_ms(Duration::from_nanos(1)), 1);
+        assert_eq!(ttl_ms(Duration::from_millis(1500)), 1500);
+        assert_eq!(ttl_ms(Duration::from_secs(u64::MAX)), MAX_TTL_MS);
+    }
+
+    #[test]
+    fn outside_a_runtime_construction_fails_without_panicking() {
+        let e = RedisStore::new("redis://127.0.0.1:1", "p:", Duration::from_secs(1))
+            .err()
+            .expect("no runtime here");
+        assert!(matches!(e, StoreError::Config(_)), "{e}");
+    }
+
+    #[tokio::test]
+    async fn construction_does_not_connect_and_refuses_a_bad_url() {
+        // Nothing listens on port 1: construction still succeeds.
+        let store = RedisStore::new("redis://127.0.0.1:1", "p:", Duration::from_millis(500));
+        assert!(store.is_ok());
+        let store = RedisStore::new(
+            "rediss://:pw@redis.invalid:6380",
+            "p:",
+            Duration::from_secs(1),
+        );
+        assert_eq!(store.unwrap().address(), "rediss://:***@redis.invalid:6380");
+        let bad = RedisStore::new("nope://x", "p:", Duration::from_secs(1));
+        assert!(matches!(bad, Err(StoreError::Config(_))));
+    }
+}

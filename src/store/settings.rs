@@ -1,0 +1,143 @@
+//! The store's own settings, meant to sit in the portal's configuration
+//! (e.g. a `[store]` table). Every field has a default, so an empty table
+//! (or none) gives the bounded in-memory store.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the short-lived shared state lives, and its bounds.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreSettings {
+    /// `redis://[user:password@]host[:port][/db]`, or `rediss://…` for TLS
+    /// (server certificate checked against the system's roots), or
+    /// `redis+unix:///path/to/socket`. Unset: the
+    /// in-memory store, good for one instance only (state is neither shared
+    /// between instances nor kept across a restart).
+    pub url: Option<String>,
+    /// Put before every key in Redis, so that several portals (or other
+    /// applications) can share one Redis. Default `aiguillage:`.
+    pub key_prefix: String,
+    /// The longest any Redis operation may take, connecting included; past
+    /// it the operation fails (`StoreError::Backend`). Default 1000 ms.
+    pub timeout_ms: u64,
+    /// In-memory store: total bytes of keys and values kept. Default 64 MiB.
+    pub memory_max_bytes: u64,
+    /// In-memory store: number of entries kept. Default 200 000.
+    pub memory_max_entries: u64,
+    /// Largest single value `put` accepts, in either store. Default 64 KiB.
+    pub max_value_bytes: usize,
+}
+
+impl StoreSettings {
+    pub const DEFAULT_KEY_PREFIX: &'static str = "aiguillage:";
+    pub const DEFAULT_TIMEOUT_MS: u64 = 1_000;
+    pub const DEFAULT_MEMORY_MAX_BYTES: u64 = 64 * 1024 * 1024;
+    pub const DEFAULT_MEMORY_MAX_ENTRIES: u64 = 200_000;
+    pub const DEFAULT_MAX_VALUE_BYTES: usize = 64 * 1024;
+
+    /// The settings' mistakes, as `(field, message)`; empty when usable.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut problems = Vec::new();
+        if let Some(url) = &self.url {
+            match url::Url::parse(url) {
+                Ok(u) if matches!(u.scheme(), "redis" | "rediss" | "redis+unix" | "unix") => {}
+                Ok(u) => problems.push((
+                    "url",
+                    format!(
+                        "scheme must be redis://, rediss:// or redis+unix://, not {}://",
+                        u.scheme()
+                    ),
+                )),
+                Err(e) => problems.push(("url", format!("not a URL: {e}"))),
+            }
+        }
+        if self.timeout_ms == 0 {
+            problems.push(("timeout_ms", "must be at least 1".into()));
+        }
+        if self.memory_max_bytes == 0 {
+            problems.push(("memory_max_bytes", "must be at least 1".into()));
+        }
+        if self.memory_max_entries == 0 {
+            problems.push(("memory_max_entries", "must be at least 1".into()));
+        }
+        if self.max_value_bytes == 0 {
+            problems.push(("max_value_bytes", "must be at least 1".into()));
+        }
+        problems
+    }
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            url: None,
+            key_prefix: Self::DEFAULT_KEY_PREFIX.to_owned(),
+            timeout_ms: Self::DEFAULT_TIMEOUT_MS,
+            memory_max_bytes: Self::DEFAULT_MEMORY_MAX_BYTES,
+            memory_max_entries: Self::DEFAULT_MEMORY_MAX_ENTRIES,
+            max_value_bytes: Self::DEFAULT_MAX_VALUE_BYTES,
+        }
+    }
+}
+
+/// The URL's password never shows in logs.
+impl std::fmt::Debug for StoreSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreSettings")
+            .field("url", &self.url.as_deref().map(redacted))
+            .field("key_prefix", &self.key_prefix)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("memory_max_bytes", &self.memory_max_bytes)
+            .field("memory_max_entries", &self.memory_max_entries)
+            .field("max_value_bytes", &self.max_value_bytes)
+            .finish()
+    }
+}
+
+/// The URL with its password (if any) replaced by `***`.
+pub(crate) fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<not a URL>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_table_gives_the_defaults_and_unknown_fields_are_refused() {
+        let s: StoreSettings = toml::from_str("").unwrap();
+        assert_eq!(s, StoreSettings::default());
+        assert!(s.problems().is_empty());
+        assert!(toml::from_str::<StoreSettings>("urll = 'redis://x'").is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_password() {
+        let s = StoreSettings {
+            url: Some("redis://user:s3cret@redis.internal:6379/0".into()),
+            ..StoreSettings::default()
+        };
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("redis.internal"), "{shown}");
+    }
+
+    #[test]
+    fn bad_urls_and_zero_bounds_are_reported() {
+        let s = StoreSettings {
+            url: Some("http://redis".into()),
+            timeout_ms: 0,
+            ..StoreSettings::default()
+        };
+        let fields: Vec<_> = s.problems().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, ["url", "timeout_ms"]);
+    }
+}
