@@ -113,10 +113,10 @@ mod tests {
 
     #[test]
     fn an_empty_table_gives_the_defaults_and_unknown_fields_are_refused() {
-        let s: StoreSettings = toml::from_str("").unwrap();
+        let s: StoreSettings = serde_json::from_str("{}").unwrap();
         assert_eq!(s, StoreSettings::default());
         assert!(s.problems().is_empty());
-        assert!(toml::from_str::<StoreSettings>("urll = 'redis://x'").is_err());
+        assert!(serde_json::from_str::<StoreSettings>(r#"{"urll": "redis://x"}"#).is_err());
     }
 
     #[test]
