@@ -1,20 +1,27 @@
 use std::sync::LazyLock;
 
-use aiguillage::configuration::Settings;
-use aiguillage::startup::Application;
 use reqwest::{Response, StatusCode, redirect};
 use scraper::{Html, Selector};
 
+use crate::internals::{Settings, init_logs, serve, test_settings};
+
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var_os("TEST_LOG").is_some() {
-        aiguillage::telemetry::init();
+        init_logs();
     }
 });
 
-pub fn fixture(path: &str) -> std::path::PathBuf {
+/// A file of `tests/fixtures/`, e.g. `fixture_path("keys/rsa-1.pem")`.
+pub fn fixture_path(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
-        .join(path)
+        .join(name)
+}
+
+/// The content of a file of `tests/fixtures/`.
+pub fn fixture_bytes(name: &str) -> Vec<u8> {
+    let path = fixture_path(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub struct TestApp {
@@ -61,34 +68,13 @@ impl AppSocket {
 /// The real application on a socket bound beforehand.
 pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
-    let mut settings = Settings::defaults();
-    settings.server.port = socket.listener.local_addr().unwrap().port();
-    // Tests never reach the real integration platforms.
-    for f in aiguillage::domain::Federation::ALL {
-        settings.providers.get_mut(f).enabled = false;
-    }
-    // Fixed keys: no key generation in every test, no shared data dir.
-    settings.oidc.signing_key_file = Some(fixture("keys/rsa-1.pem"));
-    settings.oidc.pairwise_secret = Some(aiguillage::upstream::Secret(
-        "a-pairwise-secret-for-tests-only-0123456789".into(),
-    ));
+    let mut settings = test_settings(socket.listener.local_addr().unwrap().port());
     adjust(&mut settings);
-    let app =
-        Application::build_with_listener(settings, socket.listener).expect("application builds");
-    // The public URL (`http://localhost:PORT` in development): the portal
-    // sends browsers on 127.0.0.1 to it, so that cookies follow one host.
-    let address = if aiguillage::configuration::is_loopback_url(app.public_url()) {
-        app.public_url().as_str().trim_end_matches('/').to_owned()
-    } else {
-        format!("http://127.0.0.1:{}", app.port())
-    };
-    tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    TestApp { address, client }
+    let address = serve(settings, socket.listener);
+    TestApp {
+        address,
+        client: browser(),
+    }
 }
 
 /// A fresh client like a browser without JavaScript: its own cookie jar,

@@ -1,12 +1,12 @@
 //! Logins against real OpenID providers (`oidc-provider` configured like
 //! each federation), with a cookie-jar client playing the browser.
 
-use aiguillage::domain::Federation;
 use std::collections::HashMap;
 
 use reqwest::StatusCode;
 
 use crate::helpers::*;
+use crate::internals::{Federation, post_logout_path, use_federation_at};
 use crate::peers::{FederationPeer, test_login};
 
 /// A portal wired to one federation peer.
@@ -263,10 +263,9 @@ async fn logout_goes_through_the_federation_and_checks_the_returned_state() {
         );
         let q: std::collections::HashMap<_, _> = end.query_pairs().into_owned().collect();
         assert!(q.contains_key("id_token_hint") && q["state"].len() >= 43);
-        let defaults = aiguillage::upstream::ProviderSettings::default_for(federation);
         assert_eq!(
             q["post_logout_redirect_uri"],
-            format!("{}{}", s.app.address, defaults.post_logout_redirect_path)
+            format!("{}{}", s.app.address, post_logout_path(federation))
         );
         let (res, visited) = follow(&s.app.client, res).await;
         assert_eq!(res.status(), StatusCode::OK, "{visited:#?}");
@@ -308,7 +307,7 @@ async fn a_federation_that_is_down_gets_a_clear_page_quickly_and_others_keep_wor
     let app = spawn_app_on(socket, |s| {
         peer.configure(s);
         let nowhere = format!("http://127.0.0.1:{closed}/api/v2");
-        crate::peers::use_federation_at(s, Federation::FranceConnect, &nowhere);
+        use_federation_at(s, Federation::FranceConnect, &nowhere);
     })
     .await;
     let started = std::time::Instant::now();

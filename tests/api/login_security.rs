@@ -4,11 +4,8 @@
 //! against a real OpenID provider are in `login.rs`.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use aiguillage::configuration::Settings;
-use aiguillage::domain::Federation;
-use aiguillage::upstream::ProviderSettings;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
@@ -17,7 +14,10 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::*;
-use crate::peers::{CLIENT_ID, CLIENT_SECRET, use_federation_at};
+use crate::internals::{
+    CLIENT_ID, CLIENT_SECRET, Federation, Settings, accept_unsigned_userinfo, callback_path,
+    set_federation_timeout_ms, unix_now as now, use_federation_at,
+};
 
 const SUB: &str = "7f3c9a2e-sub-of-jean-michel";
 const ACCESS_TOKEN: &str = "access-token-from-the-mock-federation";
@@ -36,25 +36,13 @@ Sdxcd/yxZgnAEym6A9nY7bxhgCVKrTr0iaDNJOxHKpK4tE5+p9F1XUuYriN+rbh3
 -----END PUBLIC KEY-----
 ";
 
-fn fixture(file: &str) -> Vec<u8> {
-    let p = format!("{}/tests/fixtures/keys/{file}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
-}
-
 /// The public JWK of a test key (`kid` = its name).
 fn jwk(name: &str) -> Value {
-    serde_json::from_slice(&fixture(&format!("{name}.jwk.json"))).unwrap()
+    serde_json::from_slice(&fixture_bytes(&format!("keys/{name}.jwk.json"))).unwrap()
 }
 
 fn jwks(names: &[&str]) -> Value {
     json!({ "keys": names.iter().map(|n| jwk(n)).collect::<Vec<_>>() })
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -63,7 +51,7 @@ fn b64(bytes: &[u8]) -> String {
 
 /// A JWT signed with a test key: RS256 for `rsa-*`, ES256 for `ec-*`.
 fn sign(claims: &Value, key: &str, kid: Option<&str>) -> String {
-    let pem = fixture(&format!("{key}.pem"));
+    let pem = fixture_bytes(&format!("keys/{key}.pem"));
     let (alg, key) = if key.starts_with("ec-") {
         (Algorithm::ES256, EncodingKey::from_ec_pem(&pem).unwrap())
     } else {
@@ -152,7 +140,7 @@ impl Fed {
     fn configure(&self, settings: &mut Settings) {
         use_federation_at(settings, self.federation, &self.issuer);
         // The signed-userinfo cases send `application/jwt` themselves.
-        settings.providers.get_mut(self.federation).userinfo_signed = false;
+        accept_unsigned_userinfo(settings, self.federation);
     }
 
     /// wiremock answers with the matching mock of lowest `priority` (1 wins over 5).
@@ -253,10 +241,6 @@ async fn portal_with(feds: &[&Fed], adjust: impl FnOnce(&mut Settings)) -> TestA
         adjust(s);
     })
     .await
-}
-
-fn callback_path(federation: Federation) -> String {
-    ProviderSettings::default_for(federation).redirect_path
 }
 
 /// What the authorization request carried.
@@ -841,7 +825,7 @@ async fn a_federation_slower_than_its_timeout_gets_a_clear_page_quickly() {
     )
     .await;
     let app = portal_with(&[&fed], |s| {
-        s.providers.get_mut(Federation::ProConnect).timeout_ms = 1000;
+        set_federation_timeout_ms(s, Federation::ProConnect, 1000);
     })
     .await;
     let started = Instant::now();

@@ -3,15 +3,15 @@
 
 use std::collections::HashMap;
 
-use aiguillage::configuration::Settings;
-use aiguillage::domain::Federation;
-use aiguillage::provider::settings::ClientSettings;
-use aiguillage::upstream::Secret;
 use base64::Engine;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
 use crate::helpers::*;
+use crate::internals::{
+    Demarche, Federation, Settings, accept_only, register_demarche, set_code_ttl_seconds,
+    use_signing_keys,
+};
 use crate::peers::{FederationPeer, test_login};
 
 const CLIENT: &str = "demarche-test";
@@ -22,23 +22,20 @@ const PUBLIC: &str = "appli-publique";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 const BYE: &str = "http://127.0.0.1:9/au-revoir";
 
-fn client(id: &str, secret: Option<&str>, name: &str) -> ClientSettings {
-    ClientSettings {
-        client_id: id.into(),
-        client_secret: secret.map(|s| Secret(s.into())),
-        client_secret_file: None,
-        name: name.into(),
-        redirect_uris: vec![REDIRECT.parse().unwrap()],
-        post_logout_redirect_uris: vec![BYE.parse().unwrap()],
-        providers: None,
-        populations: None,
-        public: secret.is_none(),
-        discovery_return_prefixes: if id == CLIENT {
-            vec!["http://127.0.0.1:9/retour-choix".parse().unwrap()]
-        } else {
-            Vec::new()
+/// Registers the démarche `id` (public without `secret`), with the test
+/// redirect URIs; [`CLIENT`] may also use the discovery-only mode.
+fn client(settings: &mut Settings, id: &str, secret: Option<&str>, name: &str) {
+    register_demarche(
+        settings,
+        Demarche {
+            client_id: id,
+            secret,
+            name,
+            redirect_uri: REDIRECT,
+            post_logout_redirect_uri: BYE,
+            discovery_return_prefix: (id == CLIENT).then_some("http://127.0.0.1:9/retour-choix"),
         },
-    }
+    );
 }
 
 struct Op {
@@ -51,11 +48,9 @@ async fn op_with(adjust: impl FnOnce(&mut Settings)) -> Op {
     let peer = FederationPeer::start(Federation::FranceConnect, &socket, &[]).await;
     let app = spawn_app_on(socket, |s| {
         peer.configure(s);
-        s.clients = vec![
-            client(CLIENT, Some(SECRET), "Démarche d’exemple"),
-            client(OTHER, Some(OTHER_SECRET), "Autre démarche"),
-            client(PUBLIC, None, "Appli publique"),
-        ];
+        client(s, CLIENT, Some(SECRET), "Démarche d’exemple");
+        client(s, OTHER, Some(OTHER_SECRET), "Autre démarche");
+        client(s, PUBLIC, None, "Appli publique");
         adjust(s);
     })
     .await;
@@ -360,7 +355,7 @@ async fn a_reused_code_is_refused_and_revokes_its_tokens() {
 
 #[tokio::test]
 async fn an_expired_code_is_refused() {
-    let op = op_with(|s| s.oidc.code_ttl_seconds = 1).await;
+    let op = op_with(|s| set_code_ttl_seconds(s, 1)).await;
     let code = code_for(&op.app, &standard(CLIENT, &[])).await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let form = code_form(&code);
@@ -545,7 +540,11 @@ async fn an_unknown_client_or_redirect_uri_gets_a_page_and_no_redirect() {
 #[tokio::test]
 async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
     let op = op_with(|s| {
-        s.clients[0].providers = Some(vec![Federation::ProConnect, Federation::ProSanteConnect]);
+        accept_only(
+            s,
+            CLIENT,
+            &[Federation::ProConnect, Federation::ProSanteConnect],
+        );
     })
     .await;
     let mut params = standard(CLIENT, &[]);
@@ -595,11 +594,7 @@ async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
 
 #[tokio::test]
 async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
-    let op = op_with(|s| {
-        s.oidc.signing_key_file = Some(fixture("keys/rsa-2.pem"));
-        s.oidc.retired_key_files = vec![fixture("keys/rsa-1.pem")];
-    })
-    .await;
+    let op = op_with(|s| use_signing_keys(s, "rsa-2", &["rsa-1"])).await;
     let jwks: serde_json::Value = op.app.get("/oidc/jwks").await.json().await.unwrap();
     let kids: Vec<&str> = jwks["keys"]
         .as_array()
@@ -694,7 +689,7 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
 
 #[tokio::test]
 async fn the_federations_page_shows_how_each_demarche_integrates() {
-    let op = op_with(|s| s.clients[1].providers = Some(vec![Federation::ProConnect])).await;
+    let op = op_with(|s| accept_only(s, OTHER, &[Federation::ProConnect])).await;
     let doc = op.app.page("/federations", StatusCode::OK).await;
     assert_eq!(text_of(&doc, "#oidc-issuer"), op.app.address);
     let section = format!("[data-client=\"{CLIENT}\"]");
@@ -724,7 +719,7 @@ async fn every_federation_logs_in_through_the_provider_with_only_issuer_id_and_s
         for p in &peers {
             p.configure(s);
         }
-        s.clients = vec![client(CLIENT, Some(SECRET), "Démarche d’exemple")];
+        client(s, CLIENT, Some(SECRET), "Démarche d’exemple");
     })
     .await;
     for (federation, name) in [
@@ -755,7 +750,7 @@ async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() 
     let app = spawn_app_on(socket, |s| {
         fc.configure(s);
         pc.configure(s);
-        s.clients = vec![client(CLIENT, Some(SECRET), "Démarche d’exemple")];
+        client(s, CLIENT, Some(SECRET), "Démarche d’exemple");
     })
     .await;
     let path = |params: &[(&str, &str)]| {

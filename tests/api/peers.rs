@@ -3,16 +3,14 @@
 
 use std::process::Stdio;
 
-use aiguillage::configuration::Settings;
-use aiguillage::domain::Federation;
-use aiguillage::upstream::Secret;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::helpers::AppSocket;
-
-pub const CLIENT_ID: &str = "aiguillage-test";
-pub const CLIENT_SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
+use crate::internals::{
+    CLIENT_ID, CLIENT_SECRET, Federation, Settings, callback_path, post_logout_path,
+    use_federation_at,
+};
 
 /// A running Node program; it exits when dropped (its stdin closes).
 pub struct NodePeer {
@@ -66,7 +64,6 @@ impl FederationPeer {
         socket: &AppSocket,
         extra: &[&str],
     ) -> FederationPeer {
-        let defaults = aiguillage::upstream::ProviderSettings::default_for(federation);
         let mut args: Vec<String> = vec![
             "--profile".into(),
             federation.id().into(),
@@ -75,9 +72,9 @@ impl FederationPeer {
             "--client-secret".into(),
             CLIENT_SECRET.into(),
             "--redirect-uri".into(),
-            socket.url(&defaults.redirect_path),
+            socket.url(&callback_path(federation)),
             "--post-logout-redirect-uri".into(),
-            socket.url(&defaults.post_logout_redirect_path),
+            socket.url(&post_logout_path(federation)),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
         let node = start_node("federation.mjs", &args).await;
@@ -110,17 +107,6 @@ impl FederationPeer {
             .unwrap();
         assert!(res.status().is_success(), "rotate-keys: {}", res.status());
     }
-}
-
-/// Enables `federation` in the portal's settings, with its issuer at
-/// `issuer` and the test client's credentials.
-pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer: &str) {
-    let p = settings.providers.get_mut(federation);
-    p.enabled = true;
-    p.issuer = issuer.parse().unwrap();
-    p.discovery_url = None;
-    p.client_id = Some(CLIENT_ID.into());
-    p.client_secret = Some(Secret(CLIENT_SECRET.into()));
 }
 
 /// The test account each federation profile knows.
