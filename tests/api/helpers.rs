@@ -223,3 +223,35 @@ pub fn set_cookies(res: &Response) -> Vec<String> {
         .map(|v| v.to_str().unwrap().to_owned())
         .collect()
 }
+
+/// Nobody is logged in: the account page sends to the home page.
+pub async fn assert_no_session(app: &TestApp) {
+    let res = app.get("/compte").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "nobody is logged in");
+    assert_eq!(location(&res), "/");
+}
+
+/// The localized error page titled `title`, answered `status`, without
+/// internals nor any of `secrets`, and nobody logged in.
+pub async fn assert_error_page(
+    app: &TestApp,
+    res: Response,
+    status: StatusCode,
+    title: &str,
+    secrets: &[&str],
+) {
+    assert_ne!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(res.status(), status);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "text/html; charset=utf-8"
+    );
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("panicked"), "{body}");
+    for secret in secrets {
+        assert!(!body.contains(secret), "the page shows `{secret}`");
+    }
+    let doc = Html::parse_document(&body);
+    assert_eq!(text_of(&doc, "h1"), title);
+    assert_no_session(app).await;
+}

@@ -324,28 +324,3 @@ async fn a_federation_that_is_down_gets_a_clear_page_quickly_and_others_keep_wor
     let (res, _) = log_in(&app, Federation::ProConnect).await;
     assert_eq!(res.url().path(), "/compte");
 }
-
-#[tokio::test]
-async fn key_rotation_at_the_federation_is_followed() {
-    let s = setup(Federation::ProConnect, &[]).await;
-    let (res, _) = log_in(&s.app, Federation::ProConnect).await;
-    assert_eq!(res.url().path(), "/compte");
-    s.peer.rotate_keys().await;
-    // A second person (new cookie jar) logs in with tokens signed by the new key.
-    let client = browser();
-    let app = TestApp {
-        address: s.app.address.clone(),
-        client,
-    };
-    let (res, _) = log_in(&app, Federation::ProConnect).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.url().path(), "/compte");
-}
-
-#[tokio::test]
-async fn a_jwks_with_one_key_and_no_kid_is_accepted() {
-    let s = setup(Federation::FranceConnect, &["--no-kid"]).await;
-    let (res, _) = log_in(&s.app, Federation::FranceConnect).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.url().path(), "/compte");
-}

@@ -1,26 +1,23 @@
-//! Token-level attacks on the login callback. A wiremock server plays the
-//! federation as a test double: it signs, for each case, the ID token (or
-//! userinfo) an attacker or a broken federation would send. The happy paths
-//! against a real OpenID provider are in `login.rs`.
+//! Token-level attacks on the login callback. The federation is the
+//! wiremock double (`federation_double.rs`): it signs, for each case, the
+//! ID token (or userinfo) an attacker or a broken federation would send.
+//! The happy paths against a real OpenID provider are in `login.rs`.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::Algorithm;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
+use crate::federation_double::*;
 use crate::helpers::*;
 use crate::internals::{
-    CLIENT_ID, CLIENT_SECRET, Federation, Settings, accept_unsigned_userinfo, callback_path,
-    set_federation_timeout_ms, unix_now as now, use_federation_at,
+    CLIENT_ID, CLIENT_SECRET, Federation, callback_path, set_federation_timeout_ms, unix_now as now,
 };
 
 const SUB: &str = "7f3c9a2e-sub-of-jean-michel";
-const ACCESS_TOKEN: &str = "access-token-from-the-mock-federation";
 const REJECTED: &str = "Connexion non vérifiée";
 const EXPIRED: &str = "Demande de connexion expirée";
 
@@ -36,319 +33,16 @@ Sdxcd/yxZgnAEym6A9nY7bxhgCVKrTr0iaDNJOxHKpK4tE5+p9F1XUuYriN+rbh3
 -----END PUBLIC KEY-----
 ";
 
-/// The public JWK of a test key (`kid` = its name).
-fn jwk(name: &str) -> Value {
-    serde_json::from_slice(&fixture_bytes(&format!("keys/{name}.jwk.json"))).unwrap()
-}
-
-fn jwks(names: &[&str]) -> Value {
-    json!({ "keys": names.iter().map(|n| jwk(n)).collect::<Vec<_>>() })
-}
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// A JWT signed with a test key: RS256 for `rsa-*`, ES256 for `ec-*`.
-fn sign(claims: &Value, key: &str, kid: Option<&str>) -> String {
-    let pem = fixture_bytes(&format!("keys/{key}.pem"));
-    let (alg, key) = if key.starts_with("ec-") {
-        (Algorithm::ES256, EncodingKey::from_ec_pem(&pem).unwrap())
-    } else {
-        (Algorithm::RS256, EncodingKey::from_rsa_pem(&pem).unwrap())
-    };
-    let mut header = Header::new(alg);
-    header.kid = kid.map(str::to_owned);
-    jsonwebtoken::encode(&header, claims, &key).unwrap()
-}
-
-/// An HMAC-signed JWT (the portal must never accept one).
-fn sign_hs256(claims: &Value, secret: &[u8], kid: Option<&str>) -> String {
-    let mut header = Header::new(Algorithm::HS256);
-    header.kid = kid.map(str::to_owned);
-    jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(secret)).unwrap()
-}
-
-/// The discovery document of a federation at `base`, naming `issuer`.
-fn discovery(base: &str, issuer: &str) -> Value {
-    json!({
-        "issuer": issuer,
-        "authorization_endpoint": format!("{base}/authorize"),
-        "token_endpoint": format!("{base}/token"),
-        "userinfo_endpoint": format!("{base}/userinfo"),
-        "jwks_uri": format!("{base}/jwks"),
-        "end_session_endpoint": format!("{base}/session/end"),
-        "response_types_supported": ["code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256", "ES256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post"],
-        "code_challenge_methods_supported": ["S256"],
-        "claims_parameter_supported": true,
-    })
-}
-
-/// The federation as a wiremock server: discovery, JWKS, token, userinfo.
-struct Fed {
-    server: MockServer,
-    federation: Federation,
-    issuer: String,
-}
-
-impl Fed {
-    /// Serves discovery and a JWKS with rsa-1, and a JSON userinfo for [`SUB`].
-    async fn start(federation: Federation) -> Fed {
-        Fed::start_with(federation, jwks(&["rsa-1"]), None).await
-    }
-
-    async fn start_with(federation: Federation, keys: Value, delay: Option<Duration>) -> Fed {
-        let server = MockServer::start().await;
-        let issuer = format!("{}/api/v2", server.uri());
-        let discovery = discovery(&issuer, &issuer);
-        let mut answer = ResponseTemplate::new(200).set_body_json(discovery);
-        if let Some(delay) = delay {
-            answer = answer.set_delay(delay);
-        }
-        Mock::given(method("GET"))
-            .and(path("/api/v2/.well-known/openid-configuration"))
-            .respond_with(answer)
-            .mount(&server)
-            .await;
-        let fed = Fed {
-            server,
-            federation,
-            issuer,
-        };
-        fed.serve_jwks(keys, 5).await;
-        fed.serve_userinfo(
-            ResponseTemplate::new(200).set_body_json(json!({
-                "sub": SUB,
-                "given_name": "Jean",
-                "usual_name": "Michel",
-                "email": "jean.michel@example.gouv.fr",
-            })),
-            5,
-        )
-        .await;
-        fed
-    }
-
-    fn path(&self, endpoint: &str) -> String {
-        format!("/api/v2/{endpoint}")
-    }
-
-    /// Points the portal's settings at this federation.
-    fn configure(&self, settings: &mut Settings) {
-        use_federation_at(settings, self.federation, &self.issuer);
-        // The signed-userinfo cases send `application/jwt` themselves.
-        accept_unsigned_userinfo(settings, self.federation);
-    }
-
-    /// wiremock answers with the matching mock of lowest `priority` (1 wins over 5).
-    async fn serve_jwks(&self, keys: Value, priority: u8) {
-        Mock::given(method("GET"))
-            .and(path(self.path("jwks")))
-            .respond_with(ResponseTemplate::new(200).set_body_json(keys))
-            .with_priority(priority)
-            .mount(&self.server)
-            .await;
-    }
-
-    async fn serve_userinfo(&self, answer: ResponseTemplate, priority: u8) {
-        Mock::given(method("GET"))
-            .and(path(self.path("userinfo")))
-            .respond_with(answer)
-            .with_priority(priority)
-            .mount(&self.server)
-            .await;
-    }
-
-    /// The token endpoint answers this ID token.
-    async fn serve_token(&self, id_token: &str) {
-        Mock::given(method("POST"))
-            .and(path(self.path("token")))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                "access_token": ACCESS_TOKEN,
-                "token_type": "Bearer",
-                "expires_in": 60,
-                "id_token": id_token,
-            })))
-            .mount(&self.server)
-            .await;
-    }
-
-    /// The token endpoint must not be called (checked by [`Fed::verify`]).
-    async fn forbid_token_call(&self) {
-        Mock::given(method("POST"))
-            .and(path(self.path("token")))
-            .respond_with(ResponseTemplate::new(500))
-            .expect(0)
-            .mount(&self.server)
-            .await;
-    }
-
-    async fn verify(&self) {
-        self.server.verify().await;
-    }
-
-    /// Correct ID token claims for this login.
-    fn claims(&self, nonce: &str) -> Value {
-        json!({
-            "iss": self.issuer,
-            "aud": CLIENT_ID,
-            "sub": SUB,
-            "exp": now() + 60,
-            "iat": now(),
-            "nonce": nonce,
-            "acr": "eidas1",
-            "amr": ["pwd"],
-        })
-    }
-
-    async fn requests_to(&self, endpoint: &str) -> usize {
-        let p = self.path(endpoint);
-        self.server
-            .received_requests()
-            .await
-            .expect("requests recorded")
-            .iter()
-            .filter(|r| r.url.path() == p)
-            .count()
-    }
-
-    /// Waits for the portal's start-up discovery (JWKS fetched), so that no
-    /// fetch is still in flight when a test changes what the mock serves.
-    async fn wait_for_discovery(&self) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while self.requests_to("jwks").await == 0 {
-            assert!(
-                Instant::now() < deadline,
-                "the portal never fetched the JWKS"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-async fn portal(feds: &[&Fed]) -> TestApp {
-    portal_with(feds, |_| {}).await
-}
-
-async fn portal_with(feds: &[&Fed], adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn_app_on(AppSocket::bind(), |s| {
-        for fed in feds {
-            fed.configure(s);
-        }
-        adjust(s);
-    })
-    .await
-}
-
-/// What the authorization request carried.
-struct Started {
-    state: String,
-    nonce: String,
-}
-
-/// Clicks the federation's button: 303 to the mock's authorization endpoint.
-async fn start_login(app: &TestApp, fed: &Fed) -> Started {
-    let res = app
-        .post(&format!("/connexion/{}", fed.federation.id()))
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let url = reqwest::Url::parse(location(&res)).expect("absolute authorization URL");
-    assert!(
-        url.as_str()
-            .starts_with(&format!("{}/authorize?", fed.issuer)),
-        "sent to the federation: {url}"
-    );
-    let q: HashMap<String, String> = url.query_pairs().into_owned().collect();
-    Started {
-        state: q["state"].clone(),
-        nonce: q["nonce"].clone(),
-    }
-}
-
-/// The federation's redirect back, as the browser `client` would follow it.
-async fn deliver(
-    client: &reqwest::Client,
-    url: &str,
-    state: &str,
-    iss: Option<&str>,
-) -> reqwest::Response {
-    let mut query = vec![("code", "abc"), ("state", state)];
-    if let Some(iss) = iss {
-        query.push(("iss", iss));
-    }
-    client
-        .get(url)
-        .query(&query)
-        .send()
-        .await
-        .expect("callback sent")
-}
-
-/// The callback on `fed`'s own path, `iss` naming `fed`.
-async fn callback(app: &TestApp, fed: &Fed, state: &str) -> reqwest::Response {
-    deliver(
-        &app.client,
-        &app.url(&callback_path(fed.federation)),
-        state,
-        Some(&fed.issuer),
-    )
-    .await
-}
-
-async fn assert_no_session(app: &TestApp) {
-    let res = app.get("/compte").await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "nobody is logged in");
-    assert_eq!(location(&res), "/");
-}
-
-/// The localized error page, without internals, and nobody logged in.
-async fn assert_error_page(
-    app: &TestApp,
-    res: reqwest::Response,
-    status: StatusCode,
-    title: &str,
-    secrets: &[&str],
-) {
-    assert_ne!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(res.status(), status);
-    assert_eq!(
-        res.headers()["content-type"].to_str().unwrap(),
-        "text/html; charset=utf-8"
-    );
-    let body = res.text().await.unwrap();
-    assert!(!body.contains("panicked"), "{body}");
-    for secret in secrets {
-        assert!(!body.contains(secret), "the page shows `{secret}`");
-    }
-    let doc = scraper::Html::parse_document(&body);
-    assert_eq!(text_of(&doc, "h1"), title);
-    assert_no_session(app).await;
-}
-
 async fn assert_rejected(app: &TestApp, res: reqwest::Response, secrets: &[&str]) {
     assert_error_page(app, res, StatusCode::FORBIDDEN, REJECTED, secrets).await;
-}
-
-/// Callback answered with a redirect to the account page, which shows the person.
-async fn assert_logged_in(app: &TestApp, res: reqwest::Response) {
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let (res, visited) = follow(&app.client, res).await;
-    assert_eq!(res.status(), StatusCode::OK, "{visited:#?}");
-    assert_eq!(res.url().path(), "/compte");
-    let doc = html(res).await;
-    assert_eq!(text_of(&doc, "#identity-name"), "Jean Michel");
-    assert_eq!(text_of(&doc, "#identity-acr"), "eidas1");
 }
 
 /// One ProConnect login whose token endpoint answers the ID token `make`
 /// builds from the correct claims; returns the callback's response.
 async fn login_with_id_token(
-    make: impl FnOnce(&Fed, Value) -> String,
-) -> (TestApp, Fed, String, reqwest::Response) {
-    let fed = Fed::start(Federation::ProConnect).await;
+    make: impl FnOnce(&FederationDouble, Value) -> String,
+) -> (TestApp, FederationDouble, String, reqwest::Response) {
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     let app = portal(&[&fed]).await;
     let login = start_login(&app, &fed).await;
     let id_token = make(&fed, fed.claims(&login.nonce));
@@ -360,14 +54,14 @@ async fn login_with_id_token(
 #[tokio::test]
 async fn the_mock_federation_logs_in_with_a_correct_id_token() {
     // The control case: every rejection below changes one thing in it.
-    let (app, _fed, _, res) =
+    let (app, fed, _, res) =
         login_with_id_token(|_, claims| sign(&claims, "rsa-1", Some("rsa-1"))).await;
-    assert_logged_in(&app, res).await;
+    fed.assert_logged_in(&app, res).await;
 }
 
 #[tokio::test]
 async fn an_unknown_state_is_refused_as_expired() {
-    let fed = Fed::start(Federation::ProConnect).await;
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     let app = portal(&[&fed]).await;
     let _real = start_login(&app, &fed).await;
     fed.forbid_token_call().await;
@@ -378,14 +72,14 @@ async fn an_unknown_state_is_refused_as_expired() {
 
 #[tokio::test]
 async fn a_replayed_callback_is_refused_as_expired() {
-    let fed = Fed::start(Federation::ProConnect).await;
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     let app = portal(&[&fed]).await;
     let login = start_login(&app, &fed).await;
     let id_token = sign(&fed.claims(&login.nonce), "rsa-1", Some("rsa-1"));
     fed.serve_token(&id_token).await;
     let first = callback(&app, &fed, &login.state).await;
     let replay_url = first.url().clone();
-    assert_logged_in(&app, first).await;
+    fed.assert_logged_in(&app, first).await;
 
     // The same browser replays it: the state was used.
     let res = app.client.get(replay_url.clone()).send().await.unwrap();
@@ -591,7 +285,7 @@ async fn an_at_hash_that_does_not_match_the_access_token_is_rejected() {
 
 #[tokio::test]
 async fn a_userinfo_about_another_person_is_rejected() {
-    let fed = Fed::start(Federation::ProConnect).await;
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     fed.serve_userinfo(
         ResponseTemplate::new(200).set_body_json(json!({
             "sub": "someone-else",
@@ -611,9 +305,9 @@ async fn a_userinfo_about_another_person_is_rejected() {
 
 /// A ProConnect login whose userinfo answers `application/jwt` built by `make`.
 async fn login_with_signed_userinfo(
-    make: impl FnOnce(&Fed) -> String,
-) -> (TestApp, String, reqwest::Response) {
-    let fed = Fed::start(Federation::ProConnect).await;
+    make: impl FnOnce(&FederationDouble) -> String,
+) -> (TestApp, FederationDouble, String, reqwest::Response) {
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     let userinfo = make(&fed);
     fed.serve_userinfo(
         ResponseTemplate::new(200).set_body_raw(userinfo.clone(), "application/jwt"),
@@ -625,10 +319,10 @@ async fn login_with_signed_userinfo(
     fed.serve_token(&sign(&fed.claims(&login.nonce), "rsa-1", Some("rsa-1")))
         .await;
     let res = callback(&app, &fed, &login.state).await;
-    (app, userinfo, res)
+    (app, fed, userinfo, res)
 }
 
-fn userinfo_claims(fed: &Fed, sub: &str) -> Value {
+fn userinfo_claims(fed: &FederationDouble, sub: &str) -> Value {
     json!({
         "iss": fed.issuer,
         "aud": CLIENT_ID,
@@ -640,15 +334,15 @@ fn userinfo_claims(fed: &Fed, sub: &str) -> Value {
 
 #[tokio::test]
 async fn a_signed_userinfo_with_a_good_signature_is_accepted() {
-    let (app, _, res) =
+    let (app, fed, _, res) =
         login_with_signed_userinfo(|fed| sign(&userinfo_claims(fed, SUB), "rsa-1", Some("rsa-1")))
             .await;
-    assert_logged_in(&app, res).await;
+    fed.assert_logged_in(&app, res).await;
 }
 
 #[tokio::test]
 async fn a_signed_userinfo_with_a_bad_signature_is_rejected() {
-    let (app, userinfo, res) = login_with_signed_userinfo(|fed| {
+    let (app, _fed, userinfo, res) = login_with_signed_userinfo(|fed| {
         sign(&userinfo_claims(fed, SUB), "rsa-attacker", Some("rsa-1"))
     })
     .await;
@@ -657,7 +351,7 @@ async fn a_signed_userinfo_with_a_bad_signature_is_rejected() {
 
 #[tokio::test]
 async fn a_signed_userinfo_with_a_tampered_payload_is_rejected() {
-    let (app, userinfo, res) = login_with_signed_userinfo(|fed| {
+    let (app, _fed, userinfo, res) = login_with_signed_userinfo(|fed| {
         let good = sign(&userinfo_claims(fed, SUB), "rsa-1", Some("rsa-1"));
         let parts: Vec<&str> = good.split('.').collect();
         let mut claims = userinfo_claims(fed, SUB);
@@ -675,7 +369,7 @@ async fn a_signed_userinfo_with_a_tampered_payload_is_rejected() {
 
 #[tokio::test]
 async fn a_signed_userinfo_alg_none_or_hs256_is_rejected() {
-    let (app, userinfo, res) = login_with_signed_userinfo(|fed| {
+    let (app, _fed, userinfo, res) = login_with_signed_userinfo(|fed| {
         format!(
             "{}.{}.",
             b64(br#"{"alg":"none"}"#),
@@ -684,7 +378,7 @@ async fn a_signed_userinfo_alg_none_or_hs256_is_rejected() {
     })
     .await;
     assert_rejected(&app, res, &[&userinfo]).await;
-    let (app, userinfo, res) = login_with_signed_userinfo(|fed| {
+    let (app, _fed, userinfo, res) = login_with_signed_userinfo(|fed| {
         sign_hs256(&userinfo_claims(fed, SUB), CLIENT_SECRET.as_bytes(), None)
     })
     .await;
@@ -693,7 +387,7 @@ async fn a_signed_userinfo_alg_none_or_hs256_is_rejected() {
 
 #[tokio::test]
 async fn a_signed_userinfo_about_another_person_is_rejected() {
-    let (app, userinfo, res) = login_with_signed_userinfo(|fed| {
+    let (app, _fed, userinfo, res) = login_with_signed_userinfo(|fed| {
         sign(
             &userinfo_claims(fed, "someone-else"),
             "rsa-1",
@@ -706,8 +400,8 @@ async fn a_signed_userinfo_about_another_person_is_rejected() {
 
 #[tokio::test]
 async fn a_response_naming_another_issuer_is_rejected_before_the_code_is_used() {
-    let fed = Fed::start(Federation::ProConnect).await;
-    let other = Fed::start(Federation::FranceConnect).await;
+    let fed = FederationDouble::start(Federation::ProConnect).await;
+    let other = FederationDouble::start(Federation::FranceConnect).await;
     let app = portal(&[&fed, &other]).await;
     let login = start_login(&app, &fed).await;
     fed.forbid_token_call().await;
@@ -726,8 +420,8 @@ async fn a_response_naming_another_issuer_is_rejected_before_the_code_is_used() 
 
 #[tokio::test]
 async fn a_franceconnect_state_on_the_proconnect_callback_is_rejected() {
-    let pc = Fed::start(Federation::ProConnect).await;
-    let fc = Fed::start(Federation::FranceConnect).await;
+    let pc = FederationDouble::start(Federation::ProConnect).await;
+    let fc = FederationDouble::start(Federation::FranceConnect).await;
     let app = portal(&[&pc, &fc]).await;
     pc.forbid_token_call().await;
     fc.forbid_token_call().await;
@@ -748,7 +442,7 @@ async fn a_franceconnect_state_on_the_proconnect_callback_is_rejected() {
 
 #[tokio::test]
 async fn a_callback_in_another_browser_is_rejected() {
-    let fed = Fed::start(Federation::ProConnect).await;
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     let app = portal(&[&fed]).await;
     fed.forbid_token_call().await;
     // A fresh browser without any session.
@@ -774,41 +468,56 @@ async fn a_callback_in_another_browser_is_rejected() {
 
 #[tokio::test]
 async fn a_jwks_with_one_key_without_kid_is_accepted() {
-    let mut key = jwk("rsa-1");
-    key.as_object_mut().unwrap().remove("kid");
-    let fed = Fed::start_with(Federation::ProConnect, json!({ "keys": [key] }), None).await;
-    let app = portal(&[&fed]).await;
-    let login = start_login(&app, &fed).await;
-    fed.serve_token(&sign(&fed.claims(&login.nonce), "rsa-1", None))
-        .await;
-    let res = callback(&app, &fed, &login.state).await;
-    assert_logged_in(&app, res).await;
+    // RS256 as ProConnect signs; ES256 with a signed userinfo as
+    // FranceConnect does: neither the ID token nor the userinfo names a kid.
+    for (federation, key, signed_userinfo) in [
+        (Federation::ProConnect, "rsa-1", false),
+        (Federation::FranceConnect, "ec-1", true),
+    ] {
+        let fed = FederationDouble::start_with(federation, jwks_without_kid(key), None).await;
+        if signed_userinfo {
+            let userinfo = sign(&fed.userinfo_claims(&fed.sub()), key, None);
+            fed.serve_userinfo_body(&userinfo, "application/jwt").await;
+        }
+        let app = portal(&[&fed]).await;
+        let login = start_login(&app, &fed).await;
+        fed.serve_token(&sign(&fed.claims(&login.nonce), key, None))
+            .await;
+        let res = callback(&app, &fed, &login.state).await;
+        fed.assert_logged_in(&app, res).await;
+    }
 }
 
 #[tokio::test]
 async fn an_es256_id_token_is_accepted() {
-    let fed = Fed::start_with(Federation::ProConnect, jwks(&["rsa-1", "ec-1"]), None).await;
+    let fed =
+        FederationDouble::start_with(Federation::ProConnect, jwks(&["rsa-1", "ec-1"]), None).await;
     let app = portal(&[&fed]).await;
     let login = start_login(&app, &fed).await;
     fed.serve_token(&sign(&fed.claims(&login.nonce), "ec-1", Some("ec-1")))
         .await;
     let res = callback(&app, &fed, &login.state).await;
-    assert_logged_in(&app, res).await;
+    fed.assert_logged_in(&app, res).await;
 }
 
 #[tokio::test]
 async fn a_key_rotation_is_followed_with_one_jwks_refetch() {
-    let fed = Fed::start(Federation::ProConnect).await;
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     let app = portal(&[&fed]).await;
     fed.wait_for_discovery().await;
-    let login = start_login(&app, &fed).await;
+    // A first person logs in: tokens signed with rsa-1, the keys the portal holds.
+    let res = fed.log_in(&app).await;
+    fed.assert_logged_in(&app, res).await;
     // The federation now signs with rsa-2 and serves only rsa-2.
-    fed.serve_token(&sign(&fed.claims(&login.nonce), "rsa-2", Some("rsa-2")))
-        .await;
-    fed.serve_jwks(jwks(&["rsa-2"]), 1).await;
+    fed.rotate_keys_to("rsa-2").await;
     let before = fed.requests_to("jwks").await;
-    let res = callback(&app, &fed, &login.state).await;
-    assert_logged_in(&app, res).await;
+    // A second person (a new browser) logs in with tokens signed by the new key.
+    let second = TestApp {
+        address: app.address.clone(),
+        client: browser(),
+    };
+    let res = fed.log_in(&second).await;
+    fed.assert_logged_in(&second, res).await;
     assert_eq!(
         fed.requests_to("jwks").await,
         before + 1,
@@ -818,7 +527,7 @@ async fn a_key_rotation_is_followed_with_one_jwks_refetch() {
 
 #[tokio::test]
 async fn a_federation_slower_than_its_timeout_gets_a_clear_page_quickly() {
-    let fed = Fed::start_with(
+    let fed = FederationDouble::start_with(
         Federation::ProConnect,
         jwks(&["rsa-1"]),
         Some(Duration::from_secs(3)),
@@ -847,7 +556,7 @@ async fn a_federation_slower_than_its_timeout_gets_a_clear_page_quickly() {
 
 #[tokio::test]
 async fn a_discovery_document_naming_another_issuer_is_not_used() {
-    let fed = Fed::start(Federation::ProConnect).await;
+    let fed = FederationDouble::start(Federation::ProConnect).await;
     Mock::given(method("GET"))
         .and(path(fed.path(".well-known/openid-configuration")))
         .respond_with(

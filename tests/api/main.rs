@@ -4,6 +4,7 @@ mod browser;
 mod chooser;
 mod cli;
 mod demarche_e2e;
+mod federation_double;
 mod helpers;
 mod i18n;
 mod internals;

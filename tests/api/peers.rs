@@ -55,7 +55,7 @@ pub async fn start_node(script: &str, args: &[String]) -> NodePeer {
 pub struct FederationPeer {
     pub federation: Federation,
     pub issuer: String,
-    node: NodePeer,
+    _node: NodePeer,
 }
 
 impl FederationPeer {
@@ -82,30 +82,13 @@ impl FederationPeer {
         FederationPeer {
             federation,
             issuer,
-            node,
+            _node: node,
         }
-    }
-
-    pub fn port(&self) -> u64 {
-        self.node.info["port"].as_u64().unwrap()
     }
 
     /// Points the portal's settings at this federation.
     pub fn configure(&self, settings: &mut Settings) {
         use_federation_at(settings, self.federation, &self.issuer);
-    }
-
-    /// Makes the federation sign with a new key (new `kid`, old one gone).
-    pub async fn rotate_keys(&self) {
-        let res = reqwest::Client::new()
-            .post(format!(
-                "http://127.0.0.1:{}/__test/rotate-keys",
-                self.port()
-            ))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "rotate-keys: {}", res.status());
     }
 }
 
