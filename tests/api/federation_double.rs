@@ -83,11 +83,25 @@ pub fn sign(claims: &Value, key: &str, kid: Option<&str>) -> String {
     jsonwebtoken::encode(&header, claims, &key).unwrap()
 }
 
+/// The federation's usual signature: `rsa-1`, with its `kid`.
+pub fn signed(claims: &Value) -> String {
+    sign(claims, "rsa-1", Some("rsa-1"))
+}
+
 /// An HMAC-signed JWT (the portal must never accept one).
 pub fn sign_hs256(claims: &Value, secret: &[u8], kid: Option<&str>) -> String {
     let mut header = Header::new(Algorithm::HS256);
     header.kid = kid.map(str::to_owned);
     jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(secret)).unwrap()
+}
+
+/// An unsigned JWT (`alg: none`).
+pub fn unsigned(claims: &Value) -> String {
+    format!(
+        "{}.{}.",
+        b64(br#"{"alg":"none"}"#),
+        b64(claims.to_string().as_bytes())
+    )
 }
 
 // ---------------------------------------------------------------------------

@@ -255,3 +255,46 @@ pub async fn assert_error_page(
     assert_eq!(text_of(&doc, "h1"), title);
     assert_no_session(app).await;
 }
+
+/// Runs the cases of a table at once, each in its own task, and fails
+/// naming every case that failed, with its message. A case is its name (a
+/// sentence, e.g. `an_id_token_without_nonce_is_rejected`) and its check.
+pub async fn run_cases<F>(cases: impl IntoIterator<Item = (&'static str, F)>)
+where
+    F: std::future::Future<Output = ()> + 'static,
+{
+    let tasks = tokio::task::LocalSet::new();
+    let running: Vec<_> = cases
+        .into_iter()
+        .map(|(name, check)| (name, tasks.spawn_local(check)))
+        .collect();
+    let total = running.len();
+    let failed = tasks
+        .run_until(async {
+            let mut failed = Vec::new();
+            for (name, task) in running {
+                if let Err(e) = task.await {
+                    failed.push(format!("case {name}: {}", panic_message(e)));
+                }
+            }
+            failed
+        })
+        .await;
+    assert!(
+        failed.is_empty(),
+        "{} of {total} cases failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+fn panic_message(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "panicked".into()),
+        Err(e) => e.to_string(),
+    }
+}
