@@ -71,8 +71,8 @@ async fn setup() -> Setup {
             .unwrap_or_else(|| panic!("the démarche printed no {name}: {}", demarche.info))
     };
     let peers = vec![
-        FederationPeer::start(Federation::FranceConnect, &socket, &[]).await,
-        FederationPeer::start(Federation::ProConnect, &socket, &[]).await,
+        FederationPeer::start(Federation::FranceConnect, &socket).await,
+        FederationPeer::start(Federation::ProConnect, &socket).await,
     ];
     let app = spawn_app_on(socket, |settings| {
         for peer in &peers {

@@ -59,12 +59,8 @@ pub struct FederationPeer {
 }
 
 impl FederationPeer {
-    pub async fn start(
-        federation: Federation,
-        socket: &AppSocket,
-        extra: &[&str],
-    ) -> FederationPeer {
-        let mut args: Vec<String> = vec![
+    pub async fn start(federation: Federation, socket: &AppSocket) -> FederationPeer {
+        let args: Vec<String> = vec![
             "--profile".into(),
             federation.id().into(),
             "--client-id".into(),
@@ -76,7 +72,6 @@ impl FederationPeer {
             "--post-logout-redirect-uri".into(),
             socket.url(&post_logout_path(federation)),
         ];
-        args.extend(extra.iter().map(|s| s.to_string()));
         let node = start_node("federation.mjs", &args).await;
         let issuer = node.info["issuer"].as_str().expect("issuer").to_owned();
         FederationPeer {

@@ -12,7 +12,7 @@ async fn every_federation_logs_in_through_the_provider_with_only_issuer_id_and_s
     let socket = AppSocket::bind();
     let mut peers = Vec::new();
     for f in Federation::ALL {
-        peers.push(FederationPeer::start(f, &socket, &[]).await);
+        peers.push(FederationPeer::start(f, &socket).await);
     }
     let app = spawn_app_on(socket, |s| {
         for p in &peers {
