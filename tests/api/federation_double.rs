@@ -256,7 +256,7 @@ impl FederationDouble {
                     .append_pair("code", &code)
                     .append_pair("state", &q["state"])
                     .append_pair("iss", &issuer);
-                ResponseTemplate::new(303).insert_header("location", back.as_str())
+                see_other(&back)
             })
             .with_priority(HONEST)
             .mount(&self.server)
@@ -297,7 +297,7 @@ impl FederationDouble {
                 if let Some(state) = q.get("state") {
                     back.query_pairs_mut().append_pair("state", state);
                 }
-                ResponseTemplate::new(303).insert_header("location", back.as_str())
+                see_other(&back)
             })
             .with_priority(HONEST)
             .mount(&self.server)
@@ -437,6 +437,10 @@ impl FederationDouble {
 
 fn query_of(req: &Request) -> HashMap<String, String> {
     req.url.query_pairs().into_owned().collect()
+}
+
+fn see_other(url: &reqwest::Url) -> ResponseTemplate {
+    ResponseTemplate::new(303).insert_header("location", url.as_str())
 }
 
 fn oauth_error(status: u16, error: &str) -> ResponseTemplate {

@@ -141,6 +141,14 @@ pub async fn submit_form(
 }
 
 impl TestApp {
+    /// The same portal seen from another browser (a fresh cookie jar).
+    pub fn in_another_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: browser(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -381,10 +381,7 @@ async fn a_replayed_callback_is_refused_as_expired() {
     let doc = html(res).await;
     assert_eq!(text_of(&doc, "h1"), EXPIRED);
     // Someone who stole the URL gets nothing either.
-    let thief = TestApp {
-        address: app.address.clone(),
-        client: browser(),
-    };
+    let thief = app.in_another_browser();
     let res = thief.client.get(replay_url).send().await.unwrap();
     assert_error_page(&thief, res, StatusCode::BAD_REQUEST, EXPIRED, &[&id_token]).await;
     assert_eq!(fed.requests_to("token").await, 1, "one code exchange");
@@ -439,18 +436,12 @@ async fn a_callback_in_another_browser_is_rejected() {
     fed.forbid_token_call().await;
     // A fresh browser without any session.
     let victim = start_login(&app, &fed).await;
-    let fresh = TestApp {
-        address: app.address.clone(),
-        client: browser(),
-    };
+    let fresh = app.in_another_browser();
     let res = callback(&fresh, &fed, &victim.state).await;
     assert_rejected(&fresh, res, &[]).await;
     // A browser with its own login in progress (its own binding).
     let victim = start_login(&app, &fed).await;
-    let attacker = TestApp {
-        address: app.address.clone(),
-        client: browser(),
-    };
+    let attacker = app.in_another_browser();
     let _own = start_login(&attacker, &fed).await;
     let res = callback(&attacker, &fed, &victim.state).await;
     assert_rejected(&attacker, res, &[]).await;
@@ -473,10 +464,7 @@ async fn a_key_rotation_is_followed_with_one_jwks_refetch() {
     fed.rotate_keys_to("rsa-2").await;
     let before = fed.requests_to("jwks").await;
     // A second person (a new browser) logs in with tokens signed by the new key.
-    let second = TestApp {
-        address: app.address.clone(),
-        client: browser(),
-    };
+    let second = app.in_another_browser();
     let res = fed.log_in(&second).await;
     fed.assert_logged_in(&second, res).await;
     assert_eq!(

@@ -36,7 +36,7 @@ async fn authorization_errors_go_back_to_the_demarche_with_state_and_iss() {
         ),
     ];
     for (params, expected) in cases {
-        let res = app.get(&authorize_path(&app, &params)).await;
+        let res = authorize(&app, &params).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{params:?}");
         let back = reqwest::Url::parse(location(&res)).unwrap();
         assert!(back.as_str().starts_with(REDIRECT), "{back}");
@@ -61,7 +61,7 @@ async fn an_unknown_client_or_redirect_uri_gets_a_page_and_no_redirect() {
             "Adresse de retour refusée",
         ),
     ] {
-        let res = app.get(&authorize_path(&app, &params)).await;
+        let res = authorize(&app, &params).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         assert!(res.headers().get("location").is_none());
         assert_eq!(text_of(&html(res).await, "h1"), title);
@@ -80,7 +80,7 @@ async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
     .await;
     let mut params = standard(CLIENT, &[]);
     params.retain(|(k, _)| *k != "idp_hint");
-    let res = app.get(&authorize_path(&app, &params)).await;
+    let res = authorize(&app, &params).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let home = location(&res).to_owned();
     assert!(home.starts_with("/?demande="), "{home}");
@@ -159,12 +159,7 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
 async fn prompt_none_with_a_session_answers_at_once() {
     let (app, _fc) = provider_with_franceconnect(|_| {}).await;
     code_for(&app, &standard(CLIENT, &[])).await;
-    let res = app
-        .get(&authorize_path(
-            &app,
-            &standard(CLIENT, &[("prompt", "none")]),
-        ))
-        .await;
+    let res = authorize(&app, &standard(CLIENT, &[("prompt", "none")])).await;
     let q = redirect_query(&res);
     assert!(q.contains_key("code") && !q.contains_key("error"), "{q:?}");
 }
@@ -178,18 +173,18 @@ async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() 
         pc.configure(s);
     })
     .await;
-    let path = |params: &[(&str, &str)]| {
-        let mut p = standard(CLIENT, params);
-        p.retain(|(k, _)| *k != "idp_hint" || params.iter().any(|(n, _)| *n == "idp_hint"));
-        authorize_path(&app, &p)
+    // The standard request, hinting a federation only when `extra` does.
+    let request = |extra: &[(&'static str, &'static str)]| {
+        let mut p = standard(CLIENT, extra);
+        p.retain(|(k, _)| *k != "idp_hint" || extra.iter().any(|(n, _)| *n == "idp_hint"));
+        p
     };
     // population: straight to that population's buttons; ui_locales: English.
-    let res = app
-        .get(&path(&[
-            ("population", "agent-etat"),
-            ("ui_locales", "en fr"),
-        ]))
-        .await;
+    let res = authorize(
+        &app,
+        &request(&[("population", "agent-etat"), ("ui_locales", "en fr")]),
+    )
+    .await;
     let target = location(&res).to_owned();
     assert!(
         target.starts_with("/choix/agent-etat?demande=") && target.ends_with("&lang=en"),
@@ -199,38 +194,43 @@ async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() 
     assert_eq!(attr(&doc, "html", "lang").as_deref(), Some("en"));
     assert_eq!(text_of(&doc, "#demarche"), "Log in to Démarche d’exemple");
     // login_hint goes to ProConnect; acr_values to the federation.
-    let res = app
-        .get(&path(&[
+    let res = authorize(
+        &app,
+        &request(&[
             ("idp_hint", "proconnect"),
             ("login_hint", "jean.michel@test.proconnect.gouv.fr"),
-        ]))
-        .await;
+        ]),
+    )
+    .await;
     let q = redirect_query(&res);
     assert_eq!(q["login_hint"], "jean.michel@test.proconnect.gouv.fr");
-    let res = app
-        .get(&path(&[
-            ("idp_hint", "franceconnect"),
-            ("acr_values", "eidas1"),
-        ]))
-        .await;
+    let res = authorize(
+        &app,
+        &request(&[("idp_hint", "franceconnect"), ("acr_values", "eidas1")]),
+    )
+    .await;
     let q = redirect_query(&res);
     assert_eq!(q["acr_values"], "eidas1");
     // max_age: a session older than allowed means a new federation login.
     let params = standard(CLIENT, &[]);
     code_for(&app, &params).await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let res = app
-        .get(&path(&[("idp_hint", "franceconnect"), ("max_age", "0")]))
-        .await;
+    let res = authorize(
+        &app,
+        &request(&[("idp_hint", "franceconnect"), ("max_age", "0")]),
+    )
+    .await;
     let to = location(&res).to_owned();
     assert!(
         to.starts_with(&fc.issuer),
         "to the federation again, got {to}"
     );
     assert_eq!(query(&reqwest::Url::parse(&to).unwrap())["prompt"], "login");
-    let res = app
-        .get(&path(&[("idp_hint", "franceconnect"), ("max_age", "3600")]))
-        .await;
+    let res = authorize(
+        &app,
+        &request(&[("idp_hint", "franceconnect"), ("max_age", "3600")]),
+    )
+    .await;
     assert!(
         location(&res).starts_with(REDIRECT),
         "recent enough: a code at once"

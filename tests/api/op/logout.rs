@@ -35,11 +35,6 @@ async fn logout_returns_only_to_a_registered_uri_after_the_federation() {
         "after the federation"
     );
     // The portal session is gone: prompt=none now fails.
-    let res = app
-        .get(&authorize_path(
-            &app,
-            &standard(CLIENT, &[("prompt", "none")]),
-        ))
-        .await;
+    let res = authorize(&app, &standard(CLIENT, &[("prompt", "none")])).await;
     assert_eq!(redirect_query(&res)["error"], "login_required");
 }

@@ -90,9 +90,13 @@ pub fn authorize_url(app: &TestApp, params: &[(&str, &str)]) -> String {
     url.to_string()
 }
 
-/// The same, without the portal's address (for [`TestApp::get`]).
-pub fn authorize_path(app: &TestApp, params: &[(&str, &str)]) -> String {
-    authorize_url(app, params)[app.address.len()..].to_owned()
+/// The authorization request `params`, in the portal's browser, not followed.
+pub async fn authorize(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .get(authorize_url(app, params))
+        .send()
+        .await
+        .expect("request sent")
 }
 
 /// A démarche's usual authorization request, FranceConnect hinted, with

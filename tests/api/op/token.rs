@@ -5,7 +5,20 @@
 use reqwest::StatusCode;
 
 use super::*;
+use crate::helpers::TestApp;
 use crate::internals::set_code_ttl_seconds;
+
+/// The token endpoint refuses `form` from `client` (HTTP Basic) with
+/// `invalid_grant`; `case` says which refusal failed.
+async fn assert_invalid_grant(
+    app: &TestApp,
+    form: &[(&str, &str)],
+    client: (&str, &str),
+    case: &str,
+) {
+    let (_, error) = token_error(exchange(app, form, Some(client)).await).await;
+    assert_eq!(error, "invalid_grant", "{case}");
+}
 
 #[tokio::test]
 async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
@@ -94,26 +107,27 @@ async fn an_expired_code_is_refused() {
     let (app, _fc) = provider_with_franceconnect(|s| set_code_ttl_seconds(s, 1)).await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let form = code_form(&code);
-    let (_, error) = token_error(exchange(&app, &form, Some((CLIENT, SECRET))).await).await;
-    assert_eq!(error, "invalid_grant");
+    assert_invalid_grant(&app, &code_form(&code), (CLIENT, SECRET), "expired").await;
 }
 
 #[tokio::test]
 async fn a_code_used_by_another_client_or_with_another_redirect_uri_is_refused() {
     let (app, _fc) = provider_with_franceconnect(|_| {}).await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
-    let form = code_form(&code);
-    let (_, error) = token_error(exchange(&app, &form, Some((OTHER, OTHER_SECRET))).await).await;
-    assert_eq!(error, "invalid_grant");
+    assert_invalid_grant(
+        &app,
+        &code_form(&code),
+        (OTHER, OTHER_SECRET),
+        "another client",
+    )
+    .await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let form = [
         ("grant_type", "authorization_code"),
         ("code", code.as_str()),
         ("redirect_uri", "http://127.0.0.1:9/ailleurs"),
     ];
-    let (_, error) = token_error(exchange(&app, &form, Some((CLIENT, SECRET))).await).await;
-    assert_eq!(error, "invalid_grant");
+    assert_invalid_grant(&app, &form, (CLIENT, SECRET), "another redirect URI").await;
 }
 
 #[tokio::test]
@@ -161,8 +175,7 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
         if let Some(v) = sent_verifier {
             form.push(("code_verifier", v));
         }
-        let (_, error) = token_error(exchange(&app, &form, Some((CLIENT, SECRET))).await).await;
-        assert_eq!(error, "invalid_grant", "{case}");
+        assert_invalid_grant(&app, &form, (CLIENT, SECRET), case).await;
     }
     // Downgrade: a verifier for a code obtained without a challenge.
     let code = code_for(&app, &standard(CLIENT, &[])).await;
@@ -171,8 +184,7 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
         &[("code_verifier", verifier.as_str())],
     ]
     .concat();
-    let (_, error) = token_error(exchange(&app, &form, Some((CLIENT, SECRET))).await).await;
-    assert_eq!(error, "invalid_grant", "downgrade");
+    assert_invalid_grant(&app, &form, (CLIENT, SECRET), "downgrade").await;
     // The right verifier works, for a public client too.
     let public = standard(
         PUBLIC,
