@@ -243,18 +243,25 @@ impl FederationDouble {
             .and(path(self.path("authorize")))
             .respond_with(move |req: &Request| {
                 let q = query_of(req);
-                if q.get("client_id").map(String::as_str) != Some(CLIENT_ID) {
-                    return ResponseTemplate::new(400).set_body_string("unknown client_id");
-                }
+                let (Some(CLIENT_ID), Some(redirect_uri), Some(state)) = (
+                    q.get("client_id").map(String::as_str),
+                    q.get("redirect_uri"),
+                    q.get("state"),
+                ) else {
+                    return ResponseTemplate::new(400)
+                        .set_body_string("client_id, redirect_uri and state expected");
+                };
+                let Ok(mut back) = reqwest::Url::parse(redirect_uri) else {
+                    return ResponseTemplate::new(400).set_body_string("bad redirect_uri");
+                };
                 let mut honest = honest.lock().unwrap();
                 honest.issued += 1;
                 let code = format!("code-{}", honest.issued);
                 let nonce = q.get("nonce").cloned().unwrap_or_default();
                 honest.codes.insert(code.clone(), nonce);
-                let mut back = reqwest::Url::parse(&q["redirect_uri"]).unwrap();
                 back.query_pairs_mut()
                     .append_pair("code", &code)
-                    .append_pair("state", &q["state"])
+                    .append_pair("state", state)
                     .append_pair("iss", &issuer);
                 see_other(&back)
             })
@@ -293,7 +300,10 @@ impl FederationDouble {
                 let Some(uri) = q.get("post_logout_redirect_uri") else {
                     return ResponseTemplate::new(200).set_body_string("Vous êtes déconnecté.");
                 };
-                let mut back = reqwest::Url::parse(uri).unwrap();
+                let Ok(mut back) = reqwest::Url::parse(uri) else {
+                    return ResponseTemplate::new(400)
+                        .set_body_string("bad post_logout_redirect_uri");
+                };
                 if let Some(state) = q.get("state") {
                     back.query_pairs_mut().append_pair("state", state);
                 }
