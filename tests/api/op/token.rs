@@ -22,7 +22,7 @@ async fn assert_invalid_grant(
 
 #[tokio::test]
 async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let (app, fc) = provider_with_franceconnect(|_| {}).await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let res = exchange(&app, &code_form(&code), Some((CLIENT, SECRET))).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -48,6 +48,7 @@ async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
     // Same person, same démarche: same sub (SSO, no new federation login);
     // another démarche: another sub.
     let again = code_for(&app, &standard(CLIENT, &[])).await;
+    assert_eq!(fc.requests_to("authorize").await, 1, "single sign-on");
     let res = exchange(
         &app,
         &[
