@@ -38,9 +38,9 @@ async fn chooser_is_accessible_keyboard_operable_and_works_without_javascript() 
 
 #[tokio::test]
 async fn a_person_logs_in_and_out_with_proconnect_in_a_real_browser() {
-    use aiguillage::domain::Federation;
+    use crate::internals::Federation;
     let socket = AppSocket::bind();
-    let peer = crate::peers::FederationPeer::start(Federation::ProConnect, &socket, &[]).await;
+    let peer = crate::peers::FederationPeer::start(Federation::ProConnect, &socket).await;
     let app = spawn_app_on(socket, |s| peer.configure(s)).await;
     run_browser_script(
         "login.mjs",

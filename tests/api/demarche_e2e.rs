@@ -8,12 +8,9 @@
 //! `oidc-provider` (so the chooser has a real choice to make, and nothing
 //! is skipped just because one federation is configured).
 
-use aiguillage::common::Secret;
-use aiguillage::domain::Federation;
-use aiguillage::provider::settings::ClientSettings;
-
 use crate::browser::run_browser_script;
 use crate::helpers::{AppSocket, TestApp, spawn_app_on};
+use crate::internals::{Demarche, Federation, register_demarche};
 use crate::peers::{FederationPeer, NodePeer, start_node, test_login};
 
 const DEMARCHE_ID: &str = "demarche-e2e";
@@ -68,35 +65,30 @@ async fn setup() -> Setup {
         ],
     )
     .await;
-    let uri = |name: &str| -> url::Url {
+    let uri = |name: &str| -> &str {
         demarche.info[name]
             .as_str()
             .unwrap_or_else(|| panic!("the démarche printed no {name}: {}", demarche.info))
-            .parse()
-            .unwrap()
-    };
-    let client = ClientSettings {
-        client_id: DEMARCHE_ID.into(),
-        client_secret: Some(Secret(DEMARCHE_SECRET.into())),
-        client_secret_file: None,
-        name: DEMARCHE_NAME.into(),
-        redirect_uris: vec![uri("redirect_uri")],
-        post_logout_redirect_uris: vec![uri("post_logout_redirect_uri")],
-        federations: None,
-        providers: None,
-        populations: None,
-        public: false,
-        discovery_return_prefixes: vec![],
     };
     let peers = vec![
-        FederationPeer::start(Federation::FranceConnect, &socket, &[]).await,
-        FederationPeer::start(Federation::ProConnect, &socket, &[]).await,
+        FederationPeer::start(Federation::FranceConnect, &socket).await,
+        FederationPeer::start(Federation::ProConnect, &socket).await,
     ];
     let app = spawn_app_on(socket, |settings| {
         for peer in &peers {
             peer.configure(settings);
         }
-        settings.clients.push(client);
+        register_demarche(
+            settings,
+            Demarche {
+                client_id: DEMARCHE_ID,
+                secret: Some(DEMARCHE_SECRET),
+                name: DEMARCHE_NAME,
+                redirect_uri: uri("redirect_uri"),
+                post_logout_redirect_uri: uri("post_logout_redirect_uri"),
+                discovery_return_prefix: None,
+            },
+        );
     })
     .await;
     Setup {

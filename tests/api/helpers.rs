@@ -1,20 +1,27 @@
 use std::sync::LazyLock;
 
-use aiguillage::configuration::Settings;
-use aiguillage::startup::Application;
 use reqwest::{Response, StatusCode, redirect};
 use scraper::{Html, Selector};
 
+use crate::internals::{Settings, init_logs, serve, test_settings};
+
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var_os("TEST_LOG").is_some() {
-        aiguillage::telemetry::init();
+        init_logs();
     }
 });
 
-pub fn fixture(path: &str) -> std::path::PathBuf {
+/// A file of `tests/fixtures/`, e.g. `fixture_path("keys/rsa-1.pem")`.
+pub fn fixture_path(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
-        .join(path)
+        .join(name)
+}
+
+/// The content of a file of `tests/fixtures/`.
+pub fn fixture_bytes(name: &str) -> Vec<u8> {
+    let path = fixture_path(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub struct TestApp {
@@ -61,34 +68,13 @@ impl AppSocket {
 /// The real application on a socket bound beforehand.
 pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     LazyLock::force(&TRACING);
-    let mut settings = Settings::defaults();
-    settings.server.port = socket.listener.local_addr().unwrap().port();
-    // Tests never reach the real integration platforms.
-    for f in aiguillage::domain::Federation::ALL {
-        settings.federations.get_mut(f).enabled = false;
-    }
-    // Fixed keys: no key generation in every test, no shared data dir.
-    settings.oidc.signing_key_file = Some(fixture("keys/rsa-1.pem"));
-    settings.oidc.pairwise_secret = Some(aiguillage::common::Secret(
-        "a-pairwise-secret-for-tests-only-0123456789".into(),
-    ));
+    let mut settings = test_settings(socket.listener.local_addr().unwrap().port());
     adjust(&mut settings);
-    let app =
-        Application::build_with_listener(settings, socket.listener).expect("application builds");
-    // The public URL (`http://localhost:PORT` in development): the portal
-    // sends browsers on 127.0.0.1 to it, so that cookies follow one host.
-    let address = if aiguillage::common::is_loopback_url(app.public_url()) {
-        app.public_url().as_str().trim_end_matches('/').to_owned()
-    } else {
-        format!("http://127.0.0.1:{}", app.port())
-    };
-    tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    TestApp { address, client }
+    let address = serve(settings, socket.listener);
+    TestApp {
+        address,
+        client: browser(),
+    }
 }
 
 /// A fresh client like a browser without JavaScript: its own cookie jar,
@@ -155,6 +141,14 @@ pub async fn submit_form(
 }
 
 impl TestApp {
+    /// The same portal seen from another browser (a fresh cookie jar).
+    pub fn in_another_browser(&self) -> TestApp {
+        TestApp {
+            address: self.address.clone(),
+            client: browser(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -236,4 +230,79 @@ pub fn set_cookies(res: &Response) -> Vec<String> {
         .iter()
         .map(|v| v.to_str().unwrap().to_owned())
         .collect()
+}
+
+/// Nobody is logged in: the account page sends to the home page.
+pub async fn assert_no_session(app: &TestApp) {
+    let res = app.get("/compte").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "nobody is logged in");
+    assert_eq!(location(&res), "/");
+}
+
+/// The localized error page titled `title`, answered `status`, without
+/// internals nor any of `secrets`, and nobody logged in.
+pub async fn assert_error_page(
+    app: &TestApp,
+    res: Response,
+    status: StatusCode,
+    title: &str,
+    secrets: &[&str],
+) {
+    assert_ne!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(res.status(), status);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "text/html; charset=utf-8"
+    );
+    let body = res.text().await.unwrap();
+    assert!(!body.contains("panicked"), "{body}");
+    for secret in secrets {
+        assert!(!body.contains(secret), "the page shows `{secret}`");
+    }
+    let doc = Html::parse_document(&body);
+    assert_eq!(text_of(&doc, "h1"), title);
+    assert_no_session(app).await;
+}
+
+/// Runs the cases of a table at once, each in its own task, and fails
+/// naming every case that failed, with its message. A case is its name (a
+/// sentence, e.g. `an_id_token_without_nonce_is_rejected`) and its check.
+pub async fn run_cases<F>(cases: impl IntoIterator<Item = (&'static str, F)>)
+where
+    F: std::future::Future<Output = ()> + 'static,
+{
+    let tasks = tokio::task::LocalSet::new();
+    let running: Vec<_> = cases
+        .into_iter()
+        .map(|(name, check)| (name, tasks.spawn_local(check)))
+        .collect();
+    let total = running.len();
+    let failed = tasks
+        .run_until(async {
+            let mut failed = Vec::new();
+            for (name, task) in running {
+                if let Err(e) = task.await {
+                    failed.push(format!("case {name}: {}", panic_message(e)));
+                }
+            }
+            failed
+        })
+        .await;
+    assert!(
+        failed.is_empty(),
+        "{} of {total} cases failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+fn panic_message(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "panicked".into()),
+        Err(e) => e.to_string(),
+    }
 }

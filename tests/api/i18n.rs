@@ -1,11 +1,11 @@
 //! Language negotiation and translation completeness.
 
-use aiguillage::configuration::Settings;
 use aiguillage::i18n::{Lang, Locales};
 use aiguillage::routes::texts::{USED_KEYS, missing_keys};
 use reqwest::StatusCode;
 
 use crate::helpers::*;
+use crate::internals::Settings;
 
 #[tokio::test]
 async fn language_comes_from_query_then_cookie_then_accept_language_then_french() {

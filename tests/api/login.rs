@@ -1,12 +1,12 @@
 //! Logins against real OpenID providers (`oidc-provider` configured like
 //! each federation), with a cookie-jar client playing the browser.
 
-use aiguillage::domain::Federation;
 use std::collections::HashMap;
 
 use reqwest::StatusCode;
 
 use crate::helpers::*;
+use crate::internals::{Federation, post_logout_path, use_federation_at};
 use crate::peers::{FederationPeer, test_login};
 
 /// A portal wired to one federation peer.
@@ -15,9 +15,9 @@ pub struct LoginSetup {
     pub peer: FederationPeer,
 }
 
-pub async fn setup(federation: Federation, peer_args: &[&str]) -> LoginSetup {
+pub async fn setup(federation: Federation) -> LoginSetup {
     let socket = AppSocket::bind();
-    let peer = FederationPeer::start(federation, &socket, peer_args).await;
+    let peer = FederationPeer::start(federation, &socket).await;
     let app = spawn_app_on(socket, |s| peer.configure(s)).await;
     LoginSetup { app, peer }
 }
@@ -90,7 +90,7 @@ async fn assert_logged_in_page(
 
 #[tokio::test]
 async fn franceconnect_login_checks_es256_id_token_and_signed_userinfo() {
-    let s = setup(Federation::FranceConnect, &[]).await;
+    let s = setup(Federation::FranceConnect).await;
     // The authorization request carried what FranceConnect v2 requires.
     let (res, q) = log_in(&s.app, Federation::FranceConnect).await;
     assert_eq!(q["acr_values"], "eidas1");
@@ -113,7 +113,7 @@ async fn franceconnect_login_checks_es256_id_token_and_signed_userinfo() {
 
 #[tokio::test]
 async fn proconnect_login_asks_acr_through_claims_and_maps_usual_name() {
-    let s = setup(Federation::ProConnect, &[]).await;
+    let s = setup(Federation::ProConnect).await;
     let (res, q) = log_in(&s.app, Federation::ProConnect).await;
     let claims: serde_json::Value = serde_json::from_str(&q["claims"]).unwrap();
     assert_eq!(claims["id_token"]["acr"]["essential"], true);
@@ -150,7 +150,7 @@ async fn proconnect_login_asks_acr_through_claims_and_maps_usual_name() {
 
 #[tokio::test]
 async fn prosanteconnect_login_uses_scope_all_and_keeps_subject_ref_pro() {
-    let s = setup(Federation::ProSanteConnect, &[]).await;
+    let s = setup(Federation::ProSanteConnect).await;
     let (res, q) = log_in(&s.app, Federation::ProSanteConnect).await;
     assert_eq!(q["scope"], "openid scope_all");
     assert_eq!(q["acr_values"], "eidas1");
@@ -161,7 +161,7 @@ async fn prosanteconnect_login_uses_scope_all_and_keeps_subject_ref_pro() {
 
 #[tokio::test]
 async fn the_session_id_changes_at_login() {
-    let s = setup(Federation::ProConnect, &[]).await;
+    let s = setup(Federation::ProConnect).await;
     let res = s.app.post("/connexion/proconnect").await;
     let before: Vec<String> = set_cookies(&res)
         .into_iter()
@@ -220,7 +220,7 @@ async fn the_session_id_changes_at_login() {
 
 #[tokio::test]
 async fn refusing_at_the_federation_shows_a_page_to_retry_or_choose_another() {
-    let s = setup(Federation::FranceConnect, &[]).await;
+    let s = setup(Federation::FranceConnect).await;
     let (url, form, _) = open_login_form(&s.app, Federation::FranceConnect).await;
     let res = submit_form(
         &s.app.client,
@@ -251,7 +251,7 @@ async fn refusing_at_the_federation_shows_a_page_to_retry_or_choose_another() {
 #[tokio::test]
 async fn logout_goes_through_the_federation_and_checks_the_returned_state() {
     for federation in [Federation::FranceConnect, Federation::ProConnect] {
-        let s = setup(federation, &[]).await;
+        let s = setup(federation).await;
         let (res, _) = log_in(&s.app, federation).await;
         assert_eq!(res.status(), StatusCode::OK);
         let res = s.app.get("/deconnexion").await;
@@ -263,10 +263,9 @@ async fn logout_goes_through_the_federation_and_checks_the_returned_state() {
         );
         let q: std::collections::HashMap<_, _> = end.query_pairs().into_owned().collect();
         assert!(q.contains_key("id_token_hint") && q["state"].len() >= 43);
-        let defaults = aiguillage::upstream::FederationSettings::default_for(federation);
         assert_eq!(
             q["post_logout_redirect_uri"],
-            format!("{}{}", s.app.address, defaults.post_logout_redirect_path)
+            format!("{}{}", s.app.address, post_logout_path(federation))
         );
         let (res, visited) = follow(&s.app.client, res).await;
         assert_eq!(res.status(), StatusCode::OK, "{visited:#?}");
@@ -304,11 +303,11 @@ async fn a_federation_that_is_down_gets_a_clear_page_quickly_and_others_keep_wor
         .unwrap()
         .port();
     let socket = AppSocket::bind();
-    let peer = FederationPeer::start(Federation::ProConnect, &socket, &[]).await;
+    let peer = FederationPeer::start(Federation::ProConnect, &socket).await;
     let app = spawn_app_on(socket, |s| {
         peer.configure(s);
         let nowhere = format!("http://127.0.0.1:{closed}/api/v2");
-        crate::peers::use_federation_at(s, Federation::FranceConnect, &nowhere);
+        use_federation_at(s, Federation::FranceConnect, &nowhere);
     })
     .await;
     let started = std::time::Instant::now();
@@ -323,30 +322,5 @@ async fn a_federation_that_is_down_gets_a_clear_page_quickly_and_others_keep_wor
     // The chooser and the other federation still work.
     assert_eq!(app.get("/choix/particulier").await.status(), StatusCode::OK);
     let (res, _) = log_in(&app, Federation::ProConnect).await;
-    assert_eq!(res.url().path(), "/compte");
-}
-
-#[tokio::test]
-async fn key_rotation_at_the_federation_is_followed() {
-    let s = setup(Federation::ProConnect, &[]).await;
-    let (res, _) = log_in(&s.app, Federation::ProConnect).await;
-    assert_eq!(res.url().path(), "/compte");
-    s.peer.rotate_keys().await;
-    // A second person (new cookie jar) logs in with tokens signed by the new key.
-    let client = browser();
-    let app = TestApp {
-        address: s.app.address.clone(),
-        client,
-    };
-    let (res, _) = log_in(&app, Federation::ProConnect).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.url().path(), "/compte");
-}
-
-#[tokio::test]
-async fn a_jwks_with_one_key_and_no_kid_is_accepted() {
-    let s = setup(Federation::FranceConnect, &["--no-kid"]).await;
-    let (res, _) = log_in(&s.app, Federation::FranceConnect).await;
-    assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.url().path(), "/compte");
 }

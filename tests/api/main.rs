@@ -1,16 +1,27 @@
 //! Integration tests: the real portal on a random port, over HTTP.
+//!
+//! Harness (no tests): `helpers` (the portal, a browser-like client, HTML,
+//! `run_cases` for tables of named cases), `internals` (the only door to
+//! the crate's types), `federation_double` (a wiremock federation),
+//! `peers` (real `oidc-provider` federations and Node programs).
+//! The README's "Tests" section says which federation each file uses.
 
+// Harness
+mod federation_double;
+mod helpers;
+mod internals;
+mod peers;
+mod redis_server;
+
+// Tests
 mod browser;
 mod chooser;
 mod cli;
 mod demarche_e2e;
-mod helpers;
 mod i18n;
 mod login;
 mod login_security;
 mod op;
 mod pages;
-mod peers;
-mod redis_server;
 mod store_memory;
 mod store_redis;

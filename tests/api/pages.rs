@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::helpers::*;
+use crate::internals::set_public_url;
 
 #[tokio::test]
 async fn healthz_answers_ok() {
@@ -130,10 +131,7 @@ async fn a_remembered_answer_that_no_longer_exists_is_ignored() {
 
 #[tokio::test]
 async fn cookies_are_secure_behind_an_https_public_url() {
-    let app = spawn_app_with(|s| {
-        s.server.public_url = Some("https://aiguillage.example.gouv.fr/".parse().unwrap());
-    })
-    .await;
+    let app = spawn_app_with(|s| set_public_url(s, "https://aiguillage.example.gouv.fr/")).await;
     let res = app.get("/choix/particulier?lang=en").await;
     let cookies = set_cookies(&res);
     assert_eq!(cookies.len(), 2, "{cookies:?}");

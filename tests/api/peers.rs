@@ -3,16 +3,14 @@
 
 use std::process::Stdio;
 
-use aiguillage::common::Secret;
-use aiguillage::configuration::Settings;
-use aiguillage::domain::Federation;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::helpers::AppSocket;
-
-pub const CLIENT_ID: &str = "aiguillage-test";
-pub const CLIENT_SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
+use crate::internals::{
+    CLIENT_ID, CLIENT_SECRET, Federation, Settings, callback_path, post_logout_path,
+    use_federation_at,
+};
 
 /// A running Node program; it exits when dropped (its stdin closes).
 pub struct NodePeer {
@@ -57,17 +55,12 @@ pub async fn start_node(script: &str, args: &[String]) -> NodePeer {
 pub struct FederationPeer {
     pub federation: Federation,
     pub issuer: String,
-    node: NodePeer,
+    _node: NodePeer,
 }
 
 impl FederationPeer {
-    pub async fn start(
-        federation: Federation,
-        socket: &AppSocket,
-        extra: &[&str],
-    ) -> FederationPeer {
-        let defaults = aiguillage::upstream::FederationSettings::default_for(federation);
-        let mut args: Vec<String> = vec![
+    pub async fn start(federation: Federation, socket: &AppSocket) -> FederationPeer {
+        let args: Vec<String> = vec![
             "--profile".into(),
             federation.id().into(),
             "--client-id".into(),
@@ -75,52 +68,23 @@ impl FederationPeer {
             "--client-secret".into(),
             CLIENT_SECRET.into(),
             "--redirect-uri".into(),
-            socket.url(&defaults.redirect_path),
+            socket.url(&callback_path(federation)),
             "--post-logout-redirect-uri".into(),
-            socket.url(&defaults.post_logout_redirect_path),
+            socket.url(&post_logout_path(federation)),
         ];
-        args.extend(extra.iter().map(|s| s.to_string()));
         let node = start_node("federation.mjs", &args).await;
         let issuer = node.info["issuer"].as_str().expect("issuer").to_owned();
         FederationPeer {
             federation,
             issuer,
-            node,
+            _node: node,
         }
-    }
-
-    pub fn port(&self) -> u64 {
-        self.node.info["port"].as_u64().unwrap()
     }
 
     /// Points the portal's settings at this federation.
     pub fn configure(&self, settings: &mut Settings) {
         use_federation_at(settings, self.federation, &self.issuer);
     }
-
-    /// Makes the federation sign with a new key (new `kid`, old one gone).
-    pub async fn rotate_keys(&self) {
-        let res = reqwest::Client::new()
-            .post(format!(
-                "http://127.0.0.1:{}/__test/rotate-keys",
-                self.port()
-            ))
-            .send()
-            .await
-            .unwrap();
-        assert!(res.status().is_success(), "rotate-keys: {}", res.status());
-    }
-}
-
-/// Enables `federation` in the portal's settings, with its issuer at
-/// `issuer` and the test client's credentials.
-pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer: &str) {
-    let p = settings.federations.get_mut(federation);
-    p.enabled = true;
-    p.issuer = issuer.parse().unwrap();
-    p.discovery_url = None;
-    p.client_id = Some(CLIENT_ID.into());
-    p.client_secret = Some(Secret(CLIENT_SECRET.into()));
 }
 
 /// The test account each federation profile knows.

@@ -1,0 +1,156 @@
+//! Every name the tests take from the crate's internals, in one place.
+//!
+//! The tests drive the portal over HTTP, as a person, a démarche or a
+//! federation would. Only its start-up takes Rust values: `Settings` and
+//! the types they hold. Those types, and the few values tests read from
+//! them, are reached through this module alone, so that a rename in `src/`
+//! is followed here and nowhere else. Test files say what they want
+//! (`use_federation_at`, `register_demarche`, `set_code_ttl`…), never which
+//! field holds it.
+
+use std::net::TcpListener;
+
+pub use aiguillage::common::clock::unix_now;
+pub use aiguillage::configuration::Settings;
+pub use aiguillage::domain::Federation;
+
+use aiguillage::common::Secret;
+use aiguillage::provider::settings::ClientSettings;
+use aiguillage::startup::Application;
+use aiguillage::upstream::FederationSettings;
+
+use crate::helpers::fixture_path;
+
+/// The portal's client id and secret at every test federation (the Node
+/// peers register them; the wiremock double expects them).
+pub const CLIENT_ID: &str = "aiguillage-test";
+pub const CLIENT_SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
+
+/// The portal's logs on stdout (`TEST_LOG=1`).
+pub fn init_logs() {
+    aiguillage::telemetry::init();
+}
+
+/// What every test portal starts from, on `port`: no federation enabled
+/// (tests never reach the real integration platforms), fixed keys (no key
+/// generation in every test, no shared data dir).
+pub fn test_settings(port: u16) -> Settings {
+    let mut settings = Settings::defaults();
+    settings.server.port = port;
+    for f in Federation::ALL {
+        settings.federations.get_mut(f).enabled = false;
+    }
+    settings.oidc.signing_key_file = Some(fixture_path("keys/rsa-1.pem"));
+    settings.oidc.pairwise_secret =
+        Some(Secret("a-pairwise-secret-for-tests-only-0123456789".into()));
+    settings
+}
+
+/// Builds the portal on `listener` and runs it in the background; returns
+/// its address without the trailing slash. That is the public URL
+/// (`http://localhost:PORT` in development): the portal sends browsers on
+/// 127.0.0.1 to it, so that cookies follow one host.
+pub fn serve(settings: Settings, listener: TcpListener) -> String {
+    let app = Application::build_with_listener(settings, listener).expect("application builds");
+    let address = if aiguillage::common::is_loopback_url(app.public_url()) {
+        app.public_url().as_str().trim_end_matches('/').to_owned()
+    } else {
+        format!("http://127.0.0.1:{}", app.port())
+    };
+    tokio::spawn(app.run_until_stopped());
+    address
+}
+
+/// Enables `federation` with its issuer at `issuer` and the test client's
+/// credentials ([`CLIENT_ID`], [`CLIENT_SECRET`]).
+pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer: &str) {
+    let p = settings.federations.get_mut(federation);
+    p.enabled = true;
+    p.issuer = issuer.parse().unwrap();
+    p.discovery_url = None;
+    p.client_id = Some(CLIENT_ID.into());
+    p.client_secret = Some(Secret(CLIENT_SECRET.into()));
+}
+
+/// Takes the federation's userinfo as plain JSON too (FranceConnect's
+/// default is to require a signed one).
+pub fn accept_unsigned_userinfo(settings: &mut Settings, federation: Federation) {
+    settings.federations.get_mut(federation).userinfo_signed = false;
+}
+
+/// The back-channel timeout toward `federation`.
+pub fn set_federation_timeout_ms(settings: &mut Settings, federation: Federation, ms: u64) {
+    settings.federations.get_mut(federation).timeout_ms = ms;
+}
+
+/// The portal's default callback path for `federation`.
+pub fn callback_path(federation: Federation) -> String {
+    FederationSettings::default_for(federation).redirect_path
+}
+
+/// Where `federation`'s logout sends the browser back, by default.
+pub fn post_logout_path(federation: Federation) -> String {
+    FederationSettings::default_for(federation).post_logout_redirect_path
+}
+
+/// A démarche to register as the portal's client.
+pub struct Demarche<'a> {
+    pub client_id: &'a str,
+    /// `None`: a public client (no secret, PKCE required).
+    pub secret: Option<&'a str>,
+    pub name: &'a str,
+    pub redirect_uri: &'a str,
+    pub post_logout_redirect_uri: &'a str,
+    /// For the discovery-only mode (`/decouverte`).
+    pub discovery_return_prefix: Option<&'a str>,
+}
+
+pub fn register_demarche(settings: &mut Settings, d: Demarche) {
+    settings.clients.push(ClientSettings {
+        client_id: d.client_id.into(),
+        client_secret: d.secret.map(|s| Secret(s.into())),
+        client_secret_file: None,
+        name: d.name.into(),
+        redirect_uris: vec![d.redirect_uri.parse().unwrap()],
+        post_logout_redirect_uris: vec![d.post_logout_redirect_uri.parse().unwrap()],
+        federations: None,
+        providers: None,
+        populations: None,
+        public: d.secret.is_none(),
+        discovery_return_prefixes: d
+            .discovery_return_prefix
+            .map(|p| p.parse().unwrap())
+            .into_iter()
+            .collect(),
+    });
+}
+
+/// The registered démarche `client_id` accepts only `federations`.
+pub fn accept_only(settings: &mut Settings, client_id: &str, federations: &[Federation]) {
+    let client = settings
+        .clients
+        .iter_mut()
+        .find(|c| c.client_id == client_id)
+        .unwrap_or_else(|| panic!("no démarche {client_id} registered"));
+    client.federations = Some(federations.to_vec());
+}
+
+/// How long the provider's authorization codes live.
+pub fn set_code_ttl_seconds(settings: &mut Settings, seconds: u64) {
+    settings.oidc.code_ttl_seconds = seconds;
+}
+
+/// The provider signs with the test key `active` and still publishes the
+/// `retired` ones (names of `tests/fixtures/keys/*.pem`).
+pub fn use_signing_keys(settings: &mut Settings, active: &str, retired: &[&str]) {
+    settings.oidc.signing_key_file = Some(fixture_path(&format!("keys/{active}.pem")));
+    settings.oidc.retired_key_files = retired
+        .iter()
+        .map(|k| fixture_path(&format!("keys/{k}.pem")))
+        .collect();
+}
+
+/// The portal's public URL.
+pub fn set_public_url(settings: &mut Settings, url: &str) {
+    settings.server.public_url = Some(url.parse().unwrap());
+}

@@ -1,0 +1,79 @@
+//! What the provider publishes: its discovery document, its keys, and
+//! the `/federations` page that shows each démarche how to integrate.
+
+use reqwest::StatusCode;
+
+use super::*;
+use crate::helpers::*;
+use crate::internals::{Federation, accept_only, use_signing_keys};
+
+#[tokio::test]
+async fn discovery_advertises_the_endpoints_and_capabilities() {
+    let app = provider(|_| {}).await;
+    let res = app.get("/.well-known/openid-configuration").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let d: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(d["issuer"], app.address);
+    for (field, path) in [
+        ("authorization_endpoint", "/oidc/authorize"),
+        ("token_endpoint", "/oidc/token"),
+        ("userinfo_endpoint", "/oidc/userinfo"),
+        ("jwks_uri", "/oidc/jwks"),
+        ("end_session_endpoint", "/oidc/logout"),
+    ] {
+        assert_eq!(d[field], format!("{}{path}", app.address));
+    }
+    assert_eq!(d["response_types_supported"], serde_json::json!(["code"]));
+    assert_eq!(
+        d["code_challenge_methods_supported"],
+        serde_json::json!(["S256"])
+    );
+    assert_eq!(d["authorization_response_iss_parameter_supported"], true);
+    let methods = d["token_endpoint_auth_methods_supported"]
+        .as_array()
+        .unwrap();
+    assert!(
+        methods.contains(&"client_secret_basic".into())
+            && methods.contains(&"client_secret_post".into())
+    );
+}
+
+#[tokio::test]
+async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
+    let (app, _fc) =
+        provider_with_franceconnect(|s| use_signing_keys(s, "rsa-2", &["rsa-1"])).await;
+    let jwks: serde_json::Value = app.get("/oidc/jwks").await.json().await.unwrap();
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids.len(), 2, "{kids:?}");
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    let body = tokens(&app, &code, (CLIENT, SECRET)).await;
+    let (header, _) = decode_claims(body["id_token"].as_str().unwrap());
+    assert_eq!(header["kid"], kids[0], "signed with the active key");
+    verify_with_jwks(&app, body["id_token"].as_str().unwrap()).await;
+}
+
+#[tokio::test]
+async fn the_federations_page_shows_how_each_demarche_integrates() {
+    let app = provider(|s| accept_only(s, OTHER, &[Federation::ProConnect])).await;
+    let doc = app.page("/federations", StatusCode::OK).await;
+    assert_eq!(text_of(&doc, "#oidc-issuer"), app.address);
+    let section = format!("[data-client=\"{CLIENT}\"]");
+    assert_eq!(
+        text_of(&doc, &format!("{section} h4")),
+        "Démarche d’exemple"
+    );
+    let link = text_of(&doc, &format!("{section} pre"));
+    assert!(
+        link.starts_with(&format!(
+            "{}/oidc/authorize?client_id={CLIENT}",
+            app.address
+        )),
+        "{link}"
+    );
+    assert!(text_of(&doc, &format!("[data-client=\"{OTHER}\"] p")).ends_with(": ProConnect."));
+}

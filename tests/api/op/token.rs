@@ -1,0 +1,204 @@
+//! The token and userinfo endpoints: what a code gives, and every way a
+//! code or a client is refused. The person logs in at the double
+//! (FranceConnect) first.
+
+use reqwest::StatusCode;
+
+use super::*;
+use crate::helpers::TestApp;
+use crate::internals::set_code_ttl_seconds;
+
+/// The token endpoint refuses `form` from `client` (HTTP Basic) with
+/// `invalid_grant`; `case` says which refusal failed.
+async fn assert_invalid_grant(
+    app: &TestApp,
+    form: &[(&str, &str)],
+    client: (&str, &str),
+    case: &str,
+) {
+    let (_, error) = token_error(exchange(app, form, Some(client)).await).await;
+    assert_eq!(error, "invalid_grant", "{case}");
+}
+
+#[tokio::test]
+async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
+    let (app, fc) = provider_with_franceconnect(|_| {}).await;
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    let res = exchange(&app, &code_form(&code), Some((CLIENT, SECRET))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    let claims = verify_with_jwks(&app, body["id_token"].as_str().unwrap()).await;
+    assert_eq!(claims["nonce"], "nonce-de-la-demarche");
+    assert_eq!(claims["idp"], "franceconnect");
+    assert_eq!(claims["acr"], "eidas1");
+    assert_eq!(claims["given_name"], "Angela Claire Louise");
+    assert_eq!(claims["family_name"], "DUBOIS");
+    assert!(claims["auth_time"].is_i64() && claims["at_hash"].is_string());
+    let sub = claims["sub"].as_str().unwrap().to_owned();
+    let info: serde_json::Value = userinfo(&app, body["access_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["sub"], sub.as_str());
+    assert_eq!(info["idp"], "franceconnect");
+    assert_eq!(info["birthdate"], "1962-08-24", "federation claims kept");
+    // Same person, same démarche: same sub (SSO, no new federation login);
+    // another démarche: another sub.
+    let again = code_for(&app, &standard(CLIENT, &[])).await;
+    assert_eq!(fc.requests_to("authorize").await, 1, "single sign-on");
+    let res = exchange(
+        &app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &again),
+            ("redirect_uri", REDIRECT),
+            ("client_id", CLIENT),
+            ("client_secret", SECRET),
+        ],
+        None,
+    )
+    .await;
+    let body2: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        decode_claims(body2["id_token"].as_str().unwrap()).1["sub"],
+        sub.as_str(),
+        "stable across logins"
+    );
+    let other = code_for(&app, &standard(OTHER, &[])).await;
+    let body3 = tokens(&app, &other, (OTHER, OTHER_SECRET)).await;
+    assert_ne!(
+        decode_claims(body3["id_token"].as_str().unwrap()).1["sub"],
+        sub.as_str(),
+        "pairwise per démarche"
+    );
+}
+
+#[tokio::test]
+async fn a_reused_code_is_refused_and_revokes_its_tokens() {
+    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    let first = tokens(&app, &code, (CLIENT, SECRET)).await;
+    let access = first["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(userinfo(&app, &access).await.status(), StatusCode::OK);
+    let (status, error) =
+        token_error(exchange(&app, &code_form(&code), Some((CLIENT, SECRET))).await).await;
+    assert_eq!(
+        (status, error.as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_grant")
+    );
+    let res = userinfo(&app, &access).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "the first tokens are revoked"
+    );
+    assert!(
+        res.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("invalid_token")
+    );
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    let (app, _fc) = provider_with_franceconnect(|s| set_code_ttl_seconds(s, 1)).await;
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_invalid_grant(&app, &code_form(&code), (CLIENT, SECRET), "expired").await;
+}
+
+#[tokio::test]
+async fn a_code_used_by_another_client_or_with_another_redirect_uri_is_refused() {
+    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    assert_invalid_grant(
+        &app,
+        &code_form(&code),
+        (OTHER, OTHER_SECRET),
+        "another client",
+    )
+    .await;
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", "http://127.0.0.1:9/ailleurs"),
+    ];
+    assert_invalid_grant(&app, &form, (CLIENT, SECRET), "another redirect URI").await;
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_invalid_client() {
+    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    let form = code_form(&code);
+    let res = exchange(&app, &form, Some((CLIENT, "pas-le-bon-secret"))).await;
+    assert!(
+        res.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic")
+    );
+    let (status, error) = token_error(res).await;
+    assert_eq!(
+        (status, error.as_str()),
+        (StatusCode::UNAUTHORIZED, "invalid_client")
+    );
+}
+
+#[tokio::test]
+async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
+    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let (verifier, challenge) = pkce_pair();
+    let with_pkce = standard(
+        CLIENT,
+        &[
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ],
+    );
+    type Case<'a> = (&'a [(&'a str, &'a str)], Option<&'a str>, &'a str);
+    let cases: Vec<Case> = vec![
+        (&with_pkce, None, "missing verifier"),
+        (
+            &with_pkce,
+            Some("un-autre-verificateur-pkce-suffisamment-long-0123456789"),
+            "wrong verifier",
+        ),
+    ];
+    for (params, sent_verifier, case) in cases {
+        let code = code_for(&app, params).await;
+        let mut form = code_form(&code).to_vec();
+        if let Some(v) = sent_verifier {
+            form.push(("code_verifier", v));
+        }
+        assert_invalid_grant(&app, &form, (CLIENT, SECRET), case).await;
+    }
+    // Downgrade: a verifier for a code obtained without a challenge.
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    let form = [
+        &code_form(&code)[..],
+        &[("code_verifier", verifier.as_str())],
+    ]
+    .concat();
+    assert_invalid_grant(&app, &form, (CLIENT, SECRET), "downgrade").await;
+    // The right verifier works, for a public client too.
+    let public = standard(
+        PUBLIC,
+        &[
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ],
+    );
+    let code = code_for(&app, &public).await;
+    let form = [
+        &code_form(&code)[..],
+        &[("client_id", PUBLIC), ("code_verifier", verifier.as_str())],
+    ]
+    .concat();
+    assert_eq!(exchange(&app, &form, None).await.status(), StatusCode::OK);
+}
