@@ -3,6 +3,11 @@
 //! Files are read from the configured folder when it exists (so
 //! administrators edit texts without rebuilding), else from the copies
 //! compiled into the binary.
+//!
+//! Loading is our own rather than `fluent-templates`': that crate reports a
+//! broken file without its line and cannot say which key one language lacks,
+//! while `check-locales` promises `file:line` for syntax errors, duplicate
+//! ids and missing translations, from a folder chosen at run time.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -50,24 +55,33 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == primary)
     }
 
-    /// Best language of an `Accept-Language` header (q-values honoured).
+    /// Best language of an `Accept-Language` header. Matching (`fr-CA` →
+    /// `fr`, `en-GB` → `en`) is `fluent-langneg`'s; the q-values are read
+    /// here because its parser ignores them (it keeps the header's order and
+    /// would not drop `q=0`, "not this one").
     pub fn from_accept_language(header: &str) -> Option<Lang> {
-        let mut best: Option<(Lang, f32)> = None;
-        for item in header.split(',') {
-            let mut parts = item.split(';');
-            let tag = parts.next().unwrap_or("").trim();
-            let q = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            if let Some(lang) = Lang::parse(tag)
-                && q > 0.0
-                && best.is_none_or(|(_, bq)| q > bq)
-            {
-                best = Some((lang, q));
-            }
-        }
-        best.map(|(l, _)| l)
+        use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+        let mut weighted: Vec<(f32, unic_langid::LanguageIdentifier)> = header
+            .split(',')
+            .filter_map(|item| {
+                let mut parts = item.split(';');
+                let tag = parts.next()?.trim().replace('_', "-");
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                Some((q, tag.parse().ok()?)).filter(|(q, _)| *q > 0.0)
+            })
+            .collect();
+        // Stable: equal weights keep the header's order.
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let requested: Vec<_> = weighted.into_iter().map(|(_, id)| id).collect();
+        let available: Vec<unic_langid::LanguageIdentifier> = Lang::ALL
+            .iter()
+            .map(|l| l.code().parse().expect("valid language id"))
+            .collect();
+        let best = negotiate_languages(&requested, &available, None, NegotiationStrategy::Lookup);
+        best.first()
+            .and_then(|id| Lang::parse(id.language.as_str()))
     }
 
     /// First match of a space-separated `ui_locales` list (OpenID Connect).
@@ -377,5 +391,26 @@ impl<'a> Tr<'a> {
     /// `federation-<id><suffix>`: texts of a federation (see `routes::texts`).
     pub fn federation(&self, id: &str, suffix: &str) -> String {
         self.t(&format!("federation-{id}{suffix}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn accept_language_honours_q_values_and_regions() {
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("de-DE, en;q=0.5, fr-CA;q=0.8"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=0, en;q=0.1"),
+            Some(Lang::En)
+        );
+        assert_eq!(Lang::from_accept_language("de, es"), None);
+        assert_eq!(Lang::from_accept_language("*;q=0.5, en_US"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language(""), None);
     }
 }

@@ -52,8 +52,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
             web::get().to(oidc::metadata::discovery),
         )
         .route("/oidc/jwks", web::get().to(oidc::metadata::jwks))
-        .route("/oidc/authorize", web::get().to(oidc::authorize::get))
-        .route("/oidc/authorize", web::post().to(oidc::authorize::post))
+        .route("/oidc/authorize", web::get().to(oidc::authorize::authorize))
+        .route(
+            "/oidc/authorize",
+            web::post().to(oidc::authorize::authorize),
+        )
         .route(
             "/oidc/reprise/{demande}",
             web::get().to(oidc::resume::resume),
@@ -61,8 +64,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
         .route("/oidc/token", web::post().to(oidc::token::exchange))
         .route("/oidc/userinfo", web::get().to(oidc::userinfo::userinfo))
         .route("/oidc/userinfo", web::post().to(oidc::userinfo::userinfo))
-        .route("/oidc/logout", web::get().to(oidc::logout::get))
-        .route("/oidc/logout", web::post().to(oidc::logout::post))
+        .route("/oidc/logout", web::get().to(oidc::logout::logout))
+        .route("/oidc/logout", web::post().to(oidc::logout::logout))
         .route("/choix", web::get().to(choice::answer))
         .route("/choix/oublier", web::post().to(choice::forget))
         .route("/choix/{population}", web::get().to(choice::show))

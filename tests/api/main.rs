@@ -14,6 +14,7 @@ mod peers;
 mod redis_server;
 
 // Tests
+mod architecture;
 mod browser;
 mod chooser;
 mod cli;

@@ -14,27 +14,13 @@ use crate::routes::context::PageCtx;
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
 
-pub async fn get(
+pub async fn authorize(
     req: HttpRequest,
-    page: PageCtx,
-    session: Session,
-) -> Result<HttpResponse, PageError> {
-    authorize(req.query_string().as_bytes(), page, session).await
-}
-
-pub async fn post(
     body: web::Bytes,
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    authorize(&body, page, session).await
-}
-
-async fn authorize(
-    encoded: &[u8],
-    page: PageCtx,
-    session: Session,
-) -> Result<HttpResponse, PageError> {
+    let encoded = super::query_or_form(&req, &body);
     let state = page.state();
     let op = &state.op;
     let (client, request, hints) = match authorize::parse(&op.clients, encoded) {

@@ -13,27 +13,13 @@ use crate::routes::logout::end_at_federation;
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, see_other};
 
-pub async fn get(
+pub async fn logout(
     req: HttpRequest,
-    page: PageCtx,
-    session: Session,
-) -> Result<HttpResponse, PageError> {
-    logout(req.query_string().as_bytes(), page, session).await
-}
-
-pub async fn post(
     body: web::Bytes,
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    logout(&body, page, session).await
-}
-
-async fn logout(
-    encoded: &[u8],
-    page: PageCtx,
-    session: Session,
-) -> Result<HttpResponse, PageError> {
+    let encoded = super::query_or_form(&req, &body);
     let params = parse_params(encoded).map_err(|e| PageError::BadRequest(e.to_string()))?;
     let state = page.state();
     let target = return_target(&state.op, &params).map_err(|e| match e {

@@ -8,9 +8,19 @@ pub mod resume;
 pub mod token;
 pub mod userinfo;
 
-use actix_web::HttpResponse;
-use actix_web::http::header;
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, HttpResponse};
 use url::Url;
+
+/// The parameters of an endpoint that takes them as a query (GET) or as a
+/// form body (POST): authorization and logout requests.
+pub fn query_or_form<'a>(req: &'a HttpRequest, body: &'a [u8]) -> &'a [u8] {
+    if req.method() == Method::POST {
+        body
+    } else {
+        req.query_string().as_bytes()
+    }
+}
 
 /// Sends the browser back to a démarche (a code or an error).
 pub fn redirect(url: &Url) -> HttpResponse {
