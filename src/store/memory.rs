@@ -159,12 +159,7 @@ impl MemoryStore {
 #[async_trait]
 impl Store for MemoryStore {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
-        if value.len() > self.max_value_bytes {
-            return Err(StoreError::TooLarge {
-                size: value.len(),
-                max: self.max_value_bytes,
-            });
-        }
+        StoreError::check_size(value.len(), self.max_value_bytes)?;
         if ttl.is_zero() {
             // Already expired.
             self.cache.invalidate(key).await;

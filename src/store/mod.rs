@@ -34,6 +34,16 @@ pub enum StoreError {
     Config(String),
 }
 
+impl StoreError {
+    /// Refuses a value larger than `max` bytes (every store bounds them).
+    pub fn check_size(size: usize, max: usize) -> Result<(), StoreError> {
+        if size > max {
+            return Err(StoreError::TooLarge { size, max });
+        }
+        Ok(())
+    }
+}
+
 /// A key-value store with expiry. Keys are namespaced as [`keys`] lists.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {

@@ -184,12 +184,7 @@ fn ttl_ms(ttl: Duration) -> u64 {
 #[async_trait]
 impl Store for RedisStore {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
-        if value.len() > self.max_value_bytes {
-            return Err(StoreError::TooLarge {
-                size: value.len(),
-                max: self.max_value_bytes,
-            });
-        }
+        StoreError::check_size(value.len(), self.max_value_bytes)?;
         if ttl.is_zero() {
             // Already expired; Redis refuses `PX 0`.
             return self.delete(key).await;
