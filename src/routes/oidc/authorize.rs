@@ -4,9 +4,9 @@
 //! straight to the one federation that fits.
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::HttpResponse;
 
-use super::redirect;
+use super::{QueryOrForm, redirect};
 use crate::provider::authorize::{self, Decision, Refusal};
 use crate::provider::pending::{PendingKind, PendingRequest, only_federation};
 use crate::provider::{redirect as to_client, token};
@@ -15,15 +15,13 @@ use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
 
 pub async fn authorize(
-    req: HttpRequest,
-    body: web::Bytes,
+    QueryOrForm(encoded): QueryOrForm,
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    let encoded = super::query_or_form(&req, &body);
     let state = page.state();
     let op = &state.op;
-    let (client, request, hints) = match authorize::parse(&op.clients, encoded) {
+    let (client, request, hints) = match authorize::parse(&op.clients, &encoded) {
         Ok(parsed) => parsed,
         Err(Refusal::UnknownClient(id)) => return Err(PageError::UnknownClient(id)),
         Err(Refusal::BadRedirectUri) => return Err(PageError::BadRedirectUri),

@@ -4,8 +4,9 @@
 //! ([`crate::provider::logout`] decides where).
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::HttpResponse;
 
+use super::QueryOrForm;
 use crate::provider::logout::{LogoutRefusal, return_target};
 use crate::provider::parse_params;
 use crate::routes::context::PageCtx;
@@ -14,13 +15,11 @@ use crate::routes::session::logged_in;
 use crate::routes::{PageError, see_other};
 
 pub async fn logout(
-    req: HttpRequest,
-    body: web::Bytes,
+    QueryOrForm(encoded): QueryOrForm,
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    let encoded = super::query_or_form(&req, &body);
-    let params = parse_params(encoded).map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let params = parse_params(&encoded).map_err(|e| PageError::BadRequest(e.to_string()))?;
     let state = page.state();
     let target = return_target(&state.op, &params).map_err(|e| match e {
         LogoutRefusal::BadRequest(why) => PageError::BadRequest(why),

@@ -8,17 +8,27 @@ pub mod resume;
 pub mod token;
 pub mod userinfo;
 
+use actix_web::dev::Payload;
 use actix_web::http::{Method, header};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use url::Url;
 
-/// The parameters of an endpoint that takes them as a query (GET) or as a
-/// form body (POST): authorization and logout requests.
-pub fn query_or_form<'a>(req: &'a HttpRequest, body: &'a [u8]) -> &'a [u8] {
-    if req.method() == Method::POST {
-        body
-    } else {
-        req.query_string().as_bytes()
+/// The encoded parameters of an endpoint that takes them as a query (GET)
+/// or as a form body (POST): authorization and logout requests.
+pub struct QueryOrForm(pub web::Bytes);
+
+impl FromRequest for QueryOrForm {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.method() == Method::POST {
+            let body = web::Bytes::from_request(req, payload);
+            Box::pin(async move { body.await.map(QueryOrForm) })
+        } else {
+            let query = web::Bytes::copy_from_slice(req.query_string().as_bytes());
+            Box::pin(async move { Ok(QueryOrForm(query)) })
+        }
     }
 }
 
