@@ -233,3 +233,149 @@ mod tests {
         assert_eq!(basic_credentials("not base64!"), None);
     }
 }
+
+/// The code's life without HTTP: issued, exchanged once, replay revokes.
+#[cfg(test)]
+mod exchange_tests {
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    use base64::Engine;
+
+    use super::*;
+    use crate::domain::Federation;
+    use crate::provider::settings::{ClientSettings, OidcConfig};
+    use crate::store::MemoryStore;
+
+    const SECRET: &str = "a-secret-of-the-demarche-0123456789";
+    const REDIRECT: &str = "https://demarche.example/cb";
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    fn op() -> OpenIdProvider {
+        let settings: ClientSettings = serde_json::from_value(serde_json::json!({
+            "client_id": "demarche",
+            "client_secret": SECRET,
+            "name": "Démarche",
+            "redirect_uris": [REDIRECT],
+        }))
+        .unwrap();
+        let client = settings
+            .resolve(0, None, &mut Vec::new(), &mut Vec::new())
+            .unwrap();
+        let config = OidcConfig {
+            data_dir: PathBuf::from("/nonexistent"),
+            signing_key_file: Some(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys/rsa-1.pem"),
+            ),
+            retired_key_files: Vec::new(),
+            pairwise_secret: Some(crate::common::Secret("p".repeat(40))),
+            code_ttl: Duration::from_secs(60),
+            token_ttl: Duration::from_secs(300),
+        };
+        let url = Url::parse("https://aiguillage.example/").unwrap();
+        OpenIdProvider::new(&config, vec![client], &url).unwrap()
+    }
+
+    fn login() -> LoggedIn {
+        let claims =
+            serde_json::json!({ "iss": "https://fc.example", "sub": "person-1", "acr": "eidas1" });
+        let identity = Identity::from_claims(
+            Federation::FranceConnect,
+            claims.as_object().unwrap(),
+            &serde_json::Map::new(),
+        )
+        .unwrap();
+        LoggedIn {
+            identity,
+            id_token: String::new(),
+            at: crate::common::clock::unix_now(),
+        }
+    }
+
+    fn request() -> AuthorizationRequest {
+        AuthorizationRequest {
+            client_id: "demarche".into(),
+            redirect_uri: REDIRECT.into(),
+            state: Some("s".into()),
+            nonce: Some("n".into()),
+            code_challenge: Some(CHALLENGE.into()),
+            scope: vec!["openid".into()],
+            acr_values: None,
+            max_age: None,
+            force_login: false,
+            login_hint: None,
+        }
+    }
+
+    fn body(code: &str, verifier: &str) -> Vec<u8> {
+        format!(
+            "grant_type=authorization_code&code={code}&redirect_uri={}&code_verifier={verifier}",
+            url::form_urlencoded::byte_serialize(REDIRECT.as_bytes()).collect::<String>()
+        )
+        .into_bytes()
+    }
+
+    #[tokio::test]
+    async fn a_code_is_exchanged_once_and_its_replay_revokes_the_tokens() {
+        let (op, store) = (op(), MemoryStore::new());
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("demarche:{SECRET}"));
+        let url = issue_code(&op, &store, &request(), &login()).await.unwrap();
+        let code = url
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        assert!(url.as_str().contains("state=s") && url.as_str().contains("iss=https"));
+
+        let wrong = exchange(
+            &op,
+            &store,
+            Some(&basic),
+            &body(&code, &VERIFIER.replace('d', "e")),
+        )
+        .await;
+        assert_eq!(
+            wrong.unwrap_err().code,
+            OAuthErrorCode::InvalidGrant,
+            "wrong PKCE verifier"
+        );
+
+        // The failed attempt took the code: PKCE failures are final too.
+        let url = issue_code(&op, &store, &request(), &login()).await.unwrap();
+        let code = url
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .unwrap()
+            .1
+            .into_owned();
+        let tokens = exchange(&op, &store, Some(&basic), &body(&code, VERIFIER))
+            .await
+            .unwrap();
+        let access = tokens["access_token"].as_str().unwrap().to_owned();
+        assert!(
+            super::super::userinfo::claims_for(&store, &access)
+                .await
+                .unwrap()
+                .is_some()
+        );
+
+        let replay = exchange(&op, &store, Some(&basic), &body(&code, VERIFIER)).await;
+        assert_eq!(replay.unwrap_err().code, OAuthErrorCode::InvalidGrant);
+        assert!(
+            super::super::userinfo::claims_for(&store, &access)
+                .await
+                .unwrap()
+                .is_none(),
+            "the replay revoked the access token"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wrong_secret_is_invalid_client() {
+        let (op, store) = (op(), MemoryStore::new());
+        let basic = base64::engine::general_purpose::STANDARD.encode("demarche:not-the-secret");
+        let refused = exchange(&op, &store, Some(&basic), &body("x", VERIFIER)).await;
+        assert_eq!(refused.unwrap_err().code, OAuthErrorCode::InvalidClient);
+    }
+}
