@@ -12,6 +12,12 @@ use figment::{Error, Metadata, Profile, Provider};
 /// Old top-level section → new one.
 const RENAMED_SECTIONS: &[(&str, &str)] = &[("providers", "federations")];
 
+/// Federation tables whose id has a `-`, which environment variable names
+/// cannot hold: `AIGUILLAGE__FEDERATIONS__FRANCECONNECT_PLUS__ENABLED` is
+/// read as `[federations.franceconnect-plus] enabled` (no note: it is the
+/// only way to write it there).
+const ENV_SPELLINGS: &[(&str, &str)] = &[("franceconnect_plus", "franceconnect-plus")];
+
 /// Deprecation notes gathered while the layers are read.
 pub type Notes = Arc<Mutex<Vec<String>>>;
 
@@ -44,6 +50,18 @@ impl<P: Provider> Provider for LegacyNames<P> {
                 self.notes.lock().expect("notes lock").push(format!(
                     "{source}: `{old}` is deprecated, rename it `{new}` (read as `{new}` for now)"
                 ));
+            }
+            if let Some(figment::value::Value::Dict(_, federations)) = dict.get_mut("federations") {
+                for (env, real) in ENV_SPELLINGS {
+                    if let Some(value) = federations.remove(*env) {
+                        if federations.contains_key(*real) {
+                            return Err(Error::from(format!(
+                                "{source}: both `{env}` and `{real}` are set; keep only one"
+                            )));
+                        }
+                        federations.insert((*real).to_owned(), value);
+                    }
+                }
             }
         }
         Ok(data)

@@ -126,7 +126,7 @@ pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer
 /// The test account each federation profile knows.
 pub fn test_login(federation: Federation) -> &'static str {
     match federation {
-        Federation::FranceConnect => "angela",
+        Federation::FranceConnect | Federation::FranceConnectPlus => "angela",
         Federation::ProConnect => "jean.michel@test.proconnect.gouv.fr",
         Federation::ProSanteConnect => "899700218896",
     }

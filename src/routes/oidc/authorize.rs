@@ -8,8 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::redirect;
 use crate::provider::authorize::{self, Decision, Refusal};
-use crate::provider::pending::{PendingKind, PendingRequest, only_federation};
-use crate::provider::{redirect as to_client, token};
+use crate::provider::pending::{PendingKind, PendingRequest, only_federation, restricted_chooser};
+use crate::provider::{OAuthError, redirect as to_client, token};
 use crate::routes::context::PageCtx;
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
@@ -57,7 +57,7 @@ async fn authorize(
     };
     let login = logged_in(&session);
     let now = crate::common::clock::unix_now();
-    match authorize::decide(client, &request, &hints, login.as_ref(), now) {
+    let straight_to = match authorize::decide(client, &request, &hints, login.as_ref(), now) {
         Decision::IssueCode => {
             let login = login.expect("a code is only issued from a session");
             let url = token::issue_code(op, state.store.as_ref(), &request, &login).await?;
@@ -72,7 +72,22 @@ async fn authorize(
             );
             return Ok(redirect(&url));
         }
-        Decision::Interact => {}
+        Decision::Interact { federation } => federation,
+    };
+    let level = request.required_level();
+    // eidas2 asked by a démarche that accepts FranceConnect alone: no
+    // federation it accepts can give it.
+    if restricted_chooser(&state.chooser, client, level).is_none() {
+        let error = OAuthError::invalid_request(
+            "no federation this client accepts can give the level of assurance asked",
+        );
+        let url = to_client::error_to_client(
+            &request.redirect_uri,
+            &op.issuer,
+            request.state.as_deref(),
+            &error,
+        );
+        return Ok(redirect(&url));
     }
     let pending = PendingRequest {
         client_id: client.client_id.clone(),
@@ -80,10 +95,18 @@ async fn authorize(
     };
     let id = pending.park(state.store.as_ref()).await?;
     tracing::info!(client_id = %client.client_id, "authorization request accepted");
-    if let Some(federation) = hints
-        .idp_hint
-        .or_else(|| only_federation(&state.chooser, client))
-    {
+    let direct = match hints.idp_hint {
+        // The hinted federation, or its sibling at the level asked
+        // (franceconnect asked eidas2: FranceConnect+).
+        Some(hinted) => Some(hinted.for_level(level)).filter(|f| client.accepts(*f)),
+        // A step-up or a new login goes where the person can get it, if
+        // that federation is configured here.
+        None => straight_to
+            .filter(|f| state.federations.get(*f).is_some())
+            .or_else(|| only_federation(&state.chooser, client, level)),
+    };
+    // A federation found down: the chooser says so (and offers another).
+    if let Some(federation) = direct.filter(|f| !state.federations.is_down(*f)) {
         return federation_login::begin_for_request(state, &session, federation, &request, &id)
             .await;
     }
