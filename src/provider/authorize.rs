@@ -285,7 +285,13 @@ pub enum Decision {
     /// The person must choose and log in: straight at `federation` when
     /// one is known to fit (the session's, or FranceConnect+ for a
     /// FranceConnect session asked a higher level), else the chooser.
-    Interact { federation: Option<Federation> },
+    /// `fresh_login`: a session exists but does not fit (level, age,
+    /// person): the federation must authenticate again (`prompt=login`),
+    /// not answer from its own single sign-on.
+    Interact {
+        federation: Option<Federation>,
+        fresh_login: bool,
+    },
 }
 
 /// Why the session does not answer a request.
@@ -385,7 +391,10 @@ pub fn decide(
             Some(login.identity.federation.for_level(level)).filter(|f| client.accepts(*f))
         }
     };
-    Decision::Interact { federation }
+    Decision::Interact {
+        federation,
+        fresh_login: !matches!(unmet, Unmet::NoSession | Unmet::OtherFederation),
+    }
 }
 
 #[cfg(test)]
@@ -515,10 +524,14 @@ mod tests {
         match decision {
             Decision::IssueCode => "code".into(),
             Decision::Refuse(e) => e.code.as_str().into(),
-            Decision::Interact { federation: None } => "chooser".into(),
+            Decision::Interact {
+                federation: None,
+                fresh_login,
+            } => format!("chooser{}", if fresh_login { ", fresh" } else { "" }),
             Decision::Interact {
                 federation: Some(f),
-            } => format!("to {f}"),
+                fresh_login,
+            } => format!("to {f}{}", if fresh_login { ", fresh" } else { "" }),
         }
     }
 
@@ -543,13 +556,13 @@ mod tests {
             (
                 Some(&fc),
                 "&acr_values=eidas2",
-                "to franceconnect-plus",
+                "to franceconnect-plus, fresh",
                 "step-up",
             ),
             (
                 Some(&fc),
                 "&acr_values=eidas3+eidas2",
-                "to franceconnect-plus",
+                "to franceconnect-plus, fresh",
                 "step-up, two levels",
             ),
             (
@@ -561,7 +574,7 @@ mod tests {
             (
                 Some(&fc),
                 "&claims=%7B%22id_token%22%3A%7B%22acr%22%3A%7B%22essential%22%3Atrue%2C%22values%22%3A%5B%22eidas2%22%5D%7D%7D%7D",
-                "to franceconnect-plus",
+                "to franceconnect-plus, fresh",
                 "level asked in the claims parameter",
             ),
             (
@@ -573,19 +586,19 @@ mod tests {
             (
                 Some(&pc),
                 "&acr_values=eidas2",
-                "to proconnect",
+                "to proconnect, fresh",
                 "ProConnect asked the higher level",
             ),
             (
                 Some(&pc),
                 "&acr_values=https%3A%2F%2Fproconnect.gouv.fr%2Fassurance%2Fself-asserted-2fa",
-                "to proconnect",
+                "to proconnect, fresh",
                 "a level without eIDAS rank",
             ),
             (
                 Some(&fc_plus),
                 "&acr_values=eidas2",
-                "to franceconnect-plus",
+                "to franceconnect-plus, fresh",
                 "no single sign-on at eidas2",
             ),
             (
@@ -598,14 +611,19 @@ mod tests {
             (
                 Some(&fc),
                 "&prompt=login",
-                "to franceconnect",
+                "to franceconnect, fresh",
                 "prompt=login",
             ),
-            (Some(&fc), "&max_age=0", "to franceconnect", "max_age=0"),
+            (
+                Some(&fc),
+                "&max_age=0",
+                "to franceconnect, fresh",
+                "max_age=0",
+            ),
             (
                 Some(&fc),
                 "&max_age=10",
-                "to franceconnect",
+                "to franceconnect, fresh",
                 "federation auth_time too old",
             ),
             (
@@ -617,7 +635,7 @@ mod tests {
             (
                 Some(&pc),
                 "&max_age=99",
-                "to proconnect",
+                "to proconnect, fresh",
                 "no federation auth_time: the portal's login time",
             ),
             (
@@ -635,7 +653,7 @@ mod tests {
             (
                 Some(&pc),
                 "&login_hint=autre%40example.gouv.fr",
-                "to proconnect",
+                "to proconnect, fresh",
                 "hint names someone else",
             ),
             (
@@ -691,7 +709,7 @@ mod tests {
         let fc = login(Federation::FranceConnect, "eidas1", None);
         assert_eq!(
             outcome(decide(client, &request, &hints, Some(&fc), NOW)),
-            "chooser"
+            "chooser, fresh"
         );
     }
 }

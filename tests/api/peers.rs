@@ -79,6 +79,11 @@ impl FederationPeer {
             "--post-logout-redirect-uri".into(),
             socket.url(&defaults.post_logout_redirect_path),
         ];
+        if federation == Federation::FranceConnectPlus {
+            // It encrypts for the keys the portal publishes.
+            args.push("--client-jwks-uri".into());
+            args.push(socket.url("/federations/jwks"));
+        }
         args.extend(extra.iter().map(|s| s.to_string()));
         let node = start_node("federation.mjs", &args).await;
         let issuer = node.info["issuer"].as_str().expect("issuer").to_owned();
@@ -121,6 +126,10 @@ pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer
     p.discovery_url = None;
     p.client_id = Some(CLIENT_ID.into());
     p.client_secret = Some(Secret(CLIENT_SECRET.into()));
+    if federation == Federation::FranceConnectPlus {
+        // A fixed decryption key: nothing generated into a data dir.
+        p.encryption_key_file = Some(crate::helpers::fixture("keys/rsa-2.pem"));
+    }
 }
 
 /// The test account each federation profile knows.

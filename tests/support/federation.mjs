@@ -100,6 +100,51 @@ const PROFILES = {
       },
     },
   },
+  // FranceConnect+: ES256 signed, then encrypted for the client's keys
+  // (its jwks_uri: --client-jwks-uri), ID token and userinfo alike.
+  'franceconnect-plus': {
+    brand: 'FranceConnect+ (test)',
+    encrypted: true,
+    defaultAcr: 'eidas3',
+    prefix: '/api/v2',
+    alg: 'ES256',
+    userinfoAlg: 'ES256',
+    authMethod: 'client_secret_post',
+    acrValues: ['eidas2', 'eidas3'],
+    routes: {
+      authorization: '/authorize', token: '/token', userinfo: '/userinfo',
+      end_session: '/session/end', jwks: '/jwks',
+    },
+    claims: {
+      openid: ['sub', 'acr', 'auth_time'], // always in the ID token, as on the real federations
+      profile: ['given_name', 'family_name', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'preferred_username'],
+      given_name: ['given_name'],
+      family_name: ['family_name'],
+      birthdate: ['birthdate'],
+      gender: ['gender'],
+      birthplace: ['birthplace'],
+      birthcountry: ['birthcountry'],
+      preferred_username: ['preferred_username'],
+      email: ['email'],
+      acr: null,
+      amr: null,
+      sid: null,
+      auth_time: null,
+    },
+    accounts: {
+      angela: {
+        sub: '5d1c2e8f0a7b4c3d9e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2dv1',
+        given_name: 'Angela Claire Louise',
+        family_name: 'DUBOIS',
+        birthdate: '1962-08-24',
+        gender: 'female',
+        birthplace: '75107',
+        birthcountry: '99100',
+        email: 'angela@example.fr',
+        preferred_username: '',
+      },
+    },
+  },
   proconnect: {
     brand: 'ProConnect (test)',
     prefix: '/api/v2',
@@ -189,7 +234,8 @@ function usage(message) {
   console.error(`usage: node federation.mjs --profile franceconnect|proconnect|prosanteconnect
   --client-id ID --client-secret SECRET --redirect-uri URI [--redirect-uri URI ...]
   [--post-logout-redirect-uri URI ...] [--port 0] [--host 127.0.0.1] [--path-prefix /api/v2]
-  [--no-kid] [--logout-confirm] [--keep-alive]`);
+  [--no-kid] [--logout-confirm] [--keep-alive]
+  franceconnect-plus: --client-jwks-uri URI [--encryption-alg RSA-OAEP] [--encryption-enc A256GCM]`);
   process.exit(2);
 }
 
@@ -208,6 +254,9 @@ try {
       'no-kid': { type: 'boolean', default: false },
       'logout-confirm': { type: 'boolean', default: false },
       'keep-alive': { type: 'boolean', default: false },
+      'client-jwks-uri': { type: 'string' },
+      'encryption-alg': { type: 'string', default: 'RSA-OAEP' },
+      'encryption-enc': { type: 'string', default: 'A256GCM' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -221,6 +270,7 @@ const profile = PROFILES[profileName];
 if (!profile) usage(`unknown or missing --profile (${profileName})`);
 if (!args['client-id'] || !args['client-secret']) usage('--client-id and --client-secret are required');
 if (!args['redirect-uri']?.length) usage('at least one --redirect-uri is required');
+if (profile.encrypted && !args['client-jwks-uri']) usage(`--client-jwks-uri is required for ${profileName}`);
 const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port ${args.port}`);
 
@@ -303,7 +353,7 @@ function chooseAcr(params) {
       if (typeof acr?.value === 'string') asked.push(acr.value);
     } catch { /* oidc-provider already rejects a bad claims parameter */ }
   }
-  return asked.find((v) => profile.acrValues.includes(v)) ?? 'eidas1';
+  return asked.find((v) => profile.acrValues.includes(v)) ?? profile.defaultAcr ?? 'eidas1';
 }
 
 function requestedClaims(params) {
@@ -489,6 +539,14 @@ function clientMetadata() {
     id_token_signed_response_alg: profile.alg,
   };
   if (profile.userinfoAlg) meta.userinfo_signed_response_alg = profile.userinfoAlg;
+  if (profile.encrypted) {
+    // The RP's encryption keys are read from its jwks_uri when a token is made.
+    meta.jwks_uri = args['client-jwks-uri'];
+    meta.id_token_encrypted_response_alg = args['encryption-alg'];
+    meta.id_token_encrypted_response_enc = args['encryption-enc'];
+    meta.userinfo_encrypted_response_alg = args['encryption-alg'];
+    meta.userinfo_encrypted_response_enc = args['encryption-enc'];
+  }
   return meta;
 }
 
@@ -575,7 +633,7 @@ let current; // { provider, handler, keys, cookiesLong }
 async function buildProvider() {
   const keys = await generateKeys();
   const issuer = `http://${args.host}:${listeningPort}${prefix}`;
-  const cookieBase = `${profileName === 'prosanteconnect' ? 'psc' : profileName === 'proconnect' ? 'pc' : 'fc'}_${listeningPort}`;
+  const cookieBase = `${{ prosanteconnect: 'psc', proconnect: 'pc', 'franceconnect-plus': 'fcp' }[profileName] ?? 'fc'}_${listeningPort}`;
   const cookiesLong = { httpOnly: true, sameSite: 'lax', secure: false, path: '/' };
   const cookiesShort = { httpOnly: true, sameSite: 'lax', secure: false };
   const provider = new Provider(issuer, {
@@ -594,6 +652,12 @@ async function buildProvider() {
     interactions: { url: (ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
     loadExistingGrant,
     conformIdTokenClaims: true,
+    // The client's jwks_uri is the portal on 127.0.0.1, which oidc-provider's
+    // SSRF guard refuses (special-use address): drop the guard, test only.
+    fetch: (url, options) => {
+      delete options.dispatcher;
+      return fetch(url, options);
+    },
     // Plain http on loopback: cookies must not be `secure`; names carry the
     // port because browsers share cookies between ports of one host.
     cookies: {
@@ -619,6 +683,7 @@ async function buildProvider() {
       claimsParameter: { enabled: true },
       userinfo: { enabled: true },
       jwtUserinfo: { enabled: Boolean(profile.userinfoAlg) },
+      encryption: { enabled: Boolean(profile.encrypted) },
       revocation: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       dPoP: { enabled: false },

@@ -37,7 +37,7 @@ async fn authorize(
 ) -> Result<HttpResponse, PageError> {
     let state = page.state();
     let op = &state.op;
-    let (client, request, hints) = match authorize::parse(&op.clients, encoded) {
+    let (client, mut request, hints) = match authorize::parse(&op.clients, encoded) {
         Ok(parsed) => parsed,
         Err(Refusal::UnknownClient(id)) => return Err(PageError::UnknownClient(id)),
         Err(Refusal::BadRedirectUri) => return Err(PageError::BadRedirectUri),
@@ -72,7 +72,15 @@ async fn authorize(
             );
             return Ok(redirect(&url));
         }
-        Decision::Interact { federation } => federation,
+        Decision::Interact {
+            federation,
+            fresh_login,
+        } => {
+            // A session that does not fit: the federation must not answer
+            // from its own (wrong level, too old, another person).
+            request.force_login |= fresh_login;
+            federation
+        }
     };
     let level = request.required_level();
     // eidas2 asked by a démarche that accepts FranceConnect alone: no
