@@ -4,6 +4,8 @@ mod browser;
 mod chooser;
 mod cli;
 mod demarche_e2e;
+mod federation_status;
+mod franceconnect_plus_security;
 mod helpers;
 mod i18n;
 mod levels;
