@@ -6,7 +6,7 @@ federation-franceconnect-plus-access = Administrations request access on FranceC
 niveaux-franceconnect-plus-needs = This procedure asks for a high level of assurance. You need the France Identité app on your phone and your credit-card-sized identity card.
 
 niveaux-unavailable = { $federation } is temporarily unavailable.
-niveaux-unavailable-alternative = Meanwhile, you can log in with { $federation } above or below.
+niveaux-unavailable-alternative = Meanwhile, you can use { $federation }, offered on this page.
 niveaux-unavailable-retry = Try again in a few minutes by reloading this page.
 
 niveaux-status-up = Status: available (without interruption since { $since }).

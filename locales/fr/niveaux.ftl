@@ -6,7 +6,7 @@ federation-franceconnect-plus-access = Les administrations demandent l’accès 
 niveaux-franceconnect-plus-needs = Cette démarche demande un niveau de garantie élevé. Il vous faut l’application France Identité sur votre téléphone et votre carte d’identité au format carte bancaire.
 
 niveaux-unavailable = { $federation } est momentanément indisponible.
-niveaux-unavailable-alternative = En attendant, vous pouvez vous connecter avec { $federation } ci-dessus ou ci-dessous.
+niveaux-unavailable-alternative = En attendant, vous pouvez utiliser { $federation }, proposé sur cette page.
 niveaux-unavailable-retry = Réessayez dans quelques minutes en rechargeant cette page.
 
 niveaux-status-up = État : disponible (sans interruption depuis { $since }).

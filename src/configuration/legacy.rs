@@ -67,3 +67,32 @@ impl<P: Provider> Provider for LegacyNames<P> {
         Ok(data)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::configuration::Settings;
+
+    #[test]
+    fn franceconnect_plus_reads_with_a_dash_or_the_environment_s_underscore() {
+        let dir = tempfile::tempdir().unwrap();
+        for table in ["franceconnect-plus", "franceconnect_plus"] {
+            let path = dir.path().join(format!("{table}.toml"));
+            std::fs::write(
+                &path,
+                format!(
+                    "[federations.{table}]\nenabled = true\nclient_id = \"fcp\"\nclient_secret = \"s\"\nencryption_alg = \"A128KW\"\nencryption_key_file = \"/nulle-part.pem\"\n"
+                ),
+            )
+            .unwrap();
+            let settings = Settings::load(Some(&path)).expect(table);
+            assert!(settings.federations.franceconnect_plus.enabled, "{table}");
+            let errors = settings.resolve().unwrap_err().to_string();
+            for key in [
+                "federations.franceconnect-plus.encryption_alg",
+                "federations.franceconnect-plus.encryption_key_file",
+            ] {
+                assert!(errors.contains(key), "{table}: {key} in {errors}");
+            }
+        }
+    }
+}

@@ -16,6 +16,9 @@ struct FederationsPage<'a> {
     t: Tr<'a>,
     page: &'a PageCtx,
     populations: &'a [Population],
+    /// The table's columns: the mission's table. FranceConnect+ is
+    /// FranceConnect's higher-level sibling (its section says so).
+    table_federations: Vec<Federation>,
     federations: Vec<Federation>,
     portal_url: String,
     issuer: String,
@@ -25,15 +28,6 @@ struct FederationsPage<'a> {
 }
 
 impl FederationsPage<'_> {
-    /// The population is served by the federation: listed, or through its
-    /// higher-level sibling (FranceConnect+ for FranceConnect's citizens).
-    fn serves(&self, population: &Population, federation: &Federation) -> bool {
-        population
-            .federations
-            .iter()
-            .any(|f| f == federation || f.for_level(Some(2)) == *federation)
-    }
-
     fn status(&self, federation: &Federation) -> Option<&StatusText> {
         self.statuses
             .iter()
@@ -98,6 +92,10 @@ pub async fn show(page: PageCtx) -> HttpResponse {
         t: page.tr(),
         page: &page,
         populations: state.chooser.populations(),
+        table_federations: Federation::ALL
+            .into_iter()
+            .filter(|f| *f != Federation::FranceConnectPlus)
+            .collect(),
         federations: Federation::ALL.to_vec(),
         portal_url: state.public_url.to_string(),
         issuer: state.op.issuer.clone(),

@@ -242,6 +242,21 @@ impl FederationSettings {
         if !self.enabled {
             return None;
         }
+        let key_files = self
+            .encryption_key_file
+            .iter()
+            .map(|p| ("encryption_key_file".to_owned(), p))
+            .chain(
+                self.retired_encryption_key_files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("retired_encryption_key_files[{i}]"), p)),
+            );
+        for (field, path) in key_files {
+            if !path.is_file() {
+                push(&field, format!("{} is not a readable file", path.display()));
+            }
+        }
         let client_id = self.client_id.clone().filter(|id| !id.is_empty());
         if client_id.is_none() {
             push(

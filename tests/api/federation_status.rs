@@ -76,7 +76,7 @@ async fn a_stopped_federation_is_shown_unavailable_then_available_again_once_res
     );
     assert_eq!(
         text_of(&doc, "#unavailable-prosanteconnect-notice"),
-        "Pro Santé Connect est momentanément indisponible. En attendant, vous pouvez vous connecter avec ProConnect ci-dessus ou ci-dessous."
+        "Pro Santé Connect est momentanément indisponible. En attendant, vous pouvez utiliser ProConnect, proposé sur cette page."
     );
     assert_eq!(
         select(

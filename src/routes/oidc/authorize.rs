@@ -7,9 +7,12 @@ use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::redirect;
+use crate::domain::Federation;
+use crate::provider::authorize::AuthorizationHints;
 use crate::provider::authorize::{self, Decision, Refusal};
 use crate::provider::pending::{PendingKind, PendingRequest, only_federation, restricted_chooser};
-use crate::provider::{OAuthError, redirect as to_client, token};
+use crate::provider::{Client, OAuthError, OpenIdProvider, redirect as to_client, token};
+use crate::routes::context::AppState;
 use crate::routes::context::PageCtx;
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
@@ -46,13 +49,12 @@ async fn authorize(
             state: client_state,
             error,
         }) => {
-            let url = to_client::error_to_client(
+            return Ok(back_with_error(
+                op,
                 &redirect_uri,
-                &op.issuer,
                 client_state.as_deref(),
                 &error,
-            );
-            return Ok(redirect(&url));
+            ));
         }
     };
     let login = logged_in(&session);
@@ -64,13 +66,8 @@ async fn authorize(
             return Ok(redirect(&url));
         }
         Decision::Refuse(error) => {
-            let url = to_client::error_to_client(
-                &request.redirect_uri,
-                &op.issuer,
-                request.state.as_deref(),
-                &error,
-            );
-            return Ok(redirect(&url));
+            let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
+            return Ok(back_with_error(op, uri, client_state, &error));
         }
         Decision::Interact {
             federation,
@@ -89,13 +86,8 @@ async fn authorize(
         let error = OAuthError::invalid_request(
             "no federation this client accepts can give the level of assurance asked",
         );
-        let url = to_client::error_to_client(
-            &request.redirect_uri,
-            &op.issuer,
-            request.state.as_deref(),
-            &error,
-        );
-        return Ok(redirect(&url));
+        let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
+        return Ok(back_with_error(op, uri, client_state, &error));
     }
     let pending = PendingRequest {
         client_id: client.client_id.clone(),
@@ -103,18 +95,7 @@ async fn authorize(
     };
     let id = pending.park(state.store.as_ref()).await?;
     tracing::info!(client_id = %client.client_id, "authorization request accepted");
-    let direct = match hints.idp_hint {
-        // The hinted federation, or its sibling at the level asked
-        // (franceconnect asked eidas2: FranceConnect+).
-        Some(hinted) => Some(hinted.for_level(level)).filter(|f| client.accepts(*f)),
-        // A step-up or a new login goes where the person can get it, if
-        // that federation is configured here.
-        None => straight_to
-            .filter(|f| state.federations.get(*f).is_some())
-            .or_else(|| only_federation(&state.chooser, client, level)),
-    };
-    // A federation found down: the chooser says so (and offers another).
-    if let Some(federation) = direct.filter(|f| !state.federations.is_down(*f)) {
+    if let Some(federation) = direct_federation(state, client, &hints, level, straight_to) {
         return federation_login::begin_for_request(state, &session, federation, &request, &id)
             .await;
     }
@@ -127,4 +108,40 @@ async fn authorize(
         None => format!("/?demande={id}{lang}"),
     };
     Ok(see_other(&target))
+}
+
+/// The federation to send the person to without the chooser, if any: the
+/// hinted one (or its sibling at the level asked: franceconnect asked
+/// eidas2 is FranceConnect+), the one a new login should go to if it is
+/// configured here, or the only one that fits. Never one found down: the
+/// chooser says so, and offers another.
+fn direct_federation(
+    state: &AppState,
+    client: &Client,
+    hints: &AuthorizationHints,
+    level: Option<u8>,
+    straight_to: Option<Federation>,
+) -> Option<Federation> {
+    match hints.idp_hint {
+        Some(hinted) => Some(hinted.for_level(level)).filter(|f| client.accepts(*f)),
+        None => straight_to
+            .filter(|f| state.federations.get(*f).is_some())
+            .or_else(|| only_federation(&state.chooser, client, level)),
+    }
+    .filter(|f| !state.federations.is_down(*f))
+}
+
+/// Sends the browser back to the démarche with an OAuth error.
+fn back_with_error(
+    op: &OpenIdProvider,
+    redirect_uri: &str,
+    client_state: Option<&str>,
+    error: &OAuthError,
+) -> HttpResponse {
+    redirect(&to_client::error_to_client(
+        redirect_uri,
+        &op.issuer,
+        client_state,
+        error,
+    ))
 }
