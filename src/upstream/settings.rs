@@ -92,29 +92,13 @@ impl FederationSettings {
                 timeout_ms: 4000,
                 ..FederationSettings::unencrypted()
             },
+            // FranceConnect's settings, at the higher levels, encrypted.
             Federation::FranceConnectPlus => FederationSettings {
-                enabled: false,
                 issuer: url("https://auth.integ01.dev-franceconnect.fr/api/v2"),
-                discovery_url: None,
-                client_id: None,
-                client_secret: None,
-                client_secret_file: None,
-                scopes: strings(&[
-                    "openid",
-                    "given_name",
-                    "family_name",
-                    "preferred_username",
-                    "birthdate",
-                    "email",
-                ]),
                 acr_values: strings(&["eidas2"]),
                 redirect_path: "/connexion/franceconnect-plus/retour".into(),
-                post_logout_redirect_path: "/deconnexion/fin".into(),
-                pkce: PkceMode::Auto,
-                userinfo_signed: true,
-                timeout_ms: 4000,
                 encrypted_tokens: true,
-                ..FederationSettings::unencrypted()
+                ..FederationSettings::default_for(Federation::FranceConnect)
             },
             Federation::ProConnect => FederationSettings {
                 enabled: true,

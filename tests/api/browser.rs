@@ -69,23 +69,11 @@ async fn franceconnect_plus_and_an_unavailable_federation_are_accessible_in_a_re
             "http://127.0.0.1:9/auth/realms/esante-wallet",
         );
         s.federation_probe.interval_seconds = 1;
-        s.clients = vec![aiguillage::provider::settings::ClientSettings {
-            client_id: "demarche".into(),
-            client_secret: Some(aiguillage::common::Secret("secret-de-la-demarche".into())),
-            client_secret_file: None,
-            name: "Démarche sensible".into(),
-            redirect_uris: vec!["http://127.0.0.1:9/callback".parse().unwrap()],
-            post_logout_redirect_uris: Vec::new(),
-            federations: None,
-            providers: None,
-            populations: None,
-            public: false,
-            discovery_return_prefixes: Vec::new(),
-        }];
+        s.clients = vec![crate::levels::demarche()];
     })
     .await;
     let res = app
-        .get("/oidc/authorize?client_id=demarche&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code&scope=openid&state=s&nonce=n&acr_values=eidas2&population=particulier")
+        .get("/oidc/authorize?client_id=demarche-niveaux&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code&scope=openid&state=s&nonce=n&acr_values=eidas2&population=particulier")
         .await;
     let fc_plus_page = location(&res).to_owned();
     assert!(fc_plus_page.starts_with("/choix/particulier?demande="));

@@ -17,7 +17,7 @@ const CLIENT: &str = "demarche-niveaux";
 const SECRET: &str = "demarche-niveaux-secret-0123456789";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
-fn demarche() -> ClientSettings {
+pub fn demarche() -> ClientSettings {
     ClientSettings {
         client_id: CLIENT.into(),
         client_secret: Some(Secret(SECRET.into())),
@@ -67,6 +67,11 @@ fn authorize(app: &TestApp, extra: &[(&str, &str)]) -> String {
         .append_pair("nonce", "nonce-niveaux")
         .extend_pairs(extra);
     url.to_string()
+}
+
+/// The browser of `app` sends the démarche's authorization request.
+async fn ask(app: &TestApp, extra: &[(&str, &str)]) -> reqwest::Response {
+    app.client.get(authorize(app, extra)).send().await.unwrap()
 }
 
 /// Where a browser went: the authorization requests the portal sent to
@@ -276,7 +281,7 @@ async fn prompt_none_needing_a_higher_level_answers_login_required() {
             ("prompt", "none"),
         ],
     ] {
-        let res = app.client.get(authorize(app, &extra)).send().await.unwrap();
+        let res = ask(app, &extra).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let back = reqwest::Url::parse(location(&res)).unwrap();
         assert!(back.as_str().starts_with(REDIRECT), "{back}");
@@ -286,15 +291,7 @@ async fn prompt_none_needing_a_higher_level_answers_login_required() {
         assert!(!q.contains_key("code"));
     }
     // The eidas1 session still answers an eidas1 request silently.
-    let res = app
-        .client
-        .get(authorize(
-            app,
-            &[("acr_values", "eidas1"), ("prompt", "none")],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let res = ask(app, &[("acr_values", "eidas1"), ("prompt", "none")]).await;
     assert!(location(&res).contains("code="), "{}", location(&res));
 }
 
@@ -347,42 +344,28 @@ async fn a_login_hint_naming_someone_else_is_not_answered_from_the_session() {
     .await;
     let other = "marie.curie@test.proconnect.gouv.fr";
     // prompt=none: the session is someone else's.
-    let res = app
-        .client
-        .get(authorize(app, &[("login_hint", other), ("prompt", "none")]))
-        .send()
-        .await
-        .unwrap();
+    let res = ask(app, &[("login_hint", other), ("prompt", "none")]).await;
     assert!(
         location(&res).contains("error=login_required"),
         "{}",
         location(&res)
     );
     // Otherwise: a new login at ProConnect, for that person.
-    let res = app
-        .client
-        .get(authorize(app, &[("login_hint", other)]))
-        .send()
-        .await
-        .unwrap();
+    let res = ask(app, &[("login_hint", other)]).await;
     let to = reqwest::Url::parse(location(&res)).unwrap();
     assert!(to.as_str().starts_with(&p.peers[0].issuer), "{to}");
     let q: std::collections::HashMap<_, _> = to.query_pairs().into_owned().collect();
     assert_eq!(q["login_hint"], other);
     assert_eq!(q["prompt"], "login");
     // The session's own e-mail, whatever its case: answered at once.
-    let res = app
-        .client
-        .get(authorize(
-            app,
-            &[
-                ("login_hint", "Jean.Michel@TEST.proconnect.gouv.fr"),
-                ("prompt", "none"),
-            ],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let res = ask(
+        app,
+        &[
+            ("login_hint", "Jean.Michel@TEST.proconnect.gouv.fr"),
+            ("prompt", "none"),
+        ],
+    )
+    .await;
     assert!(location(&res).contains("code="), "{}", location(&res));
 }
 
@@ -403,15 +386,11 @@ async fn franceconnect_plus_logs_in_through_the_chooser_with_encrypted_tokens() 
     assert!(select(&doc, "form[action='/connexion/franceconnect-plus']").is_empty());
     assert!(select(&doc, "#franceconnect-plus-needs").is_empty());
     // A démarche asking eidas2: FranceConnect+ instead, with what it needs.
-    let res = app
-        .client
-        .get(authorize(
-            app,
-            &[("acr_values", "eidas2"), ("population", "particulier")],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let res = ask(
+        app,
+        &[("acr_values", "eidas2"), ("population", "particulier")],
+    )
+    .await;
     let choice = location(&res).to_owned();
     assert!(
         choice.starts_with("/choix/particulier?demande="),
@@ -478,15 +457,11 @@ async fn a_demarche_asking_eidas2_without_a_federation_able_to_give_it_gets_an_e
         "{back}"
     );
     // A FranceConnect button posted for an eidas2 request is refused.
-    let res = app
-        .client
-        .get(authorize(
-            app,
-            &[("acr_values", "eidas2"), ("population", "particulier")],
-        ))
-        .send()
-        .await
-        .unwrap();
+    let res = ask(
+        app,
+        &[("acr_values", "eidas2"), ("population", "particulier")],
+    )
+    .await;
     let demande = location(&res).split("demande=").nth(1).unwrap().to_owned();
     let res = app
         .client

@@ -100,51 +100,6 @@ const PROFILES = {
       },
     },
   },
-  // FranceConnect+: ES256 signed, then encrypted for the client's keys
-  // (its jwks_uri: --client-jwks-uri), ID token and userinfo alike.
-  'franceconnect-plus': {
-    brand: 'FranceConnect+ (test)',
-    encrypted: true,
-    defaultAcr: 'eidas3',
-    prefix: '/api/v2',
-    alg: 'ES256',
-    userinfoAlg: 'ES256',
-    authMethod: 'client_secret_post',
-    acrValues: ['eidas2', 'eidas3'],
-    routes: {
-      authorization: '/authorize', token: '/token', userinfo: '/userinfo',
-      end_session: '/session/end', jwks: '/jwks',
-    },
-    claims: {
-      openid: ['sub', 'acr', 'auth_time'], // always in the ID token, as on the real federations
-      profile: ['given_name', 'family_name', 'birthdate', 'gender', 'birthplace', 'birthcountry', 'preferred_username'],
-      given_name: ['given_name'],
-      family_name: ['family_name'],
-      birthdate: ['birthdate'],
-      gender: ['gender'],
-      birthplace: ['birthplace'],
-      birthcountry: ['birthcountry'],
-      preferred_username: ['preferred_username'],
-      email: ['email'],
-      acr: null,
-      amr: null,
-      sid: null,
-      auth_time: null,
-    },
-    accounts: {
-      angela: {
-        sub: '5d1c2e8f0a7b4c3d9e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2dv1',
-        given_name: 'Angela Claire Louise',
-        family_name: 'DUBOIS',
-        birthdate: '1962-08-24',
-        gender: 'female',
-        birthplace: '75107',
-        birthcountry: '99100',
-        email: 'angela@example.fr',
-        preferred_username: '',
-      },
-    },
-  },
   proconnect: {
     brand: 'ProConnect (test)',
     prefix: '/api/v2',
@@ -223,6 +178,23 @@ const PROFILES = {
         PSI_Locale: '1.2.250.1.213.1.3.1.1',
         SubjectRefPro: SUBJECT_REF_PRO,
       },
+    },
+  },
+};
+
+// FranceConnect+: FranceConnect's profile at eidas2/eidas3, ES256 signed
+// then encrypted for the client's keys (its jwks_uri: --client-jwks-uri),
+// ID token and userinfo alike; its own sub for the same person.
+PROFILES['franceconnect-plus'] = {
+  ...PROFILES.franceconnect,
+  brand: 'FranceConnect+ (test)',
+  encrypted: true,
+  acrValues: ['eidas2', 'eidas3'],
+  defaultAcr: 'eidas3',
+  accounts: {
+    angela: {
+      ...PROFILES.franceconnect.accounts.angela,
+      sub: '5d1c2e8f0a7b4c3d9e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2dv1',
     },
   },
 };
