@@ -296,6 +296,14 @@ mod tests {
         assert_eq!(first.keys[0].kid, again.keys[0].kid);
         assert_eq!(first.keys[0].public_jwk["kty"], "EC");
         assert_eq!(first.keys[0].public_jwk["alg"], "ECDH-ES");
+        // What FranceConnect+ sends with ECDH-ES opens too.
+        let jwk = josekit::jwk::Jwk::from_map(first.keys[0].public_jwk.clone()).unwrap();
+        let encrypter = josekit::jwe::ECDH_ES.encrypter_from_jwk(&jwk).unwrap();
+        let mut header = JweHeader::new();
+        header.set_content_encryption("A256GCM");
+        header.set_key_id(first.keys[0].kid.clone());
+        let jwe = josekit::jwe::serialize_compact(b"inner", &header, &encrypter).unwrap();
+        assert_eq!(again.decrypt(&jwe).unwrap(), b"inner");
         s.encryption_alg = Some("RSA-OAEP".into());
         assert!(matches!(
             DecryptionKeys::load(Federation::FranceConnectPlus, &s, dir.path()),
