@@ -5,7 +5,8 @@
 #
 # On a fresh machine it first installs what those tests need and is missing:
 # Debian's chromium and redis-server (the shared store's tests start their own
-# redis-server; none needs to be running), node/npm if absent, then `npm ci`
+# redis-server; none needs to be running), libssl-dev and pkg-config (to
+# build josekit), node/npm if absent, then `npm ci`
 # in tests/support and in examples/demarche (the example démarche, which the
 # tests run).
 # Extra arguments go to `cargo test` (e.g. `scripts/test.sh chooser`).
@@ -16,6 +17,9 @@ missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+# josekit (FranceConnect+'s encrypted tokens) links OpenSSL.
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]} (Debian packages)"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

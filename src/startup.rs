@@ -28,6 +28,8 @@ pub enum StartupError {
     Locales(Vec<LocaleIssue>),
     #[error("OpenID provider: {0}")]
     Provider(#[from] ProviderSetupError),
+    #[error("federation encryption key: {0}")]
+    EncryptionKey(#[from] crate::upstream::EncryptionKeyError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -91,7 +93,7 @@ impl Application {
         let store: SharedStore = Arc::new(MemoryStore::new());
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
-            federations: Federations::new(&config.federations, &public_url),
+            federations: Federations::new(&config.federations, &public_url, &config.oidc.data_dir)?,
             op: OpenIdProvider::new(&config.oidc, config.clients, &public_url)?,
             chooser: config.chooser,
             locales: Arc::new(locales),
@@ -103,7 +105,7 @@ impl Application {
             ttl: actix_web::cookie::time::Duration::try_from(config.server.session_ttl)
                 .unwrap_or(actix_web::cookie::time::Duration::minutes(30)),
         };
-        let server = run(listener, state, sessions)
+        let server = run(listener, state, sessions, config.probe_interval)
             .map_err(|source| StartupError::Bind { address, source })?;
         Ok(Application {
             server,
@@ -157,11 +159,15 @@ fn run(
     listener: TcpListener,
     state: AppState,
     sessions: SessionSettings,
+    probe_interval: Option<std::time::Duration>,
 ) -> std::io::Result<Server> {
     let secure = state.secure_cookies;
     let session_store = StoreSessions::new(state.store.clone());
     let session_cookie = state.cookie_name("aiguillage_session");
-    state.federations.warm_up();
+    match probe_interval {
+        Some(every) => state.federations.start_probes(every),
+        None => state.federations.warm_up(),
+    }
     let state = web::Data::new(state);
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(session_store.clone(), sessions.key.clone())

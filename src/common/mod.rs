@@ -1,14 +1,16 @@
 //! Small pieces every layer may use, and that use nothing of the portal:
-//! secrets, configuration issues, URL rules, the clock, random tokens.
+//! secrets (and their files), configuration issues, URL rules, the clock, random tokens.
 //! (A leaf module: it imports no other module of the crate.)
 
 pub mod clock;
 mod config_issue;
+mod files;
 mod random;
 mod secret;
 mod urls;
 
 pub use config_issue::{ConfigErrors, ConfigIssue, renamed_list};
+pub use files::write_private;
 pub use random::random_token;
 pub use secret::{Secret, read_secret};
 pub use urls::{check_web_url, is_loopback_url};

@@ -12,6 +12,12 @@ use figment::{Error, Metadata, Profile, Provider};
 /// Old top-level section → new one.
 const RENAMED_SECTIONS: &[(&str, &str)] = &[("providers", "federations")];
 
+/// Federation tables whose id has a `-`, which environment variable names
+/// cannot hold: `AIGUILLAGE__FEDERATIONS__FRANCECONNECT_PLUS__ENABLED` is
+/// read as `[federations.franceconnect-plus] enabled` (no note: it is the
+/// only way to write it there).
+const ENV_SPELLINGS: &[(&str, &str)] = &[("franceconnect_plus", "franceconnect-plus")];
+
 /// Deprecation notes gathered while the layers are read.
 pub type Notes = Arc<Mutex<Vec<String>>>;
 
@@ -45,7 +51,48 @@ impl<P: Provider> Provider for LegacyNames<P> {
                     "{source}: `{old}` is deprecated, rename it `{new}` (read as `{new}` for now)"
                 ));
             }
+            if let Some(figment::value::Value::Dict(_, federations)) = dict.get_mut("federations") {
+                for (env, real) in ENV_SPELLINGS {
+                    if let Some(value) = federations.remove(*env) {
+                        if federations.contains_key(*real) {
+                            return Err(Error::from(format!(
+                                "{source}: both `{env}` and `{real}` are set; keep only one"
+                            )));
+                        }
+                        federations.insert((*real).to_owned(), value);
+                    }
+                }
+            }
         }
         Ok(data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::configuration::Settings;
+
+    #[test]
+    fn franceconnect_plus_reads_with_a_dash_or_the_environment_s_underscore() {
+        let dir = tempfile::tempdir().unwrap();
+        for table in ["franceconnect-plus", "franceconnect_plus"] {
+            let path = dir.path().join(format!("{table}.toml"));
+            std::fs::write(
+                &path,
+                format!(
+                    "[federations.{table}]\nenabled = true\nclient_id = \"fcp\"\nclient_secret = \"s\"\nencryption_alg = \"A128KW\"\nencryption_key_file = \"/nulle-part.pem\"\n"
+                ),
+            )
+            .unwrap();
+            let settings = Settings::load(Some(&path)).expect(table);
+            assert!(settings.federations.franceconnect_plus.enabled, "{table}");
+            let errors = settings.resolve().unwrap_err().to_string();
+            for key in [
+                "federations.franceconnect-plus.encryption_alg",
+                "federations.franceconnect-plus.encryption_key_file",
+            ] {
+                assert!(errors.contains(key), "{table}: {key} in {errors}");
+            }
+        }
     }
 }

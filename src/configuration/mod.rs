@@ -19,7 +19,7 @@ use url::Url;
 
 use crate::common::{ConfigErrors, ConfigIssue, Secret};
 use crate::provider::settings::{ClientSettings, OidcSettings};
-use crate::upstream::FederationsSettings;
+use crate::upstream::{FederationsSettings, ProbeSettings};
 pub use resolve::{Config, ServerConfig};
 
 pub const CONFIG_FILE_ENV: &str = "AIGUILLAGE_CONFIG";
@@ -40,6 +40,9 @@ pub struct Settings {
     /// `[federations.<id>]` (formerly `[providers.<id>]`).
     #[serde(default)]
     pub federations: FederationsSettings,
+    /// The background check of the federations' status.
+    #[serde(default)]
+    pub federation_probe: ProbeSettings,
     /// The portal as an OpenID provider toward démarches.
     #[serde(default)]
     pub oidc: OidcSettings,
@@ -162,6 +165,7 @@ impl Settings {
             chooser: ChooserSettings::default(),
             populations: Vec::new(),
             federations: FederationsSettings::default(),
+            federation_probe: ProbeSettings::default(),
             oidc: OidcSettings::default(),
             clients: Vec::new(),
             deprecations: Vec::new(),

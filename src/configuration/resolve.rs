@@ -22,6 +22,8 @@ pub struct Config {
     pub chooser: Chooser,
     /// The enabled federations, with their client credentials.
     pub federations: Vec<FederationConfig>,
+    /// Interval of the federations' status probe (`None`: off).
+    pub probe_interval: Option<Duration>,
     pub oidc: OidcConfig,
     /// The registered démarches, secrets digested.
     pub clients: Vec<Client>,
@@ -64,6 +66,7 @@ impl Settings {
         let server = self.server_config(&mut issues);
         let chooser = self.chooser(&mut notes, &mut issues);
         let federations = self.federations.resolve(&mut issues);
+        let probe_interval = self.federation_probe.resolve(&mut issues);
         let oidc = self.oidc.resolve(&mut issues);
         let clients = self.clients(chooser.as_ref(), &mut notes, &mut issues);
         match chooser {
@@ -72,6 +75,7 @@ impl Settings {
                 locales_dir: self.i18n.locales_dir.clone(),
                 chooser,
                 federations,
+                probe_interval,
                 oidc,
                 clients,
                 deprecations: notes,

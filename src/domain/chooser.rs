@@ -112,6 +112,29 @@ impl Chooser {
         Chooser::new(kept).ok()
     }
 
+    /// The chooser for a request at eIDAS `level`: each federation replaced
+    /// by the one offered at that level ([`Federation::for_level`]), listed
+    /// once per population. A population never ends up empty.
+    pub fn for_level(&self, level: Option<u8>) -> Chooser {
+        let populations = self
+            .populations
+            .iter()
+            .map(|p| {
+                let mut federations = Vec::new();
+                for f in p.federations.iter().map(|f| f.for_level(level)) {
+                    if !federations.contains(&f) {
+                        federations.push(f);
+                    }
+                }
+                Population {
+                    federations,
+                    ..p.clone()
+                }
+            })
+            .collect();
+        Chooser { populations }
+    }
+
     /// The only federation left when every population leads to the same one.
     pub fn single_federation(&self) -> Option<Federation> {
         match self.federations().as_slice() {
@@ -172,6 +195,34 @@ mod tests {
         let citizens = [PopulationId::parse("particulier").unwrap()];
         let c = Chooser::seed().restricted(None, Some(&citizens)).unwrap();
         assert_eq!(c.single_federation(), Some(FranceConnect));
+    }
+
+    #[test]
+    fn at_eidas2_citizens_see_franceconnect_plus_instead_of_franceconnect() {
+        let seed = Chooser::seed();
+        assert_eq!(seed.for_level(Some(1)), seed);
+        assert_eq!(seed.for_level(None), seed);
+        let high = seed.for_level(Some(2));
+        assert_eq!(
+            high.population("particulier").unwrap().federations,
+            vec![FranceConnectPlus]
+        );
+        assert_eq!(
+            high.population("professionnel").unwrap().federations,
+            vec![ProConnect, ProSanteConnect]
+        );
+        // Listed explicitly, FranceConnect+ still only shows from eidas2 on.
+        let both = Chooser::new(vec![Population {
+            id: PopulationId::parse("particulier").unwrap(),
+            federations: vec![FranceConnect, FranceConnectPlus],
+            order: 0,
+        }])
+        .unwrap();
+        assert_eq!(both.for_level(None).federations(), vec![FranceConnect]);
+        assert_eq!(
+            both.for_level(Some(3)).federations(),
+            vec![FranceConnectPlus]
+        );
     }
 
     #[test]

@@ -9,6 +9,34 @@ pub struct LoggedIn {
     pub identity: Identity,
     /// The federation's ID token, for its logout (`id_token_hint`); never logged.
     pub id_token: String,
-    /// Unix time of the login.
+    /// Unix time of the login at the portal.
     pub at: i64,
+}
+
+impl LoggedIn {
+    /// When the person authenticated: the federation's `auth_time` when it
+    /// gave one (it may predate this login: its own single sign-on), else
+    /// the time of this login.
+    pub fn auth_time(&self) -> i64 {
+        self.identity.auth_time.unwrap_or(self.at)
+    }
+
+    /// The level the federation gave satisfies one of those `asked`.
+    pub fn satisfies_acr(&self, asked: &[String]) -> bool {
+        asked.is_empty()
+            || self
+                .identity
+                .acr
+                .as_deref()
+                .is_some_and(|acr| super::acr_satisfies(acr, asked))
+    }
+
+    /// A démarche's `login_hint` names this person: their e-mail, compared
+    /// without regard to case. No e-mail known: it cannot be them.
+    pub fn matches_login_hint(&self, hint: &str) -> bool {
+        self.identity
+            .email
+            .as_deref()
+            .is_some_and(|email| email.trim().eq_ignore_ascii_case(hint.trim()))
+    }
 }

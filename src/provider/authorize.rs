@@ -2,6 +2,16 @@
 //! typed value, then answered from the session (single sign-on), refused,
 //! or sent through the chooser and a federation.
 //!
+//! The session answers only when its login fits the request: a federation
+//! the démarche accepts (and the one it hints), the level of assurance
+//! asked (`acr_values`, or the `claims` parameter's `id_token.acr`), recent
+//! enough for `max_age`, the person named by `login_hint`, and no
+//! `prompt=login`. At `eidas2` and above it never answers: every such
+//! request is a new login (no single sign-on at those levels, as at
+//! FranceConnect+ and ProConnect). Otherwise the person logs in again,
+//! straight at a federation that can give what is asked when one is known
+//! (`prompt=none`: `login_required`).
+//!
 //! An unknown client or an unregistered redirect URI is never redirected
 //! to; any other problem goes back to the démarche as an OAuth error.
 
@@ -11,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::params::parse_params;
 use super::{Client, Clients, OAuthError, OAuthErrorCode, pkce};
-use crate::domain::{Federation, LoggedIn, PopulationId};
+use crate::domain::{Federation, LoggedIn, PopulationId, required_level};
 use crate::i18n::Lang;
 
 /// A démarche's authorization request, kept while the person chooses and
@@ -24,10 +34,19 @@ pub struct AuthorizationRequest {
     pub nonce: Option<String>,
     pub code_challenge: Option<String>,
     pub scope: Vec<String>,
+    /// The levels asked (any of them will do): the `claims` parameter's
+    /// `id_token.acr` values when it has some, else `acr_values`.
     pub acr_values: Option<Vec<String>>,
     pub max_age: Option<i64>,
     pub force_login: bool,
     pub login_hint: Option<String>,
+}
+
+impl AuthorizationRequest {
+    /// The eIDAS level asked, if any ([`required_level`]).
+    pub fn required_level(&self) -> Option<u8> {
+        required_level(self.acr_values.as_deref().unwrap_or_default())
+    }
 }
 
 /// What the request asks beyond the standard fields.
@@ -125,7 +144,7 @@ fn validate(
         nonce: get("nonce").map(str::to_owned),
         code_challenge,
         scope,
-        acr_values: get("acr_values").map(|v| words(Some(v))),
+        acr_values: asked_acr(get("acr_values"), get("claims"))?,
         max_age: max_age(get("max_age"))?,
         force_login: prompts.iter().any(|p| p == "login"),
         login_hint: get("login_hint").map(str::to_owned),
@@ -200,6 +219,38 @@ fn code_challenge(
     }
 }
 
+/// The levels asked: the `claims` parameter's `id_token.acr` (`value` or
+/// `values`, essential or not: a démarche asks a level because the law
+/// ties it to the procedure) wins over `acr_values`. The rest of `claims`
+/// is not read: every claim the federation gives is passed on anyway.
+fn asked_acr(
+    acr_values: Option<&str>,
+    claims: Option<&str>,
+) -> Result<Option<Vec<String>>, OAuthError> {
+    let bad = |why: &str| OAuthError::invalid_request(format!("claims: {why}"));
+    if let Some(claims) = claims {
+        let json: serde_json::Value = serde_json::from_str(claims).map_err(|_| bad("not JSON"))?;
+        if !json.is_object() {
+            return Err(bad("not a JSON object"));
+        }
+        let acr = &json["id_token"]["acr"];
+        let listed = match (&acr["value"], &acr["values"]) {
+            (serde_json::Value::String(one), serde_json::Value::Null) => vec![one.clone()],
+            (serde_json::Value::Null, serde_json::Value::Array(many)) => many
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| bad("acr values must be strings"))?,
+            (serde_json::Value::Null, serde_json::Value::Null) => Vec::new(),
+            _ => return Err(bad("malformed id_token.acr request")),
+        };
+        if !listed.is_empty() {
+            return Ok(Some(listed));
+        }
+    }
+    Ok(acr_values.map(|v| words(Some(v))))
+}
+
 fn max_age(value: Option<&str>) -> Result<Option<i64>, OAuthError> {
     value
         .map(|v| {
@@ -231,11 +282,90 @@ pub enum Decision {
     IssueCode,
     /// `prompt=none` and no usable session.
     Refuse(OAuthError),
-    /// The person must choose and log in.
-    Interact,
+    /// The person must choose and log in: straight at `federation` when
+    /// one is known to fit (the session's, or FranceConnect+ for a
+    /// FranceConnect session asked a higher level), else the chooser.
+    /// `fresh_login`: a session exists but does not fit (level, age,
+    /// person): the federation must authenticate again (`prompt=login`),
+    /// not answer from its own single sign-on.
+    Interact {
+        federation: Option<Federation>,
+        fresh_login: bool,
+    },
 }
 
-/// Whether the session's login answers the request.
+/// Why the session does not answer a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmet {
+    NoSession,
+    /// The démarche does not accept the session's federation, or hints another.
+    OtherFederation,
+    /// `prompt=login`.
+    LoginAsked,
+    /// Older than `max_age` (`max_age=0`: always).
+    TooOld,
+    /// The session's level is below the one asked.
+    LevelTooLow,
+    /// `eidas2` or above asked: never answered from a session.
+    NoSingleSignOnAtThisLevel,
+    /// `login_hint` names someone else.
+    OtherPerson,
+}
+
+impl Unmet {
+    fn as_str(self) -> &'static str {
+        match self {
+            Unmet::NoSession => "no session",
+            Unmet::OtherFederation => "the session is with another federation",
+            Unmet::LoginAsked => "prompt=login asks for a new login",
+            Unmet::TooOld => "the session is older than max_age",
+            Unmet::LevelTooLow => "the session's level of assurance is below the one asked",
+            Unmet::NoSingleSignOnAtThisLevel => "eidas2 and above need a new login each time",
+            Unmet::OtherPerson => "login_hint names another person than the session's",
+        }
+    }
+}
+
+/// Whether the session's login answers the request, and why not.
+pub fn session_answers(
+    client: &Client,
+    request: &AuthorizationRequest,
+    hints: &AuthorizationHints,
+    login: Option<&LoggedIn>,
+    now: i64,
+) -> Result<(), Unmet> {
+    let login = login.ok_or(Unmet::NoSession)?;
+    let federation = login.identity.federation;
+    let asked = request.acr_values.as_deref().unwrap_or_default();
+    if !client.accepts(federation) || hints.idp_hint.is_some_and(|f| f != federation) {
+        return Err(Unmet::OtherFederation);
+    }
+    if request.force_login {
+        return Err(Unmet::LoginAsked);
+    }
+    if request
+        .max_age
+        .is_some_and(|max| max == 0 || now - login.auth_time() > max)
+    {
+        return Err(Unmet::TooOld);
+    }
+    if request
+        .login_hint
+        .as_deref()
+        .is_some_and(|hint| !login.matches_login_hint(hint))
+    {
+        return Err(Unmet::OtherPerson);
+    }
+    if required_level(asked).is_some_and(|level| level >= 2) {
+        return Err(Unmet::NoSingleSignOnAtThisLevel);
+    }
+    if !login.satisfies_acr(asked) {
+        return Err(Unmet::LevelTooLow);
+    }
+    Ok(())
+}
+
+/// What to do with the request, given the browser's session.
 pub fn decide(
     client: &Client,
     request: &AuthorizationRequest,
@@ -243,21 +373,28 @@ pub fn decide(
     login: Option<&LoggedIn>,
     now: i64,
 ) -> Decision {
-    if let Some(login) = login {
-        let federation = login.identity.federation;
-        let fresh_enough = request.max_age.is_none_or(|max| now - login.at <= max);
-        let hint_ok = hints.idp_hint.is_none_or(|f| f == federation);
-        if client.accepts(federation) && hint_ok && fresh_enough && !request.force_login {
-            return Decision::IssueCode;
-        }
-    }
+    let unmet = match session_answers(client, request, hints, login, now) {
+        Ok(()) => return Decision::IssueCode,
+        Err(unmet) => unmet,
+    };
     if hints.prompt_none {
         return Decision::Refuse(OAuthError::new(
             OAuthErrorCode::LoginRequired,
-            "no session usable without interaction",
+            format!("a new login is needed: {}", unmet.as_str()),
         ));
     }
-    Decision::Interact
+    // The same person logs in again, where their level can be given.
+    let federation = match (unmet, login) {
+        (Unmet::NoSession | Unmet::OtherFederation, _) | (_, None) => None,
+        (_, Some(login)) => {
+            let level = request.required_level();
+            Some(login.identity.federation.for_level(level)).filter(|f| client.accepts(*f))
+        }
+    };
+    Decision::Interact {
+        federation,
+        fresh_login: !matches!(unmet, Unmet::NoSession | Unmet::OtherFederation),
+    }
 }
 
 #[cfg(test)]
@@ -356,5 +493,223 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    // ------------------------------------------------------------ decide
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn login(federation: Federation, acr: &str, auth_time: Option<i64>) -> LoggedIn {
+        use crate::domain::Identity;
+        LoggedIn {
+            identity: Identity {
+                federation,
+                issuer: "https://federation.example".into(),
+                sub: "s1".into(),
+                acr: Some(acr.into()),
+                amr: vec!["pwd".into()],
+                auth_time,
+                given_name: None,
+                family_name: None,
+                email: Some("Jean.Michel@Example.gouv.fr".into()),
+                claims: Default::default(),
+            },
+            id_token: String::new(),
+            at: NOW - 100,
+        }
+    }
+
+    /// What `decide` answers, as a short word for the table.
+    fn outcome(decision: Decision) -> String {
+        match decision {
+            Decision::IssueCode => "code".into(),
+            Decision::Refuse(e) => e.code.as_str().into(),
+            Decision::Interact {
+                federation: None,
+                fresh_login,
+            } => format!("chooser{}", if fresh_login { ", fresh" } else { "" }),
+            Decision::Interact {
+                federation: Some(f),
+                fresh_login,
+            } => format!("to {f}{}", if fresh_login { ", fresh" } else { "" }),
+        }
+    }
+
+    #[test]
+    fn decide_answers_from_the_session_only_when_it_fits() {
+        use Federation::*;
+        let fc = login(FranceConnect, "eidas1", Some(NOW - 50));
+        let pc = login(ProConnect, "eidas1", None);
+        let fc_plus = login(FranceConnectPlus, "eidas2", Some(NOW - 10));
+        // (session, extra query, expected, why)
+        let cases: Vec<(Option<&LoggedIn>, &str, &str, &str)> = vec![
+            (None, "", "chooser", "no session"),
+            (
+                None,
+                "&prompt=none",
+                "login_required",
+                "no session, no interaction",
+            ),
+            (Some(&fc), "", "code", "single sign-on"),
+            (Some(&fc), "&prompt=none", "code", "silent single sign-on"),
+            (Some(&fc), "&acr_values=eidas1", "code", "level met"),
+            (
+                Some(&fc),
+                "&acr_values=eidas2",
+                "to franceconnect-plus, fresh",
+                "step-up",
+            ),
+            (
+                Some(&fc),
+                "&acr_values=eidas3+eidas2",
+                "to franceconnect-plus, fresh",
+                "step-up, two levels",
+            ),
+            (
+                Some(&fc),
+                "&acr_values=eidas2&prompt=none",
+                "login_required",
+                "step-up without interaction",
+            ),
+            (
+                Some(&fc),
+                "&claims=%7B%22id_token%22%3A%7B%22acr%22%3A%7B%22essential%22%3Atrue%2C%22values%22%3A%5B%22eidas2%22%5D%7D%7D%7D",
+                "to franceconnect-plus, fresh",
+                "level asked in the claims parameter",
+            ),
+            (
+                Some(&fc),
+                "&acr_values=eidas2&claims=%7B%22id_token%22%3A%7B%22acr%22%3A%7B%22value%22%3A%22eidas1%22%7D%7D%7D",
+                "code",
+                "the claims parameter wins over acr_values",
+            ),
+            (
+                Some(&pc),
+                "&acr_values=eidas2",
+                "to proconnect, fresh",
+                "ProConnect asked the higher level",
+            ),
+            (
+                Some(&pc),
+                "&acr_values=https%3A%2F%2Fproconnect.gouv.fr%2Fassurance%2Fself-asserted-2fa",
+                "to proconnect, fresh",
+                "a level without eIDAS rank",
+            ),
+            (
+                Some(&fc_plus),
+                "&acr_values=eidas2",
+                "to franceconnect-plus, fresh",
+                "no single sign-on at eidas2",
+            ),
+            (
+                Some(&fc_plus),
+                "&acr_values=eidas1",
+                "code",
+                "a higher session answers a lower level",
+            ),
+            (Some(&fc_plus), "", "code", "no level asked"),
+            (
+                Some(&fc),
+                "&prompt=login",
+                "to franceconnect, fresh",
+                "prompt=login",
+            ),
+            (
+                Some(&fc),
+                "&max_age=0",
+                "to franceconnect, fresh",
+                "max_age=0",
+            ),
+            (
+                Some(&fc),
+                "&max_age=10",
+                "to franceconnect, fresh",
+                "federation auth_time too old",
+            ),
+            (
+                Some(&fc),
+                "&max_age=60",
+                "code",
+                "federation auth_time recent enough",
+            ),
+            (
+                Some(&pc),
+                "&max_age=99",
+                "to proconnect, fresh",
+                "no federation auth_time: the portal's login time",
+            ),
+            (
+                Some(&pc),
+                "&max_age=10&prompt=none",
+                "login_required",
+                "too old, no interaction",
+            ),
+            (
+                Some(&pc),
+                "&login_hint=jean.michel%40example.gouv.fr",
+                "code",
+                "hint names the person (any case)",
+            ),
+            (
+                Some(&pc),
+                "&login_hint=autre%40example.gouv.fr",
+                "to proconnect, fresh",
+                "hint names someone else",
+            ),
+            (
+                Some(&pc),
+                "&login_hint=autre%40example.gouv.fr&prompt=none",
+                "login_required",
+                "someone else, no interaction",
+            ),
+            (
+                Some(&fc),
+                "&idp_hint=proconnect",
+                "chooser",
+                "another federation hinted (the handler goes there)",
+            ),
+        ];
+        let clients = clients();
+        for (session, extra, expected, why) in cases {
+            let (client, request, hints) =
+                parse(&clients, query(extra).as_bytes()).unwrap_or_else(|e| panic!("{why}: {e:?}"));
+            let got = outcome(decide(client, &request, &hints, session, NOW));
+            assert_eq!(got, expected, "{why} ({extra})");
+        }
+    }
+
+    #[test]
+    fn a_malformed_claims_parameter_is_invalid_request() {
+        for claims in [
+            "not-json",
+            "%5B%5D",
+            "%7B%22id_token%22%3A%7B%22acr%22%3A%7B%22values%22%3A%5B1%5D%7D%7D%7D",
+        ] {
+            let (code, _) = refused(&format!("&claims={claims}"));
+            assert_eq!(code, OAuthErrorCode::InvalidRequest, "{claims}");
+        }
+    }
+
+    #[test]
+    fn a_federation_the_demarche_refuses_is_never_the_step_up_target() {
+        let settings: ClientSettings = serde_json::from_value(serde_json::json!({
+            "client_id": "demarche",
+            "name": "Démarche",
+            "redirect_uris": ["https://demarche.example/cb"],
+            "public": true,
+            "federations": ["franceconnect", "proconnect"],
+        }))
+        .unwrap();
+        let client = settings
+            .resolve(0, None, &mut Vec::new(), &mut Vec::new())
+            .unwrap();
+        let clients = Clients::new(vec![client]);
+        let (client, request, hints) =
+            parse(&clients, query("&acr_values=eidas2").as_bytes()).unwrap();
+        let fc = login(Federation::FranceConnect, "eidas1", None);
+        assert_eq!(
+            outcome(decide(client, &request, &hints, Some(&fc), NOW)),
+            "chooser, fresh"
+        );
     }
 }

@@ -139,7 +139,7 @@ impl OpenIdProvider {
             "acr_values_supported": ["eidas1", "eidas2", "eidas3"],
             "prompt_values_supported": ["none", "login"],
             "ui_locales_supported": ["fr", "en"],
-            "claims_parameter_supported": false,
+            "claims_parameter_supported": true,
             "request_parameter_supported": false,
             "request_uri_parameter_supported": false,
             "authorization_response_iss_parameter_supported": true,

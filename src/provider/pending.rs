@@ -45,19 +45,38 @@ impl PendingRequest {
         take_json(store, &PENDING.key(id)).await
     }
 
+    /// The eIDAS level the request needs (`None`: none asked, or discovery only).
+    pub fn level(&self) -> Option<u8> {
+        match &self.kind {
+            PendingKind::Authorize(request) => request.required_level(),
+            PendingKind::Discovery { .. } => None,
+        }
+    }
+
     /// The démarche, if still registered.
     pub fn client<'a>(&self, clients: &'a Clients) -> Option<&'a Client> {
         clients.get(&self.client_id)
     }
 }
 
-/// The chooser restricted to what the démarche accepts (`check-config`
-/// makes sure something is left).
-pub fn restricted_chooser(chooser: &Chooser, client: &Client) -> Option<Chooser> {
-    chooser.restricted(client.federations.as_deref(), client.populations.as_deref())
+/// The chooser for a request at eIDAS `level`, restricted to what the
+/// démarche accepts (`None` when nothing is left: `check-config` makes
+/// sure something is at least without level).
+pub fn restricted_chooser(
+    chooser: &Chooser,
+    client: &Client,
+    level: Option<u8>,
+) -> Option<Chooser> {
+    chooser
+        .for_level(level)
+        .restricted(client.federations.as_deref(), client.populations.as_deref())
 }
 
 /// The federation to go to without asking, when only one fits.
-pub fn only_federation(chooser: &Chooser, client: &Client) -> Option<Federation> {
-    restricted_chooser(chooser, client)?.single_federation()
+pub fn only_federation(
+    chooser: &Chooser,
+    client: &Client,
+    level: Option<u8>,
+) -> Option<Federation> {
+    restricted_chooser(chooser, client, level)?.single_federation()
 }

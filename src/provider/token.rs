@@ -26,7 +26,8 @@ pub struct CodeRecord {
     pub code_challenge: Option<String>,
     pub nonce: Option<String>,
     pub identity: Identity,
-    /// Unix time of the federation login.
+    /// When the person authenticated at the federation (its `auth_time`,
+    /// else the time of the login at the portal).
     pub auth_time: i64,
     /// Set once the code was exchanged: a second exchange revokes these.
     pub used: bool,
@@ -49,7 +50,7 @@ pub async fn issue_code(
         code_challenge: request.code_challenge.clone(),
         nonce: request.nonce.clone(),
         identity: login.identity.clone(),
-        auth_time: login.at,
+        auth_time: login.auth_time(),
         used: false,
         access_token_key: None,
     };

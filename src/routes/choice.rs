@@ -37,13 +37,46 @@ struct ChoicePage<'a> {
     population: &'a Population,
     federations: &'a [Federation],
     demarche: Option<String>,
+    /// Federations the background probe found down (no active button).
+    down: Vec<Federation>,
+}
+
+impl ChoicePage<'_> {
+    fn is_down(&self, federation: &Federation) -> bool {
+        self.down.contains(federation)
+    }
+
+    /// The DSFR classes of the federation's official button.
+    fn connect_class(&self, federation: &Federation) -> &'static str {
+        match federation {
+            Federation::FranceConnectPlus => "fr-connect fr-connect--plus",
+            Federation::ProConnect => "fr-connect fr-connect--pro",
+            Federation::FranceConnect | Federation::ProSanteConnect => "fr-connect",
+        }
+    }
+
+    /// Another federation of this population to use meanwhile, if one is up.
+    fn alternative(&self, federation: &Federation) -> Option<Federation> {
+        self.federations
+            .iter()
+            .copied()
+            .find(|f| f != federation && !self.down.contains(f))
+    }
 }
 
 pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     let state = page.state();
     let demarche = super::pending::for_page(&page).await?;
-    let chooser = demarche.as_ref().map_or(&state.chooser, |d| &d.chooser);
+    // Without a démarche, no level is asked (FranceConnect+ stays hidden).
+    let without_demarche;
+    let chooser = match &demarche {
+        Some(d) => &d.chooser,
+        None => {
+            without_demarche = state.chooser.for_level(None);
+            &without_demarche
+        }
+    };
     let population = chooser
         .population(&id)
         .ok_or(PageError::UnknownPopulation(id))?;
@@ -53,6 +86,12 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         population,
         federations: &population.federations,
         demarche: demarche.as_ref().map(|d| d.name.clone()),
+        down: population
+            .federations
+            .iter()
+            .copied()
+            .filter(|f| state.federations.is_down(*f))
+            .collect(),
     };
     let mut res = super::html(actix_web::http::StatusCode::OK, &body);
     res.add_cookie(&state.cookie(POPULATION_COOKIE, population.id.to_string(), REMEMBER_FOR))

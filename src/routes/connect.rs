@@ -19,6 +19,10 @@ pub async fn start(
         .parse()
         .map_err(|_| PageError::UnknownFederation(path.into_inner()))?;
     let state = page.state();
+    // A page shown before the federation went down still has its button.
+    if state.federations.is_down(federation) {
+        return Err(PageError::FederationUnavailable(federation));
+    }
     // The button's form carries the démarche's pending request, if any.
     let pending_id = url::form_urlencoded::parse(&body)
         .find(|(k, _)| k == "demande")

@@ -45,6 +45,8 @@ pub enum PageError {
     PendingRequestExpired,
     #[error("federation {0} not accepted by this démarche")]
     FederationNotAccepted(Federation),
+    #[error("federation {0} cannot give the level of assurance asked")]
+    LevelNotOffered(Federation),
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("method not allowed")]
@@ -79,7 +81,9 @@ impl ResponseError for PageError {
             | PageError::BadLogoutRedirectUri
             | PageError::BadDiscoveryReturn
             | PageError::PendingRequestExpired => StatusCode::BAD_REQUEST,
-            PageError::FederationNotAccepted(_) => StatusCode::FORBIDDEN,
+            PageError::FederationNotAccepted(_) | PageError::LevelNotOffered(_) => {
+                StatusCode::FORBIDDEN
+            }
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -148,6 +152,7 @@ error_stems! {
     BadDiscoveryReturn => "bad-discovery-return",
     PendingRequestExpired => "demande-expired",
     FederationNotAccepted => "federation-not-accepted",
+    LevelNotOffered => "level-not-offered",
     BadRequest => "bad-request",
     MethodNotAllowed => "method-not-allowed",
     Internal => "internal",
@@ -177,6 +182,7 @@ impl PageError {
             PageError::BadDiscoveryReturn => ErrorStem::BadDiscoveryReturn,
             PageError::PendingRequestExpired => ErrorStem::PendingRequestExpired,
             PageError::FederationNotAccepted(_) => ErrorStem::FederationNotAccepted,
+            PageError::LevelNotOffered(_) => ErrorStem::LevelNotOffered,
             PageError::BadRequest(_) => ErrorStem::BadRequest,
             PageError::MethodNotAllowed => ErrorStem::MethodNotAllowed,
             PageError::Internal(_) => ErrorStem::Internal,
@@ -191,6 +197,7 @@ impl PageError {
             | PageError::LoginRejected(f)
             | PageError::LoginExpired(f)
             | PageError::FederationNotAccepted(f)
+            | PageError::LevelNotOffered(f)
             | PageError::FederationRefused { federation: f, .. } => Some(*f),
             _ => None,
         }
@@ -248,7 +255,9 @@ impl PageError {
         }
         // A login that failed can be tried again, or another federation chosen.
         let retry = match self {
-            PageError::FederationNotConfigured(_) | PageError::FederationNotAccepted(_) => None,
+            PageError::FederationNotConfigured(_)
+            | PageError::FederationNotAccepted(_)
+            | PageError::LevelNotOffered(_) => None,
             other => other.federation(),
         };
         if retry.is_some() {

@@ -54,10 +54,19 @@ pub async fn begin_for_request(
     request: &AuthorizationRequest,
     pending_id: &str,
 ) -> Result<HttpResponse, PageError> {
+    // FranceConnect cannot give eidas2: a stale page or a forged form must
+    // not turn a higher-level request into a lower-level login.
+    if !federation.serves_level(request.required_level()) {
+        return Err(PageError::LevelNotOffered(federation));
+    }
     let hints = LoginHints {
         login_hint: request.login_hint.clone(),
-        force_login: request.force_login || request.max_age.is_some(),
-        acr_values: request.acr_values.clone(),
+        force_login: request.force_login,
+        acr_values: request
+            .acr_values
+            .as_deref()
+            .and_then(|asked| federation.acr_values_for(asked)),
+        max_age: request.max_age,
     };
     let resume = Some(format!("/oidc/reprise/{pending_id}"));
     begin(state, session, federation, &hints, resume).await

@@ -70,6 +70,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
         .route("/choix/oublier", web::post().to(choice::forget))
         .route("/choix/{population}", web::get().to(choice::show))
         .route("/federations", web::get().to(federations::show))
+        .route(
+            "/federations/jwks",
+            web::get().to(federations::encryption_jwks),
+        )
         .route("/connexion/{federation}", web::post().to(connect::start))
         .route("/healthz", web::get().to(health::check))
         .route("/static/{path:.*}", web::get().to(assets::serve));

@@ -28,7 +28,7 @@ pub fn client<'a>(state: &'a AppState, pending: &PendingRequest) -> Result<&'a C
 }
 
 /// What the chooser pages show for a démarche: its name, and the chooser
-/// restricted to what it accepts.
+/// restricted to what it accepts at the level it asks.
 pub struct ForDemarche {
     pub name: String,
     pub chooser: Chooser,
@@ -42,7 +42,9 @@ pub async fn for_page(page: &PageCtx) -> Result<Option<ForDemarche>, PageError> 
     let state = page.state();
     let pending = load(state, id).await?;
     let client = client(state, &pending)?;
-    let chooser = restricted_chooser(&state.chooser, client).ok_or_else(|| {
+    let level = pending.level();
+    // `/oidc/authorize` refused a level no federation it accepts can give.
+    let chooser = restricted_chooser(&state.chooser, client, level).ok_or_else(|| {
         PageError::Internal(format!("client {} accepts no population", client.client_id))
     })?;
     Ok(Some(ForDemarche {

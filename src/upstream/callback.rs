@@ -4,43 +4,23 @@
 use std::sync::Arc;
 
 use base64::Engine;
-use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreTokenResponse};
+use openidconnect::core::{CoreIdToken, CoreIdTokenClaims};
 use openidconnect::{
     AccessToken, AccessTokenHash, AuthorizationCode, ClaimsVerificationError, Nonce,
     OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError, SignatureVerificationError,
-    TokenResponse,
 };
 use serde_json::{Map, Value};
 use url::Url;
 
 use super::discovery::Discovered;
-use super::login::{CallbackParams, LoginTransaction, UpstreamLogin};
+use super::encryption::is_jwe;
+use super::login::{CallbackParams, LoginTransaction, RawTokenResponse, UpstreamLogin};
 use super::signatures::{CLOCK_SKEW_SECS, SignatureError, allowed_id_token_algs};
 use super::{FederationClient, UpstreamError};
-use crate::domain::Identity;
+use crate::domain::{Identity, acr_satisfies};
 
 fn rejected(reason: impl Into<String>) -> UpstreamError {
     UpstreamError::Rejected(reason.into())
-}
-
-/// `eidas1-mfa` → 1. Higher eIDAS levels satisfy lower ones.
-fn eidas_level(acr: &str) -> Option<u8> {
-    acr.strip_prefix("eidas")?.split('-').next()?.parse().ok()
-}
-
-/// The returned `acr` is one of those asked, or a higher eIDAS level
-/// (Pro Santé Connect answers `eidas2` to a card login when `eidas1` was asked).
-pub fn acr_satisfies(returned: &str, asked: &[String]) -> bool {
-    if asked.iter().any(|a| a == returned) {
-        return true;
-    }
-    match (
-        eidas_level(returned),
-        asked.iter().filter_map(|a| eidas_level(a)).min(),
-    ) {
-        (Some(got), Some(min)) => got >= min,
-        _ => false,
-    }
 }
 
 /// The claims of a JWT already verified, as JSON (every claim the
@@ -80,17 +60,22 @@ impl FederationClient {
         let d = self.discovered().await?;
         let code = check_response(&d, tx, params)?;
         let token = self.exchange_code(&d, tx, code).await?;
-        let id_token = token
-            .id_token()
+        let sent = token
+            .raw_id_token()
             .ok_or_else(|| rejected("token response without ID token"))?;
+        // Encrypted (FranceConnect+): opened first, then the signed token
+        // inside is verified like any other.
+        let raw_id_token = self.open(sent, "ID token")?;
+        let id_token: CoreIdToken = raw_id_token
+            .parse()
+            .map_err(|_| rejected("malformed ID token"))?;
         let access_token = token.access_token();
         let claims = self
             .verify_with_key_refresh(d.clone(), |d| {
-                self.verify_id_token(d, id_token, access_token, &tx.nonce)
+                self.verify_id_token(d, &id_token, access_token, &tx.nonce)
             })
             .await?;
         check_claims(&claims, tx)?;
-        let raw_id_token = id_token.to_string();
         let id_claims = payload_of(&raw_id_token)?;
         let sub = claims.subject().as_str();
         let userinfo = match d.metadata.userinfo_endpoint() {
@@ -113,7 +98,7 @@ impl FederationClient {
         d: &Discovered,
         tx: &LoginTransaction,
         code: &str,
-    ) -> Result<CoreTokenResponse, UpstreamError> {
+    ) -> Result<RawTokenResponse, UpstreamError> {
         let client = self.client(d)?;
         let mut exchange = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
@@ -206,8 +191,18 @@ impl FederationClient {
             .map_err(|_| UpstreamError::Unreachable("userinfo body unreadable".into()))?;
         let claims: Map<String, Value> = match content_type.as_str() {
             "application/jwt" => {
-                self.verify_with_key_refresh(d, |d| self.verify_userinfo_jwt(d, body.trim()))
-                    .await?
+                let inner = self.open(body.trim(), "userinfo")?;
+                if inner.starts_with('{') && !self.settings.userinfo_signed {
+                    // Encrypted but not signed: JSON inside.
+                    serde_json::from_str(&inner)
+                        .map_err(|_| rejected("userinfo is not a JSON object"))?
+                } else {
+                    self.verify_with_key_refresh(d, |d| self.verify_userinfo_jwt(d, &inner))
+                        .await?
+                }
+            }
+            _ if self.settings.encrypted_tokens => {
+                return Err(rejected("userinfo is not encrypted"));
             }
             "application/json" if self.settings.userinfo_signed => {
                 return Err(rejected("userinfo is not signed"));
@@ -220,6 +215,27 @@ impl FederationClient {
             return Err(rejected("userinfo `sub` differs from the ID token's"));
         }
         Ok(claims)
+    }
+}
+
+impl FederationClient {
+    /// What the federation sent, opened when it is encrypted for the portal.
+    /// A federation that encrypts must always do so; one that does not
+    /// cannot be read encrypted.
+    fn open(&self, token: &str, what: &str) -> Result<String, UpstreamError> {
+        match (&self.decryption, is_jwe(token)) {
+            (Some(keys), true) => {
+                let plain = keys
+                    .decrypt(token)
+                    .map_err(|e| rejected(format!("{what}: {e}")))?;
+                String::from_utf8(plain).map_err(|_| rejected(format!("{what}: not text inside")))
+            }
+            (Some(_), false) => Err(rejected(format!("{what} is not encrypted"))),
+            (None, true) => Err(rejected(format!(
+                "{what} is encrypted, but no decryption key is set for this federation"
+            ))),
+            (None, false) => Ok(token.to_owned()),
+        }
     }
 }
 
@@ -256,13 +272,22 @@ fn check_response<'a>(
 }
 
 /// What `openidconnect` leaves to the relying party: the issuer the
-/// request went to, `iat` not in the future, the level asked.
+/// request went to, `iat` not in the future, the level asked, and a new
+/// authentication when one was asked.
 fn check_claims(claims: &CoreIdTokenClaims, tx: &LoginTransaction) -> Result<(), UpstreamError> {
     if *claims.issuer().as_str() != tx.issuer {
         return Err(rejected("ID token from another issuer"));
     }
     if claims.issue_time().timestamp() > crate::common::clock::unix_now() + CLOCK_SKEW_SECS {
         return Err(rejected("ID token issued in the future"));
+    }
+    if let Some(auth_time) = claims.auth_time().map(|t| t.timestamp())
+        && tx.fresh_login
+        && auth_time < tx.started_at - CLOCK_SKEW_SECS
+    {
+        return Err(rejected(
+            "a new authentication was asked, the ID token's auth_time predates it",
+        ));
     }
     if !tx.acr_values.is_empty() {
         let acr = claims
@@ -277,23 +302,4 @@ fn check_claims(claims: &CoreIdTokenClaims, tx: &LoginTransaction) -> Result<(),
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn acr_levels() {
-        let asked = vec!["eidas1".to_owned()];
-        assert!(acr_satisfies("eidas1", &asked));
-        assert!(acr_satisfies("eidas2", &asked));
-        assert!(acr_satisfies("eidas1-mfa", &asked));
-        assert!(!acr_satisfies("eidas0", &asked));
-        assert!(!acr_satisfies("", &asked));
-        assert!(!acr_satisfies("eidas1", &["eidas2".to_owned()]));
-        let custom = vec!["https://proconnect.gouv.fr/assurance/self-asserted-2fa".to_owned()];
-        assert!(acr_satisfies(&custom[0], &custom));
-        assert!(!acr_satisfies("eidas3", &custom));
-    }
 }

@@ -132,7 +132,7 @@ impl FederationClient {
         })
     }
 
-    async fn fetch(&self) -> Result<Discovered, UpstreamError> {
+    pub(super) async fn fetch(&self) -> Result<Discovered, UpstreamError> {
         let url = self.settings.discovery_url();
         let json = self.get_json(&url).await?;
         let metadata: Metadata = serde_json::from_value(json)

@@ -1,10 +1,16 @@
 //! Starting a login: the authorization request sent to the federation,
 //! and the transaction kept under its `state` until the callback.
 
-use openidconnect::core::{CoreAuthPrompt, CoreAuthenticationFlow, CoreClient};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
+    CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
+};
 use openidconnect::{
-    AuthType, AuthenticationContextClass, ClientId, ClientSecret, CsrfToken, LoginHint, Nonce,
-    PkceCodeChallenge, RedirectUrl, Scope,
+    AccessToken, AuthType, AuthenticationContextClass, ClientId, ClientSecret, CsrfToken,
+    EmptyAdditionalClaims, ExtraTokenFields, LoginHint, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, StandardErrorResponse,
+    StandardTokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -23,6 +29,9 @@ pub struct LoginHints {
     pub force_login: bool,
     /// Levels asked instead of the configured ones.
     pub acr_values: Option<Vec<String>>,
+    /// A démarche's `max_age`: sent to the federations that take it (Pro
+    /// Santé Connect, Keycloak); the others get `prompt=login` instead.
+    pub max_age: Option<i64>,
 }
 
 /// Everything the callback needs, stored under the `state` (single use).
@@ -39,6 +48,13 @@ pub struct LoginTransaction {
     pub browser: String,
     /// What to do once logged in (a pending démarche request), opaque here.
     pub resume: Option<String>,
+    /// Unix time the login started.
+    #[serde(default)]
+    pub started_at: i64,
+    /// A fresh authentication was asked (`prompt=login`): the ID token's
+    /// `auth_time`, when given, must not predate the start.
+    #[serde(default)]
+    pub fresh_login: bool,
 }
 
 pub struct AuthorizationStart {
@@ -64,9 +80,84 @@ pub struct UpstreamLogin {
     pub id_token: String,
 }
 
+/// The token endpoint's answer, its ID token kept as text: a JWS, or a
+/// JWE from a federation that encrypts, which `openidconnect` cannot
+/// parse. `callback.rs` opens and verifies it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawTokenResponse(StandardTokenResponse<RawIdToken, CoreTokenType>);
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RawIdToken {
+    #[serde(default)]
+    id_token: Option<String>,
+}
+impl ExtraTokenFields for RawIdToken {}
+
+impl RawTokenResponse {
+    pub fn raw_id_token(&self) -> Option<&str> {
+        self.0.extra_fields().id_token.as_deref()
+    }
+}
+
+impl OAuth2TokenResponse for RawTokenResponse {
+    type TokenType = CoreTokenType;
+    fn access_token(&self) -> &AccessToken {
+        self.0.access_token()
+    }
+    fn token_type(&self) -> &CoreTokenType {
+        self.0.token_type()
+    }
+    fn expires_in(&self) -> Option<std::time::Duration> {
+        self.0.expires_in()
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.0.refresh_token()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.0.scopes()
+    }
+}
+
+/// Needed by `openidconnect::Client`; the parsed ID token is never read
+/// from here (see [`RawTokenResponse::raw_id_token`]).
+impl
+    openidconnect::TokenResponse<
+        EmptyAdditionalClaims,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    > for RawTokenResponse
+{
+    fn id_token(
+        &self,
+    ) -> Option<
+        &openidconnect::IdToken<
+            EmptyAdditionalClaims,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        >,
+    > {
+        None
+    }
+}
+
 /// A client built from discovery: authorization endpoint set, token and
-/// userinfo endpoints present when the federation advertises them.
-pub(super) type DiscoveredClient = CoreClient<
+/// userinfo endpoints present when the federation advertises them; the
+/// token response keeps the ID token as text.
+pub(super) type DiscoveredClient = openidconnect::Client<
+    EmptyAdditionalClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJsonWebKey,
+    CoreAuthPrompt,
+    StandardErrorResponse<CoreErrorResponseType>,
+    RawTokenResponse,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
     openidconnect::EndpointSet,
     openidconnect::EndpointNotSet,
     openidconnect::EndpointNotSet,
@@ -101,7 +192,7 @@ impl FederationClient {
                 "no supported token endpoint auth method among {methods:?}"
             )));
         };
-        Ok(CoreClient::from_provider_metadata(
+        Ok(DiscoveredClient::from_provider_metadata(
             d.metadata.clone(),
             ClientId::new(self.client_id.clone()),
             Some(ClientSecret::new(self.client_secret.expose().to_owned())),
@@ -170,8 +261,21 @@ impl FederationClient {
         {
             request = request.set_login_hint(LoginHint::new(hint.clone()));
         }
-        if hints.force_login {
+        // FranceConnect+ keeps no single sign-on at its levels: every
+        // login there is a new authentication.
+        let fresh_login = hints.force_login
+            || hints.max_age.is_some()
+            || self.federation.always_reauthenticates();
+        if fresh_login {
             request = request.add_prompt(CoreAuthPrompt::Login);
+        }
+        // Only Keycloak (Pro Santé Connect) takes `max_age`; FranceConnect
+        // and ProConnect refuse unknown parameters.
+        if let Some(max_age) = hints
+            .max_age
+            .filter(|_| self.federation == Federation::ProSanteConnect)
+        {
+            request = request.add_extra_param("max_age", max_age.to_string());
         }
         let mut pkce_verifier = None;
         if self.use_pkce(&d) {
@@ -191,6 +295,8 @@ impl FederationClient {
                 acr_values,
                 browser,
                 resume,
+                started_at: crate::common::clock::unix_now(),
+                fresh_login,
             },
         })
     }

@@ -4,9 +4,11 @@
 
 mod callback;
 mod discovery;
+pub mod encryption;
 mod login;
 pub mod settings;
 mod signatures;
+pub mod status;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,10 +16,14 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::domain::Federation;
-pub use callback::acr_satisfies;
+pub use crate::domain::acr_satisfies;
 pub use discovery::Discovered;
+pub use encryption::{DecryptionKeys, EncryptionKeyError};
 pub use login::{AuthorizationStart, CallbackParams, LoginHints, LoginTransaction, UpstreamLogin};
-pub use settings::{FederationConfig, FederationSettings, FederationsSettings, PkceMode};
+pub use settings::{
+    FederationConfig, FederationSettings, FederationsSettings, PkceMode, ProbeSettings,
+};
+pub use status::{Availability, FederationStatus};
 
 use crate::common::Secret;
 
@@ -49,6 +55,11 @@ pub struct FederationClient {
     cache: std::sync::RwLock<Option<Arc<Discovered>>>,
     /// When an unknown key last forced a JWKS refresh.
     last_key_refresh: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The portal's keys to open what the federation encrypts (set when
+    /// `encrypted_tokens`).
+    decryption: Option<DecryptionKeys>,
+    /// What the last background probe found ([`status`]).
+    status: std::sync::RwLock<FederationStatus>,
 }
 
 /// Every federation the portal can log in with (the enabled ones).
@@ -58,10 +69,21 @@ pub struct Federations {
 }
 
 impl Federations {
-    pub fn new(configs: &[FederationConfig], public_url: &Url) -> Federations {
+    /// One client per enabled federation; the decryption keys of those that
+    /// encrypt are read (or generated into `data_dir`).
+    pub fn new(
+        configs: &[FederationConfig],
+        public_url: &Url,
+        data_dir: &std::path::Path,
+    ) -> Result<Federations, EncryptionKeyError> {
         let mut clients = BTreeMap::new();
         for config in configs {
             let s = &config.settings;
+            let decryption = if s.encrypted_tokens {
+                Some(DecryptionKeys::load(config.federation, s, data_dir)?)
+            } else {
+                None
+            };
             let timeout = std::time::Duration::from_millis(s.timeout_ms);
             let http = reqwest::Client::builder()
                 // Never follow redirects from a federation's back channel (SSRF).
@@ -84,10 +106,24 @@ impl Federations {
                     http,
                     cache: std::sync::RwLock::new(None),
                     last_key_refresh: std::sync::Mutex::new(None),
+                    decryption,
+                    status: std::sync::RwLock::new(FederationStatus::default()),
                 }),
             );
         }
-        Federations { clients }
+        Ok(Federations { clients })
+    }
+
+    /// The portal's public encryption keys, for every federation that
+    /// encrypts (`/federations/jwks`, the `jwks_uri` registered there).
+    pub fn encryption_jwks(&self) -> serde_json::Value {
+        let keys: Vec<&serde_json::Map<String, serde_json::Value>> = self
+            .clients
+            .values()
+            .filter_map(|c| c.decryption.as_ref())
+            .flat_map(|d| d.public_jwks())
+            .collect();
+        serde_json::json!({ "keys": keys })
     }
 
     /// The federation's client, if it is enabled and configured here.

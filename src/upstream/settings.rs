@@ -42,6 +42,23 @@ pub struct FederationSettings {
     pub userinfo_signed: bool,
     /// Connect + response time limit for every call to the federation.
     pub timeout_ms: u64,
+    /// The federation signs then encrypts its ID tokens and userinfo for
+    /// the portal (JWE, FranceConnect+): anything not encrypted is refused.
+    #[serde(default)]
+    pub encrypted_tokens: bool,
+    /// The portal's decryption key for this federation (RSA, or EC P-256,
+    /// PEM). Absent: generated on first start into
+    /// `{oidc.data_dir}/{federation}-encryption-key.pem`, then reused.
+    #[serde(default)]
+    pub encryption_key_file: Option<PathBuf>,
+    /// Former decryption keys: still published and used to decrypt while
+    /// the federation may encrypt with them (rotation).
+    #[serde(default)]
+    pub retired_encryption_key_files: Vec<PathBuf>,
+    /// Key management algorithm published with the keys (`alg`): RSA keys
+    /// `RSA-OAEP` (default) or `RSA-OAEP-256`; EC keys `ECDH-ES`.
+    #[serde(default)]
+    pub encryption_alg: Option<String>,
 }
 
 impl FederationSettings {
@@ -73,6 +90,15 @@ impl FederationSettings {
                 pkce: PkceMode::Auto,
                 userinfo_signed: true,
                 timeout_ms: 4000,
+                ..FederationSettings::unencrypted()
+            },
+            // FranceConnect's settings, at the higher levels, encrypted.
+            Federation::FranceConnectPlus => FederationSettings {
+                issuer: url("https://auth.integ01.dev-franceconnect.fr/api/v2"),
+                acr_values: strings(&["eidas2"]),
+                redirect_path: "/connexion/franceconnect-plus/retour".into(),
+                encrypted_tokens: true,
+                ..FederationSettings::default_for(Federation::FranceConnect)
             },
             Federation::ProConnect => FederationSettings {
                 enabled: true,
@@ -100,6 +126,7 @@ impl FederationSettings {
                 pkce: PkceMode::Auto,
                 userinfo_signed: false,
                 timeout_ms: 4000,
+                ..FederationSettings::unencrypted()
             },
             Federation::ProSanteConnect => FederationSettings {
                 enabled: false,
@@ -117,7 +144,31 @@ impl FederationSettings {
                 pkce: PkceMode::Auto,
                 userinfo_signed: false,
                 timeout_ms: 4000,
+                ..FederationSettings::unencrypted()
             },
+        }
+    }
+
+    /// The encryption fields of a federation that does not encrypt.
+    fn unencrypted() -> FederationSettings {
+        FederationSettings {
+            enabled: false,
+            issuer: Url::parse("https://invalid.example/").expect("valid URL"),
+            discovery_url: None,
+            client_id: None,
+            client_secret: None,
+            client_secret_file: None,
+            scopes: Vec::new(),
+            acr_values: Vec::new(),
+            redirect_path: String::new(),
+            post_logout_redirect_path: String::new(),
+            pkce: PkceMode::Auto,
+            userinfo_signed: false,
+            timeout_ms: 4000,
+            encrypted_tokens: false,
+            encryption_key_file: None,
+            retired_encryption_key_files: Vec::new(),
+            encryption_alg: None,
         }
     }
 
@@ -161,8 +212,34 @@ impl FederationSettings {
         if self.timeout_ms == 0 || self.timeout_ms > 30_000 {
             push("timeout_ms", "must be between 1 and 30000".into());
         }
+        if let Some(alg) = &self.encryption_alg
+            && !super::encryption::KEY_ALGORITHMS.contains(&alg.as_str())
+        {
+            push(
+                "encryption_alg",
+                format!(
+                    "`{alg}`: use one of {}",
+                    super::encryption::KEY_ALGORITHMS.join(", ")
+                ),
+            );
+        }
         if !self.enabled {
             return None;
+        }
+        let key_files = self
+            .encryption_key_file
+            .iter()
+            .map(|p| ("encryption_key_file".to_owned(), p))
+            .chain(
+                self.retired_encryption_key_files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("retired_encryption_key_files[{i}]"), p)),
+            );
+        for (field, path) in key_files {
+            if !path.is_file() {
+                push(&field, format!("{} is not a readable file", path.display()));
+            }
         }
         let client_id = self.client_id.clone().filter(|id| !id.is_empty());
         if client_id.is_none() {
@@ -221,6 +298,10 @@ pub struct FederationConfig {
 #[serde(deny_unknown_fields)]
 pub struct FederationsSettings {
     pub franceconnect: FederationSettings,
+    /// `[federations.franceconnect-plus]` (`AIGUILLAGE__FEDERATIONS__FRANCECONNECT_PLUS__…`
+    /// in the environment, which has no `-`: see `configuration::legacy`).
+    #[serde(rename = "franceconnect-plus")]
+    pub franceconnect_plus: FederationSettings,
     pub proconnect: FederationSettings,
     pub prosanteconnect: FederationSettings,
 }
@@ -229,6 +310,7 @@ impl Default for FederationsSettings {
     fn default() -> Self {
         FederationsSettings {
             franceconnect: FederationSettings::default_for(Federation::FranceConnect),
+            franceconnect_plus: FederationSettings::default_for(Federation::FranceConnectPlus),
             proconnect: FederationSettings::default_for(Federation::ProConnect),
             prosanteconnect: FederationSettings::default_for(Federation::ProSanteConnect),
         }
@@ -239,6 +321,7 @@ impl FederationsSettings {
     pub fn get(&self, federation: Federation) -> &FederationSettings {
         match federation {
             Federation::FranceConnect => &self.franceconnect,
+            Federation::FranceConnectPlus => &self.franceconnect_plus,
             Federation::ProConnect => &self.proconnect,
             Federation::ProSanteConnect => &self.prosanteconnect,
         }
@@ -247,6 +330,7 @@ impl FederationsSettings {
     pub fn get_mut(&mut self, federation: Federation) -> &mut FederationSettings {
         match federation {
             Federation::FranceConnect => &mut self.franceconnect,
+            Federation::FranceConnectPlus => &mut self.franceconnect_plus,
             Federation::ProConnect => &mut self.proconnect,
             Federation::ProSanteConnect => &mut self.prosanteconnect,
         }
@@ -271,5 +355,40 @@ impl FederationsSettings {
             }
         }
         enabled
+    }
+}
+
+/// `[federation_probe]`: the background check of each configured
+/// federation (see [`super::status`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProbeSettings {
+    /// `false`: no probe; discovery is only fetched once at start and when
+    /// someone logs in, and every federation is shown as available.
+    pub enabled: bool,
+    /// Seconds between two probes of one federation.
+    pub interval_seconds: u64,
+}
+
+impl Default for ProbeSettings {
+    fn default() -> Self {
+        ProbeSettings {
+            enabled: true,
+            interval_seconds: 30,
+        }
+    }
+}
+
+impl ProbeSettings {
+    /// The probe interval, `None` when probes are off.
+    pub fn resolve(&self, issues: &mut Vec<ConfigIssue>) -> Option<std::time::Duration> {
+        if !(1..=3600).contains(&self.interval_seconds) {
+            issues.push(ConfigIssue::new(
+                "federation_probe.interval_seconds",
+                "must be between 1 and 3600",
+            ));
+        }
+        self.enabled
+            .then(|| std::time::Duration::from_secs(self.interval_seconds))
     }
 }

@@ -53,3 +53,47 @@ async fn a_person_logs_in_and_out_with_proconnect_in_a_real_browser() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn franceconnect_plus_and_an_unavailable_federation_are_accessible_in_a_real_browser() {
+    use aiguillage::domain::Federation;
+    let socket = AppSocket::bind();
+    let fc_plus = crate::peers::FederationPeer::start(Federation::FranceConnectPlus, &socket).await;
+    let app = spawn_app_on(socket, |s| {
+        fc_plus.configure(s);
+        // Nothing listens on port 9: Pro Santé Connect is found down.
+        crate::internals::use_federation_at(
+            s,
+            Federation::ProSanteConnect,
+            "http://127.0.0.1:9/auth/realms/esante-wallet",
+        );
+        s.federation_probe.interval_seconds = 1;
+        s.clients = vec![crate::levels::demarche()];
+    })
+    .await;
+    let res = app
+        .get("/oidc/authorize?client_id=demarche-niveaux&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code&scope=openid&state=s&nonce=n&acr_values=eidas2&population=particulier")
+        .await;
+    let fc_plus_page = location(&res).to_owned();
+    assert!(fc_plus_page.starts_with("/choix/particulier?demande="));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while select(
+        &app.page("/choix/professionnel", reqwest::StatusCode::OK)
+            .await,
+        "#unavailable-prosanteconnect",
+    )
+    .is_empty()
+    {
+        assert!(std::time::Instant::now() < deadline, "never found down");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    run_browser_script(
+        "levels.mjs",
+        &app.address,
+        &[
+            ("FC_PLUS_PAGE", &fc_plus_page),
+            ("DOWN_PAGE", "/choix/professionnel"),
+        ],
+    )
+    .await;
+}

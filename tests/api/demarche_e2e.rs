@@ -28,6 +28,9 @@ fn federation_sub(federation: Federation) -> &'static str {
         Federation::FranceConnect => {
             "b6048e95bb134ec5b1d1e1fa69f287172e91722b9354d637a1bcf2ebb0fd2ef5v1"
         }
+        Federation::FranceConnectPlus => {
+            "5d1c2e8f0a7b4c3d9e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2dv1"
+        }
         Federation::ProConnect => "4f6a2c0e-8d3b-4a57-9c1e-2b7d5e9f0a31",
         Federation::ProSanteConnect => "f:550dc1c8-d97b-4b1e-ac8c-8eb4471cf9dd:899700218896",
     }

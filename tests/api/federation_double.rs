@@ -130,7 +130,7 @@ pub fn discovery(base: &str, issuer: &str) -> Value {
 /// the double's own `sub`.
 pub fn person(federation: Federation) -> Value {
     match federation {
-        Federation::FranceConnect => json!({
+        Federation::FranceConnect | Federation::FranceConnectPlus => json!({
             "sub": "3f9d2c71-sub-of-angela-dubois",
             "given_name": "Angela Claire Louise",
             "family_name": "DUBOIS",
@@ -155,7 +155,7 @@ pub fn person(federation: Federation) -> Value {
 /// The person's name as the portal's account page shows it.
 fn display_name(federation: Federation) -> &'static str {
     match federation {
-        Federation::FranceConnect => "Angela Claire Louise DUBOIS",
+        Federation::FranceConnect | Federation::FranceConnectPlus => "Angela Claire Louise DUBOIS",
         Federation::ProConnect => "Jean Michel",
         Federation::ProSanteConnect => "Paul DOC",
     }

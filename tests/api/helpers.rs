@@ -63,6 +63,14 @@ impl AppSocket {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url())
     }
+
+    /// The same socket, to build the portal on while this one keeps giving
+    /// its URL (to a federation started later).
+    pub fn try_clone(&self) -> AppSocket {
+        AppSocket {
+            listener: self.listener.try_clone().expect("socket cloned"),
+        }
+    }
 }
 
 /// The real application on a socket bound beforehand.

@@ -70,6 +70,10 @@ pub fn use_federation_at(settings: &mut Settings, federation: Federation, issuer
     p.discovery_url = None;
     p.client_id = Some(CLIENT_ID.into());
     p.client_secret = Some(Secret(CLIENT_SECRET.into()));
+    if federation == Federation::FranceConnectPlus {
+        // A fixed decryption key: nothing generated into a data dir.
+        p.encryption_key_file = Some(fixture_path("keys/rsa-2.pem"));
+    }
 }
 
 /// Takes the federation's userinfo as plain JSON too (FranceConnect's

@@ -60,7 +60,17 @@ pub struct FederationPeer {
 
 impl FederationPeer {
     pub async fn start(federation: Federation, socket: &AppSocket) -> FederationPeer {
-        let args: Vec<String> = vec![
+        FederationPeer::start_with(federation, socket, &[]).await
+    }
+
+    /// [`FederationPeer::start`] with more arguments for `federation.mjs`
+    /// (e.g. `--port` to start it again where it was).
+    pub async fn start_with(
+        federation: Federation,
+        socket: &AppSocket,
+        extra: &[&str],
+    ) -> FederationPeer {
+        let mut args: Vec<String> = vec![
             "--profile".into(),
             federation.id().into(),
             "--client-id".into(),
@@ -72,6 +82,12 @@ impl FederationPeer {
             "--post-logout-redirect-uri".into(),
             socket.url(&post_logout_path(federation)),
         ];
+        if federation == Federation::FranceConnectPlus {
+            // It encrypts for the keys the portal publishes.
+            args.push("--client-jwks-uri".into());
+            args.push(socket.url("/federations/jwks"));
+        }
+        args.extend(extra.iter().map(|s| s.to_string()));
         let node = start_node("federation.mjs", &args).await;
         let issuer = node.info["issuer"].as_str().expect("issuer").to_owned();
         FederationPeer {
@@ -79,6 +95,10 @@ impl FederationPeer {
             issuer,
             _node: node,
         }
+    }
+
+    pub fn port(&self) -> u64 {
+        self._node.info["port"].as_u64().expect("port")
     }
 
     /// Points the portal's settings at this federation.
@@ -90,7 +110,7 @@ impl FederationPeer {
 /// The test account each federation profile knows.
 pub fn test_login(federation: Federation) -> &'static str {
     match federation {
-        Federation::FranceConnect => "angela",
+        Federation::FranceConnect | Federation::FranceConnectPlus => "angela",
         Federation::ProConnect => "jean.michel@test.proconnect.gouv.fr",
         Federation::ProSanteConnect => "899700218896",
     }

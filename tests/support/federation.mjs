@@ -182,6 +182,23 @@ const PROFILES = {
   },
 };
 
+// FranceConnect+: FranceConnect's profile at eidas2/eidas3, ES256 signed
+// then encrypted for the client's keys (its jwks_uri: --client-jwks-uri),
+// ID token and userinfo alike; its own sub for the same person.
+PROFILES['franceconnect-plus'] = {
+  ...PROFILES.franceconnect,
+  brand: 'FranceConnect+ (test)',
+  encrypted: true,
+  acrValues: ['eidas2', 'eidas3'],
+  defaultAcr: 'eidas3',
+  accounts: {
+    angela: {
+      ...PROFILES.franceconnect.accounts.angela,
+      sub: '5d1c2e8f0a7b4c3d9e6f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2dv1',
+    },
+  },
+};
+
 // --------------------------------------------------------------------- CLI
 
 function usage(message) {
@@ -189,7 +206,8 @@ function usage(message) {
   console.error(`usage: node federation.mjs --profile franceconnect|proconnect|prosanteconnect
   --client-id ID --client-secret SECRET --redirect-uri URI [--redirect-uri URI ...]
   [--post-logout-redirect-uri URI ...] [--port 0] [--host 127.0.0.1] [--path-prefix /api/v2]
-  [--no-kid] [--logout-confirm] [--keep-alive]`);
+  [--no-kid] [--logout-confirm] [--keep-alive]
+  franceconnect-plus: --client-jwks-uri URI [--encryption-alg RSA-OAEP] [--encryption-enc A256GCM]`);
   process.exit(2);
 }
 
@@ -208,6 +226,9 @@ try {
       'no-kid': { type: 'boolean', default: false },
       'logout-confirm': { type: 'boolean', default: false },
       'keep-alive': { type: 'boolean', default: false },
+      'client-jwks-uri': { type: 'string' },
+      'encryption-alg': { type: 'string', default: 'RSA-OAEP' },
+      'encryption-enc': { type: 'string', default: 'A256GCM' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -221,6 +242,7 @@ const profile = PROFILES[profileName];
 if (!profile) usage(`unknown or missing --profile (${profileName})`);
 if (!args['client-id'] || !args['client-secret']) usage('--client-id and --client-secret are required');
 if (!args['redirect-uri']?.length) usage('at least one --redirect-uri is required');
+if (profile.encrypted && !args['client-jwks-uri']) usage(`--client-jwks-uri is required for ${profileName}`);
 const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port ${args.port}`);
 
@@ -303,7 +325,7 @@ function chooseAcr(params) {
       if (typeof acr?.value === 'string') asked.push(acr.value);
     } catch { /* oidc-provider already rejects a bad claims parameter */ }
   }
-  return asked.find((v) => profile.acrValues.includes(v)) ?? 'eidas1';
+  return asked.find((v) => profile.acrValues.includes(v)) ?? profile.defaultAcr ?? 'eidas1';
 }
 
 function requestedClaims(params) {
@@ -489,6 +511,14 @@ function clientMetadata() {
     id_token_signed_response_alg: profile.alg,
   };
   if (profile.userinfoAlg) meta.userinfo_signed_response_alg = profile.userinfoAlg;
+  if (profile.encrypted) {
+    // The RP's encryption keys are read from its jwks_uri when a token is made.
+    meta.jwks_uri = args['client-jwks-uri'];
+    meta.id_token_encrypted_response_alg = args['encryption-alg'];
+    meta.id_token_encrypted_response_enc = args['encryption-enc'];
+    meta.userinfo_encrypted_response_alg = args['encryption-alg'];
+    meta.userinfo_encrypted_response_enc = args['encryption-enc'];
+  }
   return meta;
 }
 
@@ -575,7 +605,7 @@ let current; // { provider, handler, keys, cookiesLong }
 async function buildProvider() {
   const keys = await generateKeys();
   const issuer = `http://${args.host}:${listeningPort}${prefix}`;
-  const cookieBase = `${profileName === 'prosanteconnect' ? 'psc' : profileName === 'proconnect' ? 'pc' : 'fc'}_${listeningPort}`;
+  const cookieBase = `${{ prosanteconnect: 'psc', proconnect: 'pc', 'franceconnect-plus': 'fcp' }[profileName] ?? 'fc'}_${listeningPort}`;
   const cookiesLong = { httpOnly: true, sameSite: 'lax', secure: false, path: '/' };
   const cookiesShort = { httpOnly: true, sameSite: 'lax', secure: false };
   const provider = new Provider(issuer, {
@@ -594,6 +624,12 @@ async function buildProvider() {
     interactions: { url: (ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
     loadExistingGrant,
     conformIdTokenClaims: true,
+    // The client's jwks_uri is the portal on 127.0.0.1, which oidc-provider's
+    // SSRF guard refuses (special-use address): drop the guard, test only.
+    fetch: (url, options) => {
+      delete options.dispatcher;
+      return fetch(url, options);
+    },
     // Plain http on loopback: cookies must not be `secure`; names carry the
     // port because browsers share cookies between ports of one host.
     cookies: {
@@ -619,6 +655,7 @@ async function buildProvider() {
       claimsParameter: { enabled: true },
       userinfo: { enabled: true },
       jwtUserinfo: { enabled: Boolean(profile.userinfoAlg) },
+      encryption: { enabled: Boolean(profile.encrypted) },
       revocation: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       dPoP: { enabled: false },

@@ -7,9 +7,12 @@ use actix_session::Session;
 use actix_web::HttpResponse;
 
 use super::{QueryOrForm, redirect};
+use crate::domain::Federation;
+use crate::provider::authorize::AuthorizationHints;
 use crate::provider::authorize::{self, Decision, Refusal};
-use crate::provider::pending::{PendingKind, PendingRequest, only_federation};
-use crate::provider::{redirect as to_client, token};
+use crate::provider::pending::{PendingKind, PendingRequest, only_federation, restricted_chooser};
+use crate::provider::{Client, OAuthError, OpenIdProvider, redirect as to_client, token};
+use crate::routes::context::AppState;
 use crate::routes::context::PageCtx;
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
@@ -21,7 +24,7 @@ pub async fn authorize(
 ) -> Result<HttpResponse, PageError> {
     let state = page.state();
     let op = &state.op;
-    let (client, request, hints) = match authorize::parse(&op.clients, &encoded) {
+    let (client, mut request, hints) = match authorize::parse(&op.clients, &encoded) {
         Ok(parsed) => parsed,
         Err(Refusal::UnknownClient(id)) => return Err(PageError::UnknownClient(id)),
         Err(Refusal::BadRedirectUri) => return Err(PageError::BadRedirectUri),
@@ -30,33 +33,45 @@ pub async fn authorize(
             state: client_state,
             error,
         }) => {
-            let url = to_client::error_to_client(
+            return Ok(back_with_error(
+                op,
                 &redirect_uri,
-                &op.issuer,
                 client_state.as_deref(),
                 &error,
-            );
-            return Ok(redirect(&url));
+            ));
         }
     };
     let login = logged_in(&session);
     let now = crate::common::clock::unix_now();
-    match authorize::decide(client, &request, &hints, login.as_ref(), now) {
+    let straight_to = match authorize::decide(client, &request, &hints, login.as_ref(), now) {
         Decision::IssueCode => {
             let login = login.expect("a code is only issued from a session");
             let url = token::issue_code(op, state.store.as_ref(), &request, &login).await?;
             return Ok(redirect(&url));
         }
         Decision::Refuse(error) => {
-            let url = to_client::error_to_client(
-                &request.redirect_uri,
-                &op.issuer,
-                request.state.as_deref(),
-                &error,
-            );
-            return Ok(redirect(&url));
+            let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
+            return Ok(back_with_error(op, uri, client_state, &error));
         }
-        Decision::Interact => {}
+        Decision::Interact {
+            federation,
+            fresh_login,
+        } => {
+            // A session that does not fit: the federation must not answer
+            // from its own (wrong level, too old, another person).
+            request.force_login |= fresh_login;
+            federation
+        }
+    };
+    let level = request.required_level();
+    // eidas2 asked by a démarche that accepts FranceConnect alone: no
+    // federation it accepts can give it.
+    if restricted_chooser(&state.chooser, client, level).is_none() {
+        let error = OAuthError::invalid_request(
+            "no federation this client accepts can give the level of assurance asked",
+        );
+        let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
+        return Ok(back_with_error(op, uri, client_state, &error));
     }
     let pending = PendingRequest {
         client_id: client.client_id.clone(),
@@ -64,10 +79,7 @@ pub async fn authorize(
     };
     let id = pending.park(state.store.as_ref()).await?;
     tracing::info!(client_id = %client.client_id, "authorization request accepted");
-    if let Some(federation) = hints
-        .idp_hint
-        .or_else(|| only_federation(&state.chooser, client))
-    {
+    if let Some(federation) = direct_federation(state, client, &hints, level, straight_to) {
         return federation_login::begin_for_request(state, &session, federation, &request, &id)
             .await;
     }
@@ -80,4 +92,40 @@ pub async fn authorize(
         None => format!("/?demande={id}{lang}"),
     };
     Ok(see_other(&target))
+}
+
+/// The federation to send the person to without the chooser, if any: the
+/// hinted one (or its sibling at the level asked: franceconnect asked
+/// eidas2 is FranceConnect+), the one a new login should go to if it is
+/// configured here, or the only one that fits. Never one found down: the
+/// chooser says so, and offers another.
+fn direct_federation(
+    state: &AppState,
+    client: &Client,
+    hints: &AuthorizationHints,
+    level: Option<u8>,
+    straight_to: Option<Federation>,
+) -> Option<Federation> {
+    match hints.idp_hint {
+        Some(hinted) => Some(hinted.for_level(level)).filter(|f| client.accepts(*f)),
+        None => straight_to
+            .filter(|f| state.federations.get(*f).is_some())
+            .or_else(|| only_federation(&state.chooser, client, level)),
+    }
+    .filter(|f| !state.federations.is_down(*f))
+}
+
+/// Sends the browser back to the démarche with an OAuth error.
+fn back_with_error(
+    op: &OpenIdProvider,
+    redirect_uri: &str,
+    client_state: Option<&str>,
+    error: &OAuthError,
+) -> HttpResponse {
+    redirect(&to_client::error_to_client(
+        redirect_uri,
+        &op.issuer,
+        client_state,
+        error,
+    ))
 }

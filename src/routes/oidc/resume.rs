@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 
 use super::redirect;
 use crate::provider::pending::PendingKind;
-use crate::provider::token;
+use crate::provider::{OAuthError, OAuthErrorCode, redirect as to_client, token};
 use crate::routes::context::{PageCtx, is_token};
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, pending};
@@ -31,6 +31,23 @@ pub async fn resume(
     let login = logged_in(&session).ok_or(PageError::PendingRequestExpired)?;
     if !client.accepts(login.identity.federation) {
         return Err(PageError::FederationNotAccepted(login.identity.federation));
+    }
+    // The callback already refused a lower level than the one asked of the
+    // federation; this keeps the promise whatever happened in between:
+    // never a code claiming less than the démarche asked.
+    if !login.satisfies_acr(authorization.acr_values.as_deref().unwrap_or_default()) {
+        tracing::warn!(client_id = %client.client_id, acr = ?login.identity.acr, "login below the level asked");
+        let error = OAuthError::new(
+            OAuthErrorCode::AccessDenied,
+            "the level of assurance asked was not reached",
+        );
+        let url = to_client::error_to_client(
+            &authorization.redirect_uri,
+            &state.op.issuer,
+            authorization.state.as_deref(),
+            &error,
+        );
+        return Ok(redirect(&url));
     }
     let url = token::issue_code(&state.op, state.store.as_ref(), authorization, &login).await?;
     Ok(redirect(&url))

@@ -1,0 +1,18 @@
+## Niveaux de garantie (eIDAS), FranceConnect+ et état des services de connexion.
+
+federation-franceconnect-plus-why = Pour les démarches qui demandent une identité vérifiée à un niveau élevé : vous vous connectez avec l’application France Identité et votre carte d’identité.
+federation-franceconnect-plus-what = FranceConnect+ est la version de FranceConnect pour les démarches sensibles : il garantit l’identité au niveau substantiel ou élevé du règlement européen eIDAS, et chaque démarche demande une nouvelle authentification.
+federation-franceconnect-plus-access = Les administrations demandent l’accès sur l’espace partenaires de FranceConnect ; le portail publie pour FranceConnect+ sa clé de chiffrement à l’adresse /federations/jwks.
+niveaux-franceconnect-plus-needs = Cette démarche demande un niveau de garantie élevé. Il vous faut l’application France Identité sur votre téléphone et votre carte d’identité au format carte bancaire.
+
+niveaux-unavailable = { $federation } est momentanément indisponible.
+niveaux-unavailable-alternative = En attendant, vous pouvez utiliser { $federation }, proposé sur cette page.
+niveaux-unavailable-retry = Réessayez dans quelques minutes en rechargeant cette page.
+
+niveaux-status-up = État : disponible (sans interruption depuis { $since }).
+niveaux-status-down = État : indisponible depuis { $since }.
+niveaux-status-unknown = État : pas encore vérifié.
+niveaux-status-not-configured = État : non configuré sur ce portail.
+
+error-level-not-offered-title = Niveau de garantie non proposé par ce service
+error-level-not-offered-body = Cette démarche demande un niveau de garantie que { $federation } ne fournit pas. Revenez au choix pour utiliser le service qui convient.

@@ -1,0 +1,478 @@
+//! Levels of assurance end to end, with real `oidc-provider` federations
+//! (tests/support/federation.mjs): step-up, `prompt=none`, `max_age`,
+//! `login_hint`, and FranceConnect+ (ES256 tokens encrypted for the key
+//! the portal publishes) through the chooser.
+
+use aiguillage::common::Secret;
+use aiguillage::domain::Federation;
+use aiguillage::provider::settings::ClientSettings;
+use base64::Engine;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::*;
+use crate::peers::{FederationPeer, test_login};
+
+const CLIENT: &str = "demarche-niveaux";
+const SECRET: &str = "demarche-niveaux-secret-0123456789";
+const REDIRECT: &str = "http://127.0.0.1:9/callback";
+
+pub fn demarche() -> ClientSettings {
+    ClientSettings {
+        client_id: CLIENT.into(),
+        client_secret: Some(Secret(SECRET.into())),
+        client_secret_file: None,
+        name: "Démarche sensible".into(),
+        redirect_uris: vec![REDIRECT.parse().unwrap()],
+        post_logout_redirect_uris: Vec::new(),
+        federations: None,
+        providers: None,
+        populations: None,
+        public: false,
+        discovery_return_prefixes: Vec::new(),
+    }
+}
+
+/// The portal with one real federation per `federations`, and the démarche.
+pub struct Portal {
+    pub app: TestApp,
+    pub peers: Vec<FederationPeer>,
+}
+
+pub async fn portal(federations: &[Federation]) -> Portal {
+    let socket = AppSocket::bind();
+    let mut peers = Vec::new();
+    for f in federations {
+        peers.push(FederationPeer::start(*f, &socket).await);
+    }
+    let app = spawn_app_on(socket, |s| {
+        for p in &peers {
+            p.configure(s);
+        }
+        s.clients = vec![demarche()];
+    })
+    .await;
+    Portal { app, peers }
+}
+
+/// `/oidc/authorize` for the démarche, with `extra` parameters.
+fn authorize(app: &TestApp, extra: &[(&str, &str)]) -> String {
+    let mut url = reqwest::Url::parse(&app.url("/oidc/authorize")).unwrap();
+    url.query_pairs_mut()
+        .append_pair("client_id", CLIENT)
+        .append_pair("redirect_uri", REDIRECT)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid profile email")
+        .append_pair("state", "etat-niveaux")
+        .append_pair("nonce", "nonce-niveaux")
+        .extend_pairs(extra);
+    url.to_string()
+}
+
+/// The browser of `app` sends the démarche's authorization request.
+async fn ask(app: &TestApp, extra: &[(&str, &str)]) -> reqwest::Response {
+    app.client.get(authorize(app, extra)).send().await.unwrap()
+}
+
+/// Where a browser went: the authorization requests the portal sent to
+/// federations, how many login forms they showed, and the démarche URL
+/// it ended at.
+#[derive(Debug)]
+pub struct Journey {
+    pub to_federations: Vec<reqwest::Url>,
+    pub forms: usize,
+    pub back: reqwest::Url,
+}
+
+impl Journey {
+    pub fn query(&self) -> std::collections::HashMap<String, String> {
+        self.back.query_pairs().into_owned().collect()
+    }
+
+    /// The last authorization request sent to a federation, as a map.
+    pub fn asked(&self) -> std::collections::HashMap<String, String> {
+        self.to_federations
+            .last()
+            .expect("a request to a federation")
+            .query_pairs()
+            .into_owned()
+            .collect()
+    }
+}
+
+/// Follows a browser from `res` until it is sent back to the démarche,
+/// logging in at `federation`'s form (as `login`) whenever one shows.
+pub async fn journey_from(
+    client: &reqwest::Client,
+    mut res: reqwest::Response,
+    login: &str,
+) -> Journey {
+    let mut to_federations = Vec::new();
+    let mut forms = 0;
+    for _ in 0..25 {
+        if res.status().is_redirection() {
+            let next = res.url().join(location(&res)).unwrap();
+            if next.as_str().starts_with("http://127.0.0.1:9/") {
+                return Journey {
+                    to_federations,
+                    forms,
+                    back: next,
+                };
+            }
+            if next.path().ends_with("/authorize") && next.host_str() == Some("127.0.0.1") {
+                to_federations.push(next.clone());
+            }
+            res = client.get(next).send().await.unwrap();
+        } else if res.status() == StatusCode::OK && res.url().path().contains("/interaction/") {
+            forms += 1;
+            let url = res.url().clone();
+            let doc = scraper::Html::parse_document(&res.text().await.unwrap());
+            res = submit_form(
+                client,
+                &url,
+                &doc,
+                "form[action$=\"/login\"]",
+                &[("login", login), ("action", "login")],
+            )
+            .await;
+        } else {
+            let (url, status) = (res.url().clone(), res.status());
+            panic!("stuck at {url} ({status}): {}", res.text().await.unwrap());
+        }
+    }
+    panic!("never sent back to the démarche");
+}
+
+pub async fn journey(client: &reqwest::Client, url: &str, federation: Federation) -> Journey {
+    let res = client.get(url).send().await.unwrap();
+    journey_from(client, res, test_login(federation)).await
+}
+
+/// The démarche's tokens for the code the journey brought back.
+async fn tokens(app: &TestApp, journey: &Journey) -> Value {
+    let q = journey.query();
+    let code = q
+        .get("code")
+        .unwrap_or_else(|| panic!("a code in {}", journey.back));
+    let res = reqwest::Client::new()
+        .post(app.url("/oidc/token"))
+        .basic_auth(CLIENT, Some(SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code.as_str()),
+            ("redirect_uri", REDIRECT),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// The ID token's claims (its signature is checked in op.rs).
+fn id_claims(tokens: &Value) -> Value {
+    let jwt = tokens["id_token"].as_str().unwrap();
+    let payload = jwt.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+#[tokio::test]
+async fn a_step_up_from_eidas1_to_eidas2_logs_in_again_at_franceconnect_plus() {
+    let p = portal(&[Federation::FranceConnect, Federation::FranceConnectPlus]).await;
+    let app = &p.app;
+    let first = journey(
+        &app.client,
+        &authorize(app, &[("idp_hint", "franceconnect")]),
+        Federation::FranceConnect,
+    )
+    .await;
+    assert_eq!(first.forms, 1);
+    let low = id_claims(&tokens(app, &first).await);
+    assert_eq!(
+        (low["acr"].as_str(), low["idp"].as_str()),
+        (Some("eidas1"), Some("franceconnect"))
+    );
+    // The same browser, a démarche asking eidas2: no code from the
+    // eidas1 session, straight to FranceConnect+ for that level.
+    let second = journey(
+        &app.client,
+        &authorize(app, &[("acr_values", "eidas2")]),
+        Federation::FranceConnectPlus,
+    )
+    .await;
+    assert_eq!(second.to_federations.len(), 1, "{second:?}");
+    let asked = second.asked();
+    assert!(
+        second.to_federations[0]
+            .as_str()
+            .starts_with(&p.peers[1].issuer)
+    );
+    assert_eq!(asked["acr_values"], "eidas2");
+    assert_eq!(asked["prompt"], "login", "no single sign-on at eidas2");
+    assert_eq!(second.forms, 1, "a new login at the federation");
+    let high = id_claims(&tokens(app, &second).await);
+    assert_eq!(high["acr"], "eidas2");
+    assert_eq!(high["idp"], "franceconnect-plus");
+    assert_eq!(high["given_name"], "Angela Claire Louise");
+    // eidas2 is never answered from the session, not even right after.
+    let third = journey(
+        &app.client,
+        &authorize(app, &[("acr_values", "eidas2")]),
+        Federation::FranceConnectPlus,
+    )
+    .await;
+    assert_eq!(third.forms, 1, "every eidas2 request is a new login");
+}
+
+#[tokio::test]
+async fn a_step_up_at_proconnect_asks_it_for_the_higher_level_with_the_claims_parameter() {
+    let p = portal(&[Federation::ProConnect]).await;
+    let app = &p.app;
+    let first = journey(
+        &app.client,
+        &authorize(app, &[("idp_hint", "proconnect")]),
+        Federation::ProConnect,
+    )
+    .await;
+    assert_eq!(id_claims(&tokens(app, &first).await)["acr"], "eidas1");
+    let claims = r#"{"id_token":{"acr":{"essential":true,"values":["eidas2"]}}}"#;
+    let second = journey(
+        &app.client,
+        &authorize(app, &[("claims", claims)]),
+        Federation::ProConnect,
+    )
+    .await;
+    let asked: Value = serde_json::from_str(&second.asked()["claims"]).unwrap();
+    assert_eq!(
+        asked["id_token"]["acr"]["values"],
+        serde_json::json!(["eidas2"])
+    );
+    assert_eq!(second.forms, 1, "logged in again");
+    assert_eq!(id_claims(&tokens(app, &second).await)["acr"], "eidas2");
+}
+
+#[tokio::test]
+async fn prompt_none_needing_a_higher_level_answers_login_required() {
+    let p = portal(&[Federation::FranceConnect, Federation::FranceConnectPlus]).await;
+    let app = &p.app;
+    journey(
+        &app.client,
+        &authorize(app, &[("idp_hint", "franceconnect")]),
+        Federation::FranceConnect,
+    )
+    .await;
+    for extra in [
+        vec![("acr_values", "eidas2"), ("prompt", "none")],
+        vec![
+            (
+                "claims",
+                r#"{"id_token":{"acr":{"essential":true,"value":"eidas3"}}}"#,
+            ),
+            ("prompt", "none"),
+        ],
+    ] {
+        let res = ask(app, &extra).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let back = reqwest::Url::parse(location(&res)).unwrap();
+        assert!(back.as_str().starts_with(REDIRECT), "{back}");
+        let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+        assert_eq!(q["error"], "login_required", "{extra:?}");
+        assert_eq!(q["state"], "etat-niveaux");
+        assert!(!q.contains_key("code"));
+    }
+    // The eidas1 session still answers an eidas1 request silently.
+    let res = ask(app, &[("acr_values", "eidas1"), ("prompt", "none")]).await;
+    assert!(location(&res).contains("code="), "{}", location(&res));
+}
+
+#[tokio::test]
+async fn max_age_0_forces_a_new_login_at_the_federation_and_auth_time_is_the_new_one() {
+    let p = portal(&[Federation::FranceConnect]).await;
+    let app = &p.app;
+    let first = journey(
+        &app.client,
+        &authorize(app, &[("idp_hint", "franceconnect")]),
+        Federation::FranceConnect,
+    )
+    .await;
+    let first_claims = id_claims(&tokens(app, &first).await);
+    // Without max_age: single sign-on, no form.
+    let sso = journey(&app.client, &authorize(app, &[]), Federation::FranceConnect).await;
+    assert_eq!((sso.forms, sso.to_federations.len()), (0, 0));
+    assert_eq!(
+        id_claims(&tokens(app, &sso).await)["auth_time"],
+        first_claims["auth_time"],
+        "the federation's auth_time, not the code's time"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let before = now();
+    let fresh = journey(
+        &app.client,
+        &authorize(app, &[("max_age", "0")]),
+        Federation::FranceConnect,
+    )
+    .await;
+    assert_eq!(fresh.asked()["prompt"], "login");
+    assert_eq!(fresh.forms, 1, "the federation's form again");
+    let claims = id_claims(&tokens(app, &fresh).await);
+    let auth_time = claims["auth_time"].as_i64().unwrap();
+    assert!(
+        auth_time >= before && auth_time > first_claims["auth_time"].as_i64().unwrap(),
+        "auth_time {auth_time} is the new login's (after {before})"
+    );
+}
+
+#[tokio::test]
+async fn a_login_hint_naming_someone_else_is_not_answered_from_the_session() {
+    let p = portal(&[Federation::ProConnect]).await;
+    let app = &p.app;
+    journey(
+        &app.client,
+        &authorize(app, &[("idp_hint", "proconnect")]),
+        Federation::ProConnect,
+    )
+    .await;
+    let other = "marie.curie@test.proconnect.gouv.fr";
+    // prompt=none: the session is someone else's.
+    let res = ask(app, &[("login_hint", other), ("prompt", "none")]).await;
+    assert!(
+        location(&res).contains("error=login_required"),
+        "{}",
+        location(&res)
+    );
+    // Otherwise: a new login at ProConnect, for that person.
+    let res = ask(app, &[("login_hint", other)]).await;
+    let to = reqwest::Url::parse(location(&res)).unwrap();
+    assert!(to.as_str().starts_with(&p.peers[0].issuer), "{to}");
+    let q: std::collections::HashMap<_, _> = to.query_pairs().into_owned().collect();
+    assert_eq!(q["login_hint"], other);
+    assert_eq!(q["prompt"], "login");
+    // The session's own e-mail, whatever its case: answered at once.
+    let res = ask(
+        app,
+        &[
+            ("login_hint", "Jean.Michel@TEST.proconnect.gouv.fr"),
+            ("prompt", "none"),
+        ],
+    )
+    .await;
+    assert!(location(&res).contains("code="), "{}", location(&res));
+}
+
+#[tokio::test]
+async fn franceconnect_plus_logs_in_through_the_chooser_with_encrypted_tokens() {
+    let p = portal(&[Federation::FranceConnect, Federation::FranceConnectPlus]).await;
+    let app = &p.app;
+    // The published encryption key: what the federation encrypts for.
+    let jwks: Value = app.get("/federations/jwks").await.json().await.unwrap();
+    let key = &jwks["keys"][0];
+    assert_eq!(
+        (key["use"].as_str(), key["alg"].as_str()),
+        (Some("enc"), Some("RSA-OAEP"))
+    );
+    assert!(key.get("d").is_none(), "no private part");
+    // Without a démarche asking for it, citizens see FranceConnect only.
+    let doc = app.page("/choix/particulier", StatusCode::OK).await;
+    assert!(select(&doc, "form[action='/connexion/franceconnect-plus']").is_empty());
+    assert!(select(&doc, "#franceconnect-plus-needs").is_empty());
+    // A démarche asking eidas2: FranceConnect+ instead, with what it needs.
+    let res = ask(
+        app,
+        &[("acr_values", "eidas2"), ("population", "particulier")],
+    )
+    .await;
+    let choice = location(&res).to_owned();
+    assert!(
+        choice.starts_with("/choix/particulier?demande="),
+        "{choice}"
+    );
+    let res = app.get(&choice).await;
+    let url = res.url().clone();
+    let doc = html(res).await;
+    assert!(select(&doc, "form[action='/connexion/franceconnect']").is_empty());
+    let button = "form[action='/connexion/franceconnect-plus'] button.fr-connect.fr-connect--plus";
+    assert_eq!(text_of(&doc, button), "S’identifier avec FranceConnect");
+    assert!(text_of(&doc, "#franceconnect-plus-needs").contains("France Identité"));
+    let res = submit_form(
+        &app.client,
+        &url,
+        &doc,
+        "form[action='/connexion/franceconnect-plus']",
+        &[],
+    )
+    .await;
+    let done = journey_from(&app.client, res, "angela").await;
+    assert_eq!(done.asked()["acr_values"], "eidas2");
+    let tokens = tokens(app, &done).await;
+    let claims = id_claims(&tokens);
+    assert_eq!(claims["idp"], "franceconnect-plus");
+    assert_eq!(claims["acr"], "eidas2");
+    assert_eq!(claims["family_name"], "DUBOIS");
+    let info: Value = reqwest::Client::new()
+        .get(app.url("/oidc/userinfo"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        info["birthdate"], "1962-08-24",
+        "from the encrypted userinfo"
+    );
+    assert_eq!(info["acr"], "eidas2");
+}
+
+#[tokio::test]
+async fn a_demarche_asking_eidas2_without_a_federation_able_to_give_it_gets_an_error() {
+    let p = portal(&[Federation::FranceConnect]).await;
+    let app = &p.app;
+    // Only FranceConnect accepted: no federation can give eidas2.
+    let socket_app = spawn_app_with(|s| {
+        let mut d = demarche();
+        d.federations = Some(vec![Federation::FranceConnect]);
+        s.clients = vec![d];
+    })
+    .await;
+    let res = socket_app
+        .client
+        .get(authorize(&socket_app, &[("acr_values", "eidas2")]))
+        .send()
+        .await
+        .unwrap();
+    let back = location(&res);
+    assert!(
+        back.starts_with(REDIRECT) && back.contains("error=invalid_request"),
+        "{back}"
+    );
+    // A FranceConnect button posted for an eidas2 request is refused.
+    let res = ask(
+        app,
+        &[("acr_values", "eidas2"), ("population", "particulier")],
+    )
+    .await;
+    let demande = location(&res).split("demande=").nth(1).unwrap().to_owned();
+    let res = app
+        .client
+        .post(app.url("/connexion/franceconnect"))
+        .form(&[("demande", demande.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        text_of(&html(res).await, "h1"),
+        "Niveau de garantie non proposé par ce service"
+    );
+}
