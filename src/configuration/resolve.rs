@@ -25,6 +25,8 @@ pub struct Config {
     pub oidc: OidcConfig,
     /// The registered démarches, secrets digested.
     pub clients: Vec<Client>,
+    /// What the footer and the legal pages say (`[site]`).
+    pub site: super::site::SiteConfig,
     /// Old names still in use (`check-config` prints them, `serve` logs them).
     pub deprecations: Vec<String>,
 }
@@ -66,6 +68,7 @@ impl Settings {
         let federations = self.federations.resolve(&mut issues);
         let oidc = self.oidc.resolve(&mut issues);
         let clients = self.clients(chooser.as_ref(), &mut notes, &mut issues);
+        let site = self.site.resolve(server.session_ttl, &mut issues);
         match chooser {
             Some(chooser) if issues.is_empty() => Ok(Config {
                 server,
@@ -74,6 +77,7 @@ impl Settings {
                 federations,
                 oidc,
                 clients,
+                site,
                 deprecations: notes,
             }),
             _ => Err(ConfigErrors(issues)),

@@ -4,11 +4,13 @@
 mod chooser;
 mod federation;
 mod identity;
+mod journey;
 mod login;
 mod population;
 
 pub use chooser::{Chooser, ChooserError};
 pub use federation::{Federation, UnknownFederation};
 pub use identity::Identity;
+pub use journey::Journey;
 pub use login::LoggedIn;
 pub use population::{Population, PopulationId, PopulationIdError};

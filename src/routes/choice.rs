@@ -1,18 +1,23 @@
-//! `GET /choix?population=ID` (the form's answer) and `GET /choix/{id}`
-//! (the official buttons of that population's federations).
+//! `GET /choix?population=ID` (the form's answer, remembered) and
+//! `GET /choix/{id}` (the official buttons of that population's
+//! federations that work here).
 
 use actix_web::cookie::time::Duration;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::context::{POPULATION_COOKIE, PageCtx, query_param};
+use super::offers::{Offer, offers};
 use super::{PageError, see_other};
 use crate::domain::{Federation, Population};
 use crate::i18n::Tr;
 
 /// How long the answer is remembered (like a discovery service's IdP cookie).
-const REMEMBER_FOR: Duration = Duration::days(90);
+pub const REMEMBER_FOR: Duration = Duration::days(90);
 
+/// The home form's answer. Only here is the answer remembered: a link to
+/// `/choix/{id}` (a démarche's `population`, a shared link) never replaces
+/// what the person answered themselves.
 pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, PageError> {
     match query_param(&req, "population").filter(|v| !v.is_empty()) {
         None => super::home::render(&page, true).await,
@@ -24,7 +29,15 @@ pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Pag
             let population = chooser
                 .population(&id)
                 .ok_or(PageError::UnknownPopulation(id))?;
-            Ok(see_other(&page.link(&format!("/choix/{}", population.id))))
+            let state = page.state();
+            let mut res = see_other(&page.link(&format!("/choix/{}", population.id)));
+            res.add_cookie(&state.cookie(
+                POPULATION_COOKIE,
+                population.id.to_string(),
+                REMEMBER_FOR,
+            ))
+            .map_err(|e| PageError::Internal(e.to_string()))?;
+            Ok(res)
         }
     }
 }
@@ -35,8 +48,23 @@ struct ChoicePage<'a> {
     t: Tr<'a>,
     page: &'a PageCtx,
     population: &'a Population,
-    federations: &'a [Federation],
+    offers: Vec<Offer>,
+    /// How many buttons the page shows.
+    active: usize,
+    heading: String,
     demarche: Option<String>,
+    /// Where people without a way to log in here may ask (`[site]`).
+    contact: Option<String>,
+}
+
+impl ChoicePage<'_> {
+    fn unavailable(&self) -> Vec<Federation> {
+        self.offers
+            .iter()
+            .filter(|o| !o.is_active())
+            .map(|o| o.federation)
+            .collect()
+    }
 }
 
 pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse, PageError> {
@@ -47,17 +75,30 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
     let population = chooser
         .population(&id)
         .ok_or(PageError::UnknownPopulation(id))?;
+    let offers = offers(state, population);
+    let active: Vec<Federation> = offers
+        .iter()
+        .filter(|o| o.is_active())
+        .map(|o| o.federation)
+        .collect();
+    let t = page.tr();
+    // One button: no choice to make, the heading says which service.
+    let heading = match active.as_slice() {
+        [] => t.t("choice-none-title"),
+        [only] => t.t1("choice-one-title", "federation", only.brand()),
+        _ => t.t("choice-title"),
+    };
     let body = ChoicePage {
-        t: page.tr(),
+        t,
         page: &page,
         population,
-        federations: &population.federations,
+        active: active.len(),
+        offers,
+        heading,
         demarche: demarche.as_ref().map(|d| d.name.clone()),
+        contact: state.site.contact_href(),
     };
-    let mut res = super::html(actix_web::http::StatusCode::OK, &body);
-    res.add_cookie(&state.cookie(POPULATION_COOKIE, population.id.to_string(), REMEMBER_FOR))
-        .map_err(|e| PageError::Internal(e.to_string()))?;
-    Ok(res)
+    Ok(super::html(actix_web::http::StatusCode::OK, &body))
 }
 
 /// "Ce n'est pas moi / changer": forget the remembered answer.

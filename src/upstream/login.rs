@@ -12,7 +12,7 @@ use url::Url;
 use super::discovery::Discovered;
 use super::{FederationClient, PkceMode, UpstreamError};
 use crate::common::random_token;
-use crate::domain::{Federation, Identity};
+use crate::domain::{Federation, Identity, Journey};
 
 /// What a démarche (or the person) asks of this login.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +39,10 @@ pub struct LoginTransaction {
     pub browser: String,
     /// What to do once logged in (a pending démarche request), opaque here.
     pub resume: Option<String>,
+    /// Where the person was in the portal (set by the caller, kept for
+    /// the pages shown after the federation's answer).
+    #[serde(default)]
+    pub journey: Journey,
 }
 
 pub struct AuthorizationStart {
@@ -191,6 +195,7 @@ impl FederationClient {
                 acr_values,
                 browser,
                 resume,
+                journey: Journey::default(),
             },
         })
     }

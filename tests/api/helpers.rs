@@ -237,3 +237,41 @@ pub fn set_cookies(res: &Response) -> Vec<String> {
         .map(|v| v.to_str().unwrap().to_owned())
         .collect()
 }
+
+/// Enables `federation` with credentials and an issuer where nothing
+/// listens: the portal offers its button (it can start a login), and a
+/// login attempt finds the federation unreachable.
+pub fn enable_unreachable(
+    settings: &mut aiguillage::configuration::Settings,
+    federation: aiguillage::domain::Federation,
+) {
+    crate::peers::use_federation_at(
+        settings,
+        federation,
+        &format!("http://127.0.0.1:9/{}", federation.id()),
+    );
+}
+
+/// A portal where every federation has a client (none reachable): every
+/// button of the chooser shows.
+pub async fn spawn_app_with_every_button() -> TestApp {
+    spawn_app_with(|s| {
+        for f in aiguillage::domain::Federation::ALL {
+            enable_unreachable(s, f);
+        }
+    })
+    .await
+}
+
+/// `/compte` says nobody is logged in (with a way to log in).
+pub async fn assert_not_logged_in(app: &TestApp) {
+    let res = app.get("/compte").await;
+    assert_eq!(res.status(), StatusCode::OK, "the account page answers");
+    let doc = html(res).await;
+    assert_eq!(
+        select(&doc, "#not-logged-in").len(),
+        1,
+        "nobody is logged in: {}",
+        text_of(&doc, "main")
+    );
+}

@@ -318,9 +318,7 @@ async fn callback(app: &TestApp, fed: &Fed, state: &str) -> reqwest::Response {
 }
 
 async fn assert_no_session(app: &TestApp) {
-    let res = app.get("/compte").await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "nobody is logged in");
-    assert_eq!(location(&res), "/");
+    assert_not_logged_in(app).await;
 }
 
 /// The localized error page, without internals, and nobody logged in.

@@ -7,10 +7,11 @@ use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::redirect;
-use crate::provider::authorize::{self, Decision, Refusal};
+use crate::domain::{Federation, Journey};
+use crate::provider::authorize::{self, AuthorizationRequest, Decision, Refusal};
 use crate::provider::pending::{PendingKind, PendingRequest, only_federation};
-use crate::provider::{redirect as to_client, token};
-use crate::routes::context::PageCtx;
+use crate::provider::{OAuthError, OAuthErrorCode, redirect as to_client, token};
+use crate::routes::context::{PageCtx, record_journey};
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
 
@@ -19,18 +20,41 @@ pub async fn get(
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    authorize(req.query_string().as_bytes(), page, session).await
+    authorize(&req, req.query_string().as_bytes(), page, session).await
 }
 
 pub async fn post(
+    req: HttpRequest,
     body: web::Bytes,
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    authorize(&body, page, session).await
+    authorize(&req, &body, page, session).await
+}
+
+/// The démarche's redirect URI with `temporarily_unavailable`: a federation
+/// named by `idp_hint` (or the only one it accepts) that this portal cannot
+/// log in with. The démarche hears it at once, as a standard error, rather
+/// than the person meeting a dead end.
+fn unavailable_to_client(
+    op: &crate::provider::OpenIdProvider,
+    request: &AuthorizationRequest,
+    federation: Federation,
+) -> HttpResponse {
+    let error = OAuthError::new(
+        OAuthErrorCode::TemporarilyUnavailable,
+        format!("{} is not available on this portal", federation.id()),
+    );
+    redirect(&to_client::error_to_client(
+        &request.redirect_uri,
+        &op.issuer,
+        request.state.as_deref(),
+        &error,
+    ))
 }
 
 async fn authorize(
+    req: &HttpRequest,
     encoded: &[u8],
     page: PageCtx,
     session: Session,
@@ -74,18 +98,29 @@ async fn authorize(
         }
         Decision::Interact => {}
     }
+    let straight_to = hints
+        .idp_hint
+        .or_else(|| only_federation(&state.chooser, client));
+    if let Some(federation) = straight_to.filter(|f| !state.can_log_in_with(*f)) {
+        return Ok(unavailable_to_client(op, &request, federation));
+    }
     let pending = PendingRequest {
         client_id: client.client_id.clone(),
         kind: PendingKind::Authorize(request.clone()),
     };
     let id = pending.park(state.store.as_ref()).await?;
     tracing::info!(client_id = %client.client_id, "authorization request accepted");
-    if let Some(federation) = hints
-        .idp_hint
-        .or_else(|| only_federation(&state.chooser, client))
-    {
-        return federation_login::begin_for_request(state, &session, federation, &request, &id)
-            .await;
+    if let Some(federation) = straight_to {
+        let journey = Journey {
+            demande: Some(id),
+            population: hints.population.clone(),
+        };
+        // An error at the federation's door still offers the démarche's way back.
+        record_journey(req, journey.clone());
+        return federation_login::begin_for_request(
+            state, &session, federation, &request, &journey,
+        )
+        .await;
     }
     let lang = hints
         .ui_lang
