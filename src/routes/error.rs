@@ -280,7 +280,8 @@ impl PageError {
         if let Some(f) = self.federation() {
             query.append_pair("federation", f.id());
         }
-        if let Some(code) = self.code() {
+        // Only `refused-other` shows the code; the other stems imply it.
+        if let (ErrorStem::RefusedOther, Some(code)) = (self.stem(), self.code()) {
             query.append_pair("code", code);
         }
         if let Some(p) = &page.population {
@@ -396,4 +397,22 @@ fn known_refusal(code: &str) -> &str {
         .find(|k| **k == code)
         .copied()
         .unwrap_or("unknown")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stem_is_shown_again_by_its_address() {
+        for &stem in ErrorStem::ALL {
+            let error = PageError::from_stem(stem, Some(Federation::ProConnect), Some("invalid_scope"))
+                .unwrap_or_else(|| panic!("{stem:?}"));
+            assert_eq!(error.stem(), stem);
+            assert_eq!(ErrorStem::parse(stem.as_str()), Some(stem));
+        }
+        let other = PageError::from_stem(ErrorStem::RefusedOther, Some(Federation::ProConnect), Some("<script>"));
+        assert_eq!(other.and_then(|e| e.code().map(str::to_owned)).as_deref(), Some("unknown"));
+        assert!(PageError::from_stem(ErrorStem::Unavailable, None, None).is_none());
+    }
 }

@@ -275,3 +275,36 @@ pub async fn assert_not_logged_in(app: &TestApp) {
         text_of(&doc, "main")
     );
 }
+
+/// A démarche registered at the portal: confidential, the given redirect
+/// and post-logout URIs, every federation and population accepted.
+pub fn demarche_client(
+    client_id: &str,
+    secret: &str,
+    name: &str,
+    redirect_uri: &str,
+    post_logout_redirect_uri: &str,
+) -> aiguillage::provider::settings::ClientSettings {
+    aiguillage::provider::settings::ClientSettings {
+        client_id: client_id.into(),
+        client_secret: Some(aiguillage::common::Secret(secret.into())),
+        client_secret_file: None,
+        name: name.into(),
+        redirect_uris: vec![redirect_uri.parse().unwrap()],
+        post_logout_redirect_uris: vec![post_logout_redirect_uri.parse().unwrap()],
+        federations: None,
+        providers: None,
+        populations: None,
+        public: false,
+        discovery_return_prefixes: vec![],
+    }
+}
+
+/// The query of a URL, as a map.
+pub fn query_of(url: &str) -> std::collections::HashMap<String, String> {
+    reqwest::Url::parse(url)
+        .expect("absolute URL")
+        .query_pairs()
+        .into_owned()
+        .collect()
+}

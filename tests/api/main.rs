@@ -6,6 +6,8 @@ mod cli;
 mod demarche_e2e;
 mod helpers;
 mod i18n;
+mod journeys;
+mod journeys_browser;
 mod login;
 mod login_security;
 mod op;
