@@ -54,7 +54,9 @@ pub struct LogoutConfirmPage<'a> {
     pub demarche: Option<String>,
 }
 
-/// The confirmation page (200): the session's token in the form.
+/// The confirmation page (200): the session's token in the form. Its
+/// language links show it again with a GET of `action` and the request's
+/// own fields (a GET that only ever asks, never logs out).
 pub fn confirmation(
     page: &PageCtx,
     session: &Session,
@@ -62,6 +64,15 @@ pub fn confirmation(
     mut fields: Vec<(String, String)>,
     demarche: Option<String>,
 ) -> Result<HttpResponse, PageError> {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&fields)
+        .finish();
+    let again = if query.is_empty() {
+        action.to_owned()
+    } else {
+        format!("{action}?{query}")
+    };
+    let page = &page.clone().with_self_link(again);
     fields.push(("csrf".into(), csrf_token(session)?));
     let body = LogoutConfirmPage {
         t: page.tr(),

@@ -468,6 +468,12 @@ async fn a_demarche_logout_without_id_token_hint_asks_the_person_first() {
         format!("« {NAME} » demande à mettre fin à votre connexion sur ce portail et auprès de votre service de connexion. Voulez-vous vous déconnecter ?")
     );
     assert_eq!(select(&app.page("/compte", StatusCode::OK).await, "#identity-name").len(), 1);
+    // The question, in English: the same request asked again, still nothing ended.
+    let en = attr(&doc, "header a[hreflang=en]", "href").unwrap();
+    assert_eq!(en, format!("{logout}&lang=en"));
+    let english = app.page(&en, StatusCode::OK).await;
+    assert_eq!(text_of(&english, "h1"), "Sign out?");
+    assert_eq!(select(&app.page("/compte?lang=fr", StatusCode::OK).await, "#identity-name").len(), 1);
     // Confirmed: through the federation, then back at the démarche with its state.
     let res = submit_form(&app.client, &url, &doc, "#logout-form", &[]).await;
     let mut res = res;
