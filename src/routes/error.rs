@@ -406,13 +406,21 @@ mod tests {
     #[test]
     fn every_stem_is_shown_again_by_its_address() {
         for &stem in ErrorStem::ALL {
-            let error = PageError::from_stem(stem, Some(Federation::ProConnect), Some("invalid_scope"))
-                .unwrap_or_else(|| panic!("{stem:?}"));
+            let error =
+                PageError::from_stem(stem, Some(Federation::ProConnect), Some("invalid_scope"))
+                    .unwrap_or_else(|| panic!("{stem:?}"));
             assert_eq!(error.stem(), stem);
             assert_eq!(ErrorStem::parse(stem.as_str()), Some(stem));
         }
-        let other = PageError::from_stem(ErrorStem::RefusedOther, Some(Federation::ProConnect), Some("<script>"));
-        assert_eq!(other.and_then(|e| e.code().map(str::to_owned)).as_deref(), Some("unknown"));
+        let other = PageError::from_stem(
+            ErrorStem::RefusedOther,
+            Some(Federation::ProConnect),
+            Some("<script>"),
+        );
+        assert_eq!(
+            other.and_then(|e| e.code().map(str::to_owned)).as_deref(),
+            Some("unknown")
+        );
         assert!(PageError::from_stem(ErrorStem::Unavailable, None, None).is_none());
     }
 }

@@ -155,10 +155,7 @@ async fn an_agent_logs_in_to_the_demarche_with_proconnect_and_out_again() {
     journey(
         Federation::ProConnect,
         "Jean Michel",
-        Route::Chooser(
-            "agent-etat",
-            "Un agent ou une agente de l’État",
-        ),
+        Route::Chooser("agent-etat", "Un agent ou une agente de l’État"),
         true,
     )
     .await;

@@ -38,7 +38,10 @@ fn authorize_path(extra: &[(&str, &str)]) -> String {
 
 /// Asserts an OAuth error sent to the démarche: its state and the portal's iss.
 fn assert_oauth_error(app: &TestApp, location: &str, error: &str) {
-    assert!(location.starts_with(REDIRECT), "to the démarche: {location}");
+    assert!(
+        location.starts_with(REDIRECT),
+        "to the démarche: {location}"
+    );
     let q = query_of(location);
     assert_eq!(q["error"], error, "{location}");
     assert_eq!(q["state"], "etat-demarche");
@@ -65,7 +68,9 @@ async fn an_idp_hint_naming_a_federation_not_configured_here_is_an_oauth_error_t
     let res = app.get(&path).await;
     assert_oauth_error(&app, location(&res), "temporarily_unavailable");
     // A configured one still goes to the federation (here: unreachable).
-    let res = app.get(&authorize_path(&[("idp_hint", "proconnect")])).await;
+    let res = app
+        .get(&authorize_path(&[("idp_hint", "proconnect")]))
+        .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let doc = html(res).await;
     assert_eq!(
@@ -104,9 +109,22 @@ async fn going_back_to_the_demarche_sends_access_denied_with_its_state_and_iss()
     );
     let url = res.url().clone();
     let doc = html(res).await;
-    assert_eq!(text_of(&doc, "title"), format!("Connexion à {NAME} – Aiguillage"));
-    assert_eq!(text_of(&doc, "#back-to-demarche"), format!("Retour à {NAME}"));
-    let back = submit_form(&app.client, &url, &doc, "form[action='/retour-demarche']", &[]).await;
+    assert_eq!(
+        text_of(&doc, "title"),
+        format!("Connexion à {NAME} – Aiguillage")
+    );
+    assert_eq!(
+        text_of(&doc, "#back-to-demarche"),
+        format!("Retour à {NAME}")
+    );
+    let back = submit_form(
+        &app.client,
+        &url,
+        &doc,
+        "form[action='/retour-demarche']",
+        &[],
+    )
+    .await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
     assert_eq!(back.headers()["cache-control"], "no-store");
     assert_oauth_error(&app, location(&back), "access_denied");
@@ -123,12 +141,23 @@ async fn going_back_to_the_demarche_sends_access_denied_with_its_state_and_iss()
     // Every chooser page of the démarche offers the way back, and its links keep it.
     let (_, demande) = demarche_home(&app, &[("population", "entreprise")]).await;
     let doc = app
-        .page(&format!("/choix/entreprise?demande={demande}"), StatusCode::OK)
+        .page(
+            &format!("/choix/entreprise?demande={demande}"),
+            StatusCode::OK,
+        )
         .await;
     assert_eq!(select(&doc, "#back-to-demarche").len(), 1);
-    for css in ["#change-answer", "#header-help", "header a[hreflang=en]", ".fr-header__service a"] {
+    for css in [
+        "#change-answer",
+        "#header-help",
+        "header a[hreflang=en]",
+        ".fr-header__service a",
+    ] {
         let href = attr(&doc, css, "href").unwrap();
-        assert!(href.contains(&format!("demande={demande}")), "{css}: {href}");
+        assert!(
+            href.contains(&format!("demande={demande}")),
+            "{css}: {href}"
+        );
     }
 }
 
@@ -156,7 +185,14 @@ async fn after_a_refusal_the_page_keeps_the_demarche_and_a_retry_lands_on_it() {
     let (res, _) = follow(&app.client, res).await;
     let form_url = res.url().clone();
     let form = scraper::Html::parse_document(&res.text().await.unwrap());
-    let res = submit_form(&app.client, &form_url, &form, "form[action$=\"/login\"]", &[("action", "deny")]).await;
+    let res = submit_form(
+        &app.client,
+        &form_url,
+        &form,
+        "form[action$=\"/login\"]",
+        &[("action", "deny")],
+    )
+    .await;
     let (res, _) = follow(&app.client, res).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let error_url = res.url().clone();
@@ -206,7 +242,10 @@ async fn after_a_refusal_the_page_keeps_the_demarche_and_a_retry_lands_on_it() {
         &form_url,
         &form,
         "form[action$=\"/login\"]",
-        &[("login", test_login(Federation::FranceConnect)), ("action", "login")],
+        &[
+            ("login", test_login(Federation::FranceConnect)),
+            ("action", "login"),
+        ],
     )
     .await;
     let mut landed = None;
@@ -216,7 +255,11 @@ async fn after_a_refusal_the_page_keeps_the_demarche_and_a_retry_lands_on_it() {
             landed = Some(next);
             break;
         }
-        assert_ne!(next.path(), "/compte", "a démarche's person never lands on /compte");
+        assert_ne!(
+            next.path(),
+            "/compte",
+            "a démarche's person never lands on /compte"
+        );
         res = app.client.get(next).send().await.unwrap();
     }
     let landed = landed.expect("back at the démarche");
@@ -243,8 +286,14 @@ async fn an_outage_page_says_only_what_is_true_for_the_person() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let doc = html(res).await;
-    assert_eq!(text_of(&doc, "h1"), "Service de connexion momentanément indisponible");
-    assert!(select(&doc, "#error-hint").is_empty(), "no other service to offer");
+    assert_eq!(
+        text_of(&doc, "h1"),
+        "Service de connexion momentanément indisponible"
+    );
+    assert!(
+        select(&doc, "#error-hint").is_empty(),
+        "no other service to offer"
+    );
     assert!(!text_of(&doc, "main").contains("autre service"));
     assert_eq!(
         attr(&doc, "header a[hreflang=en]", "href").as_deref(),
@@ -269,36 +318,62 @@ async fn an_outage_page_says_only_what_is_true_for_the_person() {
     );
     // The page shown again in English, same status.
     let res = app
-        .get("/erreur/unavailable?federation=prosanteconnect&population=professionnel-sante&lang=en")
+        .get(
+            "/erreur/unavailable?federation=prosanteconnect&population=professionnel-sante&lang=en",
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let doc = html(res).await;
-    assert_eq!(text_of(&doc, "h1"), "Sign-in service temporarily unavailable");
+    assert_eq!(
+        text_of(&doc, "h1"),
+        "Sign-in service temporarily unavailable"
+    );
     assert_eq!(
         text_of(&doc, "#error-hint"),
         "You can also use another sign-in service that fits you."
     );
     // Only known errors, and those needing a federation only with one.
-    for path in ["/erreur/inconnue", "/erreur/unavailable", "/erreur/unavailable?federation=x"] {
-        assert_eq!(app.get(path).await.status(), StatusCode::NOT_FOUND, "{path}");
+    for path in [
+        "/erreur/inconnue",
+        "/erreur/unavailable",
+        "/erreur/unavailable?federation=x",
+    ] {
+        assert_eq!(
+            app.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_population_with_nothing_available_here_says_so_and_what_to_do() {
     let app = spawn_app_with(|s| {
-        s.site.contact_url = Some("https://contact.example.gouv.fr/aiguillage".parse().unwrap());
+        s.site.contact_url = Some(
+            "https://contact.example.gouv.fr/aiguillage"
+                .parse()
+                .unwrap(),
+        );
         register_demarche(s);
     })
     .await;
     let doc = app.page("/choix/particulier", StatusCode::OK).await;
-    assert!(select(&doc, "form[action^='/connexion/']").is_empty(), "no button that leads nowhere");
-    assert_eq!(text_of(&doc, "h1"), "Aucun service de connexion disponible ici");
+    assert!(
+        select(&doc, "form[action^='/connexion/']").is_empty(),
+        "no button that leads nowhere"
+    );
+    assert_eq!(
+        text_of(&doc, "h1"),
+        "Aucun service de connexion disponible ici"
+    );
     assert_eq!(
         text_of(&doc, "#unavailable-franceconnect"),
         "FranceConnect n’est pas proposé sur ce portail pour le moment."
     );
-    assert!(text_of(&doc, "#none-available").contains("rendez-vous sur le site de l’administration concernée"));
+    assert!(
+        text_of(&doc, "#none-available")
+            .contains("rendez-vous sur le site de l’administration concernée")
+    );
     assert_eq!(
         attr(&doc, "#contact-link", "href").as_deref(),
         Some("https://contact.example.gouv.fr/aiguillage")
@@ -306,9 +381,14 @@ async fn a_population_with_nothing_available_here_says_so_and_what_to_do() {
     // For a démarche: go back to it.
     let (_, demande) = demarche_home(&app, &[("population", "particulier")]).await;
     let doc = app
-        .page(&format!("/choix/particulier?demande={demande}"), StatusCode::OK)
+        .page(
+            &format!("/choix/particulier?demande={demande}"),
+            StatusCode::OK,
+        )
         .await;
-    assert!(text_of(&doc, "#none-available").contains(&format!("Revenez sur le site de « {NAME} »")));
+    assert!(
+        text_of(&doc, "#none-available").contains(&format!("Revenez sur le site de « {NAME} »"))
+    );
     assert_eq!(select(&doc, "#back-to-demarche").len(), 1);
 }
 
@@ -333,7 +413,10 @@ async fn every_chooser_page_has_its_own_title_and_one_choice_pages_do_not_ask_to
     ] {
         let doc = app.page(path, StatusCode::OK).await;
         let title = text_of(&doc, "title");
-        assert!(titles.insert(title.clone()), "{path}: title {title:?} already used");
+        assert!(
+            titles.insert(title.clone()),
+            "{path}: title {title:?} already used"
+        );
     }
     let doc = app.page("/choix/agent-etat", StatusCode::OK).await;
     assert_eq!(text_of(&doc, "h1"), "Connectez-vous avec ProConnect");
@@ -359,9 +442,18 @@ async fn raw_get(app: &TestApp, path: &str) -> String {
 #[tokio::test]
 async fn language_links_are_built_from_the_route_never_from_the_raw_path() {
     let app = spawn_app().await;
-    for path in ["//evil.example/path", "/\\evil.example/x", "/%5Cevil.example/x", "/choix/%5Cevil.example"] {
+    for path in [
+        "//evil.example/path",
+        "/\\evil.example/x",
+        "/%5Cevil.example/x",
+        "/choix/%5Cevil.example",
+    ] {
         let response = raw_get(&app, path).await;
-        assert!(response.starts_with("HTTP/1.1 404"), "{path}: {}", &response[..40]);
+        assert!(
+            response.starts_with("HTTP/1.1 404"),
+            "{path}: {}",
+            &response[..40]
+        );
         let doc = scraper::Html::parse_document(&response[response.find("\r\n\r\n").unwrap()..]);
         for link in select(&doc, "a[href], form[action]") {
             let target = link
@@ -369,16 +461,20 @@ async fn language_links_are_built_from_the_route_never_from_the_raw_path() {
                 .attr("href")
                 .or(link.value().attr("action"))
                 .unwrap();
-            let on_portal = target.starts_with('/')
-                && !target.starts_with("//")
-                && !target.starts_with("/\\")
-                || target.starts_with("https://")
-                || target.starts_with('#');
+            let on_portal =
+                target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\")
+                    || target.starts_with("https://")
+                    || target.starts_with('#');
             assert!(on_portal, "{path}: {target}");
-            assert!(!target.contains("evil.example") || target.starts_with("/choix/%5Cevil"), "{path}: {target}");
+            assert!(
+                !target.contains("evil.example") || target.starts_with("/choix/%5Cevil"),
+                "{path}: {target}"
+            );
         }
     }
-    let doc = app.page("/choix/%5Cevil.example", StatusCode::NOT_FOUND).await;
+    let doc = app
+        .page("/choix/%5Cevil.example", StatusCode::NOT_FOUND)
+        .await;
     assert_eq!(
         attr(&doc, "header a[hreflang=en]", "href").as_deref(),
         Some("/choix/%5Cevil.example?lang=en"),
@@ -394,7 +490,10 @@ async fn language_links_are_built_from_the_route_never_from_the_raw_path() {
     let res = app.post("/connexion/franceconnect").await;
     let doc = html(res).await;
     let en = attr(&doc, "header a[hreflang=en]", "href").unwrap();
-    assert_eq!(en, "/erreur/not-configured?federation=franceconnect&lang=en");
+    assert_eq!(
+        en,
+        "/erreur/not-configured?federation=franceconnect&lang=en"
+    );
     let res = app.get(&en).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
@@ -429,14 +528,27 @@ async fn logout_cannot_be_triggered_by_another_site() {
     let res = s.app.get("/oidc/logout").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(select(&html(res).await, "#logout-form").len(), 1);
-    assert!(logged_in(&s.app.page("/compte", StatusCode::OK).await), "still logged in");
+    assert!(
+        logged_in(&s.app.page("/compte", StatusCode::OK).await),
+        "still logged in"
+    );
     // The account page's own form logs out.
     let res = s.app.get("/compte").await;
     let url = res.url().clone();
     let doc = html(res).await;
-    let res = submit_form(&s.app.client, &url, &doc, "form[action='/deconnexion']", &[]).await;
+    let res = submit_form(
+        &s.app.client,
+        &url,
+        &doc,
+        "form[action='/deconnexion']",
+        &[],
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(location(&res).starts_with(&s.peer.issuer), "to the federation's logout");
+    assert!(
+        location(&res).starts_with(&s.peer.issuer),
+        "to the federation's logout"
+    );
     follow(&s.app.client, res).await;
     assert_not_logged_in(&s.app).await;
 }
@@ -465,15 +577,27 @@ async fn a_demarche_logout_without_id_token_hint_asks_the_person_first() {
     let doc = html(res).await;
     assert_eq!(
         text_of(&doc, "#logout-question"),
-        format!("« {NAME} » demande à mettre fin à votre connexion sur ce portail et auprès de votre service de connexion. Voulez-vous vous déconnecter ?")
+        format!(
+            "« {NAME} » demande à mettre fin à votre connexion sur ce portail et auprès de votre service de connexion. Voulez-vous vous déconnecter ?"
+        )
     );
-    assert_eq!(select(&app.page("/compte", StatusCode::OK).await, "#identity-name").len(), 1);
+    assert_eq!(
+        select(&app.page("/compte", StatusCode::OK).await, "#identity-name").len(),
+        1
+    );
     // The question, in English: the same request asked again, still nothing ended.
     let en = attr(&doc, "header a[hreflang=en]", "href").unwrap();
     assert_eq!(en, format!("{logout}&lang=en"));
     let english = app.page(&en, StatusCode::OK).await;
     assert_eq!(text_of(&english, "h1"), "Sign out?");
-    assert_eq!(select(&app.page("/compte?lang=fr", StatusCode::OK).await, "#identity-name").len(), 1);
+    assert_eq!(
+        select(
+            &app.page("/compte?lang=fr", StatusCode::OK).await,
+            "#identity-name"
+        )
+        .len(),
+        1
+    );
     // Confirmed: through the federation, then back at the démarche with its state.
     let res = submit_form(&app.client, &url, &doc, "#logout-form", &[]).await;
     let mut res = res;
@@ -490,7 +614,10 @@ async fn a_demarche_logout_without_id_token_hint_asks_the_person_first() {
             panic!("stopped at {} ({})", res.url(), res.status());
         }
     }
-    assert_eq!(back.expect("back at the démarche").as_str(), format!("{BYE}?state=etat-sortie"));
+    assert_eq!(
+        back.expect("back at the démarche").as_str(),
+        format!("{BYE}?state=etat-sortie")
+    );
     assert_not_logged_in(&app).await;
 }
 
@@ -498,8 +625,14 @@ async fn a_demarche_logout_without_id_token_hint_asks_the_person_first() {
 async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_defaults() {
     let app = spawn_app().await;
     let doc = app.page("/", StatusCode::OK).await;
-    assert_eq!(text_of(&doc, "#footer-accessibility"), "Accessibilité : non conforme");
-    assert_eq!(attr(&doc, "#footer-accessibility", "href").as_deref(), Some("/accessibilite"));
+    assert_eq!(
+        text_of(&doc, "#footer-accessibility"),
+        "Accessibilité : non conforme"
+    );
+    assert_eq!(
+        attr(&doc, "#footer-accessibility", "href").as_deref(),
+        Some("/accessibilite")
+    );
     let institutional: Vec<String> = select(&doc, "footer .fr-footer__content-list a")
         .iter()
         .map(|a| a.value().attr("href").unwrap().to_owned())
@@ -515,7 +648,11 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
     );
     assert!(text_of(&doc, "footer .fr-footer__bottom-copy").ends_with("licence etalab-2.0"));
     for path in ["/mentions-legales", "/donnees-personnelles", "/aide"] {
-        assert_eq!(select(&doc, &format!("footer a[href='{path}']")).len(), 1, "{path}");
+        assert_eq!(
+            select(&doc, &format!("footer a[href='{path}']")).len(),
+            1,
+            "{path}"
+        );
     }
     let doc = app.page("/accessibilite", StatusCode::OK).await;
     assert!(text_of(&doc, "#accessibility-status").contains("non conforme"));
@@ -524,7 +661,10 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
     let doc = app.page("/accessibilite?lang=en", StatusCode::OK).await;
     assert!(text_of(&doc, "#accessibility-status").contains("not compliant"));
     let doc = app.page("/mentions-legales?lang=fr", StatusCode::OK).await;
-    assert_eq!(text_of(&doc, "#legal-publisher"), "Non renseigné par l’exploitant de ce portail.");
+    assert_eq!(
+        text_of(&doc, "#legal-publisher"),
+        "Non renseigné par l’exploitant de ce portail."
+    );
     let doc = app.page("/donnees-personnelles", StatusCode::OK).await;
     let cookie = |name: &str, col: usize| {
         text_of(&doc, &format!("tr[data-cookie={name}] > :nth-child({col})"))
@@ -539,8 +679,13 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
     for item in ["date de naissance", "SIRET", "adresse électronique", "RPPS"] {
         assert!(data.contains(item), "{item} in {data}");
     }
-    let doc = app.page("/donnees-personnelles?lang=en", StatusCode::OK).await;
-    assert_eq!(text_of(&doc, "tr[data-cookie=lang] > :nth-child(3)"), "1 year");
+    let doc = app
+        .page("/donnees-personnelles?lang=en", StatusCode::OK)
+        .await;
+    assert_eq!(
+        text_of(&doc, "tr[data-cookie=lang] > :nth-child(3)"),
+        "1 year"
+    );
 }
 
 #[tokio::test]
@@ -555,7 +700,10 @@ async fn publisher_contact_and_accessibility_status_come_from_the_site_section()
     })
     .await;
     let doc = app.page("/accessibilite", StatusCode::OK).await;
-    assert_eq!(text_of(&doc, "#footer-accessibility"), "Accessibilité : partiellement conforme");
+    assert_eq!(
+        text_of(&doc, "#footer-accessibility"),
+        "Accessibilité : partiellement conforme"
+    );
     assert!(text_of(&doc, "main").contains("Direction du numérique d’exemple s’engage"));
     assert!(text_of(&doc, "#accessibility-audit").contains("12/03/2026"));
     assert_eq!(
@@ -565,7 +713,10 @@ async fn publisher_contact_and_accessibility_status_come_from_the_site_section()
     let doc = app.page("/accessibilite?lang=en", StatusCode::OK).await;
     assert!(text_of(&doc, "#accessibility-audit").contains("March 12, 2026"));
     let doc = app.page("/mentions-legales", StatusCode::OK).await;
-    assert_eq!(text_of(&doc, "#legal-publisher"), "Direction du numérique d’exemple");
+    assert_eq!(
+        text_of(&doc, "#legal-publisher"),
+        "Direction du numérique d’exemple"
+    );
     let doc = app.page("/donnees-personnelles", StatusCode::OK).await;
     assert!(text_of(&doc, "tr[data-cookie=session]").contains("20 minutes"));
 }
@@ -575,7 +726,10 @@ fn check_config_names_the_site_keys_it_refuses() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiguillage"))
         .arg("check-config")
         .env_remove("AIGUILLAGE_CONFIG")
-        .env("AIGUILLAGE__SITE__ACCESSIBILITY_STATUS", "totalement-conforme")
+        .env(
+            "AIGUILLAGE__SITE__ACCESSIBILITY_STATUS",
+            "totalement-conforme",
+        )
         .env("AIGUILLAGE__SITE__CONTACT_EMAIL", "pas-une-adresse")
         .output()
         .unwrap();

@@ -13,7 +13,12 @@ use crate::peers::test_login;
 #[tokio::test]
 async fn a_citizen_without_franceconnect_is_told_plainly_in_a_real_browser() {
     let app = spawn_app().await;
-    run_browser_script("journeys.mjs", &app.address, &[("SCENARIO", "citizen-fc-off")]).await;
+    run_browser_script(
+        "journeys.mjs",
+        &app.address,
+        &[("SCENARIO", "citizen-fc-off")],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -57,7 +62,12 @@ async fn an_error_after_a_button_switches_language_in_a_real_browser() {
         enable_unreachable(s, Federation::ProConnect);
     })
     .await;
-    run_browser_script("journeys.mjs", &app.address, &[("SCENARIO", "post-error-lang")]).await;
+    run_browser_script(
+        "journeys.mjs",
+        &app.address,
+        &[("SCENARIO", "post-error-lang")],
+    )
+    .await;
 }
 
 #[tokio::test]
