@@ -763,3 +763,40 @@ async fn the_help_page_explains_each_situation_including_hospital_and_public_bod
     }
     assert!(text_of(&doc, "#help-agent-etat").contains("hôpital public"));
 }
+
+#[tokio::test]
+async fn no_new_page_shows_a_raw_message_id() {
+    let app = spawn_app_with_every_button().await;
+    let keys = aiguillage::i18n::Locales::load(std::path::Path::new("locales"))
+        .unwrap()
+        .keys(aiguillage::i18n::Lang::Fr)
+        .clone();
+    for lang in ["fr", "en"] {
+        for path in [
+            "/aide",
+            "/accessibilite",
+            "/mentions-legales",
+            "/donnees-personnelles",
+            "/compte",
+            "/deconnexion",
+            "/choix/professionnel-sante",
+            "/erreur/refused-other?federation=proconnect&code=invalid_scope",
+        ] {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let body = app
+                .get(&format!("{path}{sep}lang={lang}"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            let doc = scraper::Html::parse_document(&body);
+            let text: String = doc.root_element().text().collect::<Vec<_>>().join(" ");
+            for word in text.split_whitespace() {
+                assert!(
+                    !keys.contains(word),
+                    "{path} ({lang}) shows the raw id `{word}`"
+                );
+            }
+        }
+    }
+}

@@ -114,6 +114,12 @@ await t.test('the three official buttons have one height, and their "What is …
   // Pro Santé Connect: the ANS's navy, not a red disc.
   assert(found['/connexion/prosanteconnect'].background === 'rgb(0, 0, 145)',
     `Pro Santé Connect's navy: ${found['/connexion/prosanteconnect'].background}`);
+  // Its hover, like the ANS's: white, the text in the same navy.
+  const psc = page.locator('button.aig-psc');
+  await psc.hover();
+  const hover = await psc.evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]);
+  assert(hover[0] === 'rgb(255, 255, 255)' && hover[1] === 'rgb(0, 0, 145)', `hovered: ${hover}`);
+  if (SHOTS) await page.locator('#federation-prosanteconnect').screenshot({ path: `${SHOTS}/psc-button-hover.png` });
   await context.close();
 });
 
