@@ -54,7 +54,7 @@ struct ChoicePage<'a> {
     heading: String,
     demarche: Option<String>,
     /// Where people without a way to log in here may ask (`[site]`).
-    contact: Option<String>,
+    contact: Option<super::site_pages::Contact>,
 }
 
 impl ChoicePage<'_> {
@@ -96,7 +96,7 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         offers,
         heading,
         demarche: demarche.as_ref().map(|d| d.name.clone()),
-        contact: state.site.contact_href(),
+        contact: super::site_pages::contact(&page),
     };
     Ok(super::html(actix_web::http::StatusCode::OK, &body))
 }

@@ -14,24 +14,21 @@ use super::context::{LANG_COOKIE, POPULATION_COOKIE, PageCtx};
 use crate::domain::Population;
 use crate::i18n::{Lang, Tr};
 
-/// How to reach the publisher: (href, link text).
-struct Contact {
-    href: String,
-    label: String,
+/// How to reach the publisher: the link and its text (the e-mail
+/// address itself, or "Contacter l'équipe de ce portail" for a page).
+pub struct Contact {
+    pub href: String,
+    pub label: String,
 }
 
-fn contact(page: &PageCtx) -> Option<Contact> {
+pub fn contact(page: &PageCtx) -> Option<Contact> {
     let site = &page.state().site;
-    if let Some(url) = &site.contact_url {
-        return Some(Contact {
-            href: url.to_string(),
-            label: page.tr().t("site-contact-link"),
-        });
-    }
-    site.contact_email.as_ref().map(|e| Contact {
-        href: format!("mailto:{e}"),
-        label: e.clone(),
-    })
+    let href = site.contact_href()?;
+    let label = match (&site.contact_url, &site.contact_email) {
+        (None, Some(email)) => email.clone(),
+        _ => page.tr().t("site-contact-link"),
+    };
+    Some(Contact { href, label })
 }
 
 /// The publisher's name, or what stands for it when not configured.
