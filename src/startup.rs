@@ -99,6 +99,7 @@ impl Application {
             locales: Arc::new(locales),
             public_url: public_url.clone(),
             store,
+            site: config.site,
         };
         let sessions = SessionSettings {
             key: session_key,
@@ -163,7 +164,7 @@ fn run(
 ) -> std::io::Result<Server> {
     let secure = state.secure_cookies;
     let session_store = StoreSessions::new(state.store.clone());
-    let session_cookie = state.cookie_name("aiguillage_session");
+    let session_cookie = state.cookie_name(routes::SESSION_COOKIE);
     match probe_interval {
         Some(every) => state.federations.start_probes(every),
         None => state.federations.warm_up(),

@@ -1,35 +1,31 @@
 ## Answers to "You are…". For each population (stable id, see the configuration):
 ##   population-ID         the radio button label
 ##   population-ID-hint    a detail under the label
-##   population-ID-intro   the sentence at the top of the choice page
-##   population-ID-advice  when two services fit: which one to try first and why
+##   population-ID-help    the help page: who chooses this answer, with examples
+##   population-ID-advice  when two services fit: which one to choose, in one sentence
 
-population-particulier = A private individual
-population-particulier-hint = You are doing a procedure for yourself or your family.
-population-particulier-intro = As a private individual, you sign in with FranceConnect.
-population-particulier-advice = FranceConnect is the only service that fits you.
+population-particulier = An individual
+population-particulier-hint = You are doing something for yourself or your family.
+population-particulier-help = You are doing something personal: taxes, health, family, housing, ID papers… for yourself or for someone close to you.
 
 population-professionnel = A professional
-population-professionnel-hint = You act for your professional activity or your employer.
-population-professionnel-intro = As a professional, you can sign in with ProConnect or Pro Santé Connect.
-population-professionnel-advice = Try ProConnect first, with your work e-mail address. If you work in the health or social sector and have a CPS card or the e-CPS app, Pro Santé Connect is also possible.
+population-professionnel-hint = You act for your work or your employer, outside health care and public administration.
+population-professionnel-help = You work in a company, for yourself or in an association, and you are using this online service for that work.
+population-professionnel-advice = Pro Santé Connect is for health and social care workers with a CPS card or the e-CPS app.
 
 population-professionnel-sante = A health professional
-population-professionnel-sante-hint = Doctor, pharmacist, nurse, health, social or medico-social professional…
-population-professionnel-sante-intro = As a health professional, you can sign in with Pro Santé Connect or ProConnect.
-population-professionnel-sante-advice = Try Pro Santé Connect first, with your CPS card or the e-CPS app: it passes on your professional practice data (RPPS). Without a card or e-CPS, use ProConnect with your work e-mail address.
+population-professionnel-sante-hint = Medicine, pharmacy, nursing, social or medico-social care, with or without a CPS card.
+population-professionnel-sante-help = You work in health, social or medico-social care (medicine, pharmacy, nursing, physiotherapy…), in a practice, a facility or a hospital. With a CPS card or the e-CPS app, you will use Pro Santé Connect; without them, your work email address.
+population-professionnel-sante-advice = Without a CPS card or the e-CPS app, choose ProConnect.
 
-population-entreprise = A company
-population-entreprise-hint = You represent a company or an association (SIRET).
-population-entreprise-intro = For a company, you sign in with ProConnect.
-population-entreprise-advice = ProConnect is the only service that fits you.
+population-entreprise = A company or an association
+population-entreprise-hint = You act on behalf of a company or an association (SIRET number).
+population-entreprise-help = You represent a company or an association, for example to register it, apply for support or answer a public administration on its behalf.
 
-population-agent-etat = A civil servant in central government
-population-agent-etat-hint = You work in a ministry or a State department.
-population-agent-etat-intro = As a civil servant in central government, you sign in with ProConnect.
-population-agent-etat-advice = ProConnect is the only service that fits you.
+population-agent-etat = An employee of the State, a public hospital or a public body
+population-agent-etat-hint = Ministry, prefecture, public hospital, university or other public body.
+population-agent-etat-help = You work for a ministry, a prefecture, a public hospital, a university or another public body, and you are using this online service for that work. At a hospital, if you have a CPS card or the e-CPS app, choose the "health professional" answer instead.
 
 population-agent-collectivite = An employee of a local authority
-population-agent-collectivite-hint = You work for a municipality, a department, a region or an inter-municipal body.
-population-agent-collectivite-intro = As an employee of a local authority, you sign in with ProConnect.
-population-agent-collectivite-advice = ProConnect is the only service that fits you.
+population-agent-collectivite-hint = Municipality, department, region or group of municipalities.
+population-agent-collectivite-help = You work for a municipality, a department, a region or a group of municipalities, and you are using this online service for that work.

@@ -1,42 +1,55 @@
 ## Texts shared by every page.
+## Vocabulary (US English): "sign-in service" (FranceConnect, ProConnect,
+## Pro Santé Connect), "online service" (the démarche that sent the
+## person), "sign in" / "sign out", "email address".
 
 site-name = Aiguillage
-site-tagline = Sign in to an online procedure with the right French State identity service
+site-tagline = The right French State sign-in service for your online service
 header-home-title = Home – Aiguillage
 skiplinks-label = Quick access
 skiplinks-content = Content
 skiplinks-footer = Footer
-nav-federations = Sign-in services
+nav-help = Help
+nav-federations = For public administrations
 lang-selector-label = Choose the language
-footer-description = Aiguillage directs each person to the French State sign-in service that fits them: FranceConnect, ProConnect or Pro Santé Connect.
-footer-accessibility = Accessibility: being assessed
+footer-description = Aiguillage directs you to the French State sign-in service that fits you: FranceConnect, ProConnect or Pro Santé Connect.
+footer-accessibility = Accessibility: { $status }
+footer-licence = Unless otherwise stated for third-party intellectual property, the content of this site is available under the
+footer-licence-name = etalab-2.0 license
 new-window = new window
+table-scroll-hint = On a small screen, scroll the table sideways to see every column.
 
 ## Home page: "You are…"
 
 home-title = Sign in
-home-intro = To reach your online procedure, tell us who you are: we will offer you the French State sign-in service that fits you.
+home-intro = Tell us your situation: we will offer you the French State sign-in service that fits you.
 home-remembered = On your last visit, you answered: { $population }. This answer is preselected below.
 home-forget = Not me: clear this answer
 home-question = You are…
-home-question-hint = Choose the situation in which you are doing this procedure.
+home-question-hint = Choose the situation in which you are using this online service.
 home-missing-answer = Tell us who you are to continue.
+home-help = I don't know what to answer
 home-continue = Continue
 
-## Choice page: the official buttons
+## A situation's page: the official buttons
 
 choice-title = Choose your sign-in service
+choice-one-title = Sign in with { $federation }
+choice-none-title = No sign-in service available here
+choice-none-body = For your situation ("{ $population }"), no sign-in service is offered on this portal at the moment: you cannot sign in here.
+choice-none-demarche = Go back to "{ $demarche }": it will tell you how to proceed another way.
+choice-none-administration = To complete your online service, go to the website of the public administration concerned: it will tell you how to proceed another way. If this situation is not yours, change your answer.
+choice-not-configured = { $federation } is not offered on this portal at the moment.
 choice-change = Change my answer
-choice-two-title = Two services fit you
 choice-first = First:
 choice-otherwise = Otherwise:
 button-login-with = Sign in with
 button-what-is = What is { $federation }?
 
-## "My account" page (logged in without a démarche) and logout
+## "Your sign-in" page (without an online service) and signing out
 
-account-title = You are logged in
-account-intro = You are logged in with { $federation }. Here is the information it sent.
+account-title = Your sign-in
+account-intro = You are signed in with { $federation }. Here is the information this service sent.
 account-name = Name
 account-federation = Sign-in service
 account-acr = Level of assurance (acr)
@@ -46,12 +59,21 @@ account-sub = Identifier (sub)
 account-caption = Information sent by { $federation }
 account-field = Item
 account-value = Value
-account-logout = Log out
-logged-out-title = You are logged out
-logged-out-body = You are logged out of this portal.
-logged-out-federation = You are also logged out of { $federation }.
-logged-out-again = Log in again
+account-logout = Sign out
+not-logged-in-title = Not signed in
+not-logged-in-body = You are not signed in on this portal in this browser.
+not-logged-in-action = Sign in
+logged-out-title = Signed out
+logged-out-body = You are signed out of this portal.
+logged-out-federation = You are also signed out of { $federation }.
+logged-out-again = Sign in again
+logout-confirm-title = Sign out?
+logout-confirm-body = Do you want to end your sign-in on this portal and with your sign-in service?
+logout-confirm-demarche = "{ $demarche }" asks to end your sign-in on this portal and with your sign-in service. Do you want to sign out?
+logout-confirm-yes = Sign me out
+logout-confirm-no = Cancel
 
-## Login asked by an online service (démarche)
+## Sign-in asked by an online service (démarche)
 
-demarche-title = Log in to { $demarche }
+demarche-title = Sign in to { $demarche }
+demarche-back = Back to { $demarche }

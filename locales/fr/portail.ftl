@@ -1,42 +1,56 @@
 ## Textes communs à toutes les pages.
+## Vocabulaire : « service de connexion » (FranceConnect, ProConnect, Pro
+## Santé Connect), « démarche » (le service en ligne qui a envoyé la
+## personne), « adresse électronique ». Pas de point médian : tournures
+## neutres ou doublets complets.
 
 site-name = Aiguillage
-site-tagline = Se connecter à une démarche avec le bon service d’identité de l’État
+site-tagline = Le bon service de connexion de l’État pour votre démarche
 header-home-title = Accueil – Aiguillage
 skiplinks-label = Accès rapide
 skiplinks-content = Contenu
 skiplinks-footer = Pied de page
-nav-federations = Services de connexion
+nav-help = Aide
+nav-federations = Pour les administrations
 lang-selector-label = Choisir la langue
-footer-description = Aiguillage oriente chaque personne vers le service de connexion de l’État qui lui correspond : FranceConnect, ProConnect ou Pro Santé Connect.
-footer-accessibility = Accessibilité : en cours de vérification
+footer-description = Aiguillage vous oriente vers le service de connexion de l’État qui vous correspond : FranceConnect, ProConnect ou Pro Santé Connect.
+footer-accessibility = Accessibilité : { $status }
+footer-licence = Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés sous
+footer-licence-name = licence etalab-2.0
 new-window = nouvelle fenêtre
+table-scroll-hint = Sur un petit écran, faites défiler le tableau vers la droite pour voir toutes les colonnes.
 
 ## Page d’accueil : « Vous êtes… »
 
 home-title = Se connecter
-home-intro = Pour accéder à votre démarche, indiquez qui vous êtes : nous vous proposerons le service de connexion de l’État qui vous correspond.
-home-remembered = Lors de votre dernière visite, vous avez indiqué : { $population }. Cette réponse est présélectionnée ci-dessous.
+home-intro = Indiquez votre situation : nous vous proposons le service de connexion de l’État qui vous correspond.
+home-remembered = Lors de votre dernière visite, vous avez répondu : { $population }. Cette réponse est présélectionnée ci-dessous.
 home-forget = Ce n’est pas moi : effacer cette réponse
 home-question = Vous êtes…
 home-question-hint = Choisissez la situation dans laquelle vous faites cette démarche.
 home-missing-answer = Indiquez qui vous êtes pour continuer.
+home-help = Je ne sais pas quoi répondre
 home-continue = Continuer
 
-## Page de choix : les boutons officiels
+## Page d’une situation : les boutons officiels
 
 choice-title = Choisissez votre service de connexion
+choice-one-title = Connectez-vous avec { $federation }
+choice-none-title = Aucun service de connexion disponible ici
+choice-none-body = Pour votre situation (« { $population } »), aucun service de connexion n’est proposé sur ce portail pour le moment : vous ne pouvez pas vous connecter ici.
+choice-none-demarche = Revenez sur le site de « { $demarche } » : il vous indiquera comment faire votre démarche autrement.
+choice-none-administration = Pour faire votre démarche, rendez-vous sur le site de l’administration concernée : elle vous indiquera comment procéder autrement. Si cette situation n’est pas la vôtre, modifiez votre réponse.
+choice-not-configured = { $federation } n’est pas proposé sur ce portail pour le moment.
 choice-change = Modifier ma réponse
-choice-two-title = Deux services vous correspondent
 choice-first = D’abord :
 choice-otherwise = Sinon :
 button-login-with = S’identifier avec
 button-what-is = Qu’est-ce que { $federation } ?
 
-## Page « Mon compte » (personne connectée sans démarche) et déconnexion
+## Page « Votre connexion » (sans démarche) et déconnexion
 
-account-title = Vous êtes connecté·e
-account-intro = Vous êtes connecté·e avec { $federation }. Voici les informations transmises.
+account-title = Votre connexion
+account-intro = Votre connexion avec { $federation } est active. Voici les informations que ce service a transmises.
 account-name = Nom
 account-federation = Service de connexion
 account-acr = Niveau de garantie (acr)
@@ -47,11 +61,20 @@ account-caption = Informations transmises par { $federation }
 account-field = Information
 account-value = Valeur
 account-logout = Se déconnecter
-logged-out-title = Vous êtes déconnecté·e
-logged-out-body = Vous êtes déconnecté·e de ce portail.
-logged-out-federation = Vous êtes aussi déconnecté·e de { $federation }.
+not-logged-in-title = Aucune connexion en cours
+not-logged-in-body = Aucune connexion n’est ouverte sur ce portail dans ce navigateur.
+not-logged-in-action = Se connecter
+logged-out-title = Déconnexion effectuée
+logged-out-body = Votre connexion à ce portail est terminée.
+logged-out-federation = Votre connexion à { $federation } est terminée aussi.
 logged-out-again = Se connecter à nouveau
+logout-confirm-title = Se déconnecter ?
+logout-confirm-body = Voulez-vous mettre fin à votre connexion sur ce portail et auprès de votre service de connexion ?
+logout-confirm-demarche = « { $demarche } » demande à mettre fin à votre connexion sur ce portail et auprès de votre service de connexion. Voulez-vous vous déconnecter ?
+logout-confirm-yes = Me déconnecter
+logout-confirm-no = Annuler
 
 ## Connexion demandée par une démarche
 
 demarche-title = Connexion à { $demarche }
+demarche-back = Retour à { $demarche }

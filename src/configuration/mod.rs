@@ -8,6 +8,7 @@
 
 mod legacy;
 mod resolve;
+pub mod site;
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,9 @@ pub struct Settings {
     /// Démarches allowed to use the portal (`[[clients]]`).
     #[serde(default)]
     pub clients: Vec<ClientSettings>,
+    /// Publisher, contact and accessibility status (`[site]`).
+    #[serde(default)]
+    pub site: site::SiteSettings,
     /// Deprecation notes from reading the layers (not a setting).
     #[serde(skip)]
     pub deprecations: Vec<String>,
@@ -168,6 +172,7 @@ impl Settings {
             federation_probe: ProbeSettings::default(),
             oidc: OidcSettings::default(),
             clients: Vec::new(),
+            site: site::SiteSettings::default(),
             deprecations: Vec::new(),
         }
     }

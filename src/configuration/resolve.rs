@@ -27,6 +27,8 @@ pub struct Config {
     pub oidc: OidcConfig,
     /// The registered démarches, secrets digested.
     pub clients: Vec<Client>,
+    /// What the footer and the legal pages say (`[site]`).
+    pub site: super::site::SiteConfig,
     /// Old names still in use (`check-config` prints them, `serve` logs them).
     pub deprecations: Vec<String>,
 }
@@ -69,6 +71,7 @@ impl Settings {
         let probe_interval = self.federation_probe.resolve(&mut issues);
         let oidc = self.oidc.resolve(&mut issues);
         let clients = self.clients(chooser.as_ref(), &mut notes, &mut issues);
+        let site = self.site.resolve(server.session_ttl, &mut issues);
         match chooser {
             Some(chooser) if issues.is_empty() => Ok(Config {
                 server,
@@ -78,6 +81,7 @@ impl Settings {
                 probe_interval,
                 oidc,
                 clients,
+                site,
                 deprecations: notes,
             }),
             _ => Err(ConfigErrors(issues)),

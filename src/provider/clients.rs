@@ -74,14 +74,27 @@ impl Client {
             .is_none_or(|list| list.contains(&federation))
     }
 
-    /// `url` lies under one of the discovery return prefixes: same origin
-    /// and the prefix's path as a prefix of its path.
+    /// `url` lies under one of the discovery return prefixes: same origin,
+    /// and its path is the prefix's path or continues it at a `/` (a
+    /// prefix `/sso` admits `/sso` and `/sso/x`, not `/ssoevil`). A query
+    /// or fragment is refused: the portal appends the chosen federation
+    /// itself, and a caller must not add parameters the démarche would
+    /// read as its own.
     pub fn allows_discovery_return(&self, url: &Url) -> bool {
-        self.discovery_return_prefixes.iter().any(|p| {
-            p.origin() == url.origin()
-                && url.path().starts_with(p.path())
-                && url.fragment().is_none()
-        })
+        url.query().is_none()
+            && url.fragment().is_none()
+            && self
+                .discovery_return_prefixes
+                .iter()
+                .any(|p| p.origin() == url.origin() && path_under(url.path(), p.path()))
+    }
+}
+
+/// `path` equals `prefix` or continues it after a `/`.
+fn path_under(path: &str, prefix: &str) -> bool {
+    match path.strip_prefix(prefix) {
+        Some(rest) => rest.is_empty() || prefix.ends_with('/') || rest.starts_with('/'),
+        None => false,
     }
 }
 
@@ -104,5 +117,40 @@ impl Clients {
 
     pub fn all(&self) -> impl Iterator<Item = &Client> {
         self.list.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(prefix: &str) -> Client {
+        let settings: ClientSettings = serde_json::from_value(serde_json::json!({
+            "client_id": "d",
+            "name": "D",
+            "redirect_uris": ["https://d.example/cb"],
+            "public": true,
+            "discovery_return_prefixes": [prefix],
+        }))
+        .unwrap();
+        settings
+            .resolve(0, None, &mut Vec::new(), &mut Vec::new())
+            .unwrap()
+    }
+
+    #[test]
+    fn discovery_returns_match_the_prefix_at_a_path_boundary_without_query() {
+        let c = client("https://d.example/sso");
+        let ok = |u: &str| c.allows_discovery_return(&Url::parse(u).unwrap());
+        assert!(ok("https://d.example/sso"));
+        assert!(ok("https://d.example/sso/retour"));
+        assert!(!ok("https://d.example/ssoevil"));
+        assert!(!ok("https://d.example/sso?x=1"));
+        assert!(!ok("https://d.example/sso/retour?entityID=evil"));
+        assert!(!ok("https://d.example/sso#x"));
+        assert!(!ok("https://evil.example/sso"));
+        let slash = client("https://d.example/retour/");
+        assert!(slash.allows_discovery_return(&Url::parse("https://d.example/retour/x").unwrap()));
+        assert!(!slash.allows_discovery_return(&Url::parse("https://d.example/retourx").unwrap()));
     }
 }

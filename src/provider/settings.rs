@@ -193,6 +193,12 @@ impl ClientSettings {
                         "must not contain a fragment".into(),
                     );
                 }
+                // Return addresses are matched without any query (see
+                // `Client::allows_discovery_return`): a prefix with one
+                // would admit nothing.
+                if field == "discovery_return_prefixes" && uri.query().is_some() {
+                    push(&format!("{field}[{j}]"), "must not contain a query".into());
+                }
                 // Native apps' private-use schemes are allowed (RFC 8252).
                 let private_use = uri.scheme().contains('.');
                 if let (false, Err(message)) = (private_use, check_web_url(uri)) {

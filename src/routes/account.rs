@@ -5,9 +5,9 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
 
+use super::PageError;
 use super::context::PageCtx;
-use super::see_other;
-use super::session::logged_in;
+use super::session::{csrf_token, logged_in};
 use crate::domain::LoggedIn;
 use crate::i18n::Tr;
 
@@ -19,11 +19,25 @@ struct AccountPage<'a> {
     login: &'a LoggedIn,
     /// Federation-specific claims, shown as they came (name, JSON value).
     extra: Vec<(String, String)>,
+    /// The session's token, for the logout form.
+    csrf: String,
 }
 
-pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
+/// `/compte` without a session: said plainly, with the way to log in.
+#[derive(Template)]
+#[template(path = "not_logged_in.html")]
+struct NotLoggedInPage<'a> {
+    t: Tr<'a>,
+    page: &'a PageCtx,
+}
+
+pub async fn show(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
     let Some(login) = logged_in(&session) else {
-        return see_other("/");
+        let body = NotLoggedInPage {
+            t: page.tr(),
+            page: &page,
+        };
+        return Ok(no_store(super::html(StatusCode::OK, &body)));
     };
     let extra = login
         .identity
@@ -44,8 +58,9 @@ pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
         page: &page,
         login: &login,
         extra,
+        csrf: csrf_token(&session)?,
     };
-    no_store(super::html(StatusCode::OK, &body))
+    Ok(no_store(super::html(StatusCode::OK, &body)))
 }
 
 /// Personal data must not stay in any cache.

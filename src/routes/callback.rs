@@ -1,9 +1,9 @@
 //! `GET {redirect_path}`: the federation sends the browser back here.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::context::PageCtx;
+use super::context::{PageCtx, record_journey};
 use super::session::{current_browser, log_in};
 use super::{PageError, see_other};
 use crate::domain::{Federation, LoggedIn};
@@ -16,6 +16,7 @@ use crate::upstream::{CallbackParams, LoginTransaction, UpstreamError};
 pub struct CallbackFor(pub Federation);
 
 pub async fn finish(
+    req: HttpRequest,
     page: PageCtx,
     session: Session,
     route: web::Data<CallbackFor>,
@@ -37,6 +38,8 @@ pub async fn finish(
             tracing::warn!(%federation, "unknown, expired or replayed state");
             PageError::LoginExpired(federation)
         })?;
+    // From here on, any page keeps the person's démarche and answer.
+    record_journey(&req, tx.journey.clone());
     if tx.federation != federation {
         return Err(rejected(
             "response arrived on another federation's callback (mix-up)",

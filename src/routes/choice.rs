@@ -1,18 +1,23 @@
-//! `GET /choix?population=ID` (the form's answer) and `GET /choix/{id}`
-//! (the official buttons of that population's federations).
+//! `GET /choix?population=ID` (the form's answer, remembered) and
+//! `GET /choix/{id}` (the official buttons of that population's
+//! federations that work here).
 
 use actix_web::cookie::time::Duration;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use super::context::{POPULATION_COOKIE, PageCtx, query_param};
+use super::offers::{Offer, OfferState, offers};
 use super::{PageError, see_other};
 use crate::domain::{Federation, Population};
 use crate::i18n::Tr;
 
 /// How long the answer is remembered (like a discovery service's IdP cookie).
-const REMEMBER_FOR: Duration = Duration::days(90);
+pub const REMEMBER_FOR: Duration = Duration::days(90);
 
+/// The home form's answer. Only here is the answer remembered: a link to
+/// `/choix/{id}` (a démarche's `population`, a shared link) never replaces
+/// what the person answered themselves.
 pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, PageError> {
     match query_param(&req, "population").filter(|v| !v.is_empty()) {
         None => super::home::render(&page, true).await,
@@ -24,7 +29,15 @@ pub async fn answer(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Pag
             let population = chooser
                 .population(&id)
                 .ok_or(PageError::UnknownPopulation(id))?;
-            Ok(see_other(&page.link(&format!("/choix/{}", population.id))))
+            let state = page.state();
+            let mut res = see_other(&page.link(&format!("/choix/{}", population.id)));
+            res.add_cookie(&state.cookie(
+                POPULATION_COOKIE,
+                population.id.to_string(),
+                REMEMBER_FOR,
+            ))
+            .map_err(|e| PageError::Internal(e.to_string()))?;
+            Ok(res)
         }
     }
 }
@@ -35,32 +48,50 @@ struct ChoicePage<'a> {
     t: Tr<'a>,
     page: &'a PageCtx,
     population: &'a Population,
-    federations: &'a [Federation],
+    offers: Vec<Offer>,
+    /// How many buttons the page shows.
+    active: usize,
+    heading: String,
     demarche: Option<String>,
-    /// Federations the background probe found down (no active button).
-    down: Vec<Federation>,
+    /// Where people without a way to log in here may ask (`[site]`).
+    contact: Option<super::site_pages::Contact>,
 }
 
 impl ChoicePage<'_> {
-    fn is_down(&self, federation: &Federation) -> bool {
-        self.down.contains(federation)
+    /// Federations of this population that have no client here.
+    fn not_configured(&self) -> Vec<Federation> {
+        self.offers_in(OfferState::NotConfigured)
+    }
+
+    /// Federations configured here that the background probe found down.
+    fn down(&self) -> Vec<Federation> {
+        self.offers_in(OfferState::Down)
+    }
+
+    fn offers_in(&self, state: OfferState) -> Vec<Federation> {
+        self.offers
+            .iter()
+            .filter(|o| o.state == state)
+            .map(|o| o.federation)
+            .collect()
     }
 
     /// The DSFR classes of the federation's official button.
     fn connect_class(&self, federation: &Federation) -> &'static str {
         match federation {
-            Federation::FranceConnectPlus => "fr-connect fr-connect--plus",
-            Federation::ProConnect => "fr-connect fr-connect--pro",
-            Federation::FranceConnect | Federation::ProSanteConnect => "fr-connect",
+            Federation::FranceConnectPlus => "fr-connect fr-connect--plus aig-connect",
+            Federation::ProConnect => "fr-connect fr-connect--pro aig-connect",
+            Federation::ProSanteConnect => "fr-connect aig-connect aig-psc",
+            Federation::FranceConnect => "fr-connect aig-connect",
         }
     }
 
-    /// Another federation of this population to use meanwhile, if one is up.
+    /// Another federation of this population to use meanwhile, if one works.
     fn alternative(&self, federation: &Federation) -> Option<Federation> {
-        self.federations
+        self.offers
             .iter()
-            .copied()
-            .find(|f| f != federation && !self.down.contains(f))
+            .find(|o| o.is_active() && o.federation != *federation)
+            .map(|o| o.federation)
     }
 }
 
@@ -80,23 +111,30 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
     let population = chooser
         .population(&id)
         .ok_or(PageError::UnknownPopulation(id))?;
+    let offers = offers(state, population);
+    let active: Vec<Federation> = offers
+        .iter()
+        .filter(|o| o.is_active())
+        .map(|o| o.federation)
+        .collect();
+    let t = page.tr();
+    // One button: no choice to make, the heading says which service.
+    let heading = match active.as_slice() {
+        [] => t.t("choice-none-title"),
+        [only] => t.t1("choice-one-title", "federation", only.brand()),
+        _ => t.t("choice-title"),
+    };
     let body = ChoicePage {
-        t: page.tr(),
+        t,
         page: &page,
         population,
-        federations: &population.federations,
+        active: active.len(),
+        offers,
+        heading,
         demarche: demarche.as_ref().map(|d| d.name.clone()),
-        down: population
-            .federations
-            .iter()
-            .copied()
-            .filter(|f| state.federations.is_down(*f))
-            .collect(),
+        contact: super::site_pages::contact(&page),
     };
-    let mut res = super::html(actix_web::http::StatusCode::OK, &body);
-    res.add_cookie(&state.cookie(POPULATION_COOKIE, population.id.to_string(), REMEMBER_FOR))
-        .map_err(|e| PageError::Internal(e.to_string()))?;
-    Ok(res)
+    Ok(super::html(actix_web::http::StatusCode::OK, &body))
 }
 
 /// "Ce n'est pas moi / changer": forget the remembered answer.

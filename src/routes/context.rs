@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use url::Url;
 
-use crate::domain::{Chooser, PopulationId};
+use crate::configuration::site::SiteConfig;
+use crate::domain::{Chooser, Journey, PopulationId};
 use crate::i18n::{Lang, Locales, Tr};
 use crate::provider::OpenIdProvider;
 use crate::store::SharedStore;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub store: SharedStore,
     /// The portal as an OpenID provider toward démarches.
     pub op: OpenIdProvider,
+    /// Publisher, contact, accessibility status (`[site]`).
+    pub site: SiteConfig,
 }
 
 pub const LANG_COOKIE: &str = "aiguillage_lang";
@@ -73,11 +76,19 @@ pub struct LangLink {
 #[derive(Clone)]
 pub struct PageCtx {
     pub lang: Lang,
-    pub languages: Vec<LangLink>,
     pub remembered: Option<PopulationId>,
-    /// The pending démarche request this page belongs to (`?demande=`),
-    /// carried from page to page until a federation is chosen.
+    /// The pending démarche request this page belongs to (`?demande=`, or
+    /// the journey a handler recorded), carried from page to page until
+    /// the person is back at the démarche.
     pub demande: Option<String>,
+    /// The population the page is about: its path, `?population=`, or the
+    /// journey a handler recorded (a button's form, a login's transaction).
+    pub population: Option<PopulationId>,
+    /// A GET address that shows this page again (the matched route, never
+    /// the raw request path), for the language links; `None` when the
+    /// request cannot be repeated (a form, a federation's callback, an
+    /// unknown path): error pages then link to `/erreur/…`.
+    self_link: Option<String>,
     state: web::Data<AppState>,
 }
 
@@ -109,18 +120,81 @@ pub fn negotiate_lang(req: &HttpRequest, state: &AppState) -> Lang {
         .unwrap_or(Lang::DEFAULT)
 }
 
-/// The same page in another language: the path and query with `lang` set.
-fn switch_href(req: &HttpRequest, lang: Lang) -> String {
-    let mut query: Vec<(String, String)> =
-        url::form_urlencoded::parse(req.query_string().as_bytes())
-            .filter(|(k, _)| k != "lang")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-    query.push(("lang".into(), lang.code().into()));
-    let qs = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(query)
-        .finish();
-    format!("{}?{}", req.path(), qs)
+/// Records where the person is (a button's form, a login's transaction),
+/// so that the page rendered for this request, error pages included,
+/// keeps their démarche and answer.
+pub fn record_journey(req: &HttpRequest, journey: Journey) {
+    req.extensions_mut().insert(journey);
+}
+
+/// Routes whose GET must not be repeated by a language link: they consume
+/// a single-use value (a login's or logout's `state`, a parked request) or
+/// act (authorization, logout, discovery).
+const SINGLE_USE_ROUTES: &[&str] = &[
+    "/oidc/authorize",
+    "/oidc/logout",
+    "/oidc/reprise/{demande}",
+    "/decouverte",
+];
+
+impl AppState {
+    fn is_single_use_route(&self, pattern: &str) -> bool {
+        SINGLE_USE_ROUTES.contains(&pattern)
+            || pattern == "/deconnexion/fin"
+            || self.federations.all().any(|c| {
+                c.settings.redirect_path == pattern
+                    || (c.settings.post_logout_redirect_path == pattern && pattern != "/")
+            })
+    }
+}
+
+/// The page's own address, rebuilt from the route that matched (its
+/// pattern and the values it captured, percent-encoded), with the only
+/// query a page needs besides `demande`: `population` (the answer form).
+fn route_self_link(req: &HttpRequest, state: &AppState) -> Option<String> {
+    use actix_web::http::Method;
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let pattern = req.match_pattern()?;
+    if state.is_single_use_route(&pattern) {
+        return None;
+    }
+    let mut path = fill_pattern(&pattern, |name| req.match_info().get(name))?;
+    if let Some(p) = query_param(req, "population").and_then(|p| PopulationId::parse(&p).ok()) {
+        path.push_str("?population=");
+        path.push_str(p.as_str());
+    }
+    Some(path)
+}
+
+/// `/choix/{population}` with `population = x` → `/choix/x`. Captured
+/// values are percent-encoded whole (`/` and `\` included): the result
+/// always starts with the pattern's own first segment, never `//` or `/\`.
+pub fn fill_pattern<'a>(pattern: &str, value: impl Fn(&str) -> Option<&'a str>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = open + rest[open..].find('}')?;
+        let name = rest[open + 1..close].split(':').next()?;
+        out.push_str(&encode_segment(value(name)?));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out.starts_with('/').then_some(out)
+}
+
+fn encode_segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 impl PageCtx {
@@ -130,30 +204,55 @@ impl PageCtx {
             .expect("AppState is registered")
             .clone();
         let lang = negotiate_lang(req, &state);
-        let languages = Lang::ALL
-            .into_iter()
-            .map(|l| LangLink {
-                lang: l,
-                href: switch_href(req, l),
-                current: l == lang,
-            })
-            .collect();
         let remembered = req
             .cookie(&state.cookie_name(POPULATION_COOKIE))
             .and_then(|c| PopulationId::parse(c.value()).ok())
             .filter(|id| state.chooser.population(id.as_str()).is_some());
-        let demande = query_param(req, "demande").filter(|d| is_token(d));
+        let journey = req
+            .extensions()
+            .get::<Journey>()
+            .cloned()
+            .unwrap_or_default();
+        let demande = query_param(req, "demande")
+            .or(journey.demande)
+            .filter(|d| is_token(d));
+        let population = req
+            .match_info()
+            .get("population")
+            .map(str::to_owned)
+            .or_else(|| query_param(req, "population"))
+            .and_then(|p| PopulationId::parse(&p).ok())
+            .or(journey.population);
         PageCtx {
             lang,
-            languages,
             remembered,
             demande,
+            population,
+            self_link: route_self_link(req, &state),
             state,
         }
     }
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The démarche and answer this page carries.
+    pub fn journey(&self) -> Journey {
+        Journey {
+            demande: self.demande.clone(),
+            population: self.population.clone(),
+        }
+    }
+
+    /// This page is shown again by a GET of `link` (a portal path).
+    pub fn with_self_link(mut self, link: impl Into<String>) -> PageCtx {
+        self.self_link = Some(link.into());
+        self
+    }
+
+    pub fn self_link(&self) -> Option<&str> {
+        self.self_link.as_deref()
     }
 
     /// A portal path with this page's `demande` carried over.
@@ -167,17 +266,44 @@ impl PageCtx {
         }
     }
 
+    /// The same page in each language: its own address (or the home page
+    /// when it has none) with `demande` and `lang`.
+    pub fn language_links(&self) -> Vec<LangLink> {
+        let base = self.link(self.self_link.as_deref().unwrap_or("/"));
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Lang::ALL
+            .into_iter()
+            .map(|l| LangLink {
+                lang: l,
+                href: format!("{base}{sep}lang={}", l.code()),
+                current: l == self.lang,
+            })
+            .collect()
+    }
+
     pub fn tr(&self) -> Tr<'_> {
         self.state.locales.tr(self.lang)
     }
 
-    pub fn current_language(&self) -> &LangLink {
-        self.languages
-            .iter()
-            .find(|l| l.current)
-            .expect("one language is current")
+    /// The State's sites every State site's footer links to (DSFR footer).
+    pub fn state_sites(&self) -> &'static [(&'static str, &'static str)] {
+        STATE_SITES
+    }
+
+    /// The RGAA status of `[site]`, in the page's language.
+    pub fn accessibility_status(&self) -> String {
+        let id = self.state.site.accessibility_status.id();
+        self.tr().t(&format!("accessibility-status-{id}"))
     }
 }
+
+/// The institutional links of the DSFR footer.
+pub const STATE_SITES: &[(&str, &str)] = &[
+    ("https://www.info.gouv.fr", "info.gouv.fr"),
+    ("https://www.service-public.fr", "service-public.fr"),
+    ("https://www.legifrance.gouv.fr", "legifrance.gouv.fr"),
+    ("https://www.data.gouv.fr", "data.gouv.fr"),
+];
 
 impl FromRequest for PageCtx {
     type Error = actix_web::Error;

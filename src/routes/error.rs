@@ -6,6 +6,8 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use super::context::PageCtx;
+use super::offers::other_active;
+use super::pending::ForDemarche;
 use crate::domain::Federation;
 use crate::i18n::Tr;
 use crate::upstream::UpstreamError;
@@ -97,7 +99,7 @@ impl ResponseError for PageError {
     }
 }
 
-/// A link or button offered on an error page.
+/// A link offered on an error page.
 pub struct Action {
     pub href: String,
     pub label: String,
@@ -108,11 +110,15 @@ pub struct Action {
 struct ErrorPage<'a> {
     t: Tr<'a>,
     page: &'a PageCtx,
-    status: u16,
     title: String,
     message: String,
-    actions: Vec<Action>,
+    /// What to do instead, when the message alone leaves the person stuck.
+    hint: Option<String>,
+    /// The login that failed, to try again (its form keeps the journey).
     retry: Option<Federation>,
+    actions: Vec<Action>,
+    /// The démarche waiting for the person ("Connexion à …", "Retour à …").
+    demarche: Option<String>,
 }
 
 /// Declares the error stems once: the enum, its list and its texts' key
@@ -128,6 +134,10 @@ macro_rules! error_stems {
 
             pub fn as_str(self) -> &'static str {
                 match self { $(ErrorStem::$variant => $stem,)* }
+            }
+
+            pub fn parse(s: &str) -> Option<ErrorStem> {
+                match s { $($stem => Some(ErrorStem::$variant),)* _ => None }
             }
         }
     };
@@ -212,25 +222,10 @@ impl PageError {
             }
             UpstreamError::Refused { error, description } => {
                 tracing::warn!(%federation, error, description, "federation refused the login");
-                // Only standard codes are kept: the value is shown on the page.
-                let known = [
-                    "access_denied",
-                    "consent_required",
-                    "login_required",
-                    "interaction_required",
-                    "server_error",
-                    "temporarily_unavailable",
-                    "invalid_request",
-                    "invalid_scope",
-                    "unauthorized_client",
-                    "unsupported_response_type",
-                ];
-                let error = if known.contains(&error.as_str()) {
-                    error
-                } else {
-                    "unknown".to_owned()
-                };
-                PageError::FederationRefused { federation, error }
+                PageError::FederationRefused {
+                    federation,
+                    error: known_refusal(&error).to_owned(),
+                }
             }
             UpstreamError::Rejected(reason) => {
                 tracing::warn!(%federation, reason, "federation response rejected");
@@ -239,52 +234,203 @@ impl PageError {
         }
     }
 
-    pub fn render(&self, page: &PageCtx) -> HttpResponse {
+    /// The error a `/erreur/{stem}` address shows again (the language
+    /// links of an error page that cannot be repeated lead there). `None`
+    /// when the stem needs a federation and none is given.
+    pub fn from_stem(
+        stem: ErrorStem,
+        federation: Option<Federation>,
+        code: Option<&str>,
+    ) -> Option<PageError> {
+        use ErrorStem as S;
+        let refused = |f: Federation, error: &str| PageError::FederationRefused {
+            federation: f,
+            error: error.to_owned(),
+        };
+        Some(match stem {
+            S::NotFound => PageError::NotFound,
+            S::UnknownPopulation => PageError::UnknownPopulation(String::new()),
+            S::UnknownFederation => PageError::UnknownFederation(String::new()),
+            S::NotConfigured => PageError::FederationNotConfigured(federation?),
+            S::Unavailable => PageError::FederationUnavailable(federation?),
+            S::RefusedAccessDenied => refused(federation?, "access_denied"),
+            S::RefusedLoginRequired => refused(federation?, "login_required"),
+            S::RefusedServerError => refused(federation?, "server_error"),
+            S::RefusedOther => refused(federation?, known_refusal(code.unwrap_or_default())),
+            S::LoginRejected => PageError::LoginRejected(federation?),
+            S::LoginExpired => PageError::LoginExpired(federation?),
+            S::LogoutUnconfirmed => PageError::LogoutUnconfirmed,
+            S::UnknownClient => PageError::UnknownClient(String::new()),
+            S::BadRedirectUri => PageError::BadRedirectUri,
+            S::BadLogoutRedirectUri => PageError::BadLogoutRedirectUri,
+            S::BadDiscoveryReturn => PageError::BadDiscoveryReturn,
+            S::PendingRequestExpired => PageError::PendingRequestExpired,
+            S::FederationNotAccepted => PageError::FederationNotAccepted(federation?),
+            S::LevelNotOffered => PageError::LevelNotOffered(federation?),
+            S::BadRequest => PageError::BadRequest(String::new()),
+            S::MethodNotAllowed => PageError::MethodNotAllowed,
+            S::Internal => PageError::Internal(String::new()),
+        })
+    }
+
+    /// The federation's error code shown on the page, if any.
+    fn code(&self) -> Option<&str> {
+        match self {
+            PageError::FederationRefused { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// `/erreur/{stem}?federation=…&code=…&population=…`: a GET that shows
+    /// this error again (the page's `demande` is added by its links).
+    pub fn address(&self, page: &PageCtx) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(f) = self.federation() {
+            query.append_pair("federation", f.id());
+        }
+        // Only `refused-other` shows the code; the other stems imply it.
+        if let (ErrorStem::RefusedOther, Some(code)) = (self.stem(), self.code()) {
+            query.append_pair("code", code);
+        }
+        if let Some(p) = &page.population {
+            query.append_pair("population", p.as_str());
+        }
+        let query = query.finish();
+        let path = format!("/erreur/{}", self.stem().as_str());
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
+    /// The localized page, in the person's journey: the démarche's request
+    /// still parked (else none: the page must not lead back to a dead
+    /// request), the retry, the other services that fit them.
+    pub async fn render(&self, page: &PageCtx) -> HttpResponse {
+        let demarche = super::pending::for_page(page).await.ok().flatten();
+        let mut page = page.clone();
+        if demarche.is_none() {
+            page.demande = None;
+        }
+        if page.self_link().is_none() {
+            let address = self.address(&page);
+            page = page.with_self_link(address);
+        }
+        self.render_for(&page, demarche.as_ref())
+    }
+
+    fn render_for(&self, page: &PageCtx, demarche: Option<&ForDemarche>) -> HttpResponse {
+        let state = page.state();
         let t = page.tr();
         let stem = self.stem().as_str();
-        let federation = self.federation().map(Federation::brand).unwrap_or("");
-        let mut actions = vec![Action {
-            href: "/".into(),
-            label: t.t("error-action-home"),
-        }];
-        if let PageError::FederationNotConfigured(_) = self {
-            actions.push(Action {
-                href: "/federations".into(),
-                label: t.t("error-action-federations"),
-            });
-        }
-        // A login that failed can be tried again, or another federation chosen.
+        let federation = self.federation();
+        let brand = federation.map(Federation::brand).unwrap_or("");
+        let chooser = demarche.map_or(&state.chooser, |d| &d.chooser);
+        let population = page
+            .population
+            .as_ref()
+            .filter(|p| chooser.population(p.as_str()).is_some());
+        let others = match federation {
+            Some(_) => other_active(state, chooser, population, federation),
+            None => Vec::new(),
+        };
+        // A login that failed can be tried again, when the portal can.
         let retry = match self {
             PageError::FederationNotConfigured(_)
             | PageError::FederationNotAccepted(_)
             | PageError::LevelNotOffered(_) => None,
             other => other.federation(),
-        };
-        if retry.is_some() {
-            actions[0] = Action {
-                href: "/".into(),
-                label: t.t("error-action-other-federation"),
-            };
         }
-        let code = match self {
-            PageError::FederationRefused { error, .. } => error.as_str(),
-            _ => "",
+        .filter(|f| state.can_log_in_with(*f));
+        let mut actions = Vec::new();
+        if !others.is_empty() {
+            let path = population.map_or("/".to_owned(), |p| format!("/choix/{p}"));
+            actions.push(Action {
+                href: page.link(&path),
+                label: t.t("error-action-other-federation"),
+            });
+        }
+        if demarche.is_none() {
+            actions.push(Action {
+                href: "/".into(),
+                label: t.t("error-action-home"),
+            });
+        }
+        let demarche_name = demarche.map(|d| d.name.as_str()).unwrap_or("");
+        // What to do instead, said only where it is true for this person.
+        let hint = match (federation, others.is_empty(), demarche.is_some()) {
+            (Some(_), false, _) => Some(t.t("error-hint-other-services")),
+            (Some(_), true, true) if retry.is_none() => {
+                Some(t.t1("error-hint-back-to-demarche", "demarche", demarche_name))
+            }
+            (Some(_), true, false) if retry.is_none() => Some(t.t("error-hint-administration")),
+            _ => None,
         };
         let body = ErrorPage {
             t,
             page,
-            status: self.status_code().as_u16(),
             title: t.t(&format!("error-{stem}-title")),
             message: t.t2(
                 &format!("error-{stem}-body"),
                 "federation",
-                federation,
+                brand,
                 "code",
-                code,
+                self.code().unwrap_or(""),
             ),
-            actions,
+            hint,
             retry,
+            actions,
+            demarche: demarche.map(|d| d.name.clone()),
         };
         super::html(self.status_code(), &body)
+    }
+}
+
+/// Standard codes a federation may answer with are shown as they are;
+/// anything else as `unknown` (the value is shown on the page).
+fn known_refusal(code: &str) -> &str {
+    const KNOWN: [&str; 10] = [
+        "access_denied",
+        "consent_required",
+        "login_required",
+        "interaction_required",
+        "server_error",
+        "temporarily_unavailable",
+        "invalid_request",
+        "invalid_scope",
+        "unauthorized_client",
+        "unsupported_response_type",
+    ];
+    KNOWN
+        .iter()
+        .find(|k| **k == code)
+        .copied()
+        .unwrap_or("unknown")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stem_is_shown_again_by_its_address() {
+        for &stem in ErrorStem::ALL {
+            let error =
+                PageError::from_stem(stem, Some(Federation::ProConnect), Some("invalid_scope"))
+                    .unwrap_or_else(|| panic!("{stem:?}"));
+            assert_eq!(error.stem(), stem);
+            assert_eq!(ErrorStem::parse(stem.as_str()), Some(stem));
+        }
+        let other = PageError::from_stem(
+            ErrorStem::RefusedOther,
+            Some(Federation::ProConnect),
+            Some("<script>"),
+        );
+        assert_eq!(
+            other.and_then(|e| e.code().map(str::to_owned)).as_deref(),
+            Some("unknown")
+        );
+        assert!(PageError::from_stem(ErrorStem::Unavailable, None, None).is_none());
     }
 }

@@ -8,7 +8,7 @@ use actix_web::HttpResponse;
 use super::context::AppState;
 use super::session::browser_binding;
 use super::{PageError, see_other};
-use crate::domain::Federation;
+use crate::domain::{Federation, Journey};
 use crate::provider::authorize::AuthorizationRequest;
 use crate::store::keys::LOGIN;
 use crate::store::put_json;
@@ -22,6 +22,7 @@ pub async fn begin(
     federation: Federation,
     hints: &LoginHints,
     resume: Option<String>,
+    journey: &Journey,
 ) -> Result<HttpResponse, PageError> {
     // A federation without a client here: the person is told so, with a
     // way back, rather than sent to a federation that would refuse them.
@@ -30,10 +31,12 @@ pub async fn begin(
         .get(federation)
         .ok_or(PageError::FederationNotConfigured(federation))?;
     let browser = browser_binding(session)?;
-    let start = client
+    let mut start = client
         .start(browser, hints, resume)
         .await
         .map_err(|e| PageError::from_upstream(federation, e))?;
+    // Kept for the pages shown after the federation's answer (errors included).
+    start.transaction.journey = journey.clone();
     put_json(
         state.store.as_ref(),
         &LOGIN.key(&start.state),
@@ -52,8 +55,12 @@ pub async fn begin_for_request(
     session: &Session,
     federation: Federation,
     request: &AuthorizationRequest,
-    pending_id: &str,
+    journey: &Journey,
 ) -> Result<HttpResponse, PageError> {
+    let pending_id = journey
+        .demande
+        .as_deref()
+        .ok_or(PageError::PendingRequestExpired)?;
     // FranceConnect cannot give eidas2: a stale page or a forged form must
     // not turn a higher-level request into a lower-level login.
     if !federation.serves_level(request.required_level()) {
@@ -69,5 +76,5 @@ pub async fn begin_for_request(
         max_age: request.max_age,
     };
     let resume = Some(format!("/oidc/reprise/{pending_id}"));
-    begin(state, session, federation, &hints, resume).await
+    begin(state, session, federation, &hints, resume, journey).await
 }

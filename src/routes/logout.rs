@@ -1,15 +1,20 @@
 //! `GET|POST /deconnexion`: ends the portal session, then the federation's
 //! (RP-initiated logout), which sends the browser back to
 //! `post_logout_redirect_path` with our `state`.
+//!
+//! Another site must not be able to log a person out (a link, an image, a
+//! form): `GET` only asks for confirmation, and the `POST` must carry the
+//! session's token that the portal's own forms hold
+//! ([`super::session::csrf_token`]).
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
 use super::context::{AppState, PageCtx, query_param};
-use super::session::logged_in;
+use super::session::{csrf_matches, csrf_token, logged_in};
 use super::{PageError, see_other};
 use crate::common::random_token;
 use crate::domain::Federation;
@@ -35,11 +40,75 @@ struct LoggedOutPage<'a> {
     federation: Option<Federation>,
 }
 
-pub async fn start(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+/// "Do you want to log out?": the form that makes a logout happen.
+#[derive(Template)]
+#[template(path = "logout_confirm.html")]
+pub struct LogoutConfirmPage<'a> {
+    pub t: Tr<'a>,
+    pub page: &'a PageCtx,
+    /// Where the form posts (`/deconnexion` or `/oidc/logout`).
+    pub action: &'a str,
+    /// Hidden fields: the session's token, and a démarche's logout request.
+    pub fields: Vec<(String, String)>,
+    /// The démarche asking for the logout, if known.
+    pub demarche: Option<String>,
+}
+
+/// The confirmation page (200): the session's token in the form. Its
+/// language links show it again with a GET of `action` and the request's
+/// own fields (a GET that only ever asks, never logs out).
+pub fn confirmation(
+    page: &PageCtx,
+    session: &Session,
+    action: &str,
+    mut fields: Vec<(String, String)>,
+    demarche: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&fields)
+        .finish();
+    let again = if query.is_empty() {
+        action.to_owned()
+    } else {
+        format!("{action}?{query}")
+    };
+    let page = &page.clone().with_self_link(again);
+    fields.push(("csrf".into(), csrf_token(session)?));
+    let body = LogoutConfirmPage {
+        t: page.tr(),
+        page,
+        action,
+        fields,
+        demarche,
+    };
+    Ok(super::account::no_store(super::html(StatusCode::OK, &body)))
+}
+
+/// `GET /deconnexion`: asks, when someone is logged in.
+pub async fn ask(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+    if logged_in(&session).is_none() {
+        return Ok(logged_out_page(&page, None));
+    }
+    confirmation(&page, &session, "/deconnexion", Vec::new(), None)
+}
+
+/// `POST /deconnexion`: logs out when the form is the portal's own.
+pub async fn start(
+    page: PageCtx,
+    session: Session,
+    body: web::Bytes,
+) -> Result<HttpResponse, PageError> {
     let Some(login) = logged_in(&session) else {
         // Nothing to end here: say so plainly.
         return Ok(logged_out_page(&page, None));
     };
+    let presented = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
+    if !csrf_matches(&session, presented.as_deref()) {
+        tracing::warn!("logout form without this session's token: asking for confirmation");
+        return confirmation(&page, &session, "/deconnexion", Vec::new(), None);
+    }
     session.purge();
     let federation = login.identity.federation;
     tracing::info!(%federation, "logout started");
@@ -104,12 +173,15 @@ pub async fn finished(page: PageCtx, req: HttpRequest) -> Result<HttpResponse, P
     Err(PageError::LogoutUnconfirmed)
 }
 
+/// "Vous êtes déconnecté": its language links lead to `GET /deconnexion`,
+/// which shows the same page to someone no longer logged in.
 pub fn logged_out_page(page: &PageCtx, federation: Option<Federation>) -> HttpResponse {
+    let page = page.clone().with_self_link("/deconnexion");
     super::account::no_store(super::html(
         StatusCode::OK,
         &LoggedOutPage {
             t: page.tr(),
-            page,
+            page: &page,
             federation,
         },
     ))

@@ -52,18 +52,27 @@ pub async fn render_error_pages(
         tracing::warn!(%status, error = %page_error, path = res.request().path(), "request refused");
     }
     let (req, _) = res.into_parts();
-    let page = page_error.render(&PageCtx::from_request(&req));
+    let page = page_error.render(&PageCtx::from_request(&req)).await;
     Ok(ServiceResponse::new(req, page).map_into_right_body())
 }
 
 /// Where a form may lead: the federations' login and logout pages, and the
-/// démarches' discovery-only return addresses (the chooser's button then
-/// redirects there).
+/// démarches' addresses: a discovery-only return (the chooser's button
+/// then redirects there), the redirect URI ("Retour à …" answers there),
+/// the post-logout URI (a confirmed logout ends there).
 fn form_action_origins(state: &AppState) -> Vec<String> {
     let mut origins = state.federations.form_action_origins();
     for client in state.op.clients.all() {
-        for prefix in &client.discovery_return_prefixes {
-            origins.push(prefix.origin().ascii_serialization());
+        let uris = client
+            .discovery_return_prefixes
+            .iter()
+            .chain(&client.redirect_uris)
+            .chain(&client.post_logout_redirect_uris);
+        for uri in uris {
+            // Private-use schemes (native apps) have no origin to list.
+            if let url::Origin::Tuple(..) = uri.origin() {
+                origins.push(uri.origin().ascii_serialization());
+            }
         }
     }
     origins.sort();

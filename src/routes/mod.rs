@@ -6,22 +6,29 @@ mod callback;
 mod choice;
 mod connect;
 pub mod context;
+mod demarche_return;
 mod discovery_service;
 pub mod error;
+mod error_page;
 mod federation_login;
 mod federations;
 mod health;
 mod home;
 mod logout;
 pub mod middleware;
+pub mod offers;
 mod oidc;
 mod pending;
 pub mod session;
+mod site_pages;
 pub mod texts;
 
 use actix_web::web;
 
 pub use error::PageError;
+
+/// The session cookie's name (before its `__Host-` prefix).
+pub const SESSION_COOKIE: &str = "aiguillage_session";
 
 /// Registers every route of the portal. Callback and logout-return paths
 /// come from each federation's settings.
@@ -44,8 +51,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
     }
     cfg.route("/", web::get().to(home::show))
         .route("/compte", web::get().to(account::show))
-        .route("/deconnexion", web::get().to(logout::start))
+        .route("/deconnexion", web::get().to(logout::ask))
         .route("/deconnexion", web::post().to(logout::start))
+        .route("/retour-demarche", web::post().to(demarche_return::back))
+        .route("/erreur/{stem}", web::get().to(error_page::show))
+        .route("/aide", web::get().to(site_pages::help))
+        .route("/accessibilite", web::get().to(site_pages::accessibility))
+        .route("/mentions-legales", web::get().to(site_pages::legal))
+        .route("/donnees-personnelles", web::get().to(site_pages::privacy))
         .route("/decouverte", web::get().to(discovery_service::start))
         .route(
             "/.well-known/openid-configuration",

@@ -37,3 +37,26 @@ pub fn log_in(session: &Session, login: &LoggedIn) -> Result<(), PageError> {
     session.renew();
     session.insert(LOGIN, login).map_err(session_error)
 }
+
+const CSRF: &str = "csrf";
+
+/// A random value of this session, put in the portal's own logout forms:
+/// a logout POST without it was not sent from the portal's pages (another
+/// site cannot read it). Made on first use.
+pub fn csrf_token(session: &Session) -> Result<String, PageError> {
+    if let Some(t) = session.get::<String>(CSRF).map_err(session_error)? {
+        return Ok(t);
+    }
+    let t = random_token(32);
+    session.insert(CSRF, &t).map_err(session_error)?;
+    Ok(t)
+}
+
+/// The form carried this session's token (compared in constant time).
+pub fn csrf_matches(session: &Session, presented: Option<&str>) -> bool {
+    use subtle::ConstantTimeEq;
+    match (session.get::<String>(CSRF).ok().flatten(), presented) {
+        (Some(expected), Some(p)) => bool::from(expected.as_bytes().ct_eq(p.as_bytes())),
+        _ => false,
+    }
+}

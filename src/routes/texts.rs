@@ -2,6 +2,7 @@
 //! (found at build time), and those built from data (populations,
 //! federations, error pages). `check-locales` and the tests check them.
 
+use crate::configuration::site::AccessibilityStatus;
 use crate::domain::{Chooser, Federation};
 use crate::i18n::{Lang, Locales};
 use crate::routes::error::ErrorStem;
@@ -11,11 +12,12 @@ mod used {
 }
 pub use used::USED_KEYS;
 
-/// Keys built at run time from data (population and federation ids, error kinds).
+/// Keys built at run time from data (population and federation ids,
+/// accessibility statuses, error kinds).
 pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
     let mut keys = Vec::new();
     for p in chooser.populations() {
-        for suffix in ["", "-hint", "-intro", "-advice"] {
+        for suffix in ["", "-hint", "-help", "-advice"] {
             keys.push(format!("population-{}{suffix}", p.id));
         }
     }
@@ -23,6 +25,9 @@ pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
         for suffix in ["-what", "-access", "-why"] {
             keys.push(format!("federation-{}{suffix}", f.id()));
         }
+    }
+    for status in AccessibilityStatus::ALL {
+        keys.push(format!("accessibility-status-{}", status.id()));
     }
     for stem in ErrorStem::ALL {
         keys.push(format!("error-{}-title", stem.as_str()));

@@ -18,7 +18,7 @@ use url::Url;
 use super::discovery::Discovered;
 use super::{FederationClient, PkceMode, UpstreamError};
 use crate::common::random_token;
-use crate::domain::{Federation, Identity};
+use crate::domain::{Federation, Identity, Journey};
 
 /// What a démarche (or the person) asks of this login.
 #[derive(Debug, Clone, Default)]
@@ -55,6 +55,10 @@ pub struct LoginTransaction {
     /// `auth_time`, when given, must not predate the start.
     #[serde(default)]
     pub fresh_login: bool,
+    /// Where the person was in the portal (set by the caller, kept for
+    /// the pages shown after the federation's answer).
+    #[serde(default)]
+    pub journey: Journey,
 }
 
 pub struct AuthorizationStart {
@@ -297,6 +301,7 @@ impl FederationClient {
                 resume,
                 started_at: crate::common::clock::unix_now(),
                 fresh_login,
+                journey: Journey::default(),
             },
         })
     }

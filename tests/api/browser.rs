@@ -32,7 +32,8 @@ pub async fn run_browser_script(script: &str, base_url: &str, extra_env: &[(&str
 
 #[tokio::test]
 async fn chooser_is_accessible_keyboard_operable_and_works_without_javascript() {
-    let app = spawn_app().await;
+    // Every federation has a client (none reachable): every button shows.
+    let app = spawn_app_with_every_button().await;
     run_browser_script("chooser.mjs", &app.address, &[]).await;
 }
 

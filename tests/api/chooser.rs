@@ -18,7 +18,7 @@ const ALL: [&str; 3] = ["franceconnect", "proconnect", "prosanteconnect"];
 
 #[tokio::test]
 async fn each_population_sees_exactly_its_federations_buttons_in_both_languages() {
-    let app = spawn_app().await;
+    let app = spawn_app_with_every_button().await;
     for lang in ["fr", "en"] {
         for (population, expected) in TABLE {
             let doc = app
@@ -90,13 +90,21 @@ async fn each_population_sees_exactly_its_federations_buttons_in_both_languages(
             }
             // A way back to change the answer.
             assert_eq!(attr(&doc, "main a[href='/']", "href").as_deref(), Some("/"));
+            // One button: the page names the service rather than ask to choose.
+            let h1 = text_of(&doc, "h1");
+            let choose = if lang == "fr" { "Choisissez" } else { "Choose" };
+            assert_eq!(
+                h1.starts_with(choose),
+                expected.len() > 1,
+                "{population}: {h1}"
+            );
         }
     }
 }
 
 #[tokio::test]
 async fn official_buttons_use_the_dsfr_markup() {
-    let app = spawn_app().await;
+    let app = spawn_app_with_every_button().await;
     let doc = app.page("/choix/particulier", StatusCode::OK).await;
     let fc = "form[action='/connexion/franceconnect'] .fr-connect-group > button.fr-connect";
     assert_eq!(
@@ -196,8 +204,10 @@ async fn a_known_federation_without_configuration_is_explained() {
     let res = app.post("/connexion/prosanteconnect").await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let doc = html(res).await;
-    assert!(text_of(&doc, "main").contains("Cette fédération n’est pas configurée sur ce portail"));
-    assert!(text_of(&doc, "main").contains("Pro Santé Connect"));
+    assert!(
+        text_of(&doc, "main")
+            .contains("Pro Santé Connect n’est pas proposé sur ce portail pour le moment")
+    );
 }
 
 #[tokio::test]

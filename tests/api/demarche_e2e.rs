@@ -15,7 +15,7 @@ use crate::peers::{FederationPeer, NodePeer, start_node, test_login};
 
 const DEMARCHE_ID: &str = "demarche-e2e";
 const DEMARCHE_SECRET: &str = "un-secret-de-demarche-e2e-0123456789";
-const DEMARCHE_NAME: &str = "Prime à la réparation de vélos";
+pub const DEMARCHE_NAME: &str = "Prime à la réparation de vélos";
 
 /// The example démarche, relative to `tests/support/` (where `start_node`
 /// looks).
@@ -36,16 +36,16 @@ fn federation_sub(federation: Federation) -> &'static str {
     }
 }
 
-struct Setup {
-    app: TestApp,
-    demarche: NodePeer,
+pub struct Setup {
+    pub app: TestApp,
+    pub demarche: NodePeer,
     _peers: Vec<FederationPeer>,
 }
 
 /// The démarche (started first: it retries discovery until the portal is
 /// up), a FranceConnect and a ProConnect peer, and the portal with both and
 /// the démarche registered as a client with the URIs it printed.
-async fn setup() -> Setup {
+pub async fn setup() -> Setup {
     let installed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/demarche/node_modules/openid-client/package.json");
     assert!(
@@ -150,10 +150,7 @@ async fn an_agent_logs_in_to_the_demarche_with_proconnect_and_out_again() {
     journey(
         Federation::ProConnect,
         "Jean Michel",
-        Route::Chooser(
-            "agent-etat",
-            "Un agent ou une agente de l’administration centrale",
-        ),
+        Route::Chooser("agent-etat", "Un agent ou une agente de l’État"),
         true,
     )
     .await;

@@ -240,11 +240,9 @@ pub fn set_cookies(res: &Response) -> Vec<String> {
         .collect()
 }
 
-/// Nobody is logged in: the account page sends to the home page.
+/// Nobody is logged in: `/compte` says so (with a way to log in).
 pub async fn assert_no_session(app: &TestApp) {
-    let res = app.get("/compte").await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "nobody is logged in");
-    assert_eq!(location(&res), "/");
+    assert_not_logged_in(app).await;
 }
 
 /// The localized error page titled `title`, answered `status`, without
@@ -313,4 +311,39 @@ fn panic_message(e: tokio::task::JoinError) -> String {
             .unwrap_or_else(|| "panicked".into()),
         Err(e) => e.to_string(),
     }
+}
+
+pub use crate::internals::{demarche_client, enable_unreachable};
+
+/// A portal where every federation has a client (none reachable): every
+/// button of the chooser shows.
+pub async fn spawn_app_with_every_button() -> TestApp {
+    spawn_app_with(|s| {
+        for f in crate::internals::Federation::ALL {
+            enable_unreachable(s, f);
+        }
+    })
+    .await
+}
+
+/// `/compte` says nobody is logged in (with a way to log in).
+pub async fn assert_not_logged_in(app: &TestApp) {
+    let res = app.get("/compte").await;
+    assert_eq!(res.status(), StatusCode::OK, "the account page answers");
+    let doc = html(res).await;
+    assert_eq!(
+        select(&doc, "#not-logged-in").len(),
+        1,
+        "nobody is logged in: {}",
+        text_of(&doc, "main")
+    );
+}
+
+/// The query of a URL, as a map.
+pub fn query_of(url: &str) -> std::collections::HashMap<String, String> {
+    reqwest::Url::parse(url)
+        .expect("absolute URL")
+        .query_pairs()
+        .into_owned()
+        .collect()
 }

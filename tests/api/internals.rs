@@ -158,3 +158,38 @@ pub fn use_signing_keys(settings: &mut Settings, active: &str, retired: &[&str])
 pub fn set_public_url(settings: &mut Settings, url: &str) {
     settings.server.public_url = Some(url.parse().unwrap());
 }
+
+/// Enables `federation` with credentials and an issuer where nothing
+/// listens: the portal offers its button (it can start a login), and a
+/// login attempt finds the federation unreachable.
+pub fn enable_unreachable(settings: &mut Settings, federation: Federation) {
+    use_federation_at(
+        settings,
+        federation,
+        &format!("http://127.0.0.1:9/{}", federation.id()),
+    );
+}
+
+/// A démarche registered at the portal: confidential, the given redirect
+/// and post-logout URIs, every federation and population accepted.
+pub fn demarche_client(
+    client_id: &str,
+    secret: &str,
+    name: &str,
+    redirect_uri: &str,
+    post_logout_redirect_uri: &str,
+) -> ClientSettings {
+    ClientSettings {
+        client_id: client_id.into(),
+        client_secret: Some(Secret(secret.into())),
+        client_secret_file: None,
+        name: name.into(),
+        redirect_uris: vec![redirect_uri.parse().unwrap()],
+        post_logout_redirect_uris: vec![post_logout_redirect_uri.parse().unwrap()],
+        federations: None,
+        providers: None,
+        populations: None,
+        public: false,
+        discovery_return_prefixes: vec![],
+    }
+}

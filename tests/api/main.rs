@@ -22,6 +22,8 @@ mod demarche_e2e;
 mod federation_status;
 mod franceconnect_plus_security;
 mod i18n;
+mod journeys;
+mod journeys_browser;
 mod levels;
 mod login;
 mod login_security;

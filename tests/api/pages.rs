@@ -74,7 +74,16 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
     assert!(select(&doc, "#remembered").is_empty());
     assert!(select(&doc, "input[name=population][checked]").is_empty());
 
+    // Opening a situation's page from a link remembers nothing…
     let res = app.get("/choix/entreprise").await;
+    assert!(
+        set_cookies(&res)
+            .iter()
+            .all(|c| !c.starts_with("aiguillage_population=")),
+        "a link does not replace the remembered answer"
+    );
+    // …answering the question does.
+    let res = app.get("/choix?population=entreprise").await;
     let cookie = set_cookies(&res)
         .into_iter()
         .find(|c| c.starts_with("aiguillage_population="))
@@ -132,7 +141,7 @@ async fn a_remembered_answer_that_no_longer_exists_is_ignored() {
 #[tokio::test]
 async fn cookies_are_secure_behind_an_https_public_url() {
     let app = spawn_app_with(|s| set_public_url(s, "https://aiguillage.example.gouv.fr/")).await;
-    let res = app.get("/choix/particulier?lang=en").await;
+    let res = app.get("/choix?population=particulier&lang=en").await;
     let cookies = set_cookies(&res);
     assert_eq!(cookies.len(), 2, "{cookies:?}");
     for c in &cookies {

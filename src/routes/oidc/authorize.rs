@@ -4,20 +4,24 @@
 //! straight to the one federation that fits.
 
 use actix_session::Session;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::{QueryOrForm, redirect};
-use crate::domain::Federation;
+use crate::domain::{Federation, Journey};
 use crate::provider::authorize::AuthorizationHints;
+use crate::provider::authorize::AuthorizationRequest;
 use crate::provider::authorize::{self, Decision, Refusal};
 use crate::provider::pending::{PendingKind, PendingRequest, only_federation, restricted_chooser};
-use crate::provider::{Client, OAuthError, OpenIdProvider, redirect as to_client, token};
+use crate::provider::{
+    Client, OAuthError, OAuthErrorCode, OpenIdProvider, redirect as to_client, token,
+};
 use crate::routes::context::AppState;
-use crate::routes::context::PageCtx;
+use crate::routes::context::{PageCtx, record_journey};
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
 
 pub async fn authorize(
+    req: HttpRequest,
     QueryOrForm(encoded): QueryOrForm,
     page: PageCtx,
     session: Session,
@@ -73,15 +77,29 @@ pub async fn authorize(
         let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
         return Ok(back_with_error(op, uri, client_state, &error));
     }
+    let wanted = wanted_federation(state, client, &hints, level, straight_to);
+    if let Some(federation) = wanted.filter(|f| !state.can_log_in_with(*f)) {
+        return Ok(unavailable_to_client(op, &request, federation));
+    }
+    // Never straight to one found down: the chooser says so, and offers another.
+    let direct = wanted.filter(|f| !state.federations.is_down(*f));
     let pending = PendingRequest {
         client_id: client.client_id.clone(),
         kind: PendingKind::Authorize(request.clone()),
     };
     let id = pending.park(state.store.as_ref()).await?;
     tracing::info!(client_id = %client.client_id, "authorization request accepted");
-    if let Some(federation) = direct_federation(state, client, &hints, level, straight_to) {
-        return federation_login::begin_for_request(state, &session, federation, &request, &id)
-            .await;
+    if let Some(federation) = direct {
+        let journey = Journey {
+            demande: Some(id),
+            population: hints.population.clone(),
+        };
+        // An error at the federation's door still offers the démarche's way back.
+        record_journey(&req, journey.clone());
+        return federation_login::begin_for_request(
+            state, &session, federation, &request, &journey,
+        )
+        .await;
     }
     let lang = hints
         .ui_lang
@@ -97,9 +115,8 @@ pub async fn authorize(
 /// The federation to send the person to without the chooser, if any: the
 /// hinted one (or its sibling at the level asked: franceconnect asked
 /// eidas2 is FranceConnect+), the one a new login should go to if it is
-/// configured here, or the only one that fits. Never one found down: the
-/// chooser says so, and offers another.
-fn direct_federation(
+/// configured here, or the only one that fits.
+fn wanted_federation(
     state: &AppState,
     client: &Client,
     hints: &AuthorizationHints,
@@ -112,7 +129,22 @@ fn direct_federation(
             .filter(|f| state.federations.get(*f).is_some())
             .or_else(|| only_federation(&state.chooser, client, level)),
     }
-    .filter(|f| !state.federations.is_down(*f))
+}
+
+/// The démarche's redirect URI with `temporarily_unavailable`: a federation
+/// named by `idp_hint` (or the only one it accepts) that this portal cannot
+/// log in with. The démarche hears it at once, as a standard error, rather
+/// than the person meeting a dead end.
+fn unavailable_to_client(
+    op: &OpenIdProvider,
+    request: &AuthorizationRequest,
+    federation: Federation,
+) -> HttpResponse {
+    let error = OAuthError::new(
+        OAuthErrorCode::TemporarilyUnavailable,
+        format!("{} is not available on this portal", federation.id()),
+    );
+    back_with_error(op, &request.redirect_uri, request.state.as_deref(), &error)
 }
 
 /// Sends the browser back to the démarche with an OAuth error.

@@ -2,16 +2,18 @@
 //! démarche gets its one-time code.
 
 use actix_session::Session;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::redirect;
+use crate::domain::Journey;
 use crate::provider::pending::PendingKind;
 use crate::provider::{OAuthError, OAuthErrorCode, redirect as to_client, token};
-use crate::routes::context::{PageCtx, is_token};
+use crate::routes::context::{PageCtx, is_token, record_journey};
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, pending};
 
 pub async fn resume(
+    req: HttpRequest,
     path: web::Path<String>,
     page: PageCtx,
     session: Session,
@@ -21,6 +23,13 @@ pub async fn resume(
         return Err(PageError::PendingRequestExpired);
     }
     let state = page.state();
+    record_journey(
+        &req,
+        Journey {
+            demande: Some(id.clone()),
+            population: None,
+        },
+    );
     let request = pending::take(state, &id).await?;
     let PendingKind::Authorize(authorization) = &request.kind else {
         return Err(PageError::PendingRequestExpired);

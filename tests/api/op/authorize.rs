@@ -76,6 +76,9 @@ async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
             CLIENT,
             &[Federation::ProConnect, Federation::ProSanteConnect],
         );
+        // Their buttons show once the portal has a client for them.
+        enable_unreachable(s, Federation::ProConnect);
+        enable_unreachable(s, Federation::ProSanteConnect);
     })
     .await;
     let mut params = standard(CLIENT, &[]);
@@ -103,7 +106,11 @@ async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
         )
         .await;
     assert_eq!(
-        select(&doc, "input[type=hidden][name=demande]").len(),
+        select(
+            &doc,
+            "form[action^='/connexion/'] input[type=hidden][name=demande]"
+        )
+        .len(),
         2,
         "each button carries the demande"
     );
@@ -126,7 +133,19 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(res.headers().get("location").is_none());
-    let res = app.get("/decouverte?return=http%3A%2F%2F127.0.0.1%3A9%2Fretour-choix%3Fx%3D1&returnIDParam=idp").await;
+    // A supplied query, or a path past the prefix without a `/`: refused.
+    for bad in ["retour-choix%3Fx%3D1", "retour-choixevil"] {
+        let res = app
+            .get(&format!(
+                "/decouverte?return=http%3A%2F%2F127.0.0.1%3A9%2F{bad}&returnIDParam=idp"
+            ))
+            .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");
+        assert!(res.headers().get("location").is_none());
+    }
+    let res = app
+        .get("/decouverte?return=http%3A%2F%2F127.0.0.1%3A9%2Fretour-choix%2Fsso&returnIDParam=idp")
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let home = location(&res).to_owned();
     let demande = home.trim_start_matches("/?demande=").to_owned();
@@ -151,7 +170,7 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&res),
-        "http://127.0.0.1:9/retour-choix?x=1&idp=franceconnect"
+        "http://127.0.0.1:9/retour-choix/sso?idp=franceconnect"
     );
 }
 
@@ -192,7 +211,7 @@ async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() 
     );
     let doc = app.page(&target, StatusCode::OK).await;
     assert_eq!(attr(&doc, "html", "lang").as_deref(), Some("en"));
-    assert_eq!(text_of(&doc, "#demarche"), "Log in to Démarche d’exemple");
+    assert_eq!(text_of(&doc, "#demarche"), "Sign in to Démarche d’exemple");
     // login_hint goes to ProConnect; acr_values to the federation.
     let res = authorize(
         &app,

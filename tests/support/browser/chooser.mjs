@@ -24,7 +24,9 @@ await t.test('every page has no axe violation (wcag2a, wcag2aa, wcag21a, wcag21a
       if (violations.length) problems.push(`${path} (${lang}): ${JSON.stringify(violations, null, 1)}`);
     }
   }
-  // The remembered-answer notice too.
+  // The remembered-answer notice too (the answer is remembered when the
+  // question is answered, not when a situation's page is opened).
+  await page.goto(`${BASE}/choix?population=entreprise`);
   await page.goto(`${BASE}/`);
   assert(await page.locator('#remembered').count() === 1, 'remembered notice shown');
   const v = await axeViolations(page);
@@ -56,9 +58,9 @@ await t.test('the whole journey is done with the keyboard only, under the real C
   assert(outline !== 'none', `focus ring visible, got ${outline}`);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/keyboard-choice.png`, fullPage: true });
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-  // Pro Santé Connect is not configured in this test: its explanation page.
+  // Pro Santé Connect is unreachable in this test: its outage page.
   assert(new URL(page.url()).pathname === '/connexion/prosanteconnect', `posted to the federation, got ${page.url()}`);
-  assert((await page.locator('h1').innerText()).includes('indisponible'), 'not-configured page');
+  assert((await page.locator('h1').innerText()).includes('indisponible'), 'outage page');
   assert(cspErrors.length === 0, `CSP violations: ${cspErrors.join('\n')}`);
   await context.close();
 });

@@ -30,7 +30,7 @@ await t.test(`log in and out with ${FEDERATION} from the chooser`, async () => {
     page.waitForURL(`${BASE}/compte`),
     page.getByRole('button', { name: 'Se connecter' }).click(),
   ]);
-  assert((await page.locator('h1').innerText()) === 'Vous êtes connecté·e', 'account page');
+  assert((await page.locator('h1').innerText()) === 'Votre connexion', 'account page');
   assert((await page.locator('#identity-name').innerText()).trim() === NAME, `name shown: ${NAME}`);
   assert((await page.locator('#identity-acr').innerText()).trim() === 'eidas1', 'acr shown');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/login-account.png`, fullPage: true });
@@ -39,10 +39,10 @@ await t.test(`log in and out with ${FEDERATION} from the chooser`, async () => {
     page.locator('#logout').click(),
   ]);
   await page.waitForLoadState();
-  assert((await page.locator('h1').innerText()) === 'Vous êtes déconnecté·e', `logged-out page, at ${page.url()}`);
+  assert((await page.locator('h1').innerText()) === 'Déconnexion effectuée', `logged-out page, at ${page.url()}`);
   assert(cspErrors.length === 0, `CSP violations: ${cspErrors.join('\n')}`);
   await page.goto(`${BASE}/compte`);
-  assert(new URL(page.url()).pathname === '/', 'no session left');
+  assert(await page.locator('#not-logged-in').isVisible(), 'no session left, and the page says so');
   await context.close();
 });
 
@@ -59,7 +59,13 @@ await t.test('the account and logged-out pages have no axe violation', async () 
   const problems = [];
   let v = await axeViolations(page);
   if (v.length) problems.push(`/compte: ${JSON.stringify(v, null, 1)}`);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/compte')), page.locator('#logout').click()]);
+  // A plain link to /deconnexion asks first (another site could link there).
+  await page.goto(`${BASE}/deconnexion`);
+  assert(await page.locator('#logout-form').isVisible(), 'the logout is confirmed first');
+  v = await axeViolations(page);
+  if (v.length) problems.push(`/deconnexion (confirmation): ${JSON.stringify(v, null, 1)}`);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/logout-confirm.png`, fullPage: true });
+  await Promise.all([page.waitForURL((u) => u.href.startsWith(BASE) && u.searchParams.has('state')), page.locator('#logout-yes').click()]);
   await page.waitForLoadState();
   v = await axeViolations(page);
   if (v.length) problems.push(`logged out: ${JSON.stringify(v, null, 1)}`);

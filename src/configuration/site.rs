@@ -1,0 +1,260 @@
+//! `[site]`: who publishes this portal, how to reach them, and where its
+//! accessibility stands: what the footer and the pages every State site
+//! owes (`/accessibilite`, `/mentions-legales`, `/donnees-personnelles`)
+//! say. Every value is optional and the defaults are honest: nothing
+//! claimed that was not configured, and "non conforme" until an audit.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::common::{ConfigIssue, check_web_url};
+
+/// The RGAA's three allowed statuses (article 47 of law 2005-102).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessibilityStatus {
+    /// The default: no audit yet (or under 50 % of the criteria met).
+    #[default]
+    #[serde(alias = "non conforme")]
+    NonConforme,
+    #[serde(alias = "partiellement conforme")]
+    PartiellementConforme,
+    #[serde(alias = "totalement conforme")]
+    TotalementConforme,
+}
+
+impl AccessibilityStatus {
+    /// Stable id, also the stem of its texts (`accessibility-status-<id>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            AccessibilityStatus::NonConforme => "non-conforme",
+            AccessibilityStatus::PartiellementConforme => "partiellement-conforme",
+            AccessibilityStatus::TotalementConforme => "totalement-conforme",
+        }
+    }
+
+    pub const ALL: [AccessibilityStatus; 3] = [
+        AccessibilityStatus::NonConforme,
+        AccessibilityStatus::PartiellementConforme,
+        AccessibilityStatus::TotalementConforme,
+    ];
+}
+
+/// `[site]` as written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    /// The publisher (éditeur): the administration responsible for the portal.
+    pub publisher: Option<String>,
+    /// Its director of publication (LCEN, article 6).
+    pub publication_director: Option<String>,
+    /// The hosting provider: name, address and telephone (LCEN, article 6).
+    pub host: Option<String>,
+    /// A contact page (form or page listing the ways to reach the team).
+    pub contact_url: Option<Url>,
+    /// A contact e-mail address.
+    pub contact_email: Option<String>,
+    /// `non-conforme` (default), `partiellement-conforme` or `totalement-conforme`.
+    #[serde(default)]
+    pub accessibility_status: AccessibilityStatus,
+    /// Date (YYYY-MM-DD) of the audit the status comes from; required for
+    /// any status but `non-conforme`.
+    pub accessibility_audit_date: Option<String>,
+}
+
+/// `[site]` checked, for the pages.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub publisher: Option<String>,
+    pub publication_director: Option<String>,
+    pub host: Option<String>,
+    pub contact_url: Option<Url>,
+    pub contact_email: Option<String>,
+    pub accessibility_status: AccessibilityStatus,
+    pub accessibility_audit_date: Option<NaiveDate>,
+    /// `server.session_ttl_minutes`, which the personal data page states.
+    pub session_ttl: Duration,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteSettings::default().resolve(Duration::from_secs(30 * 60), &mut Vec::new())
+    }
+}
+
+impl SiteConfig {
+    /// Where to send someone who needs help: the contact page, else a
+    /// `mailto:` link, else nothing (no contact is invented).
+    pub fn contact_href(&self) -> Option<String> {
+        self.contact_url
+            .as_ref()
+            .map(|u| u.to_string())
+            .or_else(|| self.contact_email.as_ref().map(|e| format!("mailto:{e}")))
+    }
+
+    pub fn session_ttl_minutes(&self) -> u64 {
+        self.session_ttl.as_secs() / 60
+    }
+}
+
+fn text(key: &str, value: &Option<String>, issues: &mut Vec<ConfigIssue>) -> Option<String> {
+    let v = value.as_deref()?.trim();
+    if v.is_empty() {
+        issues.push(ConfigIssue::new(
+            format!("site.{key}"),
+            "must not be empty (leave it out instead)",
+        ));
+        return None;
+    }
+    Some(v.to_owned())
+}
+
+impl SiteSettings {
+    /// Checks every value; problems are reported with their key.
+    pub fn resolve(&self, session_ttl: Duration, issues: &mut Vec<ConfigIssue>) -> SiteConfig {
+        if let Some(url) = &self.contact_url
+            && let Err(message) = check_web_url(url)
+        {
+            issues.push(ConfigIssue::new("site.contact_url", message));
+        }
+        let contact_email = text("contact_email", &self.contact_email, issues);
+        if let Some(e) = &contact_email {
+            let ok = e.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
+            });
+            if !ok {
+                issues.push(ConfigIssue::new(
+                    "site.contact_email",
+                    format!("`{e}` is not an e-mail address"),
+                ));
+            }
+        }
+        let audit_date = text(
+            "accessibility_audit_date",
+            &self.accessibility_audit_date,
+            issues,
+        )
+        .and_then(|d| match NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                issues.push(ConfigIssue::new(
+                    "site.accessibility_audit_date",
+                    format!("`{d}` is not a date (YYYY-MM-DD)"),
+                ));
+                None
+            }
+        });
+        if self.accessibility_status != AccessibilityStatus::NonConforme
+            && self.accessibility_audit_date.is_none()
+        {
+            issues.push(ConfigIssue::new(
+                "site.accessibility_audit_date",
+                format!(
+                    "`{}` needs the date of the audit it comes from (the RGAA allows no other status than `non-conforme` without an audit)",
+                    self.accessibility_status.id()
+                ),
+            ));
+        }
+        SiteConfig {
+            publisher: text("publisher", &self.publisher, issues),
+            publication_director: text("publication_director", &self.publication_director, issues),
+            host: text("host", &self.host, issues),
+            contact_url: self.contact_url.clone(),
+            contact_email,
+            accessibility_status: self.accessibility_status,
+            accessibility_audit_date: audit_date,
+            session_ttl,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(settings: SiteSettings) -> (SiteConfig, Vec<String>) {
+        let mut issues = Vec::new();
+        let config = settings.resolve(Duration::from_secs(1800), &mut issues);
+        (config, issues.iter().map(|i| i.to_string()).collect())
+    }
+
+    #[test]
+    fn the_defaults_claim_nothing_and_say_non_conforme() {
+        let (c, issues) = resolve(SiteSettings::default());
+        assert!(issues.is_empty());
+        assert_eq!(c.accessibility_status, AccessibilityStatus::NonConforme);
+        assert!(c.publisher.is_none() && c.contact_href().is_none());
+        assert_eq!(c.session_ttl_minutes(), 30);
+    }
+
+    #[test]
+    fn a_status_other_than_non_conforme_needs_an_audit_date() {
+        let (_, issues) = resolve(SiteSettings {
+            accessibility_status: AccessibilityStatus::TotalementConforme,
+            ..Default::default()
+        });
+        assert!(
+            issues[0].starts_with("site.accessibility_audit_date"),
+            "{issues:?}"
+        );
+        let (c, issues) = resolve(SiteSettings {
+            accessibility_status: AccessibilityStatus::PartiellementConforme,
+            accessibility_audit_date: Some("2026-03-12".into()),
+            contact_email: Some("accessibilite@example.gouv.fr".into()),
+            ..Default::default()
+        });
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(
+            c.accessibility_audit_date,
+            NaiveDate::from_ymd_opt(2026, 3, 12)
+        );
+        assert_eq!(
+            c.contact_href().as_deref(),
+            Some("mailto:accessibilite@example.gouv.fr")
+        );
+    }
+
+    #[test]
+    fn bad_values_are_reported_with_their_key() {
+        let (_, issues) = resolve(SiteSettings {
+            contact_email: Some("pas une adresse".into()),
+            accessibility_audit_date: Some("12/03/2026".into()),
+            publisher: Some("  ".into()),
+            ..Default::default()
+        });
+        let keys: Vec<&str> = issues
+            .iter()
+            .map(|i| i.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "site.contact_email",
+                "site.accessibility_audit_date",
+                "site.publisher"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_statuses_are_read_as_the_rgaa_writes_them() {
+        for (written, expected) in [
+            ("\"non-conforme\"", AccessibilityStatus::NonConforme),
+            (
+                "\"partiellement conforme\"",
+                AccessibilityStatus::PartiellementConforme,
+            ),
+            (
+                "\"totalement-conforme\"",
+                AccessibilityStatus::TotalementConforme,
+            ),
+        ] {
+            let s: AccessibilityStatus = serde_json::from_str(written).unwrap();
+            assert_eq!(s, expected);
+        }
+        assert!(serde_json::from_str::<AccessibilityStatus>("\"conforme\"").is_err());
+    }
+}

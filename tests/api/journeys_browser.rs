@@ -1,0 +1,112 @@
+//! The journeys of `journeys.rs` in headless Chromium
+//! (`tests/support/browser/journeys.mjs`), the new pages' accessibility
+//! (`pages.mjs`) and the check that no page links off the portal except to
+//! declared destinations (`links.mjs`).
+
+use aiguillage::domain::Federation;
+
+use crate::browser::run_browser_script;
+use crate::demarche_e2e::{DEMARCHE_NAME, setup};
+use crate::helpers::*;
+use crate::peers::test_login;
+
+#[tokio::test]
+async fn a_citizen_without_franceconnect_is_told_plainly_in_a_real_browser() {
+    let app = spawn_app().await;
+    run_browser_script(
+        "journeys.mjs",
+        &app.address,
+        &[("SCENARIO", "citizen-fc-off")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_demarche_person_refused_at_the_federation_switches_language_retries_and_lands_on_the_demarche()
+ {
+    let s = setup().await;
+    let demarche = s.demarche.info["url"].as_str().unwrap().to_owned();
+    run_browser_script(
+        "journeys.mjs",
+        &s.app.address,
+        &[
+            ("SCENARIO", "demarche-refusal"),
+            ("DEMARCHE_URL", &demarche),
+            ("DEMARCHE_NAME", DEMARCHE_NAME),
+            ("LOGIN", test_login(Federation::FranceConnect)),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn going_back_to_the_demarche_in_a_real_browser_delivers_access_denied() {
+    let s = setup().await;
+    let demarche = s.demarche.info["url"].as_str().unwrap().to_owned();
+    run_browser_script(
+        "journeys.mjs",
+        &s.app.address,
+        &[
+            ("SCENARIO", "demarche-cancel"),
+            ("DEMARCHE_URL", &demarche),
+            ("DEMARCHE_NAME", DEMARCHE_NAME),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_error_after_a_button_switches_language_in_a_real_browser() {
+    let app = spawn_app_with(|s| {
+        enable_unreachable(s, Federation::ProSanteConnect);
+        enable_unreachable(s, Federation::ProConnect);
+    })
+    .await;
+    run_browser_script(
+        "journeys.mjs",
+        &app.address,
+        &[("SCENARIO", "post-error-lang")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn every_page_is_accessible_in_both_languages_at_320_and_1280_px_with_alike_buttons() {
+    let app = spawn_app_with_every_button().await;
+    run_browser_script("pages.mjs", &app.address, &[]).await;
+}
+
+#[tokio::test]
+async fn no_page_links_off_the_portal_except_to_declared_destinations() {
+    const CONTACT: &str = "https://contact.example.gouv.fr/aiguillage";
+    let app = spawn_app_with(|s| {
+        for f in Federation::ALL {
+            enable_unreachable(s, f);
+        }
+        s.site.contact_url = Some(CONTACT.parse().unwrap());
+        s.clients.push(demarche_client(
+            "demarche-liens",
+            "un-secret-de-demarche-liens-0123456789",
+            "Démarche des liens",
+            "http://127.0.0.1:9/retour",
+            "http://127.0.0.1:9/",
+        ));
+    })
+    .await;
+    // A démarche's chooser too: its pages and error pages carry the démarche.
+    let res = app
+        .get("/oidc/authorize?client_id=demarche-liens&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fretour&response_type=code&scope=openid&state=s&nonce=n")
+        .await;
+    let home = location(&res).to_owned();
+    assert!(home.starts_with("/?demande="), "{home}");
+    let demande = home.trim_start_matches("/?demande=");
+    let seeds = format!(
+        "{home} /erreur/unavailable?federation=franceconnect&population=particulier&demande={demande}"
+    );
+    run_browser_script(
+        "links.mjs",
+        &app.address,
+        &[("SEEDS", &seeds), ("CONTACT_URL", CONTACT)],
+    )
+    .await;
+}

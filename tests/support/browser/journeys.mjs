@@ -1,0 +1,233 @@
+// Journeys that never dead-end, in a real browser (Chromium), as people
+// would go through them. One scenario per run (SCENARIO):
+//
+//   citizen-fc-off    a citizen, FranceConnect not configured on the portal:
+//                     told plainly, no button, nothing untrue; language
+//                     switch and "change my answer" work; axe at 320/1280.
+//   demarche-refusal  sent by the example démarche, refuses at the
+//                     federation (oidc-provider's "Refuser"): the error page
+//                     keeps "Connexion à <démarche>", switches language,
+//                     and its retry lands on the démarche, never /compte.
+//   demarche-cancel   "Retour à <démarche>" from the chooser and from an
+//                     error page: the démarche gets error=access_denied
+//                     with its state and the portal's iss.
+//   post-error-lang   a button whose federation is down (POST): the error
+//                     page switches language (a GET route, same status) and
+//                     offers the other service that fits.
+//
+// Env: BASE_URL; for the démarche scenarios DEMARCHE_URL, DEMARCHE_NAME,
+// LOGIN (FranceConnect's test account).
+import { mkdirSync } from 'node:fs';
+import { BASE, launch, axeViolations, runner, assert } from './lib.mjs';
+
+const SHOTS = process.env.SCREENSHOTS_DIR;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+const SCENARIO = process.env.SCENARIO;
+const PORTAL = new URL(BASE).origin;
+const ISSUER = BASE.replace(/\/+$/, '');
+const atPortal = (u) => new URL(u).origin === PORTAL;
+
+const browser = await launch();
+const t = runner();
+
+/** Every top-level navigation request (redirect hops included). */
+function recordNavigations(page) {
+  const urls = [];
+  page.on('request', (r) => {
+    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) urls.push(r.url());
+  });
+  return urls;
+}
+
+/** Clicks and waits for the navigation; returns the final response. */
+async function navigate(page, action) {
+  const [response] = await Promise.all([page.waitForNavigation(), action()]);
+  return response;
+}
+
+async function noAxeViolation(page, what) {
+  const v = await axeViolations(page);
+  assert(v.length === 0, `${what}: ${JSON.stringify(v, null, 1)}`);
+}
+
+async function noSideScroll(page, what) {
+  const { scroll, inner } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+  }));
+  assert(scroll <= inner, `${what}: ${scroll}px wide in a ${inner}px window`);
+}
+
+const h1 = async (page) => (await page.locator('h1').innerText()).trim();
+
+if (SCENARIO === 'citizen-fc-off') {
+  await t.test('a citizen, with FranceConnect not configured here, is told plainly what to do instead', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/`);
+    await page.locator('label[for="population-particulier"]').click();
+    await navigate(page, () => page.getByRole('button', { name: 'Continuer' }).click());
+    assert(new URL(page.url()).pathname === '/choix/particulier', `the citizen's page, got ${page.url()}`);
+    assert(await h1(page) === 'Aucun service de connexion disponible ici', `h1: ${await h1(page)}`);
+    assert(await page.locator('form[action^="/connexion/"] button').count() === 0, 'no button that leads nowhere');
+    assert(await page.locator('#unavailable-franceconnect').isVisible(), 'FranceConnect named as unavailable');
+    const text = await page.locator('main').innerText();
+    assert(!/autres? services?/i.test(text), `nothing untrue about other services: ${text}`);
+    assert(/administration concernée/.test(text), `what to do instead: ${text}`);
+    await noAxeViolation(page, '/choix/particulier (fr)');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/journey-citizen-fc-off-1280.png`, fullPage: true });
+    await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(await page.locator('html').getAttribute('lang') === 'en', 'switched to English');
+    assert(await h1(page) === 'No sign-in service available here', `h1 (en): ${await h1(page)}`);
+    await noAxeViolation(page, '/choix/particulier (en)');
+    await page.setViewportSize({ width: 320, height: 640 });
+    await noSideScroll(page, '/choix/particulier at 320 px');
+    await noAxeViolation(page, '/choix/particulier (en, 320 px)');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/journey-citizen-fc-off-320.png`, fullPage: true });
+    // A way out: back to the question, the answer kept and forgettable.
+    await navigate(page, () => page.locator('#change-answer').click());
+    assert(new URL(page.url()).pathname === '/', `back home, got ${page.url()}`);
+    assert(await page.getByLabel('An individual').isChecked(), 'the answer is preselected');
+    assert(await page.locator('#remembered').isVisible(), 'and the page says so');
+    await context.close();
+  });
+}
+
+/** From the démarche's home to the portal's chooser (recording the démarche's state). */
+async function fromDemarche(page, navigations) {
+  const DEMARCHE = new URL(process.env.DEMARCHE_URL);
+  await page.goto(DEMARCHE.href);
+  navigations.length = 0;
+  await navigate(page, () => page.getByRole('link', { name: 'Se connecter' }).click());
+  assert(atPortal(page.url()) && new URL(page.url()).pathname === '/', `the portal's chooser, got ${page.url()}`);
+  const authorize = navigations.find((u) => atPortal(u) && new URL(u).pathname === '/oidc/authorize');
+  assert(authorize, `through /oidc/authorize:\n${navigations.join('\n')}`);
+  return new URL(authorize).searchParams.get('state');
+}
+
+/** The citizen's answer, then FranceConnect's button, then "Refuser" there. */
+async function refuseAtFranceConnect(page, name) {
+  await page.locator('label[for="population-particulier"]').click();
+  await navigate(page, () => page.getByRole('button', { name: 'Continuer' }).click());
+  assert((await page.title()).includes(`Connexion à ${name}`), `choice page title: ${await page.title()}`);
+  await navigate(page, () => page.locator('form[action="/connexion/franceconnect"] button').click());
+  assert(!atPortal(page.url()) && await page.locator('#login').count() === 1, `FranceConnect's form, got ${page.url()}`);
+  return navigate(page, () => page.getByRole('button', { name: 'Refuser' }).click());
+}
+
+/** The démarche's callback got error=access_denied with its state and the portal's iss. */
+function assertAccessDenied(navigations, state, page) {
+  const DEMARCHE = new URL(process.env.DEMARCHE_URL);
+  const callback = navigations.map((u) => new URL(u))
+    .find((u) => u.origin === DEMARCHE.origin && u.pathname === '/callback');
+  assert(callback, `back at the démarche's callback:\n${navigations.join('\n')}`);
+  const q = callback.searchParams;
+  assert(q.get('error') === 'access_denied', `error=${q.get('error')}`);
+  assert(q.get('state') === state, `the démarche's state ${state}, got ${q.get('state')}`);
+  assert(q.get('iss') === ISSUER, `iss=${q.get('iss')}, expected ${ISSUER}`);
+  return page.locator('#error').innerText().then((text) => {
+    assert(text.startsWith('access_denied'), `the démarche shows the error: ${text}`);
+  });
+}
+
+if (SCENARIO === 'demarche-refusal') {
+  const NAME = process.env.DEMARCHE_NAME;
+  await t.test('refused at the federation, the person keeps the démarche, switches language, retries and lands on the démarche', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+    const page = await context.newPage();
+    const navigations = recordNavigations(page);
+    await fromDemarche(page, navigations);
+    const refused = await refuseAtFranceConnect(page, NAME);
+    assert(refused.status() === 403, `the refusal page answers 403, got ${refused.status()}`);
+    assert(await h1(page) === 'Connexion annulée', `h1: ${await h1(page)}`);
+    assert((await page.title()).includes(`Connexion à ${NAME}`), `title keeps the démarche: ${await page.title()}`);
+    assert((await page.locator('#demarche').innerText()).trim() === `Connexion à ${NAME}`, 'the démarche is named');
+    assert(await page.locator('#back-to-demarche').isVisible(), 'a way back to the démarche');
+    await noAxeViolation(page, 'refusal page (fr)');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/journey-refusal-fr-1280.png`, fullPage: true });
+    // The language switch on the error page: the same page, in English.
+    const english = await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(english.status() === 403, `the same error in English (403), got ${english.status()} at ${page.url()}`);
+    assert(new URL(page.url()).pathname.startsWith('/erreur/'), `a GET route, got ${page.url()}`);
+    assert(await page.locator('html').getAttribute('lang') === 'en', 'English');
+    assert(await h1(page) === 'Sign-in canceled', `h1 (en): ${await h1(page)}`);
+    assert((await page.locator('#demarche').innerText()).trim() === `Sign in to ${NAME}`, 'still the démarche');
+    await noAxeViolation(page, 'refusal page (en)');
+    await page.setViewportSize({ width: 320, height: 640 });
+    await noSideScroll(page, 'refusal page at 320 px');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/journey-refusal-en-320.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await navigate(page, () => page.locator('header a[hreflang=fr]').click());
+    assert(await h1(page) === 'Connexion annulée', 'back in French');
+    // The retry keeps the démarche: logged in, back at the démarche.
+    await navigate(page, () => page.locator('#retry button').click());
+    assert(await page.locator('#login').count() === 1, `FranceConnect's form again, got ${page.url()}`);
+    navigations.length = 0;
+    await page.locator('#login').fill(process.env.LOGIN);
+    await page.locator('#password').fill('secret');
+    const DEMARCHE = new URL(process.env.DEMARCHE_URL);
+    await Promise.all([
+      page.waitForURL((u) => u.origin === DEMARCHE.origin && u.pathname === '/'),
+      page.getByRole('button', { name: 'Se connecter' }).click(),
+    ]);
+    assert(!navigations.some((u) => atPortal(u) && new URL(u).pathname === '/compte'),
+      `never through /compte:\n${navigations.join('\n')}`);
+    const who = (await page.locator('#who').innerText()).trim();
+    assert(who.startsWith('Bonjour '), `logged in at the démarche: ${who}`);
+    await context.close();
+  });
+}
+
+if (SCENARIO === 'demarche-cancel') {
+  const NAME = process.env.DEMARCHE_NAME;
+  await t.test('"Retour à <démarche>" on the chooser delivers access_denied with state and iss', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const navigations = recordNavigations(page);
+    const state = await fromDemarche(page, navigations);
+    const back = page.locator('#back-to-demarche');
+    assert((await back.innerText()).trim() === `Retour à ${NAME}`, `button: ${await back.innerText()}`);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/journey-cancel-chooser.png`, fullPage: true });
+    navigations.length = 0;
+    await navigate(page, () => back.click());
+    await assertAccessDenied(navigations, state, page);
+    await context.close();
+  });
+
+  await t.test('"Retour à <démarche>" on an error page delivers access_denied too', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const navigations = recordNavigations(page);
+    const state = await fromDemarche(page, navigations);
+    await refuseAtFranceConnect(page, NAME);
+    assert(await h1(page) === 'Connexion annulée', `the refusal page: ${await h1(page)}`);
+    navigations.length = 0;
+    await navigate(page, () => page.locator('#back-to-demarche').click());
+    await assertAccessDenied(navigations, state, page);
+    await context.close();
+  });
+}
+
+if (SCENARIO === 'post-error-lang') {
+  await t.test('an error shown after a button (POST) switches language on a GET route and offers the service that fits', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/choix/professionnel-sante`);
+    const down = await navigate(page, () => page.locator('form[action="/connexion/prosanteconnect"] button').click());
+    assert(down.status() === 503, `the outage page answers 503, got ${down.status()}`);
+    assert(await h1(page) === 'Service de connexion momentanément indisponible', `h1: ${await h1(page)}`);
+    assert(await page.locator('#error-hint').isVisible(), 'the other service that fits is mentioned');
+    await noAxeViolation(page, 'outage page (fr)');
+    const english = await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(english.status() === 503, `the same error in English (not a 404/405), got ${english.status()} at ${page.url()}`);
+    assert(await h1(page) === 'Sign-in service temporarily unavailable', `h1 (en): ${await h1(page)}`);
+    await noAxeViolation(page, 'outage page (en)');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/journey-outage-en-1280.png`, fullPage: true });
+    await navigate(page, () => page.getByRole('link', { name: 'Choose another sign-in service' }).click());
+    assert(new URL(page.url()).pathname === '/choix/professionnel-sante', `the person's page, got ${page.url()}`);
+    assert(await h1(page) === 'Choose your sign-in service', `h1: ${await h1(page)}`);
+    await context.close();
+  });
+}
+
+await browser.close();
+t.done();
