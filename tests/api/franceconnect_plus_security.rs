@@ -176,12 +176,7 @@ async fn callback(app: &TestApp, state: &str) -> reqwest::Response {
 async fn assert_refused(app: &TestApp, res: reqwest::Response) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(text_of(&html(res).await, "h1"), "Connexion non vérifiée");
-    let account = app.get("/compte").await;
-    assert_eq!(
-        account.status(),
-        StatusCode::SEE_OTHER,
-        "nobody is logged in"
-    );
+    assert_no_session(app).await;
 }
 
 #[tokio::test]

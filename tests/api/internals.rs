@@ -163,6 +163,9 @@ pub fn set_public_url(settings: &mut Settings, url: &str) {
 /// listens: the portal offers its button (it can start a login), and a
 /// login attempt finds the federation unreachable.
 pub fn enable_unreachable(settings: &mut Settings, federation: Federation) {
+    // No background probe: it would show the federation down before anyone
+    // presses its button, and these tests press it to meet the outage.
+    settings.federation_probe.enabled = false;
     use_federation_at(
         settings,
         federation,
