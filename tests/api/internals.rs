@@ -122,7 +122,24 @@ pub fn register_demarche(settings: &mut Settings, d: Demarche) {
             .map(|p| p.parse().unwrap())
             .into_iter()
             .collect(),
+        id_token_signed_response_alg: None,
     });
+}
+
+/// The registered démarche `client_id` asks for ID tokens signed with
+/// `alg` (`id_token_signed_response_alg`).
+pub fn sign_id_tokens_with(settings: &mut Settings, client_id: &str, alg: &str) {
+    let client = settings
+        .clients
+        .iter_mut()
+        .find(|c| c.client_id == client_id)
+        .unwrap_or_else(|| panic!("no démarche {client_id} registered"));
+    client.id_token_signed_response_alg = Some(alg.into());
+}
+
+/// The provider's ES256 key: the test key `name` (`tests/fixtures/keys`).
+pub fn use_es256_key(settings: &mut Settings, name: &str) {
+    settings.oidc.es256_key_file = Some(fixture_path(&format!("keys/{name}.pem")));
 }
 
 /// The registered démarche `client_id` accepts only `federations`.
