@@ -164,8 +164,9 @@ fn read_ec(path: &Path) -> Result<Vec<u8>, KeyError> {
     }
 }
 
-/// Writes a new key's PEM at `path` (mode 0600), then reads whatever file
-/// is there (another instance may have won the race).
+/// Writes a new key's PEM at `path` (mode 0600) unless a file is already
+/// there (another instance may have won the race: callers then read the
+/// file as it is).
 fn store_generated(path: &Path, pem: &str) -> Result<(), KeyError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| KeyError::Write(dir.to_owned(), e))?;

@@ -81,7 +81,7 @@ pub fn negotiate(headers: &HeaderMap) -> Option<Encoding> {
             let accepted = parts
                 .filter_map(|p| p.trim().strip_prefix("q="))
                 .next_back()
-                .map_or(true, |q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0));
+                .is_none_or(|q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0));
             match name.as_str() {
                 "br" => brotli = Some(accepted),
                 "gzip" | "x-gzip" => gzip = Some(accepted),

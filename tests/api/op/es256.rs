@@ -144,7 +144,7 @@ async fn an_unknown_id_token_alg_is_a_configuration_error_naming_its_key() {
     let mut settings = crate::internals::test_settings(0);
     register(&mut settings, CLIENT, Some(SECRET), "Démarche");
     sign_id_tokens_with(&mut settings, CLIENT, "HS256");
-    let errors = settings.resolve().err().expect("refused").to_string();
+    let errors = settings.resolve().expect_err("refused").to_string();
     assert!(
         errors.contains("id_token_signed_response_alg") && errors.contains("HS256"),
         "{errors}"
