@@ -145,23 +145,34 @@ async function measured(task) {
   return { n: N, cpu_s: cpu, cpu_ms_per_login: (cpu * 1000) / N, wall_s: wall, alg };
 }
 
+/// Starts the command 5 times; the time until `url` first answers 200
+/// (median and best, the machine being shared) and the RSS 0.3 s later.
 async function ready() {
   const sep = process.argv.indexOf('--');
   const [cmd, ...rest] = process.argv.slice(sep + 1);
-  const t0 = process.hrtime.bigint();
-  const child = spawn(cmd, rest, { stdio: ['ignore', 'ignore', 'ignore'] });
-  for (;;) {
-    try {
-      const res = await fetch(args.url);
-      if (res.status === 200) break;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 1));
+  // Load fetch's machinery first: its first call costs tens of ms.
+  await fetch(args.url).catch(() => {});
+  const times = [];
+  let rss;
+  for (let i = 0; i < 5; i += 1) {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, rest, { stdio: ['ignore', 'ignore', 'ignore'] });
+    for (;;) {
+      try {
+        const res = await fetch(args.url);
+        if (res.status === 200) break;
+      } catch { /* not yet */ }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    await new Promise((r) => setTimeout(r, 300));
+    rss = Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
+    const exited = new Promise((r) => child.on('exit', r));
+    child.kill('SIGTERM');
+    await exited;
   }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  await new Promise((r) => setTimeout(r, 300));
-  const rss = readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1];
-  child.kill('SIGTERM');
-  return { ready_ms: ms, idle_rss_kb: Number(rss) };
+  times.sort((a, b) => a - b);
+  return { ready_ms: times[2], ready_best_ms: times[0], idle_rss_kb: rss };
 }
 
 let result;

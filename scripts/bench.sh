@@ -41,7 +41,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 for dir in bench tests/support; do
-  if [ ! -e "$dir/node_modules/.package-lock.json" ]; then
+  # A node_modules that is a link belongs to another checkout: never
+  # reinstall through it (npm ci would empty the folder it points to).
+  if [ -L "$dir/node_modules" ]; then
+    [ -e "$dir/node_modules/openid-client/package.json" ] || { log "$dir/node_modules is a link to an empty install"; exit 1; }
+  elif [ ! -e "$dir/node_modules/openid-client/package.json" ]; then
     log "npm ci in $dir"
     (cd "$dir" && npm ci --no-audit --no-fund >&2)
   fi
@@ -215,6 +219,7 @@ ready_run() { # prefix binary with_es256
   r=$(RUST_LOG=warn node bench/drive.mjs ready --url "http://127.0.0.1:$READY_PORT/healthz" -- \
     "$2" --config "$WORK/ready.toml" serve)
   R[$1.ready_ms]=$(json_field "$r" ready_ms)
+  R[$1.ready_best_ms]=$(json_field "$r" ready_best_ms)
   R[$1.idle_rss_mb]=$(awk -v k="$(json_field "$r" idle_rss_kb)" 'BEGIN {printf "%.1f", k / 1024}')
   log "$1 ready: $r"
 }
@@ -251,6 +256,7 @@ kill "$RP_PID" 2>/dev/null || true
 
 # Where a démarche's login spends the portal's CPU (perf, on the side).
 PROFILE_TEXT=""
+PROFILE_INCLUSIVE=""
 if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
   perf record -F 2000 -g -o "$WORK/perf.data" -p "$PORTAL_PID" >/dev/null 2>&1 &
   PERF_PID=$!
@@ -259,8 +265,29 @@ if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
     --secret "$DEMARCHE_SECRET" --redirect-uri "$DEMARCHE_REDIRECT" --pid "$PORTAL_PID" \
     --n "$LOGINS" --warmup 0 >/dev/null
   kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true
+  [ -n "${KEEP_PERF:-}" ] && cp "$WORK/perf.data" "$KEEP_PERF"
   PROFILE_TEXT=$(perf report -i "$WORK/perf.data" --no-children --stdio --sort dso,symbol \
-    --percent-limit 1.2 -g none 2>/dev/null | grep -E '^ +[0-9]' | head -30 | sed 's/ *$//')
+    --percent-limit 1 -g none 2>/dev/null | grep -E '^ +[0-9]' | head -25 | sed -E 's/ +- +- *$//; s/ +$//')
+  # Self time grouped by what the code does (release builds have no frame
+  # pointers: callers are not known, crates are).
+  PROFILE_INCLUSIVE=$(perf report -i "$WORK/perf.data" --no-children --stdio --sort dso,symbol \
+    --percent-limit 0 -g none 2>/dev/null | grep -E '^ +[0-9]' | awk '
+    { pct = $1; sub(/%/, "", pct); line = $0
+      if (line ~ /\[k\]/) c = "kernel (network, scheduling, page faults)"
+      else if (line ~ /p256::|primeorder::|elliptic_curve::|ecdsa::|crypto_bigint::/) c = "P-256 in pure Rust (p256, ecdsa): upstream ID token and userinfo verification"
+      else if (line ~ /rsa::|num_bigint/) c = "RSA in pure Rust (rsa crate)"
+      else if (line ~ /ring::|ring_core|GFp|nistz256|bn_mul|sha256_block|ecp_/) c = "ring: the ID tokens the portal signs"
+      else if (line ~ /malloc|free|memmove|memcpy|memset|realloc|_int_|tcache/) c = "memory allocation and copies (libc)"
+      else if (line ~ /serde_json|serde::|base64/) c = "JSON and base64"
+      else if (line ~ /sha2::|hmac::|digest::|xxhash/) c = "hashes (SHA-2, HMAC, xxh3)"
+      else if (line ~ /askama|fluent|intl_|unic_/) c = "pages and texts (askama, fluent)"
+      else if (line ~ /moka|actix_session|cookie::|crossbeam|aes_gcm|aes::|chacha/) c = "store and session cookies (moka, actix-session)"
+      else if (line ~ /actix|hyper|reqwest|tokio|h2::|http::|mio::|h1::|rustls|url::|idna/) c = "HTTP, URLs and async runtime (actix, hyper, reqwest, tokio)"
+      else if (line ~ /tracing/) c = "tracing"
+      else if (line ~ /openidconnect|oauth2|jsonwebtoken/) c = "openidconnect, jsonwebtoken (other than their crypto)"
+      else c = "other"
+      sum[c] += pct }
+    END { for (c in sum) printf "%6.1f %%  %s\n", sum[c], c }' | sort -rn)
 fi
 
 # 3. Memory: idle, then with live sessions (each POST starts a login: a
@@ -344,10 +371,17 @@ row() { # label key
   if [ -n "$PROFILE_TEXT" ]; then
     echo "### Profile of the portal during $LOGINS ES256 démarche logins"
     echo
-    echo "\`perf record -F 2000 -g -p <portal>\`, then \`perf report --no-children --sort dso,symbol\` (self time, entries ≥ 1.2 %):"
+    echo "\`perf record -F 2000 -g -p <portal>\`, then \`perf report --no-children --sort dso,symbol\` (self time, entries ≥ 1 %):"
     echo
     echo '```'
     echo "$PROFILE_TEXT"
+    echo '```'
+    echo
+    echo "All samples grouped by what the code does (self time by crate; a release build has no frame"
+    echo "pointers, so callers are not known, crates are):"
+    echo
+    echo '```'
+    echo "$PROFILE_INCLUSIVE"
     echo '```'
     echo
   fi
@@ -359,7 +393,7 @@ row() { # label key
   echo "| RSS after start (second portal of the run, before sessions) MB | ${R[portal.rss_idle]} |$([ -n "$BEFORE_BIN" ] && echo ' |')"
   echo "| RSS with $SESSIONS live sessions (each a POST /connexion/franceconnect) MB | ${R[portal.rss_sessions]} |$([ -n "$BEFORE_BIN" ] && echo ' |')"
   echo "| RSS after the login runs above MB | ${R[portal.rss_before_sessions]} |$([ -n "$BEFORE_BIN" ] && echo ' |')"
-  echo "| start to \`/healthz\` answering, ms | ${R[portal.ready_ms]} |$([ -n "$BEFORE_BIN" ] && echo " ${R[before.ready_ms]} |")"
+  echo "| start to \`/healthz\` answering, ms (median of 5 starts; best) | ${R[portal.ready_ms]}; ${R[portal.ready_best_ms]} |$([ -n "$BEFORE_BIN" ] && echo " ${R[before.ready_ms]}; ${R[before.ready_best_ms]} |")"
   echo
   echo "## Targets (issue 11)"
   echo
