@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use url::Url;
 
-use super::keys::IdTokenAlg;
+use super::alg::IdTokenAlg;
 use super::settings::ClientSettings;
 use crate::common::Secret;
 use crate::domain::{Federation, PopulationId};

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sha2::Digest;
 
-use super::keys::IdTokenAlg;
+use super::alg::IdTokenAlg;
 use super::token::CodeRecord;
 use super::{OAuthError, OAuthErrorCode, OpenIdProvider};
 use crate::domain::Identity;

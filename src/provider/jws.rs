@@ -8,7 +8,8 @@ use ring::signature::{
 };
 use serde::Serialize;
 
-use super::keys::{IdTokenAlg, SigningKeys};
+use super::alg::IdTokenAlg;
+use super::keys::SigningKeys;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignError {

@@ -18,6 +18,7 @@ use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
 use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 
+use super::alg::IdTokenAlg;
 use super::settings::OidcConfig;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,29 +33,6 @@ pub enum KeyError {
     Write(PathBuf, std::io::Error),
     #[error("key generation failed: {0}")]
     Generate(String),
-}
-
-/// The algorithms the portal signs ID tokens with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum IdTokenAlg {
-    #[default]
-    Rs256,
-    Es256,
-}
-
-impl IdTokenAlg {
-    pub const ALL: [IdTokenAlg; 2] = [IdTokenAlg::Rs256, IdTokenAlg::Es256];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            IdTokenAlg::Rs256 => "RS256",
-            IdTokenAlg::Es256 => "ES256",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<IdTokenAlg> {
-        IdTokenAlg::ALL.into_iter().find(|a| a.name() == name)
-    }
 }
 
 /// A published key as `ring` verifies with it: the RSA public key as a

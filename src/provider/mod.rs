@@ -5,6 +5,7 @@
 //! without HTTP; `routes::oidc` only extracts, calls and renders. Meets
 //! `upstream` only through [`crate::domain::Identity`].
 
+pub mod alg;
 pub mod authorize;
 pub mod clients;
 mod error;
@@ -25,9 +26,10 @@ use std::path::Path;
 use base64::Engine;
 use url::Url;
 
+pub use alg::IdTokenAlg;
 pub use clients::{Client, Clients};
 pub use error::{OAuthError, OAuthErrorCode};
-pub use keys::{IdTokenAlg, KeyError, SigningKeys};
+pub use keys::{KeyError, SigningKeys};
 pub use params::parse_params;
 use settings::OidcConfig;
 

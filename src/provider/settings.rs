@@ -9,7 +9,7 @@ use url::Url;
 use std::time::Duration;
 
 use super::Client;
-use super::keys::IdTokenAlg;
+use super::alg::IdTokenAlg;
 use crate::common::{ConfigIssue, Secret, check_web_url, read_secret, renamed_list};
 use crate::domain::{Chooser, Federation, PopulationId};
 
