@@ -129,12 +129,7 @@ pub fn register_demarche(settings: &mut Settings, d: Demarche) {
 /// The registered démarche `client_id` asks for ID tokens signed with
 /// `alg` (`id_token_signed_response_alg`).
 pub fn sign_id_tokens_with(settings: &mut Settings, client_id: &str, alg: &str) {
-    let client = settings
-        .clients
-        .iter_mut()
-        .find(|c| c.client_id == client_id)
-        .unwrap_or_else(|| panic!("no démarche {client_id} registered"));
-    client.id_token_signed_response_alg = Some(alg.into());
+    registered(settings, client_id).id_token_signed_response_alg = Some(alg.into());
 }
 
 /// The provider's ES256 key: the test key `name` (`tests/fixtures/keys`).
@@ -144,12 +139,16 @@ pub fn use_es256_key(settings: &mut Settings, name: &str) {
 
 /// The registered démarche `client_id` accepts only `federations`.
 pub fn accept_only(settings: &mut Settings, client_id: &str, federations: &[Federation]) {
-    let client = settings
+    registered(settings, client_id).federations = Some(federations.to_vec());
+}
+
+/// The settings of the registered démarche `client_id`.
+fn registered<'a>(settings: &'a mut Settings, client_id: &str) -> &'a mut ClientSettings {
+    settings
         .clients
         .iter_mut()
         .find(|c| c.client_id == client_id)
-        .unwrap_or_else(|| panic!("no démarche {client_id} registered"));
-    client.federations = Some(federations.to_vec());
+        .unwrap_or_else(|| panic!("no démarche {client_id} registered"))
 }
 
 /// How long the provider's authorization codes live.
