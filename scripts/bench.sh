@@ -324,7 +324,7 @@ row() { # label key
   echo "# Benchmarks"
   echo
   echo "Written by \`scripts/bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), from one run."
-  echo "Command: \`DURATION=$DURATION LOGINS=$LOGINS SESSIONS=$SESSIONS PROFILE=$PROFILE${BEFORE_BIN:+ BEFORE_BIN=$BEFORE_BIN} scripts/bench.sh\`"
+  echo "Command: \`${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }DURATION=$DURATION LOGINS=$LOGINS SESSIONS=$SESSIONS PROFILE=$PROFILE${BEFORE_BIN:+ BEFORE_BIN=$BEFORE_BIN} scripts/bench.sh\`"
   echo
   echo "## Machine and versions"
   echo
