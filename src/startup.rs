@@ -7,7 +7,7 @@ use actix_session::SessionMiddleware;
 use actix_session::config::{BrowserSession, CookieContentSecurity};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 use url::Url;
@@ -16,6 +16,7 @@ use crate::common::{ConfigErrors, is_loopback_url};
 use crate::configuration::{Config, Settings};
 use crate::i18n::{LocaleIssue, Locales};
 use crate::provider::{OpenIdProvider, ProviderSetupError};
+use crate::routes::compression::{CompressedBodies, compress_once};
 use crate::routes::{self, context::AppState, middleware};
 use crate::store::{MemoryStore, SharedStore, StoreSessions};
 use crate::upstream::Federations;
@@ -151,6 +152,17 @@ fn security_headers(secure: bool) -> DefaultHeaders {
     }
 }
 
+/// Responses leave at once: without `TCP_NODELAY`, a body written after
+/// its headers waits for the client's delayed ACK (Nagle), ~40 ms per
+/// response on a keep-alive connection.
+fn no_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
+    if let Some(socket) = connection.downcast_ref::<actix_web::rt::net::TcpStream>()
+        && let Err(e) = socket.set_nodelay(true)
+    {
+        tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+    }
+}
+
 struct SessionSettings {
     key: Key,
     ttl: actix_web::cookie::time::Duration,
@@ -170,6 +182,8 @@ fn run(
         None => state.federations.warm_up(),
     }
     let state = web::Data::new(state);
+    // Compressed pages, shared by the workers (16 MiB of compressed bytes).
+    let compressed = web::Data::new(CompressedBodies::new(16 * 1024 * 1024));
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(session_store.clone(), sessions.key.clone())
             .cookie_name(session_cookie.clone())
@@ -184,6 +198,7 @@ fn run(
         let routes_state = state.clone();
         App::new()
             .app_data(state.clone())
+            .app_data(compressed.clone())
             .app_data(web::QueryConfig::default())
             .configure(move |cfg| routes::configure(cfg, &routes_state))
             .default_service(web::to(routes::not_found))
@@ -193,9 +208,10 @@ fn run(
             .wrap(from_fn(middleware::canonical_host))
             .wrap(from_fn(middleware::content_security_policy))
             .wrap(security_headers(secure))
-            .wrap(Compress::default())
+            .wrap(from_fn(compress_once))
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
     })
+    .on_connect(no_delay)
     .listen(listener)?
     .run();
     Ok(server)

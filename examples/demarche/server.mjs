@@ -14,6 +14,8 @@
 //   PUBLIC_URL         --public-url URL      l'URL publique de la démarche (http://HOST:PORT)
 //   SCOPE              --scope S             "openid profile email"
 //   TOKEN_AUTH         --token-auth M        client_secret_basic (défaut) ou client_secret_post
+//   ID_TOKEN_ALG       --id-token-alg A      RS256 (défaut) ou ES256 : la signature des ID tokens,
+//                                            comme inscrite sur le portail (id_token_signed_response_alg)
 //                      --exit-with-stdin     s'arrêter quand l'entrée standard se ferme (tests)
 //
 // Au démarrage, une seule ligne JSON sur la sortie standard, les URL à
@@ -35,9 +37,10 @@ function usage(message) {
   if (message) console.error(`server.mjs: ${message}`);
   console.error(`usage: node server.mjs --issuer URL --client-id ID --client-secret SECRET
   [--port 4000] [--host 127.0.0.1] [--public-url URL] [--scope "openid profile email"]
-  [--token-auth client_secret_basic|client_secret_post] [--exit-with-stdin]
+  [--token-auth client_secret_basic|client_secret_post] [--id-token-alg RS256|ES256]
+  [--exit-with-stdin]
 (ou les variables AIGUILLAGE_ISSUER, CLIENT_ID, CLIENT_SECRET, PORT, HOST,
-PUBLIC_URL, SCOPE, TOKEN_AUTH)`);
+PUBLIC_URL, SCOPE, TOKEN_AUTH, ID_TOKEN_ALG)`);
   process.exit(2);
 }
 
@@ -53,6 +56,7 @@ try {
       'public-url': { type: 'string' },
       scope: { type: 'string' },
       'token-auth': { type: 'string' },
+      'id-token-alg': { type: 'string' },
       'exit-with-stdin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,12 +77,14 @@ const config = {
   publicUrl: (cli['public-url'] ?? env.PUBLIC_URL)?.replace(/\/+$/, ''),
   scope: cli.scope ?? env.SCOPE ?? 'openid profile email',
   tokenAuth: cli['token-auth'] ?? env.TOKEN_AUTH ?? 'client_secret_basic',
+  idTokenAlg: cli['id-token-alg'] ?? env.ID_TOKEN_ALG ?? 'RS256',
 };
 if (!config.issuer || !config.clientId || !config.clientSecret) {
   usage('AIGUILLAGE_ISSUER (--issuer), CLIENT_ID (--client-id) et CLIENT_SECRET (--client-secret) sont requis');
 }
 if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) usage(`port invalide : ${config.port}`);
 if (!['client_secret_basic', 'client_secret_post'].includes(config.tokenAuth)) usage(`--token-auth invalide : ${config.tokenAuth}`);
+if (!['RS256', 'ES256'].includes(config.idTokenAlg)) usage(`--id-token-alg invalide : ${config.idTokenAlg}`);
 
 let base; // l'URL publique de la démarche, sans / final ; connue une fois le port ouvert
 let cookieName;
@@ -98,7 +104,10 @@ async function discover() {
     : client.ClientSecretBasic(config.clientSecret);
   // http n'est admis que pour essayer en local ; en production : https.
   const execute = issuer.protocol === 'http:' ? [client.allowInsecureRequests] : [];
-  const oidc = await client.discovery(issuer, config.clientId, undefined, auth, { execute });
+  // openid-client refuse un ID token signé autrement que l'algorithme
+  // inscrit (RS256 par défaut).
+  const metadata = { id_token_signed_response_alg: config.idTokenAlg };
+  const oidc = await client.discovery(issuer, config.clientId, metadata, auth, { execute });
   // La signature de l'ID token est vérifiée avec le JWKS du portail.
   client.enableNonRepudiationChecks(oidc);
   console.error(`demarche: portail découvert : ${oidc.serverMetadata().issuer}`);

@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use url::Url;
 
+use super::alg::IdTokenAlg;
 use super::settings::ClientSettings;
 use crate::common::Secret;
 use crate::domain::{Federation, PopulationId};
@@ -21,6 +22,8 @@ pub struct Client {
     pub populations: Option<Vec<PopulationId>>,
     pub public: bool,
     pub discovery_return_prefixes: Vec<Url>,
+    /// How its ID tokens are signed (`id_token_signed_response_alg`).
+    pub id_token_alg: IdTokenAlg,
 }
 
 fn digest(secret: &str) -> [u8; 32] {
@@ -45,6 +48,7 @@ impl Client {
             populations,
             public: s.public,
             discovery_return_prefixes: s.discovery_return_prefixes.clone(),
+            id_token_alg: IdTokenAlg::default(),
         }
     }
 

@@ -1,33 +1,16 @@
 //! The ID token the provider signs for a démarche, the claims it gives at
 //! userinfo, and the `id_token_hint` it reads back at logout.
 
-use chrono::{DateTime, Utc};
-use openidconnect::core::{CoreGenderClaim, CoreJsonWebKey, CoreJwsSigningAlgorithm};
-use openidconnect::{
-    AccessToken, AdditionalClaims, Audience, AuthenticationContextClass,
-    AuthenticationMethodReference, EndUserEmail, EndUserFamilyName, EndUserGivenName, IdToken,
-    IdTokenClaims, IssuerUrl, Nonce, StandardClaims, SubjectIdentifier,
-};
-use serde::{Deserialize, Serialize};
+use base64::Engine;
+use openidconnect::AccessToken;
+use serde::Serialize;
 use serde_json::{Map, Value};
+use sha2::Digest;
 
+use super::alg::IdTokenAlg;
 use super::token::CodeRecord;
 use super::{OAuthError, OAuthErrorCode, OpenIdProvider};
 use crate::domain::Identity;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PortalClaims {
-    /// The federation the person logged in with.
-    pub idp: String,
-}
-impl AdditionalClaims for PortalClaims {}
-
-pub type PortalIdToken = IdToken<
-    PortalClaims,
-    CoreGenderClaim,
-    openidconnect::core::CoreJweContentEncryptionAlgorithm,
-    CoreJwsSigningAlgorithm,
->;
 
 impl OpenIdProvider {
     /// The person as a démarche sees them (userinfo): normalized claims,
@@ -56,82 +39,83 @@ impl OpenIdProvider {
         claims
     }
 
-    /// Signs the ID token for a code's exchange (RS256, `at_hash` set).
+    /// Signs the ID token for a code's exchange with the algorithm the
+    /// démarche registered (RS256 by default), `at_hash` set.
     pub fn id_token(
         &self,
         code: &CodeRecord,
         access_token: &AccessToken,
     ) -> Result<String, OAuthError> {
         let identity = &code.identity;
-        let now = Utc::now();
-        let ttl =
-            chrono::Duration::from_std(self.token_ttl).unwrap_or(chrono::Duration::minutes(5));
-        let sub = self.pairwise_sub(identity.federation.id(), &identity.sub, &code.client_id);
-        let mut standard = StandardClaims::new(SubjectIdentifier::new(sub));
-        if let Some(g) = &identity.given_name {
-            standard = standard.set_given_name(Some(EndUserGivenName::new(g.clone()).into()));
-        }
-        if let Some(f) = &identity.family_name {
-            standard = standard.set_family_name(Some(EndUserFamilyName::new(f.clone()).into()));
-        }
-        if let Some(e) = &identity.email {
-            standard = standard.set_email(Some(EndUserEmail::new(e.clone())));
-        }
-        let issuer = IssuerUrl::new(self.issuer.clone())
-            .map_err(|e| OAuthError::new(OAuthErrorCode::ServerError, e.to_string()))?;
-        let claims = IdTokenClaims::new(
-            issuer,
-            vec![Audience::new(code.client_id.clone())],
-            now + ttl,
-            now,
-            standard,
-            PortalClaims {
-                idp: identity.federation.id().to_owned(),
-            },
-        )
-        .set_nonce(code.nonce.clone().map(Nonce::new))
-        .set_auth_time(DateTime::from_timestamp(code.auth_time, 0))
-        .set_auth_context_ref(identity.acr.clone().map(AuthenticationContextClass::new))
-        .set_auth_method_refs(if identity.amr.is_empty() {
-            None
-        } else {
-            Some(
-                identity
-                    .amr
-                    .iter()
-                    .cloned()
-                    .map(AuthenticationMethodReference::new)
-                    .collect(),
-            )
-        });
-        let token = PortalIdToken::new(
-            claims,
-            self.keys.active(),
-            CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
-            Some(access_token),
-            None,
-        )
-        .map_err(|e| OAuthError::new(OAuthErrorCode::ServerError, e.to_string()))?;
-        Ok(token.to_string())
+        let alg = self
+            .clients
+            .get(&code.client_id)
+            .map_or(IdTokenAlg::default(), |c| c.id_token_alg);
+        let now = crate::common::clock::unix_now();
+        let ttl = i64::try_from(self.token_ttl.as_secs()).unwrap_or(300);
+        let federation = identity.federation.id();
+        // at_hash: the left half of SHA-256 of the access token (RS256 and
+        // ES256 both hash with SHA-256).
+        let digest = sha2::Sha256::digest(access_token.secret().as_bytes());
+        let claims = IdTokenClaims {
+            iss: &self.issuer,
+            sub: self.pairwise_sub(federation, &identity.sub, &code.client_id),
+            aud: &code.client_id,
+            exp: now + ttl,
+            iat: now,
+            auth_time: code.auth_time,
+            nonce: code.nonce.as_deref(),
+            acr: identity.acr.as_deref(),
+            amr: &identity.amr,
+            at_hash: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]),
+            given_name: identity.given_name.as_deref(),
+            family_name: identity.family_name.as_deref(),
+            email: identity.email.as_deref(),
+            idp: federation,
+        };
+        self.keys
+            .sign(alg, &claims)
+            .map_err(|e| OAuthError::new(OAuthErrorCode::ServerError, e.to_string()))
     }
 
-    /// Reads an `id_token_hint` this provider issued: signature checked
-    /// with the published keys; expiry ignored (OpenID RP-Initiated Logout
-    /// §2). Returns the audience: the client the person logs out of.
+    /// Reads an `id_token_hint` this provider issued (RS256 or ES256):
+    /// signature checked with the published keys, issuer checked; expiry
+    /// ignored (OpenID RP-Initiated Logout §2). Returns the audience: the
+    /// client the person logs out of.
     pub fn read_id_token_hint(&self, hint: &str) -> Option<String> {
-        let token: PortalIdToken = hint.parse().ok()?;
-        let keys: Vec<CoreJsonWebKey> = self.keys.verification_keys().to_vec();
-        let issuer = IssuerUrl::new(self.issuer.clone()).ok()?;
-        let verifier = openidconnect::IdTokenVerifier::<CoreJsonWebKey>::new_public_client(
-            openidconnect::ClientId::new(String::new()),
-            issuer,
-            openidconnect::JsonWebKeySet::new(keys),
-        )
-        .require_audience_match(false)
-        .require_issuer_match(true)
-        .set_time_fn(|| DateTime::from_timestamp(0, 0).expect("epoch"))
-        .set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256]);
-        let claims = token.claims(&verifier, |_: Option<&Nonce>| Ok(())).ok()?;
-        Some(claims.audiences().first()?.to_string())
+        let claims = self.keys.verify(hint)?;
+        if claims.get("iss")?.as_str()? != self.issuer {
+            return None;
+        }
+        match claims.get("aud")? {
+            Value::String(aud) => Some(aud.clone()),
+            Value::Array(list) => Some(list.first()?.as_str()?.to_owned()),
+            _ => None,
+        }
     }
+}
+
+/// The ID token's claims, serialized straight into the JWS payload.
+#[derive(Serialize)]
+struct IdTokenClaims<'a> {
+    iss: &'a str,
+    sub: String,
+    aud: &'a str,
+    exp: i64,
+    iat: i64,
+    auth_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acr: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    amr: &'a [String],
+    at_hash: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    given_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    family_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
+    idp: &'a str,
 }

@@ -5,10 +5,12 @@
 //! without HTTP; `routes::oidc` only extracts, calls and renders. Meets
 //! `upstream` only through [`crate::domain::Identity`].
 
+pub mod alg;
 pub mod authorize;
 pub mod clients;
 mod error;
 pub mod id_token;
+pub mod jws;
 pub mod keys;
 pub mod logout;
 mod params;
@@ -24,6 +26,7 @@ use std::path::Path;
 use base64::Engine;
 use url::Url;
 
+pub use alg::IdTokenAlg;
 pub use clients::{Client, Clients};
 pub use error::{OAuthError, OAuthErrorCode};
 pub use keys::{KeyError, SigningKeys};
@@ -130,7 +133,7 @@ impl OpenIdProvider {
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code"],
             "subject_types_supported": ["pairwise"],
-            "id_token_signing_alg_values_supported": ["RS256"],
+            "id_token_signing_alg_values_supported": ["RS256", "ES256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "code_challenge_methods_supported": ["S256"],
             "scopes_supported": ["openid", "profile", "email"],

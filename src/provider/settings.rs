@@ -9,6 +9,7 @@ use url::Url;
 use std::time::Duration;
 
 use super::Client;
+use super::alg::IdTokenAlg;
 use crate::common::{ConfigIssue, Secret, check_web_url, read_secret, renamed_list};
 use crate::domain::{Chooser, Federation, PopulationId};
 
@@ -23,6 +24,10 @@ pub struct OidcSettings {
     /// Former signing keys, still published in the JWKS while tokens they
     /// signed may live.
     pub retired_key_files: Vec<PathBuf>,
+    /// The ES256 signing key (P-256, PKCS#8 PEM), for démarches that
+    /// register `id_token_signed_response_alg = "ES256"`. Absent: generated
+    /// on first start into `data_dir/es256-key.pem`, then reused.
+    pub es256_key_file: Option<PathBuf>,
     /// Secret of the pairwise `sub` (HMAC). Absent: generated into
     /// `data_dir/pairwise-secret`. Changing it changes every `sub`.
     pub pairwise_secret: Option<Secret>,
@@ -37,6 +42,7 @@ impl Default for OidcSettings {
             data_dir: PathBuf::from("data"),
             signing_key_file: None,
             retired_key_files: Vec::new(),
+            es256_key_file: None,
             pairwise_secret: None,
             pairwise_secret_file: None,
             code_ttl_seconds: 60,
@@ -71,6 +77,10 @@ pub struct ClientSettings {
     /// URL prefixes the discovery-only mode (`/decouverte`) may return to.
     #[serde(default)]
     pub discovery_return_prefixes: Vec<Url>,
+    /// `RS256` (default, what every OpenID library understands) or `ES256`
+    /// (smaller tokens, cheaper to sign).
+    #[serde(default)]
+    pub id_token_signed_response_alg: Option<String>,
 }
 
 /// `[oidc]` parsed: the pairwise secret read when given inline or as a
@@ -80,6 +90,7 @@ pub struct OidcConfig {
     pub data_dir: PathBuf,
     pub signing_key_file: Option<PathBuf>,
     pub retired_key_files: Vec<PathBuf>,
+    pub es256_key_file: Option<PathBuf>,
     pub pairwise_secret: Option<Secret>,
     pub code_ttl: Duration,
     pub token_ttl: Duration,
@@ -110,6 +121,16 @@ impl ClientSettings {
             push("redirect_uris", "at least one redirect URI".into());
         }
         self.check_uris(&mut push);
+        let id_token_alg = match self.id_token_signed_response_alg.as_deref() {
+            None => IdTokenAlg::default(),
+            Some(name) => IdTokenAlg::parse(name).unwrap_or_else(|| {
+                push(
+                    "id_token_signed_response_alg",
+                    format!("`{name}`: RS256 or ES256"),
+                );
+                IdTokenAlg::default()
+            }),
+        };
         let populations: Option<Vec<PopulationId>> = self.populations.as_ref().map(|pops| {
             pops.iter()
                 .enumerate()
@@ -143,12 +164,14 @@ impl ClientSettings {
         if issues.len() > before {
             return None;
         }
-        Some(Client::new(
+        let mut client = Client::new(
             self,
             secret.as_ref(),
             federations.map(|(_, list)| list),
             populations,
-        ))
+        );
+        client.id_token_alg = id_token_alg;
+        Some(client)
     }
 
     /// The secret, present exactly when the client is confidential.
@@ -246,6 +269,11 @@ impl OidcSettings {
                     .iter()
                     .enumerate()
                     .map(|(i, p)| (format!("oidc.retired_key_files[{i}]"), p)),
+            )
+            .chain(
+                self.es256_key_file
+                    .iter()
+                    .map(|p| ("oidc.es256_key_file".to_owned(), p)),
             );
         for (key, path) in files {
             if !path.is_file() {
@@ -290,6 +318,7 @@ impl OidcSettings {
             data_dir: self.data_dir.clone(),
             signing_key_file: self.signing_key_file.clone(),
             retired_key_files: self.retired_key_files.clone(),
+            es256_key_file: self.es256_key_file.clone(),
             pairwise_secret,
             code_ttl: Duration::from_secs(self.code_ttl_seconds),
             token_ttl: Duration::from_secs(self.token_ttl_seconds),

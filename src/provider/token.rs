@@ -270,6 +270,7 @@ mod exchange_tests {
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys/rsa-1.pem"),
             ),
             retired_key_files: Vec::new(),
+            es256_key_file: None,
             pairwise_secret: Some(crate::common::Secret("p".repeat(40))),
             code_ttl: Duration::from_secs(60),
             token_ttl: Duration::from_secs(300),

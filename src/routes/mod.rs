@@ -4,6 +4,7 @@ mod account;
 mod assets;
 mod callback;
 mod choice;
+pub mod compression;
 mod connect;
 pub mod context;
 mod demarche_return;

@@ -10,7 +10,7 @@
 
 use crate::browser::run_browser_script;
 use crate::helpers::{AppSocket, TestApp, spawn_app_on};
-use crate::internals::{Demarche, Federation, register_demarche};
+use crate::internals::{Demarche, Federation, register_demarche, sign_id_tokens_with};
 use crate::peers::{FederationPeer, NodePeer, start_node, test_login};
 
 const DEMARCHE_ID: &str = "demarche-e2e";
@@ -45,7 +45,7 @@ pub struct Setup {
 /// The démarche (started first: it retries discovery until the portal is
 /// up), a FranceConnect and a ProConnect peer, and the portal with both and
 /// the démarche registered as a client with the URIs it printed.
-pub async fn setup() -> Setup {
+pub async fn setup(id_token_alg: &str) -> Setup {
     let installed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/demarche/node_modules/openid-client/package.json");
     assert!(
@@ -64,6 +64,8 @@ pub async fn setup() -> Setup {
             DEMARCHE_SECRET.into(),
             "--port".into(),
             "0".into(),
+            "--id-token-alg".into(),
+            id_token_alg.into(),
             "--exit-with-stdin".into(),
         ],
     )
@@ -92,6 +94,9 @@ pub async fn setup() -> Setup {
                 discovery_return_prefix: None,
             },
         );
+        if id_token_alg != "RS256" {
+            sign_id_tokens_with(settings, DEMARCHE_ID, id_token_alg);
+        }
     })
     .await;
     Setup {
@@ -110,7 +115,20 @@ enum Route {
 }
 
 async fn journey(federation: Federation, expected_name: &str, route: Route, logout: bool) {
-    let s = setup().await;
+    journey_signed(federation, expected_name, route, logout, "RS256").await;
+}
+
+/// A journey where the démarche registered `id_token_alg` for its ID
+/// tokens: openid-client refuses a token signed with any other algorithm,
+/// and checks the signature with the portal's JWKS.
+async fn journey_signed(
+    federation: Federation,
+    expected_name: &str,
+    route: Route,
+    logout: bool,
+    id_token_alg: &str,
+) {
+    let s = setup(id_token_alg).await;
     let demarche_url = s.demarche.info["url"].as_str().unwrap().to_owned();
     let mut env = vec![
         ("DEMARCHE_URL", demarche_url.as_str()),
@@ -159,4 +177,16 @@ async fn an_agent_logs_in_to_the_demarche_with_proconnect_and_out_again() {
 #[tokio::test]
 async fn idp_hint_from_the_demarche_skips_the_chooser() {
     journey(Federation::ProConnect, "Jean Michel", Route::IdpHint, false).await;
+}
+
+#[tokio::test]
+async fn a_demarche_registered_for_es256_verifies_its_id_token_and_logs_the_person_in_and_out() {
+    journey_signed(
+        Federation::FranceConnect,
+        "Angela Claire Louise DUBOIS",
+        Route::Chooser("particulier", "Un particulier"),
+        true,
+        "ES256",
+    )
+    .await;
 }

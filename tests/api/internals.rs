@@ -126,17 +126,33 @@ pub fn register_demarche(settings: &mut Settings, d: Demarche) {
             .map(|p| p.parse().unwrap())
             .into_iter()
             .collect(),
+        id_token_signed_response_alg: None,
     });
+}
+
+/// The registered démarche `client_id` asks for ID tokens signed with
+/// `alg` (`id_token_signed_response_alg`).
+pub fn sign_id_tokens_with(settings: &mut Settings, client_id: &str, alg: &str) {
+    registered(settings, client_id).id_token_signed_response_alg = Some(alg.into());
+}
+
+/// The provider's ES256 key: the test key `name` (`tests/fixtures/keys`).
+pub fn use_es256_key(settings: &mut Settings, name: &str) {
+    settings.oidc.es256_key_file = Some(fixture_path(&format!("keys/{name}.pem")));
 }
 
 /// The registered démarche `client_id` accepts only `federations`.
 pub fn accept_only(settings: &mut Settings, client_id: &str, federations: &[Federation]) {
-    let client = settings
+    registered(settings, client_id).federations = Some(federations.to_vec());
+}
+
+/// The settings of the registered démarche `client_id`.
+fn registered<'a>(settings: &'a mut Settings, client_id: &str) -> &'a mut ClientSettings {
+    settings
         .clients
         .iter_mut()
         .find(|c| c.client_id == client_id)
-        .unwrap_or_else(|| panic!("no démarche {client_id} registered"));
-    client.federations = Some(federations.to_vec());
+        .unwrap_or_else(|| panic!("no démarche {client_id} registered"))
 }
 
 /// How long the provider's authorization codes live.
@@ -194,5 +210,6 @@ pub fn demarche_client(
         populations: None,
         public: false,
         discovery_return_prefixes: vec![],
+        id_token_signed_response_alg: None,
     }
 }

@@ -24,7 +24,7 @@ async fn a_citizen_without_franceconnect_is_told_plainly_in_a_real_browser() {
 #[tokio::test]
 async fn a_demarche_person_refused_at_the_federation_switches_language_retries_and_lands_on_the_demarche()
  {
-    let s = setup().await;
+    let s = setup("RS256").await;
     let demarche = s.demarche.info["url"].as_str().unwrap().to_owned();
     run_browser_script(
         "journeys.mjs",
@@ -41,7 +41,7 @@ async fn a_demarche_person_refused_at_the_federation_switches_language_retries_a
 
 #[tokio::test]
 async fn going_back_to_the_demarche_in_a_real_browser_delivers_access_denied() {
-    let s = setup().await;
+    let s = setup("RS256").await;
     let demarche = s.demarche.info["url"].as_str().unwrap().to_owned();
     run_browser_script(
         "journeys.mjs",

@@ -30,6 +30,7 @@ pub fn demarche() -> ClientSettings {
         populations: None,
         public: false,
         discovery_return_prefixes: Vec::new(),
+        id_token_signed_response_alg: None,
     }
 }
 

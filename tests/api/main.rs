@@ -18,6 +18,7 @@ mod architecture;
 mod browser;
 mod chooser;
 mod cli;
+mod compression;
 mod demarche_e2e;
 mod federation_status;
 mod franceconnect_plus_security;

@@ -17,5 +17,5 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=300"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .content_type("application/jwk-set+json")
-        .body(state.op.keys.jwks().to_string())
+        .body(state.op.keys.jwks().to_owned())
 }

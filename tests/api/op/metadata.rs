@@ -43,13 +43,16 @@ async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
     let (app, _fc) =
         provider_with_franceconnect(|s| use_signing_keys(s, "rsa-2", &["rsa-1"])).await;
     let jwks: serde_json::Value = app.get("/oidc/jwks").await.json().await.unwrap();
+    // The RSA keys (RS256, the default); the ES256 key is published too.
     let kids: Vec<&str> = jwks["keys"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|k| k["kty"] == "RSA")
         .map(|k| k["kid"].as_str().unwrap())
         .collect();
     assert_eq!(kids.len(), 2, "{kids:?}");
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 3, "{jwks}");
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let body = tokens(&app, &code, (CLIENT, SECRET)).await;
     let (header, _) = decode_claims(body["id_token"].as_str().unwrap());

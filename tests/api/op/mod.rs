@@ -16,6 +16,7 @@
 
 mod authorize;
 mod end_to_end;
+mod es256;
 mod logout;
 mod metadata;
 mod token;

@@ -1,0 +1,208 @@
+//! Compressed responses, each distinct body compressed once.
+//!
+//! A page's variants are few (language × remembered answer × démarche):
+//! instead of compressing every response again (actix `Compress`, nginx),
+//! the compressed bytes are kept in a small in-memory cache keyed by a
+//! 128-bit hash of the uncompressed body, its length and the encoding.
+//! Correct by construction: the same body gives the same bytes, and any
+//! change of the body (a text edited, another démarche) is another key.
+//! Only bodies are cached, never headers: a response's cookies and
+//! `Cache-Control` stay its own, and the key being the body itself, one
+//! person's page can only ever be served to whoever produced the same
+//! bytes.
+
+use actix_web::Error;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{
+    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue,
+    VARY,
+};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, Data};
+
+/// Bodies smaller than this are sent as they are (the headers would cost
+/// more than the saving).
+const MIN_LENGTH: usize = 256;
+/// Bodies larger than this are sent as they are (never expected here).
+const MAX_LENGTH: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    fn token(self) -> &'static str {
+        match self {
+            Encoding::Brotli => "br",
+            Encoding::Gzip => "gzip",
+        }
+    }
+
+    fn compress(self, body: &[u8]) -> Bytes {
+        use std::io::Write;
+        match self {
+            Encoding::Gzip => {
+                let mut encoder = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(body.len() / 3),
+                    flate2::Compression::new(6),
+                );
+                // Writing into a Vec cannot fail.
+                let _ = encoder.write_all(body);
+                Bytes::from(encoder.finish().unwrap_or_default())
+            }
+            Encoding::Brotli => {
+                let mut out = Vec::with_capacity(body.len() / 3);
+                let params = brotli::enc::BrotliEncoderParams {
+                    quality: 6,
+                    ..Default::default()
+                };
+                let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
+                Bytes::from(out)
+            }
+        }
+    }
+}
+
+/// The encoding to use for a request's `Accept-Encoding`: brotli, else
+/// gzip, when accepted with a non-zero quality (RFC 9110 §12.5.3; `*`
+/// stands for both).
+pub fn negotiate(headers: &HeaderMap) -> Option<Encoding> {
+    let mut brotli = None;
+    let mut gzip = None;
+    let mut any = None;
+    for value in headers.get_all(ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let accepted = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .next_back()
+                .is_none_or(|q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0));
+            match name.as_str() {
+                "br" => brotli = Some(accepted),
+                "gzip" | "x-gzip" => gzip = Some(accepted),
+                "*" => any = Some(accepted),
+                _ => {}
+            }
+        }
+    }
+    let any = any.unwrap_or(false);
+    if brotli.unwrap_or(any) {
+        Some(Encoding::Brotli)
+    } else if gzip.unwrap_or(any) {
+        Some(Encoding::Gzip)
+    } else {
+        None
+    }
+}
+
+/// Text formats worth compressing.
+fn compressible(headers: &HeaderMap) -> bool {
+    let Some(kind) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let kind = kind.split(';').next().unwrap_or("").trim();
+    kind.starts_with("text/")
+        || kind.ends_with("json")
+        || kind.ends_with("+xml")
+        || kind == "application/javascript"
+        || kind == "application/xml"
+}
+
+/// Compressed bodies by (hash of the body, its length, encoding), bounded
+/// by their total size.
+#[derive(Clone)]
+pub struct CompressedBodies {
+    cache: moka::future::Cache<(u128, usize, Encoding), Bytes>,
+}
+
+impl CompressedBodies {
+    pub fn new(max_bytes: u64) -> CompressedBodies {
+        CompressedBodies {
+            cache: moka::future::Cache::builder()
+                .weigher(|_, bytes: &Bytes| u32::try_from(bytes.len()).unwrap_or(u32::MAX))
+                .max_capacity(max_bytes)
+                .build(),
+        }
+    }
+
+    /// The body compressed, from the cache or compressed now (concurrent
+    /// requests for the same body compress it once).
+    pub async fn compressed(&self, body: &Bytes, encoding: Encoding) -> Bytes {
+        let key = (xxhash_rust::xxh3::xxh3_128(body), body.len(), encoding);
+        self.cache
+            .get_with(key, async { encoding.compress(body) })
+            .await
+    }
+}
+
+/// Adds `Accept-Encoding` to `Vary`, keeping what is there.
+fn vary_on_encoding(headers: &mut HeaderMap) {
+    let present = headers.get_all(VARY).any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|p| p.trim().eq_ignore_ascii_case("accept-encoding") || p.trim() == "*")
+        })
+    });
+    if !present {
+        headers.append(VARY, HeaderValue::from_static("Accept-Encoding"));
+    }
+}
+
+/// A strong ETag names one representation: the compressed one gets a weak
+/// one (If-None-Match compares weakly, so revalidation still works).
+fn weaken_etag(headers: &mut HeaderMap) {
+    let Some(tag) = headers.get(ETAG).and_then(|v| v.to_str().ok()) else {
+        return;
+    };
+    if tag.starts_with("W/") {
+        return;
+    }
+    if let Ok(weak) = HeaderValue::from_str(&format!("W/{tag}")) {
+        headers.insert(ETAG, weak);
+    }
+}
+
+/// Middleware: compresses text responses for clients that accept it,
+/// each distinct body once (see the module docs). Responses already
+/// encoded (pre-compressed assets), streamed, tiny or not text pass as
+/// they are.
+pub async fn compress_once(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let encoding = negotiate(req.headers());
+    let bodies = req.app_data::<Data<CompressedBodies>>().cloned();
+    let mut res = next.call(req).await?;
+    let headers = res.headers();
+    if !compressible(headers) || headers.contains_key(CONTENT_ENCODING) {
+        return Ok(res.map_into_boxed_body());
+    }
+    vary_on_encoding(res.headers_mut());
+    let size = match res.response().body().size() {
+        actix_web::body::BodySize::Sized(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        _ => 0,
+    };
+    let (Some(encoding), Some(bodies)) = (encoding, bodies) else {
+        return Ok(res.map_into_boxed_body());
+    };
+    if !(MIN_LENGTH..=MAX_LENGTH).contains(&size) {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, response) = res.into_parts();
+    let (mut response, body) = response.into_parts();
+    let body = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let compressed = bodies.compressed(&body, encoding).await;
+    let headers = response.headers_mut();
+    headers.remove(CONTENT_LENGTH);
+    headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
+    weaken_etag(headers);
+    let response = response.set_body(compressed).map_into_boxed_body();
+    Ok(ServiceResponse::new(req, response))
+}
