@@ -14,11 +14,14 @@ use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::common::{ConfigErrors, ConfigIssue, Secret};
 use crate::provider::settings::{ClientSettings, OidcSettings};
+use crate::routes::rate_limit::RateLimitSettings;
+use crate::store::StoreSettings;
 use crate::upstream::FederationsSettings;
 pub use resolve::{Config, ServerConfig};
 
@@ -46,6 +49,13 @@ pub struct Settings {
     /// Démarches allowed to use the portal (`[[clients]]`).
     #[serde(default)]
     pub clients: Vec<ClientSettings>,
+    /// Where sessions, logins in progress, codes and tokens live: in
+    /// memory (one instance) or Redis (several).
+    #[serde(default)]
+    pub store: StoreSettings,
+    /// Requests per client address on the endpoints that keep something.
+    #[serde(default)]
+    pub rate_limit: RateLimitSettings,
     /// Deprecation notes from reading the layers (not a setting).
     #[serde(skip)]
     pub deprecations: Vec<String>,
@@ -66,8 +76,17 @@ pub struct ServerSettings {
     /// sessions then do not survive a restart nor span several instances.
     pub session_key: Option<Secret>,
     pub session_key_file: Option<PathBuf>,
-    /// Inactivity limit of a logged-in session.
+    /// Inactivity limit of a session: every request starts it again.
     pub session_ttl_minutes: u32,
+    /// Absolute limit of a login, however active: past it, log in again.
+    pub session_max_hours: u32,
+    /// Addresses (CIDR) of the load balancers or reverse proxies in front of
+    /// the portal, whose `client_ip_header` is believed. Default: none (the
+    /// TCP peer is the client).
+    pub trusted_proxies: Vec<IpNet>,
+    /// The header those proxies put the client's address in:
+    /// `X-Forwarded-For` (default) or `Forwarded` (RFC 7239).
+    pub client_ip_header: String,
 }
 
 impl Default for ServerSettings {
@@ -79,6 +98,9 @@ impl Default for ServerSettings {
             session_key: None,
             session_key_file: None,
             session_ttl_minutes: 30,
+            session_max_hours: 12,
+            trusted_proxies: Vec::new(),
+            client_ip_header: "X-Forwarded-For".to_owned(),
         }
     }
 }
@@ -164,6 +186,8 @@ impl Settings {
             federations: FederationsSettings::default(),
             oidc: OidcSettings::default(),
             clients: Vec::new(),
+            store: StoreSettings::default(),
+            rate_limit: RateLimitSettings::default(),
             deprecations: Vec::new(),
         }
     }

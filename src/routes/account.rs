@@ -6,8 +6,8 @@ use actix_web::http::StatusCode;
 use askama::Template;
 
 use super::context::PageCtx;
-use super::see_other;
 use super::session::logged_in;
+use super::{PageError, see_other};
 use crate::domain::LoggedIn;
 use crate::i18n::Tr;
 
@@ -21,9 +21,9 @@ struct AccountPage<'a> {
     extra: Vec<(String, String)>,
 }
 
-pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
-    let Some(login) = logged_in(&session) else {
-        return see_other("/");
+pub async fn show(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
+    let Some(login) = logged_in(&session, page.state())? else {
+        return Ok(see_other("/"));
     };
     let extra = login
         .identity
@@ -45,7 +45,7 @@ pub async fn show(page: PageCtx, session: Session) -> HttpResponse {
         login: &login,
         extra,
     };
-    no_store(super::html(StatusCode::OK, &body))
+    Ok(no_store(super::html(StatusCode::OK, &body)))
 }
 
 /// Personal data must not stay in any cache.

@@ -30,6 +30,8 @@ pub async fn finish(
     let Some(state_param) = params.state.as_deref().filter(|s| !s.is_empty()) else {
         return Err(rejected("callback without state"));
     };
+    // Read before the transaction is taken: with the store down, nothing is lost.
+    let browser = current_browser(&session)?;
     // Single use: taken, whatever happens next.
     let tx: LoginTransaction = take_json(state.store.as_ref(), &LOGIN.key(state_param))
         .await?
@@ -42,7 +44,7 @@ pub async fn finish(
             "response arrived on another federation's callback (mix-up)",
         ));
     }
-    if current_browser(&session).as_deref() != Some(tx.browser.as_str()) {
+    if browser.as_deref() != Some(tx.browser.as_str()) {
         return Err(rejected(
             "callback from a browser that did not start this login",
         ));

@@ -36,7 +36,7 @@ struct LoggedOutPage<'a> {
 }
 
 pub async fn start(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
-    let Some(login) = logged_in(&session) else {
+    let Some(login) = logged_in(&session, page.state())? else {
         // Nothing to end here: say so plainly.
         return Ok(logged_out_page(&page, None));
     };

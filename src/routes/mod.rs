@@ -4,6 +4,7 @@ mod account;
 mod assets;
 mod callback;
 mod choice;
+pub mod client_ip;
 mod connect;
 pub mod context;
 mod discovery_service;
@@ -16,6 +17,7 @@ mod logout;
 pub mod middleware;
 mod oidc;
 mod pending;
+pub mod rate_limit;
 pub mod session;
 pub mod texts;
 
@@ -69,6 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
         .route("/federations", web::get().to(federations::show))
         .route("/connexion/{federation}", web::post().to(connect::start))
         .route("/healthz", web::get().to(health::check))
+        .route("/readyz", web::get().to(health::ready))
         .route("/static/{path:.*}", web::get().to(assets::serve));
 }
 

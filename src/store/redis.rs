@@ -217,6 +217,15 @@ impl Store for RedisStore {
         self.run::<()>("DEL", cmd).await
     }
 
+    async fn touch(&self, key: &str, ttl: Duration) -> Result<(), StoreError> {
+        if ttl.is_zero() {
+            return self.delete(key).await;
+        }
+        let mut cmd = ::redis::cmd("PEXPIRE");
+        cmd.arg(self.key(key)).arg(ttl_ms(ttl));
+        self.run::<()>("PEXPIRE", cmd).await
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         self.run::<()>("PING", ::redis::cmd("PING")).await
     }

@@ -60,6 +60,14 @@ impl AppSocket {
 
 /// The real application on a socket bound beforehand.
 pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_stoppable_app_on(socket, adjust).await.0
+}
+
+/// The same, with the handle that stops it (an instance restarted).
+pub async fn spawn_stoppable_app_on(
+    socket: AppSocket,
+    adjust: impl FnOnce(&mut Settings),
+) -> (TestApp, actix_web::dev::ServerHandle) {
     LazyLock::force(&TRACING);
     let mut settings = Settings::defaults();
     settings.server.port = socket.listener.local_addr().unwrap().port();
@@ -82,13 +90,14 @@ pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings))
     } else {
         format!("http://127.0.0.1:{}", app.port())
     };
+    let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(redirect::Policy::none())
         .cookie_store(true)
         .build()
         .unwrap();
-    TestApp { address, client }
+    (TestApp { address, client }, handle)
 }
 
 /// A fresh client like a browser without JavaScript: its own cookie jar,

@@ -6,6 +6,7 @@ mod cli;
 mod demarche_e2e;
 mod helpers;
 mod i18n;
+mod instances;
 mod login;
 mod login_security;
 mod op;

@@ -7,10 +7,13 @@ use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::redirect;
-use crate::provider::authorize::{self, Decision, Refusal};
+use crate::provider::authorize::{
+    self, AuthorizationHints, AuthorizationRequest, Decision, Refusal,
+};
 use crate::provider::pending::{PendingKind, PendingRequest, only_federation};
+use crate::provider::{Client, OAuthError};
 use crate::provider::{redirect as to_client, token};
-use crate::routes::context::PageCtx;
+use crate::routes::context::{AppState, PageCtx};
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, federation_login, see_other};
 
@@ -55,12 +58,48 @@ async fn authorize(
             return Ok(redirect(&url));
         }
     };
-    let login = logged_in(&session);
+    // The redirect URI is verified: a store failure goes back to the
+    // démarche as an OAuth error, which it can act on.
+    let result = proceed(state, &session, client, &request, &hints).await;
+    match result.as_ref().err().and_then(for_the_demarche) {
+        Some(error) => {
+            let url = to_client::error_to_client(
+                &request.redirect_uri,
+                &op.issuer,
+                request.state.as_deref(),
+                &error,
+            );
+            Ok(redirect(&url))
+        }
+        None => result,
+    }
+}
+
+/// The page errors a démarche is told about rather than the person.
+fn for_the_demarche(e: &PageError) -> Option<OAuthError> {
+    match e {
+        PageError::StoreUnavailable => Some(OAuthError::store_unavailable()),
+        PageError::TooLarge(_) => Some(OAuthError::invalid_request("request too large")),
+        _ => None,
+    }
+}
+
+/// A valid request: a code at once (single sign-on), a refusal, or the
+/// person sent to choose and log in.
+async fn proceed(
+    state: &AppState,
+    session: &Session,
+    client: &Client,
+    request: &AuthorizationRequest,
+    hints: &AuthorizationHints,
+) -> Result<HttpResponse, PageError> {
+    let op = &state.op;
+    let login = logged_in(session, state)?;
     let now = crate::common::clock::unix_now();
-    match authorize::decide(client, &request, &hints, login.as_ref(), now) {
+    match authorize::decide(client, request, hints, login.as_ref(), now) {
         Decision::IssueCode => {
             let login = login.expect("a code is only issued from a session");
-            let url = token::issue_code(op, state.store.as_ref(), &request, &login).await?;
+            let url = token::issue_code(op, state.store.as_ref(), request, &login).await?;
             return Ok(redirect(&url));
         }
         Decision::Refuse(error) => {
@@ -84,14 +123,13 @@ async fn authorize(
         .idp_hint
         .or_else(|| only_federation(&state.chooser, client))
     {
-        return federation_login::begin_for_request(state, &session, federation, &request, &id)
-            .await;
+        return federation_login::begin_for_request(state, session, federation, request, &id).await;
     }
     let lang = hints
         .ui_lang
         .map(|l| format!("&lang={}", l.code()))
         .unwrap_or_default();
-    let target = match hints.population {
+    let target = match &hints.population {
         Some(p) => format!("/choix/{p}?demande={id}{lang}"),
         None => format!("/?demande={id}{lang}"),
     };

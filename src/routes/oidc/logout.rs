@@ -40,7 +40,7 @@ async fn logout(
         LogoutRefusal::BadRequest(why) => PageError::BadRequest(why),
         LogoutRefusal::UnregisteredRedirect => PageError::BadLogoutRedirectUri,
     })?;
-    let login = logged_in(&session);
+    let login = logged_in(&session, state)?;
     session.purge();
     if let Some(login) = login {
         tracing::info!(federation = %login.identity.federation, "logout asked by a démarche");
