@@ -3,7 +3,7 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::context::PageCtx;
+use super::context::{PageCtx, is_token};
 use super::session::{current_browser, log_in};
 use super::{PageError, see_other};
 use crate::domain::{Federation, LoggedIn};
@@ -30,6 +30,10 @@ pub async fn finish(
     let Some(state_param) = params.state.as_deref().filter(|s| !s.is_empty()) else {
         return Err(rejected("callback without state"));
     };
+    if !is_token(state_param) {
+        tracing::warn!(%federation, "state not made by this portal");
+        return Err(PageError::LoginExpired(federation));
+    }
     // Read before the transaction is taken: with the store down, nothing is lost.
     let browser = current_browser(&session)?;
     // Single use: taken, whatever happens next.

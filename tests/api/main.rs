@@ -8,6 +8,7 @@ mod floods;
 mod helpers;
 mod i18n;
 mod instances;
+mod limits;
 mod login;
 mod login_security;
 mod op;
