@@ -5,7 +5,7 @@
 #
 # On a fresh machine it first installs what those tests need and is missing:
 # Debian's chromium and redis-server (the shared store's tests start their own
-# redis-server; none needs to be running), node/npm if absent, then `npm ci`
+# redis-server; none needs to be running), openssl, node/npm if absent, then `npm ci`
 # in tests/support and in examples/demarche (the example démarche, which the
 # tests run).
 # Extra arguments go to `cargo test` (e.g. `scripts/test.sh chooser`).
@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# deploy/make-secrets.sh, which a test runs.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing ${missing[*]} (Debian packages)"

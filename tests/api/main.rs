@@ -4,6 +4,7 @@ mod browser;
 mod chooser;
 mod cli;
 mod demarche_e2e;
+mod deploy;
 mod floods;
 mod helpers;
 mod i18n;
