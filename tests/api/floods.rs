@@ -54,6 +54,10 @@ memory_max_entries = 50000
 
 [rate_limit]
 max_clients = 5000
+# One address' token requests: 20 at once, then 1 a second (the default
+# allows a démarche's server far more), so that 429s come whatever the speed.
+token_per_minute = 60
+token_burst = 20
 
 [oidc]
 signing_key_file = "{key}"
