@@ -13,12 +13,14 @@ COPY static static
 COPY locales locales
 RUN cargo build --release --locked && strip target/release/aiguillage
 
-# Run: Debian slim, CA certificates for the federations (and rediss://), no shell tools.
+# Run: Debian slim with only CA certificates (federations, rediss://) added.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /var/lib/aiguillage --create-home aiguillage
+ && groupadd --system --gid 10001 aiguillage \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/aiguillage --create-home aiguillage \
+ && install -d -o 10001 -g 10001 -m 0700 /var/lib/aiguillage/data
 COPY --from=build /src/target/release/aiguillage /usr/local/bin/aiguillage
 USER 10001:10001
 WORKDIR /var/lib/aiguillage
