@@ -16,6 +16,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# deploy/make-secrets.sh, which a test runs.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 # josekit (FranceConnect+'s encrypted tokens) links OpenSSL.
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)

@@ -62,6 +62,9 @@ pub async fn main(args: Vec<String>) -> ExitCode {
             for note in &config.deprecations {
                 eprintln!("warning: {note}");
             }
+            for warning in config.warnings() {
+                eprintln!("warning: {warning}");
+            }
             println!("configuration OK");
             ExitCode::SUCCESS
         }

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
-use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, from_fn};
@@ -16,9 +16,11 @@ use crate::common::{ConfigErrors, is_loopback_url};
 use crate::configuration::{Config, Settings};
 use crate::i18n::{LocaleIssue, Locales};
 use crate::provider::{OpenIdProvider, ProviderSetupError};
+use crate::routes::client_ip::ClientIpRule;
 use crate::routes::compression::{CompressedBodies, compress_once};
-use crate::routes::{self, context::AppState, middleware};
-use crate::store::{MemoryStore, SharedStore, StoreSessions};
+use crate::routes::rate_limit::RateLimits;
+use crate::routes::{self, context::AppState, middleware, rate_limit};
+use crate::store::{SharedStore, StoreError, StoreSessions};
 use crate::upstream::Federations;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,8 @@ pub enum StartupError {
     Provider(#[from] ProviderSetupError),
     #[error("federation encryption key: {0}")]
     EncryptionKey(#[from] crate::upstream::EncryptionKeyError),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -73,6 +77,9 @@ impl Application {
         for note in &config.deprecations {
             tracing::warn!(note = %note, "deprecated configuration name");
         }
+        for warning in config.warnings() {
+            tracing::warn!(key = %warning.key, "{}", warning.message);
+        }
         let address = listener
             .local_addr()
             .map(|a| a.to_string())
@@ -91,7 +98,18 @@ impl Application {
                 Key::generate()
             }
         };
-        let store: SharedStore = Arc::new(MemoryStore::new());
+        let store = open_store(&config)?;
+        let texts_complete = {
+            let missing = routes::texts::missing_keys(&locales, &config.chooser);
+            for (lang, key) in &missing {
+                tracing::warn!(lang = lang.code(), key, "text missing: not ready");
+            }
+            missing.is_empty()
+        };
+        let clients = ClientIpRule::new(
+            config.server.trusted_proxies.clone(),
+            config.server.client_ip_header.clone(),
+        );
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
             federations: Federations::new(&config.federations, &public_url, &config.oidc.data_dir)?,
@@ -101,6 +119,12 @@ impl Application {
             public_url: public_url.clone(),
             store,
             site: config.site,
+            session_max: config.server.session_max,
+            rate_limits: config
+                .rate_limit
+                .as_ref()
+                .map(|limits| RateLimits::new(limits, clients)),
+            texts_complete,
         };
         let sessions = SessionSettings {
             key: session_key,
@@ -124,9 +148,33 @@ impl Application {
         &self.public_url
     }
 
+    /// Stops the server from elsewhere (tests restart an instance).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The store `[store]` asks for. With Redis, whether it answers is logged
+/// in the background: the portal starts while Redis is down (readiness
+/// says so) and connects once it is back.
+fn open_store(config: &Config) -> Result<SharedStore, StartupError> {
+    let store = crate::store::connect(&config.store)?;
+    match config.store.url.as_deref().map(crate::store::redacted) {
+        Some(address) => {
+            let probe = store.clone();
+            tokio::spawn(async move {
+                crate::store::log_first_ping(probe.as_ref(), &address).await;
+            });
+        }
+        None => tracing::info!(
+            "store in memory: one instance only (set [store] url for several, see README \"Exploitation\")"
+        ),
+    }
+    Ok(store)
 }
 
 /// Headers sent with every response. The Content-Security-Policy is added
@@ -162,6 +210,9 @@ fn no_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) 
         tracing::warn!(error = %e, "cannot set TCP_NODELAY");
     }
 }
+/// The largest request body read (forms, token requests): every form of
+/// the portal is far smaller (an authorization request at most 8 KiB).
+const MAX_BODY_BYTES: usize = 16 * 1024;
 
 struct SessionSettings {
     key: Key,
@@ -193,17 +244,25 @@ fn run(
             // Strict would drop the cookie on the federation's redirect back.
             .cookie_same_site(SameSite::Lax)
             .cookie_content_security(CookieContentSecurity::Private)
-            .session_lifecycle(BrowserSession::default().state_ttl(sessions.ttl))
+            // Inactivity timeout: every request starts it again.
+            .session_lifecycle(
+                BrowserSession::default()
+                    .state_ttl(sessions.ttl)
+                    .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
             .build();
         let routes_state = state.clone();
         App::new()
             .app_data(state.clone())
             .app_data(compressed.clone())
             .app_data(web::QueryConfig::default())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .configure(move |cfg| routes::configure(cfg, &routes_state))
             .default_service(web::to(routes::not_found))
             .wrap(from_fn(middleware::render_error_pages))
             .wrap(session)
+            .wrap(from_fn(middleware::session_store_failures))
+            .wrap(from_fn(rate_limit::limit))
             .wrap(from_fn(middleware::remember_language))
             .wrap(from_fn(middleware::canonical_host))
             .wrap(from_fn(middleware::content_security_policy))

@@ -7,6 +7,7 @@
 //! chooser built, démarches typed) or every problem with its key.
 
 mod legacy;
+pub mod rate_limit;
 mod resolve;
 pub mod site;
 
@@ -15,12 +16,15 @@ use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::common::{ConfigErrors, ConfigIssue, Secret};
 use crate::provider::settings::{ClientSettings, OidcSettings};
+use crate::store::StoreSettings;
 use crate::upstream::{FederationsSettings, ProbeSettings};
+use rate_limit::RateLimitSettings;
 pub use resolve::{Config, ServerConfig};
 
 pub const CONFIG_FILE_ENV: &str = "AIGUILLAGE_CONFIG";
@@ -53,6 +57,13 @@ pub struct Settings {
     /// Publisher, contact and accessibility status (`[site]`).
     #[serde(default)]
     pub site: site::SiteSettings,
+    /// Where sessions, logins in progress, codes and tokens live: in
+    /// memory (one instance) or Redis (several).
+    #[serde(default)]
+    pub store: StoreSettings,
+    /// Requests per client address on the endpoints that keep something.
+    #[serde(default)]
+    pub rate_limit: RateLimitSettings,
     /// Deprecation notes from reading the layers (not a setting).
     #[serde(skip)]
     pub deprecations: Vec<String>,
@@ -73,8 +84,17 @@ pub struct ServerSettings {
     /// sessions then do not survive a restart nor span several instances.
     pub session_key: Option<Secret>,
     pub session_key_file: Option<PathBuf>,
-    /// Inactivity limit of a logged-in session.
+    /// Inactivity limit of a session: every request starts it again.
     pub session_ttl_minutes: u32,
+    /// Absolute limit of a login, however active: past it, log in again.
+    pub session_max_hours: u32,
+    /// Addresses (CIDR) of the load balancers or reverse proxies in front of
+    /// the portal, whose `client_ip_header` is believed. Default: none (the
+    /// TCP peer is the client).
+    pub trusted_proxies: Vec<IpNet>,
+    /// The header those proxies put the client's address in:
+    /// `X-Forwarded-For` (default) or `Forwarded` (RFC 7239).
+    pub client_ip_header: String,
 }
 
 impl Default for ServerSettings {
@@ -86,6 +106,9 @@ impl Default for ServerSettings {
             session_key: None,
             session_key_file: None,
             session_ttl_minutes: 30,
+            session_max_hours: 12,
+            trusted_proxies: Vec::new(),
+            client_ip_header: "X-Forwarded-For".to_owned(),
         }
     }
 }
@@ -173,6 +196,8 @@ impl Settings {
             oidc: OidcSettings::default(),
             clients: Vec::new(),
             site: site::SiteSettings::default(),
+            store: StoreSettings::default(),
+            rate_limit: RateLimitSettings::default(),
             deprecations: Vec::new(),
         }
     }

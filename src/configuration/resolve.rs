@@ -5,13 +5,17 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use actix_web::http::header::HeaderName;
+use ipnet::IpNet;
 use url::Url;
 
 use super::Settings;
+use super::rate_limit::RateLimitConfig;
 use crate::common::{ConfigErrors, ConfigIssue, check_web_url, read_secret, renamed_list};
 use crate::domain::{Chooser, Federation, Population, PopulationId};
 use crate::provider::Client;
 use crate::provider::settings::OidcConfig;
+use crate::store::StoreSettings;
 use crate::upstream::FederationConfig;
 
 /// The configuration the portal runs with: every value parsed and checked.
@@ -29,6 +33,10 @@ pub struct Config {
     pub clients: Vec<Client>,
     /// What the footer and the legal pages say (`[site]`).
     pub site: super::site::SiteConfig,
+    /// Where short-lived shared state lives (URL read from its file).
+    pub store: StoreSettings,
+    /// `None`: rate limiting off.
+    pub rate_limit: Option<RateLimitConfig>,
     /// Old names still in use (`check-config` prints them, `serve` logs them).
     pub deprecations: Vec<String>,
 }
@@ -40,7 +48,62 @@ pub struct ServerConfig {
     pub public_url: Option<Url>,
     /// The session cookie key (64 bytes or more); `None`: random at start.
     pub session_key: Option<Vec<u8>>,
+    /// Inactivity timeout, extended by every request.
     pub session_ttl: Duration,
+    /// Absolute maximum of a login.
+    pub session_max: Duration,
+    pub trusted_proxies: Vec<IpNet>,
+    pub client_ip_header: HeaderName,
+}
+
+impl Config {
+    /// Settings that work but are likely a mistake, each with its key:
+    /// with a shared (Redis) store there are several instances, which must
+    /// share their keys (README "Exploitation").
+    pub fn warnings(&self) -> Vec<ConfigIssue> {
+        let mut warnings = Vec::new();
+        if self.store.url.is_none() {
+            return warnings;
+        }
+        let data_dir = self.oidc.data_dir.display();
+        if self.server.session_key.is_none() {
+            warnings.push(ConfigIssue::new(
+                "server.session_key",
+                "not set while [store] url is: each instance makes its own random key, so a \
+                 session started on one instance is unknown to the others and lost at every \
+                 restart; give every instance the same session_key_file",
+            ));
+        }
+        if self.oidc.signing_key_file.is_none() {
+            warnings.push(ConfigIssue::new(
+                "oidc.signing_key_file",
+                format!(
+                    "not set while [store] url is: each instance generates its own key into \
+                     {data_dir}/signing-key.pem unless that directory is shared; give every \
+                     instance the same signing_key_file (and retired_key_files)"
+                ),
+            ));
+        }
+        if self.oidc.pairwise_secret.is_none() {
+            warnings.push(ConfigIssue::new(
+                "oidc.pairwise_secret",
+                format!(
+                    "not set while [store] url is: each instance generates its own secret into \
+                     {data_dir}/pairwise-secret unless that directory is shared, and the same \
+                     person gets a different sub on each; give every instance the same \
+                     pairwise_secret_file"
+                ),
+            ));
+        }
+        if self.rate_limit.is_some() && self.server.trusted_proxies.is_empty() {
+            warnings.push(ConfigIssue::new(
+                "server.trusted_proxies",
+                "empty while [store] url is: behind a load balancer, rate limiting counts every \
+                 person under the balancer's address; list the balancer's addresses",
+            ));
+        }
+        warnings
+    }
 }
 
 impl ServerConfig {
@@ -72,6 +135,8 @@ impl Settings {
         let oidc = self.oidc.resolve(&mut issues);
         let clients = self.clients(chooser.as_ref(), &mut notes, &mut issues);
         let site = self.site.resolve(server.session_ttl, &mut issues);
+        let store = self.store.resolve(&mut issues);
+        let rate_limit = self.rate_limit.resolve(&mut issues);
         match chooser {
             Some(chooser) if issues.is_empty() => Ok(Config {
                 server,
@@ -82,6 +147,8 @@ impl Settings {
                 oidc,
                 clients,
                 site,
+                store,
+                rate_limit,
                 deprecations: notes,
             }),
             _ => Err(ConfigErrors(issues)),
@@ -101,6 +168,20 @@ impl Settings {
                 "must be at least 1",
             ));
         }
+        if !(1..=24 * 30).contains(&s.session_max_hours) {
+            issues.push(ConfigIssue::new(
+                "server.session_max_hours",
+                "between 1 and 720",
+            ));
+        }
+        let client_ip_header = HeaderName::from_bytes(s.client_ip_header.as_bytes())
+            .unwrap_or_else(|_| {
+                issues.push(ConfigIssue::new(
+                    "server.client_ip_header",
+                    "not a valid HTTP header name",
+                ));
+                HeaderName::from_static("x-forwarded-for")
+            });
         let session_key = match read_secret(
             "server.session_key",
             s.session_key.as_ref(),
@@ -129,6 +210,9 @@ impl Settings {
             public_url: s.public_url.clone(),
             session_key,
             session_ttl: Duration::from_secs(u64::from(s.session_ttl_minutes) * 60),
+            session_max: Duration::from_secs(u64::from(s.session_max_hours) * 3600),
+            trusted_proxies: s.trusted_proxies.clone(),
+            client_ip_header,
         }
     }
 

@@ -14,6 +14,15 @@
 //!
 //! An unknown client or an unregistered redirect URI is never redirected
 //! to; any other problem goes back to the démarche as an OAuth error.
+//!
+//! # Limits
+//!
+//! The request is kept while the person chooses and logs in, so what a
+//! stranger can make the portal keep is bounded ([`LIMITS`], bytes after
+//! URL decoding; the whole encoded request at most [`MAX_REQUEST_BYTES`]).
+//! Past a limit: `invalid_request` to the démarche (without echoing an
+//! oversized `state`). `code_challenge` is 43 to 128 characters (PKCE);
+//! `redirect_uri` must equal a registered one.
 
 use std::collections::HashMap;
 
@@ -23,6 +32,27 @@ use super::params::parse_params;
 use super::{Client, Clients, OAuthError, OAuthErrorCode, pkce};
 use crate::domain::{Federation, LoggedIn, PopulationId, required_level};
 use crate::i18n::Lang;
+
+/// The longest encoded authorization request (query string or form body).
+pub const MAX_REQUEST_BYTES: usize = 8 * 1024;
+
+/// The longest `state` kept (a démarche's, at authorization or logout).
+pub const MAX_STATE_BYTES: usize = 1024;
+
+/// The longest value of each parameter the portal keeps or reads.
+pub const LIMITS: &[(&str, usize)] = &[
+    ("state", MAX_STATE_BYTES),
+    ("nonce", 512),
+    ("login_hint", 256),
+    ("acr_values", 256),
+    ("ui_locales", 128),
+    ("scope", 512),
+    ("prompt", 64),
+    ("max_age", 16),
+    ("idp_hint", 64),
+    ("population", 64),
+    ("claims_locales", 128),
+];
 
 /// A démarche's authorization request, kept while the person chooses and
 /// logs in.
@@ -101,10 +131,18 @@ pub fn parse<'a>(
     }
     let to_client = |error| Refusal::ToClient {
         redirect_uri: redirect_uri.to_owned(),
-        state: first("state").filter(|s| !s.is_empty()).map(str::to_owned),
+        state: first("state")
+            .filter(|s| !s.is_empty() && s.len() <= MAX_STATE_BYTES)
+            .map(str::to_owned),
         error,
     };
+    if encoded.len() > MAX_REQUEST_BYTES {
+        return Err(to_client(OAuthError::invalid_request(format!(
+            "request too large: at most {MAX_REQUEST_BYTES} bytes"
+        ))));
+    }
     let params = parse_params(encoded).map_err(to_client)?;
+    check_sizes(&params).map_err(to_client)?;
     let (request, hints) = validate(client, redirect_uri, &params).map_err(to_client)?;
     Ok((client, request, hints))
 }
@@ -162,6 +200,18 @@ fn validate(
             ui_lang: get("ui_locales").and_then(Lang::from_ui_locales),
         };
     Ok((request, hints))
+}
+
+/// Every limited parameter within its limit.
+fn check_sizes(params: &HashMap<String, String>) -> Result<(), OAuthError> {
+    for (name, max) in LIMITS {
+        if params.get(*name).is_some_and(|v| v.len() > *max) {
+            return Err(OAuthError::invalid_request(format!(
+                "{name} too long: at most {max} bytes"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `response_type=code` in the query, without request objects.
@@ -475,6 +525,31 @@ mod tests {
         }
         let (code, _) = refused("&scope=profile");
         assert_eq!(code, InvalidRequest, "scope repeated");
+    }
+
+    #[test]
+    fn oversized_values_are_refused_and_an_oversized_state_is_not_echoed() {
+        use OAuthErrorCode::*;
+        for (name, max) in LIMITS {
+            let extra = format!("&{name}={}", "a".repeat(max + 1));
+            let q =
+                query(&extra).replace("&state=s1", if *name == "state" { "" } else { "&state=s1" });
+            let clients = clients();
+            match parse(&clients, q.as_bytes()) {
+                Err(Refusal::ToClient { error, state, .. }) => {
+                    assert_eq!(error.code, InvalidRequest, "{name}");
+                    assert!(error.description.contains(name), "{name}: {error}");
+                    let expected = (*name != "state").then(|| "s1".to_owned());
+                    assert_eq!(state, expected, "{name}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let huge = query(&format!("&x={}", "a".repeat(MAX_REQUEST_BYTES)));
+        assert!(matches!(
+            parse(&clients(), huge.as_bytes()),
+            Err(Refusal::ToClient { error, .. }) if error.description.contains("too large")
+        ));
     }
 
     #[test]

@@ -69,9 +69,31 @@ impl OAuthError {
         OAuthError::new(OAuthErrorCode::InvalidGrant, description)
     }
 
-    /// The store failed: the démarche may try again.
+    /// `temporarily_unavailable`: the store does not answer now.
+    pub fn store_unavailable() -> OAuthError {
+        OAuthError::new(
+            OAuthErrorCode::TemporarilyUnavailable,
+            "the portal's storage is unavailable; try again shortly",
+        )
+    }
+
+    /// The store failed. Unavailable: `temporarily_unavailable`, the
+    /// démarche may try again; a value over the size limit: the request's
+    /// fault; anything else: `server_error`. The details (Redis address…)
+    /// go to the log only.
     pub fn storage(e: crate::store::StoreError) -> OAuthError {
-        OAuthError::new(OAuthErrorCode::ServerError, e.to_string())
+        use crate::store::StoreError;
+        match e {
+            StoreError::Backend(why) => {
+                tracing::warn!(error = %why, "store unavailable");
+                OAuthError::store_unavailable()
+            }
+            StoreError::TooLarge { .. } => OAuthError::invalid_request("request too large"),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                OAuthError::new(OAuthErrorCode::ServerError, "internal error")
+            }
+        }
     }
 
     /// The JSON body of a token or userinfo error.

@@ -38,6 +38,15 @@ pub fn return_target(
         (Some(a), _) => Some(a.to_owned()),
         (None, c) => c.cloned(),
     };
+    if params
+        .get("state")
+        .is_some_and(|s| s.len() > super::authorize::MAX_STATE_BYTES)
+    {
+        return Err(LogoutRefusal::BadRequest(format!(
+            "state too long: at most {} bytes",
+            super::authorize::MAX_STATE_BYTES
+        )));
+    }
     let Some(uri) = params.get("post_logout_redirect_uri") else {
         return Ok(None);
     };

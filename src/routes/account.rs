@@ -32,7 +32,7 @@ struct NotLoggedInPage<'a> {
 }
 
 pub async fn show(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
-    let Some(login) = logged_in(&session) else {
+    let Some(login) = logged_in(&session, page.state())? else {
         let body = NotLoggedInPage {
             t: page.tr(),
             page: &page,

@@ -3,7 +3,7 @@
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::context::{PageCtx, record_journey};
+use super::context::{PageCtx, is_token, record_journey};
 use super::session::{current_browser, log_in};
 use super::{PageError, see_other};
 use crate::domain::{Federation, LoggedIn};
@@ -31,6 +31,12 @@ pub async fn finish(
     let Some(state_param) = params.state.as_deref().filter(|s| !s.is_empty()) else {
         return Err(rejected("callback without state"));
     };
+    if !is_token(state_param) {
+        tracing::warn!(%federation, "state not made by this portal");
+        return Err(PageError::LoginExpired(federation));
+    }
+    // Read before the transaction is taken: with the store down, nothing is lost.
+    let browser = current_browser(&session)?;
     // Single use: taken, whatever happens next.
     let tx: LoginTransaction = take_json(state.store.as_ref(), &LOGIN.key(state_param))
         .await?
@@ -45,7 +51,7 @@ pub async fn finish(
             "response arrived on another federation's callback (mix-up)",
         ));
     }
-    if current_browser(&session).as_deref() != Some(tx.browser.as_str()) {
+    if browser.as_deref() != Some(tx.browser.as_str()) {
         return Err(rejected(
             "callback from a browser that did not start this login",
         ));

@@ -2,6 +2,11 @@
 //! démarche that runs its own federation client (SAML Identity Provider
 //! Discovery Service protocol, adapted): the chooser runs, then the browser
 //! goes to `URL` with `NAME=<federation id>`.
+//!
+//! Both are kept while the person chooses, so both are bounded: `return`
+//! at most [`MAX_RETURN_BYTES`], `returnIDParam` 1 to
+//! [`MAX_PARAM_BYTES`] characters of `A-Z a-z 0-9 _ . -`; anything else is
+//! refused with an error page, never cut or replaced silently.
 
 use actix_web::{HttpRequest, HttpResponse};
 use url::Url;
@@ -10,11 +15,20 @@ use super::context::{PageCtx, query_param};
 use super::{PageError, see_other};
 use crate::provider::pending::{PendingKind, PendingRequest};
 
+/// The longest `return` URL kept.
+pub const MAX_RETURN_BYTES: usize = 2048;
+/// The longest `returnIDParam`.
+pub const MAX_PARAM_BYTES: usize = 64;
+
 pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, PageError> {
     let state = page.state();
-    let return_to = query_param(&req, "return")
-        .and_then(|r| Url::parse(&r).ok())
-        .ok_or(PageError::BadDiscoveryReturn)?;
+    let return_to = query_param(&req, "return").ok_or(PageError::BadDiscoveryReturn)?;
+    if return_to.len() > MAX_RETURN_BYTES {
+        return Err(PageError::TooLarge(format!(
+            "discovery return URL over {MAX_RETURN_BYTES} bytes"
+        )));
+    }
+    let return_to = Url::parse(&return_to).map_err(|_| PageError::BadDiscoveryReturn)?;
     // Only to an address a registered démarche declared: no open redirect.
     let client = state
         .op
@@ -25,9 +39,15 @@ pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Page
             tracing::warn!("discovery request with an unregistered return URL");
             PageError::BadDiscoveryReturn
         })?;
-    let param = query_param(&req, "returnIDParam")
-        .filter(|p| !p.is_empty() && p.len() <= 64)
-        .unwrap_or_else(|| "entityID".to_owned());
+    let param = match query_param(&req, "returnIDParam") {
+        None => "entityID".to_owned(),
+        Some(p) if is_param_name(&p) => p,
+        Some(_) => {
+            return Err(PageError::BadRequest(format!(
+                "returnIDParam must be 1 to {MAX_PARAM_BYTES} characters of A-Z a-z 0-9 _ . -"
+            )));
+        }
+    };
     let pending = PendingRequest {
         client_id: client.client_id.clone(),
         kind: PendingKind::Discovery {
@@ -37,4 +57,10 @@ pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Page
     };
     let id = pending.park(state.store.as_ref()).await?;
     Ok(see_other(&format!("/?demande={id}")))
+}
+
+fn is_param_name(p: &str) -> bool {
+    (1..=MAX_PARAM_BYTES).contains(&p.len())
+        && p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }

@@ -53,16 +53,38 @@ pub enum PageError {
     BadRequest(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The shared store (Redis) does not answer: try again shortly.
+    #[error("the store is unavailable")]
+    StoreUnavailable,
+    /// More than the portal keeps for anyone (see the limits in README).
+    #[error("request too large: {0}")]
+    TooLarge(String),
+    /// Past the client address' budget; retry after that many seconds.
+    #[error("too many requests (retry after {0} s)")]
+    TooManyRequests(u64),
     #[error("internal error: {0}")]
     Internal(String),
 }
 
-/// A storage failure is the portal's fault: an internal error page.
+/// The store down is temporary (503, the person may retry); a value over
+/// the store's size limit is the request's fault (413); anything else
+/// (corrupt data) is a bug.
 impl From<crate::store::StoreError> for PageError {
     fn from(e: crate::store::StoreError) -> PageError {
-        PageError::Internal(e.to_string())
+        use crate::store::StoreError;
+        match e {
+            StoreError::Backend(why) => {
+                tracing::warn!(error = %why, "store unavailable");
+                PageError::StoreUnavailable
+            }
+            e @ StoreError::TooLarge { .. } => PageError::TooLarge(e.to_string()),
+            e => PageError::Internal(e.to_string()),
+        }
     }
 }
+
+/// How long to suggest waiting while the store is unavailable.
+const STORE_RETRY_AFTER_SECONDS: u64 = 5;
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
@@ -88,6 +110,9 @@ impl ResponseError for PageError {
             }
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            PageError::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -165,6 +190,9 @@ error_stems! {
     LevelNotOffered => "level-not-offered",
     BadRequest => "bad-request",
     MethodNotAllowed => "method-not-allowed",
+    StoreUnavailable => "store-unavailable",
+    TooLarge => "too-large",
+    TooManyRequests => "too-many-requests",
     Internal => "internal",
 }
 
@@ -195,6 +223,9 @@ impl PageError {
             PageError::LevelNotOffered(_) => ErrorStem::LevelNotOffered,
             PageError::BadRequest(_) => ErrorStem::BadRequest,
             PageError::MethodNotAllowed => ErrorStem::MethodNotAllowed,
+            PageError::StoreUnavailable => ErrorStem::StoreUnavailable,
+            PageError::TooLarge(_) => ErrorStem::TooLarge,
+            PageError::TooManyRequests(_) => ErrorStem::TooManyRequests,
             PageError::Internal(_) => ErrorStem::Internal,
         }
     }
@@ -267,6 +298,10 @@ impl PageError {
             S::PendingRequestExpired => PageError::PendingRequestExpired,
             S::FederationNotAccepted => PageError::FederationNotAccepted(federation?),
             S::LevelNotOffered => PageError::LevelNotOffered(federation?),
+            S::StoreUnavailable => PageError::StoreUnavailable,
+            S::TooLarge => PageError::TooLarge(String::new()),
+            // The wait is unknown again: the page says a minute.
+            S::TooManyRequests => PageError::TooManyRequests(60),
             S::BadRequest => PageError::BadRequest(String::new()),
             S::MethodNotAllowed => PageError::MethodNotAllowed,
             S::Internal => PageError::Internal(String::new()),
@@ -383,7 +418,17 @@ impl PageError {
             actions,
             demarche: demarche.map(|d| d.name.clone()),
         };
-        super::html(self.status_code(), &body)
+        let mut res = super::html(self.status_code(), &body);
+        let retry_after = match self {
+            PageError::StoreUnavailable => Some(STORE_RETRY_AFTER_SECONDS),
+            PageError::TooManyRequests(seconds) => Some(*seconds),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            res.headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, seconds.into());
+        }
+        res
     }
 }
 

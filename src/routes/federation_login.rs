@@ -6,7 +6,7 @@ use actix_session::Session;
 use actix_web::HttpResponse;
 
 use super::context::AppState;
-use super::session::browser_binding;
+use super::session::{browser_binding, keep_browser_binding};
 use super::{PageError, see_other};
 use crate::domain::{Federation, Journey};
 use crate::provider::authorize::AuthorizationRequest;
@@ -32,7 +32,7 @@ pub async fn begin(
         .ok_or(PageError::FederationNotConfigured(federation))?;
     let browser = browser_binding(session)?;
     let mut start = client
-        .start(browser, hints, resume)
+        .start(browser.clone(), hints, resume)
         .await
         .map_err(|e| PageError::from_upstream(federation, e))?;
     // Kept for the pages shown after the federation's answer (errors included).
@@ -44,6 +44,7 @@ pub async fn begin(
         LOGIN.fixed_ttl(),
     )
     .await?;
+    keep_browser_binding(session, &browser)?;
     tracing::info!(%federation, "login started");
     Ok(see_other(start.url.as_str()))
 }

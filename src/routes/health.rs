@@ -1,10 +1,36 @@
-use actix_web::HttpResponse;
+//! Probes for load balancers and orchestrators.
 
-/// Liveness probe for load balancers: no dependency is checked, so a slow
-/// federation never takes the portal out of rotation.
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::context::AppState;
+
+/// Liveness: no dependency is checked, so a slow federation or Redis
+/// never gets the portal restarted.
 pub async fn check() -> HttpResponse {
-    HttpResponse::Ok()
+    plain(StatusCode::OK, "ok")
+}
+
+/// Readiness (`GET /readyz`): 200 when the store answers (Redis PING,
+/// bounded by `store.timeout_ms`) and every text is loaded; 503 otherwise,
+/// so that a load balancer sends people to another instance. Federations
+/// are not checked: one down must not take every instance out.
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    if !state.texts_complete {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "texts missing");
+    }
+    match state.store.ping().await {
+        Ok(()) => plain(StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the store does not answer");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
+        }
+    }
+}
+
+fn plain(status: StatusCode, body: &'static str) -> HttpResponse {
+    HttpResponse::build(status)
         .content_type("text/plain; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
-        .body("ok")
+        .body(body)
 }

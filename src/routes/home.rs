@@ -58,7 +58,7 @@ pub async fn render(page: &PageCtx, missing_answer: bool) -> Result<HttpResponse
 
 pub async fn show(page: PageCtx, req: HttpRequest) -> Result<HttpResponse, PageError> {
     // ProConnect's registered post-logout URI is the home page.
-    if let Some(res) = super::logout::finish_with_state(&page, &req).await {
+    if let Some(res) = super::logout::finish_with_state(&page, &req).await? {
         return Ok(res);
     }
     render(&page, false).await

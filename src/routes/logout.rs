@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::{Deserialize, Serialize};
 
-use super::context::{AppState, PageCtx, query_param};
+use super::context::{AppState, PageCtx, is_token, query_param};
 use super::session::{csrf_matches, csrf_token, logged_in};
 use super::{PageError, see_other};
 use crate::common::random_token;
@@ -86,7 +86,7 @@ pub fn confirmation(
 
 /// `GET /deconnexion`: asks, when someone is logged in.
 pub async fn ask(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
-    if logged_in(&session).is_none() {
+    if logged_in(&session, page.state())?.is_none() {
         return Ok(logged_out_page(&page, None));
     }
     confirmation(&page, &session, "/deconnexion", Vec::new(), None)
@@ -98,7 +98,7 @@ pub async fn start(
     session: Session,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let Some(login) = logged_in(&session) else {
+    let Some(login) = logged_in(&session, page.state())? else {
         // Nothing to end here: say so plainly.
         return Ok(logged_out_page(&page, None));
     };
@@ -150,23 +150,29 @@ pub async fn end_at_federation(
 
 /// The federation's logout sent the browser back with our `state`.
 /// Returns `None` when `state` is absent or unknown.
-pub async fn finish_with_state(page: &PageCtx, req: &HttpRequest) -> Option<HttpResponse> {
-    let returned = query_param(req, "state")?;
-    let pending: PendingLogout = take_json(page.state().store.as_ref(), &LOGOUT.key(&returned))
-        .await
-        .ok()
-        .flatten()?;
+pub async fn finish_with_state(
+    page: &PageCtx,
+    req: &HttpRequest,
+) -> Result<Option<HttpResponse>, PageError> {
+    let Some(returned) = query_param(req, "state").filter(|s| is_token(s)) else {
+        return Ok(None);
+    };
+    let pending: Option<PendingLogout> =
+        take_json(page.state().store.as_ref(), &LOGOUT.key(&returned)).await?;
+    let Some(pending) = pending else {
+        return Ok(None);
+    };
     tracing::info!(federation = %pending.federation, "logout confirmed by the federation");
-    Some(match pending.resume {
+    Ok(Some(match pending.resume {
         Some(resume) => see_other(&resume),
         None => logged_out_page(page, Some(pending.federation)),
-    })
+    }))
 }
 
 /// `GET /deconnexion/fin`: where FranceConnect and Pro Santé Connect send
 /// the browser back (ProConnect's test client uses `/`, handled by home).
 pub async fn finished(page: PageCtx, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    if let Some(res) = finish_with_state(&page, &req).await {
+    if let Some(res) = finish_with_state(&page, &req).await? {
         return Ok(res);
     }
     tracing::warn!("logout return without a known state");

@@ -40,6 +40,7 @@ pub async fn render_error_pages(
         Some(e) => e.clone(),
         None => match res.status() {
             StatusCode::NOT_FOUND => PageError::NotFound,
+            StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge(error.to_string()),
             StatusCode::METHOD_NOT_ALLOWED => PageError::MethodNotAllowed,
             s if s.is_client_error() => PageError::BadRequest(error.to_string()),
             _ => PageError::Internal(error.to_string()),
@@ -54,6 +55,31 @@ pub async fn render_error_pages(
     let (req, _) = res.into_parts();
     let page = page_error.render(&PageCtx::from_request(&req)).await;
     Ok(ServiceResponse::new(req, page).map_into_right_body())
+}
+
+/// A session the store could not write (it stopped answering during the
+/// request): the response, and the cookie it would set or remove, are
+/// replaced by the "temporarily unavailable" page, or
+/// `temporarily_unavailable` JSON on the machine endpoints. Wraps the
+/// session middleware ([`crate::store::watch_writes`]).
+pub async fn session_store_failures(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let (res, write_failed) = crate::store::watch_writes(next.call(req)).await;
+    let res = res?;
+    if !write_failed {
+        return Ok(res.map_into_left_body());
+    }
+    let (request, _) = res.into_parts();
+    let page = if matches!(request.path(), "/oidc/token" | "/oidc/userinfo") {
+        super::oidc::temporarily_unavailable()
+    } else {
+        PageError::StoreUnavailable
+            .render(&PageCtx::from_request(&request))
+            .await
+    };
+    Ok(ServiceResponse::new(request, page).map_into_right_body())
 }
 
 /// Where a form may lead: the federations' login and logout pages, and the
@@ -129,7 +155,7 @@ fn canonical_redirect(req: &ServiceRequest) -> Option<String> {
     let public = &state.public_url;
     if !crate::common::is_loopback_url(public)
         || !(req.method() == Method::GET || req.method() == Method::HEAD)
-        || req.path() == "/healthz"
+        || matches!(req.path(), "/healthz" | "/readyz")
     {
         return None;
     }

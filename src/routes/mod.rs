@@ -4,6 +4,7 @@ mod account;
 mod assets;
 mod callback;
 mod choice;
+pub mod client_ip;
 pub mod compression;
 mod connect;
 pub mod context;
@@ -20,6 +21,7 @@ pub mod middleware;
 pub mod offers;
 mod oidc;
 mod pending;
+pub mod rate_limit;
 pub mod session;
 mod site_pages;
 pub mod texts;
@@ -90,6 +92,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
         )
         .route("/connexion/{federation}", web::post().to(connect::start))
         .route("/healthz", web::get().to(health::check))
+        .route("/readyz", web::get().to(health::ready))
         .route("/static/{path:.*}", web::get().to(assets::serve));
 }
 

@@ -3,7 +3,7 @@
 //!
 //! | keyspace  | key                    | value                                   | lifetime                        |
 //! |-----------|------------------------|-----------------------------------------|---------------------------------|
-//! | `session` | `session:<id>`         | a browser's session (actix-session)     | `server.session_ttl_minutes`    |
+//! | `session` | `session:<id>`         | a browser's session (actix-session)     | `server.session_ttl_minutes`, started again by every request (`touch`) |
 //! | `login`   | `login:<state>`        | a login in progress at a federation     | 10 minutes                      |
 //! | `pending` | `pending:<id>`         | a démarche's parked request             | 15 minutes                      |
 //! | `code`    | `code:<code>`          | an authorization code's binding         | `oidc.code_ttl_seconds`, then kept used for `oidc.token_ttl_seconds` |

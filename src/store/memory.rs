@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use moka::Expiry;
 use moka::future::Cache;
+use moka::ops::compute::Op;
 use moka::policy::EvictionPolicy;
 
 use super::{Store, StoreError, StoreSettings};
@@ -200,6 +201,30 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    /// Atomic, like Redis' `PEXPIRE`: a session deleted meanwhile (logout)
+    /// is never brought back by a concurrent request extending it.
+    async fn touch(&self, key: &str, ttl: Duration) -> Result<(), StoreError> {
+        if ttl.is_zero() {
+            self.cache.invalidate(key).await;
+            return Ok(());
+        }
+        let ttl = ttl.min(MAX_TTL);
+        self.cache
+            .entry_by_ref(key)
+            .and_compute_with(|current| async move {
+                match current.map(|e| e.into_value()).filter(Entry::live) {
+                    Some(entry) => Op::Put(Entry {
+                        ttl,
+                        expires_at: Instant::now() + ttl,
+                        ..entry
+                    }),
+                    None => Op::Nop,
+                }
+            })
+            .await;
+        Ok(())
+    }
+
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
     }
@@ -221,5 +246,20 @@ mod tests {
         assert_eq!(store.get("b").await.unwrap(), None);
         assert_eq!(store.take("a").await.unwrap(), Some(b"1".to_vec()));
         assert_eq!(store.take("a").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn touch_extends_a_live_value_and_never_brings_one_back() {
+        let store = MemoryStore::new();
+        store
+            .put("s", b"1".to_vec(), Duration::from_millis(200))
+            .await
+            .unwrap();
+        store.touch("s", Duration::from_secs(60)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(store.get("s").await.unwrap(), Some(b"1".to_vec()));
+        store.delete("s").await.unwrap();
+        store.touch("s", Duration::from_secs(60)).await.unwrap();
+        assert_eq!(store.get("s").await.unwrap(), None);
     }
 }

@@ -19,8 +19,8 @@ use serde::de::DeserializeOwned;
 
 pub use self::redis::RedisStore;
 pub use memory::MemoryStore;
-pub use sessions::StoreSessions;
-pub use settings::StoreSettings;
+pub use sessions::{StoreSessions, UNAVAILABLE as SESSION_UNAVAILABLE, watch_writes};
+pub use settings::{StoreSettings, redacted};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -42,6 +42,12 @@ impl StoreError {
         }
         Ok(())
     }
+
+    /// The store could not be reached (Redis down, slow or refusing):
+    /// worth trying again shortly; never the caller's fault.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Backend(_))
+    }
 }
 
 /// A key-value store with expiry. Keys are namespaced as [`keys`] lists.
@@ -53,6 +59,14 @@ pub trait Store: Send + Sync + 'static {
     /// even by concurrent requests (single-use `state`, codes).
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
     async fn delete(&self, key: &str) -> Result<(), StoreError>;
+    /// Gives an existing value a new lifetime (an active session's
+    /// inactivity timeout starts again); nothing when the key is absent.
+    async fn touch(&self, key: &str, ttl: Duration) -> Result<(), StoreError> {
+        if let Some(value) = self.get(key).await? {
+            self.put(key, value, ttl).await?;
+        }
+        Ok(())
+    }
     /// Whether the store answers now (readiness). Always `Ok` in memory.
     async fn ping(&self) -> Result<(), StoreError>;
 }
@@ -67,19 +81,33 @@ pub type SharedStore = Arc<dyn Store>;
 /// Fails only on settings that cannot work ([`StoreError::Config`]). Must
 /// be called within a Tokio runtime.
 pub async fn open(settings: &StoreSettings) -> Result<SharedStore, StoreError> {
+    let store = connect(settings)?;
+    if let Some(address) = settings.url.as_deref().map(settings::redacted) {
+        log_first_ping(store.as_ref(), &address).await;
+    }
+    Ok(store)
+}
+
+/// [`open`] without waiting for Redis' first answer: for callers that are
+/// not async (the portal's startup logs that answer from a task of its own,
+/// see [`log_first_ping`]). Must be called within a Tokio runtime.
+pub fn connect(settings: &StoreSettings) -> Result<SharedStore, StoreError> {
     if settings.url.is_none() {
         return Ok(Arc::new(MemoryStore::from_settings(settings)?));
     }
-    let store = RedisStore::from_settings(settings)?;
+    Ok(Arc::new(RedisStore::from_settings(settings)?))
+}
+
+/// Logs whether Redis answers now; starting goes on either way.
+pub async fn log_first_ping(store: &dyn Store, address: &str) {
     match store.ping().await {
-        Ok(()) => tracing::info!(redis = %store.address(), "shared store: Redis answers"),
+        Ok(()) => tracing::info!(redis = %address, "shared store: Redis answers"),
         Err(e) => tracing::warn!(
-            redis = %store.address(),
+            redis = %address,
             error = %e,
             "shared store: Redis does not answer yet; starting anyway, will retry on each use"
         ),
     }
-    Ok(Arc::new(store))
 }
 
 /// Typed helpers over any [`Store`], as JSON.

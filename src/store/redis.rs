@@ -4,7 +4,8 @@
 //! - Each value is one Redis string with its expiry set by Redis itself
 //!   (`SET key value PX ms`); `take` is `GETDEL` (Redis ≥ 6.2), atomic on
 //!   the server, so a code or `state` is handed out once even to two
-//!   instances asking at the same moment.
+//!   instances asking at the same moment; `touch` is `PEXPIRE` (an active
+//!   session's inactivity timeout starts again, a deleted one stays gone).
 //! - Every key is `key_prefix` + the caller's key (`aiguillage:login:…`).
 //!   All keys have an expiry. When a Redis with `maxmemory` is full,
 //!   `maxmemory-policy volatile-lru` (or `volatile-ttl`) evicts some of
@@ -46,7 +47,8 @@
 //!   sentinels for the current master (`SentinelClient`), but hands back a
 //!   plain connection: nothing re-asks the sentinels when the master
 //!   changes, so it would need our own reconnect loop around it. Not done.
-//!   Today, point `url` at an address that always reaches the master.
+//!   Today, point `url` at an address that always reaches the master
+//!   (README "Exploitation" lists the ways).
 
 use std::time::Duration;
 
@@ -210,6 +212,15 @@ impl Store for RedisStore {
         let mut cmd = ::redis::cmd("DEL");
         cmd.arg(self.key(key));
         self.run::<()>("DEL", cmd).await
+    }
+
+    async fn touch(&self, key: &str, ttl: Duration) -> Result<(), StoreError> {
+        if ttl.is_zero() {
+            return self.delete(key).await;
+        }
+        let mut cmd = ::redis::cmd("PEXPIRE");
+        cmd.arg(self.key(key)).arg(ttl_ms(ttl));
+        self.run::<()>("PEXPIRE", cmd).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

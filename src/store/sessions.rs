@@ -1,15 +1,68 @@
 //! actix-session's storage on top of [`Store`]: the cookie holds only a
 //! random session id (encrypted), the data lives in the store.
+//!
+//! **When the store is down**, a session cannot be read. actix-session
+//! would answer a bare 500 for every request carrying the cookie, even
+//! pages that need no session (the chooser). So `load` hands back a
+//! session holding only [`UNAVAILABLE`]: the pages that read the session
+//! see it and answer "temporarily unavailable" (`routes::session`); the
+//! others work. Such a session is never written back (`save` and `update`
+//! refuse it), so the real one, in the store, is intact once it is back.
+//! Extending a session's lifetime (`update_ttl`, on every request) is best
+//! effort: a failure is logged, the page is still served.
+//!
+//! **When writing fails** (the store went down during the request),
+//! actix-session would also answer a bare 500 of its own, outside every
+//! other middleware. Within [`watch_writes`] (a middleware around the
+//! session middleware), a failed write is instead reported there and the
+//! request goes on: that middleware then replaces the whole response (and
+//! the cookie it would set or remove) with a "temporarily unavailable"
+//! page. Nothing is lost: a session that could not be deleted (logout) is
+//! still there, and the person is told to try again.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::future::Future;
 use std::time::Duration as StdDuration;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 
-use super::SharedStore;
 use super::keys::SESSION;
+use super::{SharedStore, StoreError};
 use crate::common::random_token;
+
+/// The one key of a session that could not be read because the store is
+/// unavailable.
+pub const UNAVAILABLE: &str = "_store_unavailable";
+
+tokio::task_local! {
+    /// Set when a session write failed within [`watch_writes`].
+    static WRITE_FAILED: Cell<bool>;
+}
+
+/// Runs `request` (a session middleware's call), and says whether a
+/// session write failed meanwhile (see the module doc).
+pub async fn watch_writes<F: Future>(request: F) -> (F::Output, bool) {
+    WRITE_FAILED
+        .scope(Cell::new(false), async {
+            let output = request.await;
+            (output, WRITE_FAILED.with(Cell::get))
+        })
+        .await
+}
+
+/// A write failed: reported to [`watch_writes`] when watched (`Ok`, the
+/// request goes on), else the error.
+fn write_failed(e: StoreError) -> Result<(), anyhow::Error> {
+    match WRITE_FAILED.try_with(|failed| failed.set(true)) {
+        Ok(()) => {
+            tracing::warn!(error = %e, "session not written: the store is unavailable");
+            Ok(())
+        }
+        Err(_) => Err(e.into()),
+    }
+}
 
 #[derive(Clone)]
 pub struct StoreSessions {
@@ -32,13 +85,20 @@ fn ttl(d: &Duration) -> StdDuration {
 
 type State = HashMap<String, String>;
 
+fn unreadable_session_written() -> anyhow::Error {
+    anyhow::anyhow!("a session read while the store was unavailable is never written back")
+}
+
 impl SessionStore for StoreSessions {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<State>, LoadError> {
-        let bytes = self
-            .store
-            .get(&key(session_key))
-            .await
-            .map_err(|e| LoadError::Other(e.into()))?;
+        let bytes = match self.store.get(&key(session_key)).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.is_unavailable() => {
+                tracing::warn!(error = %e, "session unreadable: the store is unavailable");
+                return Ok(Some(State::from([(UNAVAILABLE.into(), "true".into())])));
+            }
+            Err(e) => return Err(LoadError::Other(e.into())),
+        };
         bytes
             .map(|b| serde_json::from_slice(&b))
             .transpose()
@@ -46,15 +106,17 @@ impl SessionStore for StoreSessions {
     }
 
     async fn save(&self, state: State, ttl_: &Duration) -> Result<SessionKey, SaveError> {
+        if state.contains_key(UNAVAILABLE) {
+            return Err(SaveError::Other(unreadable_session_written()));
+        }
         // 256 random bits: unguessable (ASVS 7.2.3 asks for 128).
         let session_key: SessionKey = random_token(32)
             .try_into()
             .map_err(|e| SaveError::Other(anyhow::anyhow!("{e}")))?;
         let body = serde_json::to_vec(&state).map_err(|e| SaveError::Serialization(e.into()))?;
-        self.store
-            .put(&key(&session_key), body, ttl(ttl_))
-            .await
-            .map_err(|e| SaveError::Other(e.into()))?;
+        if let Err(e) = self.store.put(&key(&session_key), body, ttl(ttl_)).await {
+            write_failed(e).map_err(SaveError::Other)?;
+        }
         Ok(session_key)
     }
 
@@ -64,11 +126,13 @@ impl SessionStore for StoreSessions {
         state: State,
         ttl_: &Duration,
     ) -> Result<SessionKey, UpdateError> {
+        if state.contains_key(UNAVAILABLE) {
+            return Err(UpdateError::Other(unreadable_session_written()));
+        }
         let body = serde_json::to_vec(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
-        self.store
-            .put(&key(&session_key), body, ttl(ttl_))
-            .await
-            .map_err(|e| UpdateError::Other(e.into()))?;
+        if let Err(e) = self.store.put(&key(&session_key), body, ttl(ttl_)).await {
+            write_failed(e).map_err(UpdateError::Other)?;
+        }
         Ok(session_key)
     }
 
@@ -77,14 +141,19 @@ impl SessionStore for StoreSessions {
         session_key: &SessionKey,
         ttl_: &Duration,
     ) -> Result<(), anyhow::Error> {
-        if let Some(body) = self.store.get(&key(session_key)).await? {
-            self.store.put(&key(session_key), body, ttl(ttl_)).await?;
+        match self.store.touch(&key(session_key), ttl(ttl_)).await {
+            Err(e) if e.is_unavailable() => {
+                tracing::warn!(error = %e, "session lifetime not extended: the store is unavailable");
+                Ok(())
+            }
+            other => Ok(other?),
         }
-        Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
-        self.store.delete(&key(session_key)).await?;
-        Ok(())
+        match self.store.delete(&key(session_key)).await {
+            Ok(()) => Ok(()),
+            Err(e) => write_failed(e),
+        }
     }
 }

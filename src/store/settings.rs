@@ -2,7 +2,11 @@
 //! (e.g. a `[store]` table). Every field has a default, so an empty table
 //! (or none) gives the bounded in-memory store.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
+
+use crate::common::{ConfigIssue, Secret, read_secret};
 
 /// Where the short-lived shared state lives, and its bounds.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,7 +17,11 @@ pub struct StoreSettings {
     /// `redis+unix:///path/to/socket`. Unset: the
     /// in-memory store, good for one instance only (state is neither shared
     /// between instances nor kept across a restart).
+    ///
+    /// The URL may hold a password: `url_file` reads it from a file instead
+    /// (e.g. a container secret); env `AIGUILLAGE__STORE__URL` also works.
     pub url: Option<String>,
+    pub url_file: Option<PathBuf>,
     /// Put before every key in Redis, so that several portals (or other
     /// applications) can share one Redis. Default `aiguillage:`.
     pub key_prefix: String,
@@ -65,12 +73,40 @@ impl StoreSettings {
         }
         problems
     }
+
+    /// `[store]` as the portal runs with it: the URL read from `url_file`
+    /// when given that way (`url` then set, `url_file` cleared), every
+    /// problem pushed with its key (`store.url`, `store.timeout_ms`…).
+    pub fn resolve(&self, issues: &mut Vec<ConfigIssue>) -> StoreSettings {
+        let inline = self.url.clone().map(Secret);
+        let url = match read_secret("store.url", inline.as_ref(), self.url_file.as_ref()) {
+            Ok(url) => url.map(|u| u.expose().to_owned()),
+            Err(issue) => {
+                issues.push(issue);
+                None
+            }
+        };
+        let resolved = StoreSettings {
+            url,
+            url_file: None,
+            ..self.clone()
+        };
+        for (field, message) in resolved.problems() {
+            let key = match (field, &self.url, &self.url_file) {
+                ("url", None, Some(_)) => "store.url_file".to_owned(),
+                _ => format!("store.{field}"),
+            };
+            issues.push(ConfigIssue::new(key, message));
+        }
+        resolved
+    }
 }
 
 impl Default for StoreSettings {
     fn default() -> Self {
         StoreSettings {
             url: None,
+            url_file: None,
             key_prefix: Self::DEFAULT_KEY_PREFIX.to_owned(),
             timeout_ms: Self::DEFAULT_TIMEOUT_MS,
             memory_max_bytes: Self::DEFAULT_MEMORY_MAX_BYTES,
@@ -85,6 +121,7 @@ impl std::fmt::Debug for StoreSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StoreSettings")
             .field("url", &self.url.as_deref().map(redacted))
+            .field("url_file", &self.url_file)
             .field("key_prefix", &self.key_prefix)
             .field("timeout_ms", &self.timeout_ms)
             .field("memory_max_bytes", &self.memory_max_bytes)
@@ -95,7 +132,7 @@ impl std::fmt::Debug for StoreSettings {
 }
 
 /// The URL with its password (if any) replaced by `***`.
-pub(crate) fn redacted(url: &str) -> String {
+pub fn redacted(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) => {
             if u.password().is_some() {
@@ -139,5 +176,36 @@ mod tests {
         };
         let fields: Vec<_> = s.problems().into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["url", "timeout_ms"]);
+    }
+
+    #[test]
+    fn the_url_is_read_from_its_file_and_problems_name_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("redis-url");
+        std::fs::write(&path, "redis://:pw@redis.internal:6379/0\n").unwrap();
+        let s = StoreSettings {
+            url_file: Some(path.clone()),
+            ..StoreSettings::default()
+        };
+        let mut issues = Vec::new();
+        let resolved = s.resolve(&mut issues);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(
+            resolved.url.as_deref(),
+            Some("redis://:pw@redis.internal:6379/0")
+        );
+        std::fs::write(&path, "http://not-redis").unwrap();
+        let mut issues = Vec::new();
+        s.resolve(&mut issues);
+        assert_eq!(issues[0].key, "store.url_file", "{issues:?}");
+        let missing = StoreSettings {
+            url_file: Some(dir.path().join("missing")),
+            memory_max_entries: 0,
+            ..StoreSettings::default()
+        };
+        let mut issues = Vec::new();
+        missing.resolve(&mut issues);
+        let keys: Vec<_> = issues.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["store.url_file", "store.memory_max_entries"]);
     }
 }

@@ -75,14 +75,23 @@ impl AppSocket {
 
 /// The real application on a socket bound beforehand.
 pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_stoppable_app_on(socket, adjust).await.0
+}
+
+/// The same, with the handle that stops it (an instance restarted).
+pub async fn spawn_stoppable_app_on(
+    socket: AppSocket,
+    adjust: impl FnOnce(&mut Settings),
+) -> (TestApp, actix_web::dev::ServerHandle) {
     LazyLock::force(&TRACING);
     let mut settings = test_settings(socket.listener.local_addr().unwrap().port());
     adjust(&mut settings);
-    let address = serve(settings, socket.listener);
-    TestApp {
+    let (address, handle) = serve(settings, socket.listener);
+    let app = TestApp {
         address,
         client: browser(),
-    }
+    };
+    (app, handle)
 }
 
 /// A fresh client like a browser without JavaScript: its own cookie jar,

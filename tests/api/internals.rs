@@ -47,18 +47,20 @@ pub fn test_settings(port: u16) -> Settings {
 }
 
 /// Builds the portal on `listener` and runs it in the background; returns
-/// its address without the trailing slash. That is the public URL
+/// its address without the trailing slash and the handle that stops it. That is the public URL
 /// (`http://localhost:PORT` in development): the portal sends browsers on
 /// 127.0.0.1 to it, so that cookies follow one host.
-pub fn serve(settings: Settings, listener: TcpListener) -> String {
+pub fn serve(settings: Settings, listener: TcpListener) -> (String, actix_web::dev::ServerHandle) {
     let app = Application::build_with_listener(settings, listener).expect("application builds");
     let address = if aiguillage::common::is_loopback_url(app.public_url()) {
         app.public_url().as_str().trim_end_matches('/').to_owned()
     } else {
         format!("http://127.0.0.1:{}", app.port())
     };
+    // Stops the instance from a test (an instance restarted).
+    let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
-    address
+    (address, handle)
 }
 
 /// Enables `federation` with its issuer at `issuer` and the test client's

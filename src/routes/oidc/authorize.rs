@@ -28,7 +28,7 @@ pub async fn authorize(
 ) -> Result<HttpResponse, PageError> {
     let state = page.state();
     let op = &state.op;
-    let (client, mut request, hints) = match authorize::parse(&op.clients, &encoded) {
+    let (client, request, hints) = match authorize::parse(&op.clients, &encoded) {
         Ok(parsed) => parsed,
         Err(Refusal::UnknownClient(id)) => return Err(PageError::UnknownClient(id)),
         Err(Refusal::BadRedirectUri) => return Err(PageError::BadRedirectUri),
@@ -45,9 +45,43 @@ pub async fn authorize(
             ));
         }
     };
-    let login = logged_in(&session);
+    // The redirect URI is verified: a store failure goes back to the
+    // démarche as an OAuth error, which it can act on.
+    let result = proceed(&req, state, &session, client, request.clone(), &hints).await;
+    match result.as_ref().err().and_then(for_the_demarche) {
+        Some(error) => Ok(back_with_error(
+            op,
+            &request.redirect_uri,
+            request.state.as_deref(),
+            &error,
+        )),
+        None => result,
+    }
+}
+
+/// The page errors a démarche is told about rather than the person.
+fn for_the_demarche(e: &PageError) -> Option<OAuthError> {
+    match e {
+        PageError::StoreUnavailable => Some(OAuthError::store_unavailable()),
+        PageError::TooLarge(_) => Some(OAuthError::invalid_request("request too large")),
+        _ => None,
+    }
+}
+
+/// A valid request: a code at once (single sign-on), a refusal, or the
+/// person sent to choose and log in.
+async fn proceed(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &Session,
+    client: &Client,
+    mut request: AuthorizationRequest,
+    hints: &AuthorizationHints,
+) -> Result<HttpResponse, PageError> {
+    let op = &state.op;
+    let login = logged_in(session, state)?;
     let now = crate::common::clock::unix_now();
-    let straight_to = match authorize::decide(client, &request, &hints, login.as_ref(), now) {
+    let straight_to = match authorize::decide(client, &request, hints, login.as_ref(), now) {
         Decision::IssueCode => {
             let login = login.expect("a code is only issued from a session");
             let url = token::issue_code(op, state.store.as_ref(), &request, &login).await?;
@@ -77,7 +111,7 @@ pub async fn authorize(
         let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
         return Ok(back_with_error(op, uri, client_state, &error));
     }
-    let wanted = wanted_federation(state, client, &hints, level, straight_to);
+    let wanted = wanted_federation(state, client, hints, level, straight_to);
     if let Some(federation) = wanted.filter(|f| !state.can_log_in_with(*f)) {
         return Ok(unavailable_to_client(op, &request, federation));
     }
@@ -95,17 +129,15 @@ pub async fn authorize(
             population: hints.population.clone(),
         };
         // An error at the federation's door still offers the démarche's way back.
-        record_journey(&req, journey.clone());
-        return federation_login::begin_for_request(
-            state, &session, federation, &request, &journey,
-        )
-        .await;
+        record_journey(req, journey.clone());
+        return federation_login::begin_for_request(state, session, federation, &request, &journey)
+            .await;
     }
     let lang = hints
         .ui_lang
         .map(|l| format!("&lang={}", l.code()))
         .unwrap_or_default();
-    let target = match hints.population {
+    let target = match &hints.population {
         Some(p) => format!("/choix/{p}?demande={id}{lang}"),
         None => format!("/?demande={id}{lang}"),
     };

@@ -56,7 +56,7 @@ pub async fn logout(
         LogoutRefusal::BadRequest(why) => PageError::BadRequest(why),
         LogoutRefusal::UnregisteredRedirect => PageError::BadLogoutRedirectUri,
     })?;
-    let login = logged_in(&session);
+    let login = logged_in(&session, state)?;
     let hinted = params
         .get("id_token_hint")
         .is_some_and(|h| state.op.read_id_token_hint(h).is_some());

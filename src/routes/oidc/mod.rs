@@ -40,6 +40,26 @@ pub fn redirect(url: &Url) -> HttpResponse {
         .finish()
 }
 
+/// How long to suggest waiting when the store does not answer.
+pub const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// `Retry-After` on a 503 answer.
+pub fn retry_later(res: &mut HttpResponse) {
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+}
+
+/// `503 temporarily_unavailable` as JSON, for the machine endpoints.
+pub fn temporarily_unavailable() -> HttpResponse {
+    let error = crate::provider::OAuthError::store_unavailable();
+    let mut res = no_store_json(
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+        &error.json(),
+    );
+    retry_later(&mut res);
+    res
+}
+
 /// A JSON answer that no cache may keep (tokens, personal data).
 pub fn no_store_json(
     status: actix_web::http::StatusCode,

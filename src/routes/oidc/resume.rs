@@ -30,14 +30,14 @@ pub async fn resume(
             population: None,
         },
     );
+    // The login this browser just made (the callback only redirects here
+    // after a successful login in this session).
+    let login = logged_in(&session, state)?.ok_or(PageError::PendingRequestExpired)?;
     let request = pending::take(state, &id).await?;
     let PendingKind::Authorize(authorization) = &request.kind else {
         return Err(PageError::PendingRequestExpired);
     };
     let client = pending::client(state, &request)?;
-    // The login this browser just made (the callback only redirects here
-    // after a successful login in this session).
-    let login = logged_in(&session).ok_or(PageError::PendingRequestExpired)?;
     if !client.accepts(login.identity.federation) {
         return Err(PageError::FederationNotAccepted(login.identity.federation));
     }

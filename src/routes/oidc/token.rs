@@ -12,9 +12,13 @@ use crate::routes::context::AppState;
 
 pub async fn exchange(
     req: HttpRequest,
-    body: web::Bytes,
+    body: Result<web::Bytes, actix_web::Error>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let Ok(body) = body else {
+        let error = OAuthError::invalid_request("request body too large or unreadable");
+        return error_response(&error, false);
+    };
     let basic = req
         .headers()
         .get(AUTHORIZATION)
@@ -28,12 +32,16 @@ pub async fn exchange(
 
 fn error_response(e: &OAuthError, basic_auth_used: bool) -> HttpResponse {
     tracing::warn!(error = %e.code, description = %e.description, "token request refused");
-    let status = if e.code == OAuthErrorCode::InvalidClient {
-        StatusCode::UNAUTHORIZED
-    } else {
-        StatusCode::BAD_REQUEST
+    let status = match e.code {
+        OAuthErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
+        OAuthErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        OAuthErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
     };
     let mut res = no_store_json(status, &e.json());
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        super::retry_later(&mut res);
+    }
     if status == StatusCode::UNAUTHORIZED && basic_auth_used {
         res.headers_mut().insert(
             WWW_AUTHENTICATE,

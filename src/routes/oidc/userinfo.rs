@@ -16,10 +16,10 @@ pub async fn userinfo(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
     let claims = match token {
-        Some(t) => userinfo::claims_for(state.store.as_ref(), t)
-            .await
-            .ok()
-            .flatten(),
+        Some(t) => match userinfo::claims_for(state.store.as_ref(), t).await {
+            Ok(claims) => claims,
+            Err(e) => return storage_failure(e),
+        },
         None => None,
     };
     if let Some(claims) = claims {
@@ -38,4 +38,14 @@ pub async fn userinfo(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     res.headers_mut()
         .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     res
+}
+
+/// The token could not be looked up: never "invalid" (the démarche would
+/// drop a good token), but "try again" (or a plain server error).
+fn storage_failure(e: crate::store::StoreError) -> HttpResponse {
+    let error = OAuthError::storage(e);
+    if error.code == OAuthErrorCode::TemporarilyUnavailable {
+        return super::temporarily_unavailable();
+    }
+    no_store_json(StatusCode::INTERNAL_SERVER_ERROR, &error.json())
 }
