@@ -120,19 +120,25 @@ impl Application {
             store,
             site: config.site,
             session_max: config.server.session_max,
-            rate_limits: config
-                .rate_limit
-                .as_ref()
-                .map(|limits| RateLimits::new(limits, clients)),
             texts_complete,
         };
+        let rate_limits = config
+            .rate_limit
+            .as_ref()
+            .map(|limits| web::Data::new(RateLimits::new(limits, clients)));
         let sessions = SessionSettings {
             key: session_key,
             ttl: actix_web::cookie::time::Duration::try_from(config.server.session_ttl)
                 .unwrap_or(actix_web::cookie::time::Duration::minutes(30)),
         };
-        let server = run(listener, state, sessions, config.probe_interval)
-            .map_err(|source| StartupError::Bind { address, source })?;
+        let server = run(
+            listener,
+            state,
+            sessions,
+            config.probe_interval,
+            rate_limits,
+        )
+        .map_err(|source| StartupError::Bind { address, source })?;
         Ok(Application {
             server,
             port,
@@ -224,6 +230,7 @@ fn run(
     state: AppState,
     sessions: SessionSettings,
     probe_interval: Option<std::time::Duration>,
+    rate_limits: Option<web::Data<RateLimits>>,
 ) -> std::io::Result<Server> {
     let secure = state.secure_cookies;
     let session_store = StoreSessions::new(state.store.clone());
@@ -254,6 +261,11 @@ fn run(
         let routes_state = state.clone();
         App::new()
             .app_data(state.clone())
+            .configure(|cfg| {
+                if let Some(limits) = &rate_limits {
+                    cfg.app_data(limits.clone());
+                }
+            })
             .app_data(compressed.clone())
             .app_data(web::QueryConfig::default())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))

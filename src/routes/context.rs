@@ -32,8 +32,6 @@ pub struct AppState {
     pub site: SiteConfig,
     /// The absolute maximum of a login (`server.session_max_hours`).
     pub session_max: std::time::Duration,
-    /// `None` when rate limiting is off.
-    pub rate_limits: Option<super::rate_limit::RateLimits>,
     /// Every text the pages use is defined in every language (readiness).
     pub texts_complete: bool,
 }

@@ -32,7 +32,7 @@ use moka::future::Cache;
 
 use super::PageError;
 use super::client_ip::ClientIpRule;
-use super::context::{AppState, PageCtx};
+use super::context::PageCtx;
 use crate::configuration::rate_limit::RateLimitConfig;
 use crate::provider::{OAuthError, OAuthErrorCode};
 
@@ -128,14 +128,12 @@ pub async fn limit(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    // Registered beside the app's state only when rate limiting is on.
     let verdict = match (
         kind_of(req.method(), req.path()),
-        req.app_data::<web::Data<AppState>>(),
+        req.app_data::<web::Data<RateLimits>>(),
     ) {
-        (Some(kind), Some(state)) => match &state.rate_limits {
-            Some(limits) => check(limits, kind, &req).await.err().map(|w| (kind, w)),
-            None => None,
-        },
+        (Some(kind), Some(limits)) => check(limits, kind, &req).await.err().map(|w| (kind, w)),
         _ => None,
     };
     let Some((kind, wait)) = verdict else {
