@@ -102,7 +102,7 @@ fn check_locales(config: &Config) -> ExitCode {
 }
 
 async fn serve(config: Config) -> ExitCode {
-    crate::telemetry::init();
+    crate::telemetry::init(config.log.effective_format());
     let app = match Application::from_config(config) {
         Ok(app) => app,
         Err(e) => {

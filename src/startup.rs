@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::common::{ConfigErrors, is_loopback_url};
 use crate::configuration::{Config, Settings};
-use crate::i18n::{LocaleIssue, Locales};
+use crate::i18n;
 use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::routes::{self, context::AppState, middleware};
 use crate::store::{MemoryStore, SharedStore, StoreSessions};
@@ -24,8 +24,6 @@ use crate::upstream::Federations;
 pub enum StartupError {
     #[error("invalid configuration:\n{0}")]
     Config(#[from] ConfigErrors),
-    #[error("invalid locale files:\n{}", .0.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("\n"))]
-    Locales(Vec<LocaleIssue>),
     #[error("OpenID provider: {0}")]
     Provider(#[from] ProviderSetupError),
     #[error("cannot listen on {address}: {source}")]
@@ -37,9 +35,15 @@ pub enum StartupError {
 
 pub struct Application {
     server: Server,
+    /// `/metrics` on its own address (`[metrics] listen`).
+    metrics_server: Option<Server>,
     port: u16,
     public_url: Url,
 }
+
+/// How long requests in flight may take to finish once a stop is asked
+/// (SIGTERM, SIGINT): no new connection is accepted meanwhile.
+pub const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 
 impl Application {
     /// Parses the settings once, binds the configured address, builds.
@@ -76,8 +80,7 @@ impl Application {
             .unwrap_or_else(|_| "socket".into());
         let port = listener.local_addr().expect("bound socket").port();
         let public_url = config.server.public_url(port);
-        let locales = Locales::load(&config.locales_dir).map_err(StartupError::Locales)?;
-        tracing::info!(source = locales.source(), "locales loaded");
+        let locales = live_locales(&config);
         let session_key = match &config.server.session_key {
             Some(bytes) => Key::from(bytes),
             None => {
@@ -88,15 +91,22 @@ impl Application {
                 Key::generate()
             }
         };
+        let metrics = config.metrics.enabled.then(crate::metrics::install);
+        let metrics_server = match (&metrics, config.metrics.listen) {
+            (Some(handle), Some(address)) => Some(metrics_server(handle.clone(), address)?),
+            _ => None,
+        };
         let store: SharedStore = Arc::new(MemoryStore::new());
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
             federations: Federations::new(&config.federations, &public_url),
             op: OpenIdProvider::new(&config.oidc, config.clients, &public_url)?,
             chooser: config.chooser,
-            locales: Arc::new(locales),
+            locales,
             public_url: public_url.clone(),
             store,
+            // On its own address, `/metrics` is not on the portal's.
+            metrics: metrics.filter(|_| metrics_server.is_none()),
         };
         let sessions = SessionSettings {
             key: session_key,
@@ -107,6 +117,7 @@ impl Application {
             .map_err(|source| StartupError::Bind { address, source })?;
         Ok(Application {
             server,
+            metrics_server,
             port,
             public_url,
         })
@@ -120,9 +131,70 @@ impl Application {
         &self.public_url
     }
 
+    /// Runs until a stop is asked (SIGTERM, SIGINT): then finishes the
+    /// requests in flight (at most [`SHUTDOWN_TIMEOUT_SECS`]) and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics_server {
+            None => self.server.await,
+            Some(metrics) => {
+                let handle = metrics.handle();
+                let result = self.server.await;
+                handle.stop(true).await;
+                result
+            }
+        }
     }
+}
+
+/// The texts in service, and the watcher that keeps them up to date with
+/// the folder (`check-locales`' checks included: an edit that removes a
+/// text a page needs is refused too).
+fn live_locales(config: &Config) -> i18n::LiveLocales {
+    let chooser = config.chooser.clone();
+    let check: i18n::ExtraCheck = Box::new(move |locales| {
+        routes::texts::missing_keys(locales, &chooser)
+            .into_iter()
+            .map(|(lang, key)| {
+                format!(
+                    "{}: `{key}` is used by the portal but not defined",
+                    lang.code()
+                )
+            })
+            .collect()
+    });
+    let dir = config.locales_dir.clone();
+    let seen = i18n::fingerprint(&dir);
+    let live = Arc::new(arc_swap::ArcSwap::from_pointee(i18n::load_for_serving(
+        &dir, &check,
+    )));
+    i18n::watch(dir, seen, Arc::downgrade(&live), check);
+    live
+}
+
+/// `/metrics` alone on `address`.
+fn metrics_server(
+    handle: metrics_exporter_prometheus::PrometheusHandle,
+    address: std::net::SocketAddr,
+) -> Result<Server, StartupError> {
+    let bind_error = |source| StartupError::Bind {
+        address: address.to_string(),
+        source,
+    };
+    let server = HttpServer::new(move || {
+        let handle = handle.clone();
+        App::new()
+            .configure(move |cfg| routes::configure_metrics_only(cfg, handle))
+            .default_service(web::to(|| async {
+                actix_web::HttpResponse::NotFound().finish()
+            }))
+    })
+    .workers(1)
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+    .bind(address)
+    .map_err(bind_error)?
+    .run();
+    tracing::info!(%address, "metrics served on their own address");
+    Ok(server)
 }
 
 /// Headers sent with every response. The Content-Security-Policy is added
@@ -180,15 +252,19 @@ fn run(
             .app_data(web::QueryConfig::default())
             .configure(move |cfg| routes::configure(cfg, &routes_state))
             .default_service(web::to(routes::not_found))
+            // Innermost first: the last `wrap` sees the request first.
             .wrap(from_fn(middleware::render_error_pages))
             .wrap(session)
             .wrap(from_fn(middleware::remember_language))
+            .wrap(from_fn(middleware::cache_policy))
             .wrap(from_fn(middleware::canonical_host))
             .wrap(from_fn(middleware::content_security_policy))
             .wrap(security_headers(secure))
             .wrap(Compress::default())
+            .wrap(from_fn(middleware::observe))
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
     })
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
     .listen(listener)?
     .run();
     Ok(server)

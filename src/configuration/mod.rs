@@ -7,6 +7,7 @@
 //! chooser built, démarches typed) or every problem with its key.
 
 mod legacy;
+mod observability;
 mod resolve;
 
 use std::net::IpAddr;
@@ -20,6 +21,7 @@ use url::Url;
 use crate::common::{ConfigErrors, ConfigIssue, Secret};
 use crate::provider::settings::{ClientSettings, OidcSettings};
 use crate::upstream::FederationsSettings;
+pub use observability::{LogFormat, LogSettings, MetricsSettings};
 pub use resolve::{Config, ServerConfig};
 
 pub const CONFIG_FILE_ENV: &str = "AIGUILLAGE_CONFIG";
@@ -46,6 +48,12 @@ pub struct Settings {
     /// Démarches allowed to use the portal (`[[clients]]`).
     #[serde(default)]
     pub clients: Vec<ClientSettings>,
+    /// Log lines' format.
+    #[serde(default)]
+    pub log: LogSettings,
+    /// `GET /metrics`.
+    #[serde(default)]
+    pub metrics: MetricsSettings,
     /// Deprecation notes from reading the layers (not a setting).
     #[serde(skip)]
     pub deprecations: Vec<String>,
@@ -164,6 +172,8 @@ impl Settings {
             federations: FederationsSettings::default(),
             oidc: OidcSettings::default(),
             clients: Vec::new(),
+            log: LogSettings::default(),
+            metrics: MetricsSettings::default(),
             deprecations: Vec::new(),
         }
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::Settings;
+use super::{LogSettings, MetricsSettings, Settings};
 use crate::common::{ConfigErrors, ConfigIssue, check_web_url, read_secret, renamed_list};
 use crate::domain::{Chooser, Federation, Population, PopulationId};
 use crate::provider::Client;
@@ -25,6 +25,8 @@ pub struct Config {
     pub oidc: OidcConfig,
     /// The registered démarches, secrets digested.
     pub clients: Vec<Client>,
+    pub log: LogSettings,
+    pub metrics: MetricsSettings,
     /// Old names still in use (`check-config` prints them, `serve` logs them).
     pub deprecations: Vec<String>,
 }
@@ -74,6 +76,8 @@ impl Settings {
                 federations,
                 oidc,
                 clients,
+                log: self.log.clone(),
+                metrics: self.metrics.clone(),
                 deprecations: notes,
             }),
             _ => Err(ConfigErrors(issues)),

@@ -71,6 +71,7 @@ impl OAuthError {
 
     /// The store failed: the démarche may try again.
     pub fn storage(e: crate::store::StoreError) -> OAuthError {
+        crate::metrics::store_error(e.kind());
         OAuthError::new(OAuthErrorCode::ServerError, e.to_string())
     }
 

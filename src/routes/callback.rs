@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, web};
 use super::context::PageCtx;
 use super::session::{current_browser, log_in};
 use super::{PageError, see_other};
+use crate::common::Untrusted;
 use crate::domain::{Federation, LoggedIn};
+use crate::metrics::{self, LoginFailure};
 use crate::store::keys::LOGIN;
 use crate::store::take_json;
 use crate::upstream::{CallbackParams, LoginTransaction, UpstreamError};
@@ -22,9 +24,36 @@ pub async fn finish(
     params: web::Query<CallbackParams>,
 ) -> Result<HttpResponse, PageError> {
     let federation = route.0;
+    let result = finish_login(&page, &session, federation, &params).await;
+    match &result {
+        Ok(_) => metrics::login_completed(federation),
+        Err(e) => metrics::login_failed(federation, failure_reason(e)),
+    }
+    result
+}
+
+/// What the metrics call a callback's failure.
+fn failure_reason(error: &PageError) -> LoginFailure {
+    match error {
+        PageError::LoginExpired(_) => LoginFailure::Expired,
+        PageError::FederationUnavailable(_) | PageError::FederationNotConfigured(_) => {
+            LoginFailure::Unreachable
+        }
+        PageError::FederationRefused { .. } => LoginFailure::Refused,
+        PageError::Internal(_) => LoginFailure::Internal,
+        _ => LoginFailure::Rejected,
+    }
+}
+
+async fn finish_login(
+    page: &PageCtx,
+    session: &Session,
+    federation: Federation,
+    params: &CallbackParams,
+) -> Result<HttpResponse, PageError> {
     let state = page.state();
     let rejected = |reason: &str| {
-        tracing::warn!(%federation, reason, "login callback rejected");
+        tracing::warn!(%federation, reason = %Untrusted(reason), "login callback rejected");
         PageError::LoginRejected(federation)
     };
     let Some(state_param) = params.state.as_deref().filter(|s| !s.is_empty()) else {
@@ -42,7 +71,7 @@ pub async fn finish(
             "response arrived on another federation's callback (mix-up)",
         ));
     }
-    if current_browser(&session).as_deref() != Some(tx.browser.as_str()) {
+    if current_browser(session).as_deref() != Some(tx.browser.as_str()) {
         return Err(rejected(
             "callback from a browser that did not start this login",
         ));
@@ -51,13 +80,13 @@ pub async fn finish(
         .federations
         .get(federation)
         .ok_or(PageError::FederationNotConfigured(federation))?;
-    let login = match client.finish(&tx, &params).await {
+    let login = match client.finish(&tx, params).await {
         Ok(login) => login,
         Err(UpstreamError::Rejected(reason)) => return Err(rejected(&reason)),
         Err(e) => return Err(PageError::from_upstream(federation, e)),
     };
     log_in(
-        &session,
+        session,
         &LoggedIn {
             identity: login.identity,
             id_token: login.id_token,

@@ -10,7 +10,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use url::Url;
 
 use crate::domain::{Chooser, PopulationId};
-use crate::i18n::{Lang, Locales, Tr};
+use crate::i18n::{Lang, LiveLocales, Locales, Tr};
 use crate::provider::OpenIdProvider;
 use crate::store::SharedStore;
 use crate::upstream::Federations;
@@ -19,7 +19,8 @@ use crate::upstream::Federations;
 pub struct AppState {
     pub public_url: Url,
     pub chooser: Chooser,
-    pub locales: Arc<Locales>,
+    /// The texts in service (replaced when an edit of the files is accepted).
+    pub locales: LiveLocales,
     /// `false` only when the public URL is plain http on loopback (development).
     pub secure_cookies: bool,
     /// The relying party toward each enabled federation.
@@ -27,6 +28,8 @@ pub struct AppState {
     pub store: SharedStore,
     /// The portal as an OpenID provider toward démarches.
     pub op: OpenIdProvider,
+    /// Renders `/metrics` when it is served on the portal's own address.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 pub const LANG_COOKIE: &str = "aiguillage_lang";
@@ -78,6 +81,8 @@ pub struct PageCtx {
     /// The pending démarche request this page belongs to (`?demande=`),
     /// carried from page to page until a federation is chosen.
     pub demande: Option<String>,
+    /// The texts in service when the request arrived: one set per page.
+    locales: Arc<Locales>,
     state: web::Data<AppState>,
 }
 
@@ -148,6 +153,7 @@ impl PageCtx {
             languages,
             remembered,
             demande,
+            locales: state.locales.load_full(),
             state,
         }
     }
@@ -168,7 +174,12 @@ impl PageCtx {
     }
 
     pub fn tr(&self) -> Tr<'_> {
-        self.state.locales.tr(self.lang)
+        self.locales.tr(self.lang)
+    }
+
+    /// The URL of a static file (its content-hashed name).
+    pub fn asset(&self, path: &str) -> String {
+        super::assets::url(path)
     }
 
     pub fn current_language(&self) -> &LangLink {

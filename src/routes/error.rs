@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use super::context::PageCtx;
+use crate::common::Untrusted;
 use crate::domain::Federation;
 use crate::i18n::Tr;
 use crate::upstream::UpstreamError;
@@ -56,6 +57,7 @@ pub enum PageError {
 /// A storage failure is the portal's fault: an internal error page.
 impl From<crate::store::StoreError> for PageError {
     fn from(e: crate::store::StoreError) -> PageError {
+        crate::metrics::store_error(e.kind());
         PageError::Internal(e.to_string())
     }
 }
@@ -200,11 +202,16 @@ impl PageError {
     pub fn from_upstream(federation: Federation, error: UpstreamError) -> PageError {
         match error {
             UpstreamError::Unreachable(reason) => {
-                tracing::warn!(%federation, reason, "federation unreachable");
+                tracing::warn!(%federation, reason = %Untrusted(&reason), "federation unreachable");
                 PageError::FederationUnavailable(federation)
             }
             UpstreamError::Refused { error, description } => {
-                tracing::warn!(%federation, error, description, "federation refused the login");
+                tracing::warn!(
+                    %federation,
+                    error = %Untrusted(&error),
+                    description = %Untrusted(description.as_deref().unwrap_or("")),
+                    "federation refused the login"
+                );
                 // Only standard codes are kept: the value is shown on the page.
                 let known = [
                     "access_denied",
@@ -226,7 +233,7 @@ impl PageError {
                 PageError::FederationRefused { federation, error }
             }
             UpstreamError::Rejected(reason) => {
-                tracing::warn!(%federation, reason, "federation response rejected");
+                tracing::warn!(%federation, reason = %Untrusted(&reason), "federation response rejected");
                 PageError::LoginRejected(federation)
             }
         }

@@ -42,6 +42,7 @@ pub async fn begin(
     )
     .await?;
     tracing::info!(%federation, "login started");
+    crate::metrics::login_started(federation);
     Ok(see_other(start.url.as_str()))
 }
 

@@ -34,6 +34,18 @@ pub enum StoreError {
     Config(String),
 }
 
+impl StoreError {
+    /// A fixed word for the metrics (`aiguillage_store_errors_total{kind}`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Backend(_) => "backend",
+            StoreError::Corrupt(_) => "corrupt",
+            StoreError::TooLarge { .. } => "too_large",
+            StoreError::Config(_) => "config",
+        }
+    }
+}
+
 /// A key-value store with expiry. Keys are namespaced as [`keys`] lists.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {

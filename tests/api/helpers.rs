@@ -7,7 +7,7 @@ use scraper::{Html, Selector};
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var_os("TEST_LOG").is_some() {
-        aiguillage::telemetry::init();
+        aiguillage::telemetry::init(aiguillage::configuration::LogFormat::Human);
     }
 });
 

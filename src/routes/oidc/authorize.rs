@@ -30,11 +30,36 @@ pub async fn post(
     authorize(&body, page, session).await
 }
 
+/// Counts the request in the metrics: accepted when it goes on (to a
+/// code, the chooser or a federation), refused otherwise.
 async fn authorize(
     encoded: &[u8],
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
+    let result = answer(encoded, &page, &session).await;
+    let accepted = matches!(result, Ok((_, true)));
+    crate::metrics::authorization(registered_client(&page, encoded), accepted);
+    result.map(|(res, _)| res)
+}
+
+/// The request's `client_id` when it is a registered démarche's (only
+/// those become metric labels).
+fn registered_client<'a>(page: &'a PageCtx, encoded: &[u8]) -> Option<&'a str> {
+    let (_, id) = url::form_urlencoded::parse(encoded).find(|(k, _)| k == "client_id")?;
+    page.state()
+        .op
+        .clients
+        .get(&id)
+        .map(|c| c.client_id.as_str())
+}
+
+/// The answer, and whether the request was accepted.
+async fn answer(
+    encoded: &[u8],
+    page: &PageCtx,
+    session: &Session,
+) -> Result<(HttpResponse, bool), PageError> {
     let state = page.state();
     let op = &state.op;
     let (client, request, hints) = match authorize::parse(&op.clients, encoded) {
@@ -52,16 +77,16 @@ async fn authorize(
                 client_state.as_deref(),
                 &error,
             );
-            return Ok(redirect(&url));
+            return Ok((redirect(&url), false));
         }
     };
-    let login = logged_in(&session);
+    let login = logged_in(session);
     let now = crate::common::clock::unix_now();
     match authorize::decide(client, &request, &hints, login.as_ref(), now) {
         Decision::IssueCode => {
             let login = login.expect("a code is only issued from a session");
             let url = token::issue_code(op, state.store.as_ref(), &request, &login).await?;
-            return Ok(redirect(&url));
+            return Ok((redirect(&url), true));
         }
         Decision::Refuse(error) => {
             let url = to_client::error_to_client(
@@ -70,7 +95,7 @@ async fn authorize(
                 request.state.as_deref(),
                 &error,
             );
-            return Ok(redirect(&url));
+            return Ok((redirect(&url), false));
         }
         Decision::Interact => {}
     }
@@ -84,8 +109,9 @@ async fn authorize(
         .idp_hint
         .or_else(|| only_federation(&state.chooser, client))
     {
-        return federation_login::begin_for_request(state, &session, federation, &request, &id)
-            .await;
+        return federation_login::begin_for_request(state, session, federation, &request, &id)
+            .await
+            .map(|res| (res, true));
     }
     let lang = hints
         .ui_lang
@@ -95,5 +121,5 @@ async fn authorize(
         Some(p) => format!("/choix/{p}?demande={id}{lang}"),
         None => format!("/?demande={id}{lang}"),
     };
-    Ok(see_other(&target))
+    Ok((see_other(&target), true))
 }
