@@ -113,7 +113,10 @@ async fn serve(config: Config) -> ExitCode {
     // The one line an operator (or the quick start) needs.
     println!("Aiguillage listening on {}", app.public_url());
     match app.run_until_stopped().await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!("stopped: requests in flight were finished");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("server error: {e}");
             ExitCode::FAILURE

@@ -137,9 +137,12 @@ impl Application {
         match self.metrics_server {
             None => self.server.await,
             Some(metrics) => {
+                // A server runs while polled: both at once.
                 let handle = metrics.handle();
+                let metrics = tokio::spawn(metrics);
                 let result = self.server.await;
                 handle.stop(true).await;
+                let _ = metrics.await;
                 result
             }
         }

@@ -68,6 +68,12 @@ impl Settings {
         let federations = self.federations.resolve(&mut issues);
         let oidc = self.oidc.resolve(&mut issues);
         let clients = self.clients(chooser.as_ref(), &mut notes, &mut issues);
+        if self.metrics.listen == Some((self.server.host, self.server.port).into()) {
+            issues.push(ConfigIssue::new(
+                "metrics.listen",
+                "must differ from the portal's own address (unset it to serve /metrics there)",
+            ));
+        }
         match chooser {
             Some(chooser) if issues.is_empty() => Ok(Config {
                 server,

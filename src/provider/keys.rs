@@ -134,9 +134,22 @@ impl SigningKeys {
         &self.active_kid
     }
 
-    /// The JWKS document.
+    /// The JWKS document. Each key says what it is for (`use: sig`) and
+    /// with which algorithm (`alg: RS256`): some libraries pick keys by them.
     pub fn jwks(&self) -> serde_json::Value {
-        serde_json::json!({ "keys": self.published })
+        let keys: Vec<serde_json::Value> = self
+            .published
+            .iter()
+            .map(|key| {
+                let mut value = serde_json::to_value(key).expect("a JWK serializes");
+                if let Some(fields) = value.as_object_mut() {
+                    fields.insert("use".into(), "sig".into());
+                    fields.insert("alg".into(), "RS256".into());
+                }
+                value
+            })
+            .collect();
+        serde_json::json!({ "keys": keys })
     }
 
     pub fn verification_keys(&self) -> &[CoreJsonWebKey] {

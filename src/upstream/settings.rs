@@ -9,6 +9,9 @@ use url::Url;
 use crate::common::{ConfigIssue, Secret, check_web_url, read_secret};
 use crate::domain::Federation;
 
+/// Where OpenID Connect Discovery puts the document, under the issuer.
+pub const STANDARD_DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PkceMode {
@@ -22,9 +25,15 @@ pub enum PkceMode {
 #[serde(deny_unknown_fields)]
 pub struct FederationSettings {
     pub enabled: bool,
-    /// Issuer identifier; discovery is `{issuer}/.well-known/openid-configuration`.
+    /// Issuer identifier; discovery is `{issuer}{discovery_path}`.
     pub issuer: Url,
-    /// Where discovery lives when it is not under the issuer (Pro Santé Connect).
+    /// Where the discovery document is, under the issuer:
+    /// `/.well-known/openid-configuration`, or Pro Santé Connect's
+    /// `/.well-known/wallet-openid-configuration`. A path, so that
+    /// overriding `issuer` (production, a local Keycloak) moves it along.
+    pub discovery_path: String,
+    /// The discovery document's full URL, when it is not under the issuer
+    /// at all (wins over `discovery_path`).
     pub discovery_url: Option<Url>,
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
@@ -55,6 +64,7 @@ impl FederationSettings {
             Federation::FranceConnect => FederationSettings {
                 enabled: false,
                 issuer: url("https://fcp-low.sbx.dev-franceconnect.fr/api/v2"),
+                discovery_path: STANDARD_DISCOVERY_PATH.into(),
                 discovery_url: None,
                 client_id: None,
                 client_secret: None,
@@ -77,6 +87,7 @@ impl FederationSettings {
             Federation::ProConnect => FederationSettings {
                 enabled: true,
                 issuer: url("https://fca.integ01.dev-agentconnect.fr/api/v2"),
+                discovery_path: STANDARD_DISCOVERY_PATH.into(),
                 discovery_url: None,
                 client_id: Some("ef16b50d-ca12-43c4-ac1f-c0a536979457".into()),
                 // Public secret of ProConnect's official test client
@@ -104,9 +115,9 @@ impl FederationSettings {
             Federation::ProSanteConnect => FederationSettings {
                 enabled: false,
                 issuer: url("https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet"),
-                discovery_url: Some(url(
-                    "https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration",
-                )),
+                // Pro Santé Connect's own name for its discovery document.
+                discovery_path: "/.well-known/wallet-openid-configuration".into(),
+                discovery_url: None,
                 client_id: None,
                 client_secret: None,
                 client_secret_file: None,
@@ -121,10 +132,11 @@ impl FederationSettings {
         }
     }
 
+    /// `discovery_url`, else `{issuer}{discovery_path}`.
     pub fn discovery_url(&self) -> Url {
         self.discovery_url.clone().unwrap_or_else(|| {
             let base = self.issuer.as_str().trim_end_matches('/');
-            Url::parse(&format!("{base}/.well-known/openid-configuration")).expect("valid URL")
+            Url::parse(&format!("{base}{}", self.discovery_path)).expect("checked path")
         })
     }
 
@@ -146,6 +158,15 @@ impl FederationSettings {
             if let Some(Err(message)) = url.map(check_web_url) {
                 push(field, message);
             }
+        }
+        let discovery_path_ok = self.discovery_path.starts_with('/')
+            && Url::parse(&format!("https://x{}", self.discovery_path))
+                .is_ok_and(|u| u.path() == self.discovery_path);
+        if !discovery_path_ok {
+            push(
+                "discovery_path",
+                format!("`{}` must be a path starting with `/`", self.discovery_path),
+            );
         }
         for (field, path) in [
             ("redirect_path", &self.redirect_path),
@@ -271,5 +292,55 @@ impl FederationsSettings {
             }
         }
         enabled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_discovery_url_follows_an_overridden_issuer() {
+        let mut psc = FederationSettings::default_for(Federation::ProSanteConnect);
+        assert_eq!(
+            psc.discovery_url().as_str(),
+            "https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration"
+        );
+        psc.issuer = "https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet/"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            psc.discovery_url().as_str(),
+            "https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration"
+        );
+        let mut fc = FederationSettings::default_for(Federation::FranceConnect);
+        fc.issuer = "https://fcp-low.integ01.dev-franceconnect.fr/api/v2"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            fc.discovery_url().as_str(),
+            "https://fcp-low.integ01.dev-franceconnect.fr/api/v2/.well-known/openid-configuration"
+        );
+        fc.discovery_url = Some("https://ailleurs.example.fr/d.json".parse().unwrap());
+        assert_eq!(
+            fc.discovery_url().as_str(),
+            "https://ailleurs.example.fr/d.json"
+        );
+    }
+
+    #[test]
+    fn a_discovery_path_must_be_a_path() {
+        for bad in ["wallet", "/a b", "/x?y=1", "/x#y"] {
+            let mut s = FederationSettings::default_for(Federation::ProSanteConnect);
+            s.discovery_path = bad.into();
+            let mut issues = Vec::new();
+            s.resolve(Federation::ProSanteConnect, &mut issues);
+            assert!(
+                issues
+                    .iter()
+                    .any(|i| i.key == "federations.prosanteconnect.discovery_path"),
+                "{bad}: {issues:?}"
+            );
+        }
     }
 }

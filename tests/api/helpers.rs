@@ -45,6 +45,10 @@ impl AppSocket {
         }
     }
 
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().unwrap().port()
+    }
+
     /// The portal's public URL on this socket, without the trailing slash.
     pub fn base_url(&self) -> String {
         format!(
