@@ -64,13 +64,23 @@ impl AppSocket {
 
 /// The real application on a socket bound beforehand.
 pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    LazyLock::force(&TRACING);
     let mut settings = Settings::defaults();
-    settings.server.port = socket.listener.local_addr().unwrap().port();
     // Tests never reach the real integration platforms.
     for f in aiguillage::domain::Federation::ALL {
         settings.federations.get_mut(f).enabled = false;
     }
+    spawn_app_from(socket, settings, adjust).await
+}
+
+/// The real application with `settings` (e.g. read from a file), on a
+/// socket bound beforehand.
+pub async fn spawn_app_from(
+    socket: AppSocket,
+    mut settings: Settings,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    LazyLock::force(&TRACING);
+    settings.server.port = socket.listener.local_addr().unwrap().port();
     // Fixed keys: no key generation in every test, no shared data dir.
     settings.oidc.signing_key_file = Some(fixture("keys/rsa-1.pem"));
     settings.oidc.pairwise_secret = Some(aiguillage::common::Secret(
