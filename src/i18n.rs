@@ -291,20 +291,7 @@ impl Locales {
             // Duplicates were reported above with their lines; keep the first one.
             bundle.add_resource_overriding(resource);
         }
-        // Identical key sets: a key missing in one language is an error
-        // located where the other language defines it.
-        for lang in Lang::ALL {
-            for other in Lang::ALL.into_iter().filter(|o| *o != lang) {
-                for (key, location) in &keys[&other] {
-                    if !keys[&lang].contains_key(key) {
-                        issues.push(LocaleIssue {
-                            location: location.clone(),
-                            message: format!("`{key}` has no {} translation", lang.code()),
-                        });
-                    }
-                }
-            }
-        }
+        issues.extend(untranslated(&keys));
         if !issues.is_empty() {
             return Err(issues);
         }
@@ -368,6 +355,25 @@ impl Locales {
             lang,
         }
     }
+}
+
+/// Identical key sets: a key missing in one language is an error located
+/// where the other language defines it (`keys`: each key's `file:line`).
+fn untranslated(keys: &BTreeMap<Lang, BTreeMap<String, String>>) -> Vec<LocaleIssue> {
+    let mut issues = Vec::new();
+    for lang in Lang::ALL {
+        for other in Lang::ALL.into_iter().filter(|o| *o != lang) {
+            for (key, location) in &keys[&other] {
+                if !keys[&lang].contains_key(key) {
+                    issues.push(LocaleIssue {
+                        location: location.clone(),
+                        message: format!("`{key}` has no {} translation", lang.code()),
+                    });
+                }
+            }
+        }
+    }
+    issues
 }
 
 fn resource_source(resource: &FluentResource) -> &str {

@@ -2,8 +2,6 @@
 //! line per event whatever a request holds, a request id on each, and no
 //! personal data, code, token or secret after a whole login.
 
-use std::time::Duration;
-
 use aiguillage::domain::Federation;
 use reqwest::StatusCode;
 
@@ -40,11 +38,7 @@ async fn a_forged_line_attempt_leaves_one_escaped_line() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let huge_id = request_id(&res);
-    portal
-        .wait_for_line(&[&huge_id], Duration::from_secs(10))
-        .await
-        .expect("the request is logged");
-    let logs = portal.logs();
+    let logs = portal.logs_through(&huge_id).await;
 
     let lines = lines_with(&logs, &id);
     assert_eq!(lines.len(), 1, "one line for the request:\n{logs}");
@@ -66,6 +60,21 @@ async fn a_forged_line_attempt_leaves_one_escaped_line() {
 const DEMARCHE: &str = "demarche-des-journaux";
 const DEMARCHE_SECRET: &str = "secret-de-la-demarche-des-journaux-0123";
 pub const DEMARCHE_REDIRECT: &str = "http://127.0.0.1:9/retour";
+
+/// The démarche's token request for `code` (client_secret_basic).
+pub async fn token_request(address: &str, client: (&str, &str), code: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{address}/oidc/token"))
+        .basic_auth(client.0, Some(client.1))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", DEMARCHE_REDIRECT),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
 
 /// A démarche's login through the portal: what it got.
 pub struct DemarcheLogin {
@@ -118,17 +127,8 @@ pub async fn demarche_login(address: &str, client: (&str, &str)) -> DemarcheLogi
             res = submit_form(&browser, &page, &doc, "form[action$=\"/login\"]", &fields).await;
         }
     };
-    let tokens: serde_json::Value = reqwest::Client::new()
-        .post(format!("{address}/oidc/token"))
-        .basic_auth(client.0, Some(client.1))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", DEMARCHE_REDIRECT),
-        ])
-        .send()
+    let tokens: serde_json::Value = token_request(address, client, &code)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -190,11 +190,7 @@ redirect_uris = ["{DEMARCHE_REDIRECT}"]
     // The last request's line: every line before it is written.
     let res = reqwest::get(portal.url("/fin-du-test")).await.unwrap();
     let last = request_id(&res);
-    portal
-        .wait_for_line(&[&last], Duration::from_secs(10))
-        .await
-        .expect("the last request is logged");
-    let logs = portal.logs();
+    let logs = portal.logs_through(&last).await;
     assert!(logs.contains("login succeeded"), "{logs}");
     assert!(logs.contains("tokens issued"), "{logs}");
 

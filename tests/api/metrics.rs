@@ -11,7 +11,7 @@ use aiguillage::provider::settings::ClientSettings;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
-use crate::logs::{DEMARCHE_REDIRECT, demarche_login};
+use crate::logs::{DEMARCHE_REDIRECT, demarche_login, token_request};
 use crate::peers::FederationPeer;
 
 /// Every sample of a Prometheus text page: `name` and sorted labels → value.
@@ -97,18 +97,15 @@ async fn a_real_login_is_counted_in_the_metrics() {
     let before = scrape(&app.address).await;
     let login = demarche_login(&app.address, (CLIENT, SECRET)).await;
     // The same code again: refused (and its tokens revoked).
-    let replay = reqwest::Client::new()
-        .post(app.url("/oidc/token"))
-        .basic_auth(CLIENT, Some(SECRET))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", login.code.as_str()),
-            ("redirect_uri", DEMARCHE_REDIRECT),
-        ])
+    let replay = token_request(&app.address, (CLIENT, SECRET), &login.code).await;
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    let revoked = reqwest::Client::new()
+        .get(app.url("/oidc/userinfo"))
+        .bearer_auth(&login.access_token)
         .send()
         .await
         .unwrap();
-    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED, "tokens revoked");
     let after = scrape(&app.address).await;
     let delta = |name: &str, labels: &[(&str, &str)]| {
         value(&after, name, labels) - value(&before, name, labels)

@@ -17,15 +17,6 @@ pub struct PortalProcess {
     _dir: tempfile::TempDir,
 }
 
-/// A free port on 127.0.0.1 (bound, then released for the child).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The settings every test process needs (fixed keys), then `extra`
 /// TOML (which must say `[federations.proconnect]`, enabled by default:
 /// [`NO_FEDERATION`] when none is used); `port` 0 picks a free one.
@@ -134,6 +125,15 @@ impl PortalProcess {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Every line written up to the one of the request `request_id` (the
+    /// lines come in order): at most 10 s.
+    pub async fn logs_through(&self, request_id: &str) -> String {
+        self.wait_for_line(&[request_id], Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|| panic!("request {request_id} logged:\n{}", self.logs()));
+        self.logs()
     }
 
     /// Sends SIGTERM.

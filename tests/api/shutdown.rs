@@ -40,7 +40,7 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
         .await
         .unwrap_or_else(|| panic!("the stop begins:\n{}", portal.logs()));
     // The rest of the body, after the stop began: still answered in full.
-    stream.write_all(body[10..].as_bytes()).unwrap();
+    stream.write_all(&body.as_bytes()[10..]).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
