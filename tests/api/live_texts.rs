@@ -127,16 +127,16 @@ async fn a_folder_broken_at_start_gives_the_embedded_texts_until_fixed() {
     let original = std::fs::read_to_string(&portail).unwrap();
     std::fs::write(&portail, format!("{original}\nbroken = {{ $\n")).unwrap();
     let portal = PortalProcess::start(&config_for(locales.path()), &[]);
-    let line = original.lines().count() + 2;
-    let logs = portal.logs();
-    assert!(
-        logs.contains(&format!("{}:{line}", portail.display())),
-        "{logs}"
-    );
-    assert!(
-        logs.contains("serving the texts built into the program"),
-        "{logs}"
-    );
+    let location = format!("{}:{}", portail.display(), original.lines().count() + 2);
+    for needle in [
+        location.as_str(),
+        "serving the texts built into the program",
+    ] {
+        let logged = portal
+            .wait_for_line(&[needle], Duration::from_secs(10))
+            .await;
+        assert!(logged.is_some(), "{needle} in:\n{}", portal.logs());
+    }
     // The embedded texts serve every page meanwhile.
     assert!(title(&portal).await.contains("Aiguillage"));
 

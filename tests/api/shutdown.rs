@@ -51,11 +51,11 @@ async fn sigterm_finishes_the_request_in_flight_then_exits_0() {
         .await
         .unwrap_or_else(|| panic!("the process ends:\n{}", portal.logs()));
     assert_eq!(status.code(), Some(0), "{}", portal.logs());
-    assert!(
-        portal
-            .logs()
-            .contains("stopped: requests in flight were finished")
-    );
+    let stopped = ["stopped: requests in flight were finished"];
+    let logged = portal
+        .wait_for_line(&stopped, Duration::from_secs(10))
+        .await;
+    assert!(logged.is_some(), "{}", portal.logs());
     // Nobody listens any more.
     assert!(TcpStream::connect(&address).is_err());
 }
