@@ -105,7 +105,7 @@ fn check_locales(config: &Config) -> ExitCode {
 }
 
 async fn serve(config: Config) -> ExitCode {
-    crate::telemetry::init();
+    crate::telemetry::init(config.log.effective_format());
     let app = match Application::from_config(config) {
         Ok(app) => app,
         Err(e) => {
@@ -116,7 +116,10 @@ async fn serve(config: Config) -> ExitCode {
     // The one line an operator (or the quick start) needs.
     println!("Aiguillage listening on {}", app.public_url());
     match app.run_until_stopped().await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!("stopped: requests in flight were finished");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("server error: {e}");
             ExitCode::FAILURE

@@ -8,10 +8,21 @@
 //! broken file without its line and cannot say which key one language lacks,
 //! while `check-locales` promises `file:line` for syntax errors, duplicate
 //! ids and missing translations, from a folder chosen at run time.
+//!
+//! While the portal runs, [`watch`] looks at the folder every second and
+//! puts an edit in service at once; an edit with a mistake is refused
+//! (each problem logged as `file:line`) and the texts in service stay. A
+//! folder broken at start gives the embedded texts, with an error logged,
+//! rather than no portal at all ([`load_for_serving`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::Path;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -116,13 +127,31 @@ struct LocaleFile {
 }
 
 fn read_files(dir: &Path) -> Result<(Vec<LocaleFile>, String), Vec<LocaleIssue>> {
-    let mut files = Vec::new();
     if dir.is_dir() {
+        read_folder(dir)
+    } else {
+        Ok((embedded_files(), "embedded".to_owned()))
+    }
+}
+
+/// The `.ftl` files of each language's folder, sorted.
+fn ftl_paths(lang_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<_> = std::fs::read_dir(lang_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn read_folder(dir: &Path) -> Result<(Vec<LocaleFile>, String), Vec<LocaleIssue>> {
+    let mut files = Vec::new();
+    {
         let mut issues = Vec::new();
         for lang in Lang::ALL {
             let lang_dir = dir.join(lang.code());
-            let entries = match std::fs::read_dir(&lang_dir) {
-                Ok(e) => e,
+            let paths = match ftl_paths(&lang_dir) {
+                Ok(paths) => paths,
                 Err(e) => {
                     issues.push(LocaleIssue {
                         location: lang_dir.display().to_string(),
@@ -131,11 +160,6 @@ fn read_files(dir: &Path) -> Result<(Vec<LocaleFile>, String), Vec<LocaleIssue>>
                     continue;
                 }
             };
-            let mut paths: Vec<_> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
-                .collect();
-            paths.sort();
             for path in paths {
                 match std::fs::read_to_string(&path) {
                     Ok(source) => files.push(LocaleFile {
@@ -154,22 +178,26 @@ fn read_files(dir: &Path) -> Result<(Vec<LocaleFile>, String), Vec<LocaleIssue>>
             return Err(issues);
         }
         Ok((files, dir.display().to_string()))
-    } else {
-        let mut names: Vec<_> = EmbeddedLocales::iter().collect();
-        names.sort();
-        for name in names {
-            let Some(lang) = name.split('/').next().and_then(Lang::parse) else {
-                continue;
-            };
-            let data = EmbeddedLocales::get(&name).expect("listed file exists");
-            files.push(LocaleFile {
-                lang,
-                name: format!("locales/{name} (embedded)"),
-                source: String::from_utf8_lossy(&data.data).into_owned(),
-            });
-        }
-        Ok((files, "embedded".to_owned()))
     }
+}
+
+/// The copies compiled into the binary.
+fn embedded_files() -> Vec<LocaleFile> {
+    let mut files = Vec::new();
+    let mut names: Vec<_> = EmbeddedLocales::iter().collect();
+    names.sort();
+    for name in names {
+        let Some(lang) = name.split('/').next().and_then(Lang::parse) else {
+            continue;
+        };
+        let data = EmbeddedLocales::get(&name).expect("listed file exists");
+        files.push(LocaleFile {
+            lang,
+            name: format!("locales/{name} (embedded)"),
+            source: String::from_utf8_lossy(&data.data).into_owned(),
+        });
+    }
+    files
 }
 
 fn line_of(source: &str, byte: usize) -> usize {
@@ -217,6 +245,15 @@ impl Locales {
     /// id, a key present in one language and not the other) is an error.
     pub fn load(dir: &Path) -> Result<Locales, Vec<LocaleIssue>> {
         let (files, source) = read_files(dir)?;
+        Locales::from_files(files, source)
+    }
+
+    /// The texts compiled into the binary (checked by the tests).
+    pub fn embedded() -> Result<Locales, Vec<LocaleIssue>> {
+        Locales::from_files(embedded_files(), "embedded".to_owned())
+    }
+
+    fn from_files(files: Vec<LocaleFile>, source: String) -> Result<Locales, Vec<LocaleIssue>> {
         let mut issues = Vec::new();
         let mut bundles = BTreeMap::new();
         let mut keys: BTreeMap<Lang, BTreeMap<String, String>> = BTreeMap::new();
@@ -268,20 +305,7 @@ impl Locales {
             // Duplicates were reported above with their lines; keep the first one.
             bundle.add_resource_overriding(resource);
         }
-        // Identical key sets: a key missing in one language is an error
-        // located where the other language defines it.
-        for lang in Lang::ALL {
-            for other in Lang::ALL.into_iter().filter(|o| *o != lang) {
-                for (key, location) in &keys[&other] {
-                    if !keys[&lang].contains_key(key) {
-                        issues.push(LocaleIssue {
-                            location: location.clone(),
-                            message: format!("`{key}` has no {} translation", lang.code()),
-                        });
-                    }
-                }
-            }
-        }
+        issues.extend(untranslated(&keys));
         if !issues.is_empty() {
             return Err(issues);
         }
@@ -347,6 +371,25 @@ impl Locales {
     }
 }
 
+/// Identical key sets: a key missing in one language is an error located
+/// where the other language defines it (`keys`: each key's `file:line`).
+fn untranslated(keys: &BTreeMap<Lang, BTreeMap<String, String>>) -> Vec<LocaleIssue> {
+    let mut issues = Vec::new();
+    for lang in Lang::ALL {
+        for other in Lang::ALL.into_iter().filter(|o| *o != lang) {
+            for (key, location) in &keys[&other] {
+                if !keys[&lang].contains_key(key) {
+                    issues.push(LocaleIssue {
+                        location: location.clone(),
+                        message: format!("`{key}` has no {} translation", lang.code()),
+                    });
+                }
+            }
+        }
+    }
+    issues
+}
+
 fn resource_source(resource: &FluentResource) -> &str {
     resource.source()
 }
@@ -392,6 +435,133 @@ impl<'a> Tr<'a> {
     pub fn federation(&self, id: &str, suffix: &str) -> String {
         self.t(&format!("federation-{id}{suffix}"))
     }
+}
+
+/// The texts in service, replaced whole when an edit is accepted: a page
+/// reads one consistent set ([`ArcSwap::load_full`]) and never waits.
+pub type LiveLocales = Arc<ArcSwap<Locales>>;
+
+/// How often the folder is looked at.
+pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Checks the portal adds to the files' own (e.g. every key a page uses
+/// exists): one message per problem.
+pub type ExtraCheck = Box<dyn Fn(&Locales) -> Vec<String> + Send + Sync>;
+
+/// What the folder holds now, to notice an edit: each `.ftl` file's path
+/// and content, hashed. `None` when the folder does not exist.
+///
+/// Contents rather than modification times: an edit within the file
+/// system's time resolution, or a file swapped by a deployment tool with
+/// an older date, is still seen. The files are a few kilobytes.
+pub fn fingerprint(dir: &Path) -> Option<u64> {
+    if !dir.is_dir() {
+        return None;
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for lang in Lang::ALL {
+        for path in ftl_paths(&dir.join(lang.code())).unwrap_or_default() {
+            path.hash(&mut hasher);
+            std::fs::read(&path).ok().hash(&mut hasher);
+        }
+    }
+    Some(hasher.finish())
+}
+
+/// The texts to start with: the folder's (or the embedded ones when there
+/// is no folder); when the folder has a mistake, the embedded texts, with
+/// every problem logged: a typo never keeps the portal from starting.
+pub fn load_for_serving(dir: &Path, check: &ExtraCheck) -> Locales {
+    let problems = match Locales::load(dir) {
+        Ok(locales) => {
+            let problems = check(&locales);
+            if problems.is_empty() {
+                tracing::info!(source = locales.source(), "texts loaded");
+                return locales;
+            }
+            problems
+        }
+        Err(issues) => issues.iter().map(ToString::to_string).collect(),
+    };
+    for problem in &problems {
+        tracing::error!(problem = %problem, "text files refused");
+    }
+    tracing::error!(
+        folder = %dir.display(),
+        "text files refused at start: serving the texts built into the program until the files are fixed"
+    );
+    Locales::embedded().expect("the embedded texts are valid (tested)")
+}
+
+/// Reads the folder again; puts the new texts in service when they pass
+/// every check, else logs each problem and keeps the texts in service.
+fn reload(dir: &Path, live: &ArcSwap<Locales>, check: &ExtraCheck) {
+    let result = if dir.is_dir() {
+        Locales::load(dir).map_err(|issues| issues.iter().map(ToString::to_string).collect())
+    } else {
+        Err(vec![format!("{}: folder not found", dir.display())])
+    };
+    let result = result.and_then(|locales| {
+        let problems = check(&locales);
+        if problems.is_empty() {
+            Ok(locales)
+        } else {
+            Err(problems)
+        }
+    });
+    match result {
+        Ok(locales) => {
+            tracing::info!(source = locales.source(), "text edit applied");
+            live.store(Arc::new(locales));
+            crate::metrics::locales_reload(true);
+        }
+        Err(problems) => {
+            for problem in &problems {
+                tracing::error!(problem = %problem, "text edit refused");
+            }
+            tracing::error!(
+                folder = %dir.display(),
+                "text edit refused: the texts in service stay until the files are fixed"
+            );
+            crate::metrics::locales_reload(false);
+        }
+    }
+}
+
+/// Looks at `dir` every [`WATCH_INTERVAL`] (on a Tokio task) and reloads
+/// on any change since `seen` (the fingerprint the texts in service were
+/// read at). Stops when the portal is gone (`live` dropped).
+///
+/// A poll rather than file system events (`inotify`): it sees edits on
+/// every kind of mount (network shares, container volumes whose files are
+/// swapped through symbolic links), needs no extra dependency, and costs a
+/// few small reads a second.
+pub fn watch(dir: PathBuf, seen: Option<u64>, live: Weak<ArcSwap<Locales>>, check: ExtraCheck) {
+    let check = Arc::new(check);
+    tokio::spawn(async move {
+        let mut seen = seen;
+        let mut ticks = tokio::time::interval(WATCH_INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let Some(live) = live.upgrade() else {
+                return;
+            };
+            let (dir, check) = (dir.clone(), check.clone());
+            let changed = tokio::task::spawn_blocking(move || {
+                let now = fingerprint(&dir);
+                if now != seen {
+                    reload(&dir, &live, &check);
+                }
+                now
+            })
+            .await;
+            match changed {
+                Ok(now) => seen = now,
+                Err(_) => return,
+            }
+        }
+    });
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod common;
 pub mod configuration;
 pub mod domain;
 pub mod i18n;
+pub mod metrics;
 pub mod provider;
 pub mod routes;
 pub mod startup;

@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::common::{ConfigErrors, is_loopback_url};
 use crate::configuration::{Config, Settings};
-use crate::i18n::{LocaleIssue, Locales};
+use crate::i18n;
 use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::routes::client_ip::ClientIpRule;
 use crate::routes::compression::{CompressedBodies, compress_once};
@@ -27,8 +27,6 @@ use crate::upstream::Federations;
 pub enum StartupError {
     #[error("invalid configuration:\n{0}")]
     Config(#[from] ConfigErrors),
-    #[error("invalid locale files:\n{}", .0.iter().map(|i| i.to_string()).collect::<Vec<_>>().join("\n"))]
-    Locales(Vec<LocaleIssue>),
     #[error("OpenID provider: {0}")]
     Provider(#[from] ProviderSetupError),
     #[error("federation encryption key: {0}")]
@@ -44,9 +42,15 @@ pub enum StartupError {
 
 pub struct Application {
     server: Server,
+    /// `/metrics` on its own address (`[metrics] listen`).
+    metrics_server: Option<Server>,
     port: u16,
     public_url: Url,
 }
+
+/// How long requests in flight may take to finish once a stop is asked
+/// (SIGTERM, SIGINT): no new connection is accepted meanwhile.
+pub const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
 
 impl Application {
     /// Parses the settings once, binds the configured address, builds.
@@ -86,8 +90,7 @@ impl Application {
             .unwrap_or_else(|_| "socket".into());
         let port = listener.local_addr().expect("bound socket").port();
         let public_url = config.server.public_url(port);
-        let locales = Locales::load(&config.locales_dir).map_err(StartupError::Locales)?;
-        tracing::info!(source = locales.source(), "locales loaded");
+        let locales = live_locales(&config);
         let session_key = match &config.server.session_key {
             Some(bytes) => Key::from(bytes),
             None => {
@@ -100,7 +103,7 @@ impl Application {
         };
         let store = open_store(&config)?;
         let texts_complete = {
-            let missing = routes::texts::missing_keys(&locales, &config.chooser);
+            let missing = routes::texts::missing_keys(&locales.load(), &config.chooser);
             for (lang, key) in &missing {
                 tracing::warn!(lang = lang.code(), key, "text missing: not ready");
             }
@@ -110,17 +113,24 @@ impl Application {
             config.server.trusted_proxies.clone(),
             config.server.client_ip_header.clone(),
         );
+        let metrics = config.metrics.enabled.then(crate::metrics::install);
+        let metrics_server = match (&metrics, config.metrics.listen) {
+            (Some(handle), Some(address)) => Some(metrics_server(handle.clone(), address)?),
+            _ => None,
+        };
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
             federations: Federations::new(&config.federations, &public_url, &config.oidc.data_dir)?,
             op: OpenIdProvider::new(&config.oidc, config.clients, &public_url)?,
             chooser: config.chooser,
-            locales: Arc::new(locales),
+            locales,
             public_url: public_url.clone(),
             store,
             site: config.site,
             session_max: config.server.session_max,
             texts_complete,
+            // On its own address, `/metrics` is not on the portal's.
+            metrics: metrics.filter(|_| metrics_server.is_none()),
         };
         let rate_limits = config
             .rate_limit
@@ -141,6 +151,7 @@ impl Application {
         .map_err(|source| StartupError::Bind { address, source })?;
         Ok(Application {
             server,
+            metrics_server,
             port,
             public_url,
         })
@@ -159,8 +170,21 @@ impl Application {
         self.server.handle()
     }
 
+    /// Runs until a stop is asked (SIGTERM, SIGINT): then finishes the
+    /// requests in flight (at most [`SHUTDOWN_TIMEOUT_SECS`]) and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        match self.metrics_server {
+            None => self.server.await,
+            Some(metrics) => {
+                // A server runs while polled: both at once.
+                let handle = metrics.handle();
+                let metrics = tokio::spawn(metrics);
+                let result = self.server.await;
+                handle.stop(true).await;
+                let _ = metrics.await;
+                result
+            }
+        }
     }
 }
 
@@ -181,6 +205,57 @@ fn open_store(config: &Config) -> Result<SharedStore, StartupError> {
         ),
     }
     Ok(store)
+}
+
+/// The texts in service, and the watcher that keeps them up to date with
+/// the folder (`check-locales`' checks included: an edit that removes a
+/// text a page needs is refused too).
+fn live_locales(config: &Config) -> i18n::LiveLocales {
+    let chooser = config.chooser.clone();
+    let check: i18n::ExtraCheck = Box::new(move |locales| {
+        routes::texts::missing_keys(locales, &chooser)
+            .into_iter()
+            .map(|(lang, key)| {
+                format!(
+                    "{}: `{key}` is used by the portal but not defined",
+                    lang.code()
+                )
+            })
+            .collect()
+    });
+    let dir = config.locales_dir.clone();
+    let seen = i18n::fingerprint(&dir);
+    let live = Arc::new(arc_swap::ArcSwap::from_pointee(i18n::load_for_serving(
+        &dir, &check,
+    )));
+    i18n::watch(dir, seen, Arc::downgrade(&live), check);
+    live
+}
+
+/// `/metrics` alone on `address`.
+fn metrics_server(
+    handle: metrics_exporter_prometheus::PrometheusHandle,
+    address: std::net::SocketAddr,
+) -> Result<Server, StartupError> {
+    let bind_error = |source| StartupError::Bind {
+        address: address.to_string(),
+        source,
+    };
+    let server = HttpServer::new(move || {
+        let handle = handle.clone();
+        App::new()
+            .configure(move |cfg| routes::configure_metrics_only(cfg, handle))
+            .default_service(web::to(|| async {
+                actix_web::HttpResponse::NotFound().finish()
+            }))
+    })
+    .workers(1)
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
+    .bind(address)
+    .map_err(bind_error)?
+    .run();
+    tracing::info!(%address, "metrics served on their own address");
+    Ok(server)
 }
 
 /// Headers sent with every response. The Content-Security-Policy is added
@@ -271,18 +346,22 @@ fn run(
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .configure(move |cfg| routes::configure(cfg, &routes_state))
             .default_service(web::to(routes::not_found))
+            // Innermost first: the last `wrap` sees the request first.
             .wrap(from_fn(middleware::render_error_pages))
             .wrap(session)
             .wrap(from_fn(middleware::session_store_failures))
             .wrap(from_fn(rate_limit::limit))
             .wrap(from_fn(middleware::remember_language))
             .wrap(from_fn(middleware::canonical_host))
+            .wrap(from_fn(middleware::cache_policy))
             .wrap(from_fn(middleware::content_security_policy))
             .wrap(security_headers(secure))
             .wrap(from_fn(compress_once))
+            .wrap(from_fn(middleware::observe))
             .wrap(TracingLogger::<crate::telemetry::RequestSpan>::new())
     })
     .on_connect(no_delay)
+    .shutdown_timeout(SHUTDOWN_TIMEOUT_SECS)
     .listen(listener)?
     .run();
     Ok(server)

@@ -1,5 +1,6 @@
 //! Small pieces every layer may use, and that use nothing of the portal:
-//! secrets (and their files), configuration issues, URL rules, the clock, random tokens.
+//! secrets (and their files), configuration issues, URL rules, the clock,
+//! random tokens, values from outside made safe to log.
 //! (A leaf module: it imports no other module of the crate.)
 
 pub mod clock;
@@ -7,10 +8,12 @@ mod config_issue;
 mod files;
 mod random;
 mod secret;
+mod untrusted;
 mod urls;
 
 pub use config_issue::{ConfigErrors, ConfigIssue, renamed_list};
 pub use files::write_private;
 pub use random::random_token;
 pub use secret::{Secret, read_secret};
+pub use untrusted::{UNTRUSTED_MAX_CHARS, Untrusted, escape_for_log};
 pub use urls::{check_web_url, is_loopback_url};

@@ -7,6 +7,7 @@
 //! chooser built, démarches typed) or every problem with its key.
 
 mod legacy;
+mod observability;
 pub mod rate_limit;
 mod resolve;
 pub mod site;
@@ -24,6 +25,7 @@ use crate::common::{ConfigErrors, ConfigIssue, Secret};
 use crate::provider::settings::{ClientSettings, OidcSettings};
 use crate::store::StoreSettings;
 use crate::upstream::{FederationsSettings, ProbeSettings};
+pub use observability::{LogFormat, LogSettings, MetricsSettings};
 use rate_limit::RateLimitSettings;
 pub use resolve::{Config, ServerConfig};
 
@@ -64,6 +66,12 @@ pub struct Settings {
     /// Requests per client address on the endpoints that keep something.
     #[serde(default)]
     pub rate_limit: RateLimitSettings,
+    /// Log lines' format.
+    #[serde(default)]
+    pub log: LogSettings,
+    /// `GET /metrics`.
+    #[serde(default)]
+    pub metrics: MetricsSettings,
     /// Deprecation notes from reading the layers (not a setting).
     #[serde(skip)]
     pub deprecations: Vec<String>,
@@ -198,6 +206,8 @@ impl Settings {
             site: site::SiteSettings::default(),
             store: StoreSettings::default(),
             rate_limit: RateLimitSettings::default(),
+            log: LogSettings::default(),
+            metrics: MetricsSettings::default(),
             deprecations: Vec::new(),
         }
     }

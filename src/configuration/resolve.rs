@@ -9,8 +9,8 @@ use actix_web::http::header::HeaderName;
 use ipnet::IpNet;
 use url::Url;
 
-use super::Settings;
 use super::rate_limit::RateLimitConfig;
+use super::{LogSettings, MetricsSettings, Settings};
 use crate::common::{ConfigErrors, ConfigIssue, check_web_url, read_secret, renamed_list};
 use crate::domain::{Chooser, Federation, Population, PopulationId};
 use crate::provider::Client;
@@ -37,6 +37,8 @@ pub struct Config {
     pub store: StoreSettings,
     /// `None`: rate limiting off.
     pub rate_limit: Option<RateLimitConfig>,
+    pub log: LogSettings,
+    pub metrics: MetricsSettings,
     /// Old names still in use (`check-config` prints them, `serve` logs them).
     pub deprecations: Vec<String>,
 }
@@ -137,6 +139,12 @@ impl Settings {
         let site = self.site.resolve(server.session_ttl, &mut issues);
         let store = self.store.resolve(&mut issues);
         let rate_limit = self.rate_limit.resolve(&mut issues);
+        if self.metrics.listen == Some((self.server.host, self.server.port).into()) {
+            issues.push(ConfigIssue::new(
+                "metrics.listen",
+                "must differ from the portal's own address (unset it to serve /metrics there)",
+            ));
+        }
         match chooser {
             Some(chooser) if issues.is_empty() => Ok(Config {
                 server,
@@ -149,6 +157,8 @@ impl Settings {
                 site,
                 store,
                 rate_limit,
+                log: self.log.clone(),
+                metrics: self.metrics.clone(),
                 deprecations: notes,
             }),
             _ => Err(ConfigErrors(issues)),

@@ -115,16 +115,16 @@ pub fn parse<'a>(
     let raw: Vec<(String, String)> = url::form_urlencoded::parse(encoded).into_owned().collect();
     let first = |name: &str| raw.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let client_id = first("client_id").unwrap_or_default();
-    let client = clients.get(client_id).ok_or_else(|| {
-        tracing::warn!(client_id, "authorization request from an unknown client");
-        Refusal::UnknownClient(client_id.to_owned())
-    })?;
+    // Logged once, cut, with the error page (`routes::middleware`).
+    let client = clients
+        .get(client_id)
+        .ok_or_else(|| Refusal::UnknownClient(client_id.to_owned()))?;
     let redirect_uri = first("redirect_uri").unwrap_or_default();
     if !client.has_redirect_uri(redirect_uri)
         || raw.iter().filter(|(k, _)| k == "redirect_uri").count() > 1
     {
         tracing::warn!(
-            client_id,
+            client_id = %client.client_id,
             "authorization request with an unregistered redirect URI"
         );
         return Err(Refusal::BadRedirectUri);

@@ -122,6 +122,17 @@ impl Clients {
     pub fn all(&self) -> impl Iterator<Item = &Client> {
         self.list.iter()
     }
+
+    /// The origins of the public démarches' redirect URIs: where a
+    /// browser application may call the token and userinfo endpoints from
+    /// (CORS). `https://app.example.fr`, no trailing slash.
+    pub fn public_origins(&self) -> impl Iterator<Item = String> + '_ {
+        self.list
+            .iter()
+            .filter(|c| c.public)
+            .flat_map(|c| c.redirect_uris.iter())
+            .map(|u| u.origin().ascii_serialization())
+    }
 }
 
 #[cfg(test)]

@@ -82,6 +82,7 @@ impl OAuthError {
     /// fault; anything else: `server_error`. The details (Redis address…)
     /// go to the log only.
     pub fn storage(e: crate::store::StoreError) -> OAuthError {
+        crate::metrics::store_error(e.kind());
         use crate::store::StoreError;
         match e {
             StoreError::Backend(why) => {

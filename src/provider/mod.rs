@@ -30,7 +30,7 @@ pub use alg::IdTokenAlg;
 pub use clients::{Client, Clients};
 pub use error::{OAuthError, OAuthErrorCode};
 pub use keys::{KeyError, SigningKeys};
-pub use params::parse_params;
+pub use params::{authorization_credentials, parse_params};
 use settings::OidcConfig;
 
 #[derive(Debug, thiserror::Error)]

@@ -25,7 +25,11 @@ pub fn error_to_client(
     state: Option<&str>,
     error: &OAuthError,
 ) -> Url {
-    tracing::warn!(error = %error.code, description = %error.description, "authorization request refused");
+    tracing::warn!(
+        error = %error.code,
+        description = %crate::common::Untrusted(&error.description),
+        "authorization request refused"
+    );
     let mut params = vec![
         ("error", error.code.as_str()),
         ("error_description", error.description.as_str()),

@@ -56,6 +56,7 @@ pub async fn issue_code(
     };
     put_json(store, &CODE.key(&code), &record, op.code_ttl).await?;
     tracing::info!(client_id = %request.client_id, federation = %login.identity.federation, "authorization code issued");
+    crate::metrics::code_issued(&request.client_id);
     let mut params = vec![("code", code.as_str())];
     if let Some(s) = &request.state {
         params.push(("state", s.as_str()));
@@ -67,15 +68,35 @@ pub async fn issue_code(
     ))
 }
 
-/// The token request's body and its `Authorization: Basic` credentials.
+/// The token request's body and its `Authorization: Basic` credentials
+/// (the part after the scheme). Counted in the metrics either way.
 pub async fn exchange(
     op: &OpenIdProvider,
     store: &dyn Store,
     basic: Option<&str>,
     body: &[u8],
 ) -> Result<serde_json::Value, OAuthError> {
-    let params = parse_params(body)?;
-    let client = authenticate(op, basic, &params)?;
+    let params = parse_params(body).inspect_err(|e| refused(None, e))?;
+    let client = authenticate(op, basic, &params).inspect_err(|e| refused(None, e))?;
+    let result = exchange_for(op, store, client, &params).await;
+    match &result {
+        Ok(_) => crate::metrics::code_redeemed(&client.client_id),
+        Err(e) => refused(Some(&client.client_id), e),
+    }
+    result
+}
+
+fn refused(client_id: Option<&str>, error: &OAuthError) {
+    crate::metrics::code_refused(client_id, error.code.as_str());
+}
+
+/// The exchange, once the client is authenticated.
+async fn exchange_for(
+    op: &OpenIdProvider,
+    store: &dyn Store,
+    client: &Client,
+    params: &HashMap<String, String>,
+) -> Result<serde_json::Value, OAuthError> {
     match params.get("grant_type").map(String::as_str) {
         Some("authorization_code") => {}
         None => return Err(OAuthError::invalid_request("grant_type is required")),
@@ -89,7 +110,7 @@ pub async fn exchange(
     let code = params
         .get("code")
         .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
-    let record = redeem(store, client, code, &params).await?;
+    let record = redeem(store, client, code, params).await?;
     issue_tokens(op, store, client, code, record).await
 }
 
@@ -106,42 +127,78 @@ fn authenticate<'a>(
             "client authentication failed",
         )
     };
-    let (id, secret) = match basic {
-        Some(b64) => {
-            if params.contains_key("client_secret") {
-                return Err(OAuthError::invalid_request(
-                    "use one client authentication method",
-                ));
-            }
-            let (id, secret) = basic_credentials(b64).ok_or_else(invalid)?;
-            (id, Some(secret))
-        }
-        None => (
-            params.get("client_id").cloned().ok_or_else(invalid)?,
-            params.get("client_secret").cloned(),
-        ),
+    let Some(b64) = basic else {
+        let id = params.get("client_id").ok_or_else(invalid)?;
+        let client = op.clients.get(id).ok_or_else(invalid)?;
+        return match (client.public, params.get("client_secret")) {
+            (true, None) => Ok(client),
+            (false, Some(secret)) if client.secret_matches(secret) => Ok(client),
+            _ => Err(invalid()),
+        };
     };
-    let client = op.clients.get(&id).ok_or_else(invalid)?;
-    match (client.public, secret) {
-        (true, None) => Ok(client),
-        (false, Some(secret)) if client.secret_matches(&secret) => Ok(client),
-        _ => Err(invalid()),
+    if params.contains_key("client_secret") {
+        return Err(OAuthError::invalid_request(
+            "use one client authentication method",
+        ));
+    }
+    let credentials = BasicCredentials::decode(b64).ok_or_else(invalid)?;
+    let client = credentials
+        .ids()
+        .find_map(|id| op.clients.get(id))
+        .ok_or_else(invalid)?;
+    // Both readings of the secret are compared, each in constant time.
+    let matches = credentials
+        .secrets()
+        .fold(false, |ok, secret| client.secret_matches(secret) | ok);
+    if !client.public && matches {
+        Ok(client)
+    } else {
+        Err(invalid())
     }
 }
 
-/// `base64(id:secret)`, each part form-urlencoded (RFC 6749 §2.3.1).
-fn basic_credentials(b64: &str) -> Option<(String, String)> {
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(b64.trim())
-        .ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    let form_decode = |s: &str| {
-        url::form_urlencoded::parse(format!("x={s}").as_bytes())
-            .next()
-            .map(|(_, v)| v.into_owned())
-    };
-    Some((form_decode(id)?, form_decode(secret)?))
+/// `base64(id:secret)`. RFC 6749 §2.3.1 has each part form-urlencoded
+/// first; `curl -u`, Python `requests` and many libraries send them as
+/// they are. Both readings are kept: a secret with `+` or `%` works
+/// either way (a wrong reading simply does not match).
+struct BasicCredentials {
+    raw: (String, String),
+    form_decoded: Option<(String, String)>,
+}
+
+impl BasicCredentials {
+    fn decode(b64: &str) -> Option<BasicCredentials> {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .ok()?;
+        let text = String::from_utf8(decoded).ok()?;
+        let (id, secret) = text.split_once(':')?;
+        let form_decode = |s: &str| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+        };
+        let form_decoded = form_decode(id).zip(form_decode(secret));
+        Some(BasicCredentials {
+            raw: (id.to_owned(), secret.to_owned()),
+            form_decoded,
+        })
+    }
+
+    /// The client id as RFC 6749 reads it first, then as sent.
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.form_decoded
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .chain(std::iter::once(self.raw.0.as_str()))
+    }
+
+    fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.form_decoded
+            .iter()
+            .map(|(_, s)| s.as_str())
+            .chain(std::iter::once(self.raw.1.as_str()))
+    }
 }
 
 /// Takes the code (single use, whatever happens next) and checks its
@@ -221,17 +278,27 @@ async fn issue_tokens(
 
 #[cfg(test)]
 mod tests {
-    use super::basic_credentials;
+    use super::BasicCredentials;
     use base64::Engine;
 
+    fn read(text: &str) -> (Vec<String>, Vec<String>) {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+        let c = BasicCredentials::decode(&b64).unwrap();
+        (
+            c.ids().map(str::to_owned).collect(),
+            c.secrets().map(str::to_owned).collect(),
+        )
+    }
+
     #[test]
-    fn basic_credentials_are_form_decoded() {
-        let b64 = base64::engine::general_purpose::STANDARD.encode("my%20app:s%2Bcret");
-        assert_eq!(
-            basic_credentials(&b64),
-            Some(("my app".to_owned(), "s+cret".to_owned()))
-        );
-        assert_eq!(basic_credentials("not base64!"), None);
+    fn basic_credentials_are_read_form_decoded_then_as_sent() {
+        let (ids, secrets) = read("my%20app:s%2Bcret");
+        assert_eq!(ids, ["my app", "my%20app"]);
+        assert_eq!(secrets, ["s+cret", "s%2Bcret"]);
+        // `curl -u app:s+cret` sends the `+` as it is.
+        let (_, secrets) = read("app:s+cret");
+        assert_eq!(secrets, ["s cret", "s+cret"]);
+        assert!(BasicCredentials::decode("not base64!").is_none());
     }
 }
 

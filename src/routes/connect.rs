@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::context::{PageCtx, is_token, record_journey};
 use super::{PageError, federation_login, pending, see_other};
+use crate::common::Untrusted;
 use crate::domain::{Federation, Journey, PopulationId};
 use crate::provider::pending::PendingKind;
 use crate::upstream::LoginHints;
@@ -71,7 +72,7 @@ pub async fn start(
             pending::take(state, &id).await?;
             let mut url = url::Url::parse(return_to).map_err(|_| PageError::BadDiscoveryReturn)?;
             url.query_pairs_mut().append_pair(param, federation.id());
-            tracing::info!(client_id = %request.client_id, %federation, "federation chosen (discovery only)");
+            tracing::info!(client_id = %Untrusted(&request.client_id), %federation, "federation chosen (discovery only)");
             Ok(see_other(url.as_str()))
         }
     }

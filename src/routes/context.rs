@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::configuration::site::SiteConfig;
 use crate::domain::{Chooser, Journey, PopulationId};
-use crate::i18n::{Lang, Locales, Tr};
+use crate::i18n::{Lang, LiveLocales, Locales, Tr};
 use crate::provider::OpenIdProvider;
 use crate::store::SharedStore;
 use crate::upstream::Federations;
@@ -20,7 +20,8 @@ use crate::upstream::Federations;
 pub struct AppState {
     pub public_url: Url,
     pub chooser: Chooser,
-    pub locales: Arc<Locales>,
+    /// The texts in service (replaced when an edit of the files is accepted).
+    pub locales: LiveLocales,
     /// `false` only when the public URL is plain http on loopback (development).
     pub secure_cookies: bool,
     /// The relying party toward each enabled federation.
@@ -34,6 +35,8 @@ pub struct AppState {
     pub session_max: std::time::Duration,
     /// Every text the pages use is defined in every language (readiness).
     pub texts_complete: bool,
+    /// Renders `/metrics` when it is served on the portal's own address.
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
 pub const LANG_COOKIE: &str = "aiguillage_lang";
@@ -93,6 +96,8 @@ pub struct PageCtx {
     /// request cannot be repeated (a form, a federation's callback, an
     /// unknown path): error pages then link to `/erreur/…`.
     self_link: Option<String>,
+    /// The texts in service when the request arrived: one set per page.
+    locales: Arc<Locales>,
     state: web::Data<AppState>,
 }
 
@@ -233,6 +238,7 @@ impl PageCtx {
             demande,
             population,
             self_link: route_self_link(req, &state),
+            locales: state.locales.load_full(),
             state,
         }
     }
@@ -286,7 +292,12 @@ impl PageCtx {
     }
 
     pub fn tr(&self) -> Tr<'_> {
-        self.state.locales.tr(self.lang)
+        self.locales.tr(self.lang)
+    }
+
+    /// The URL of a static file (its content-hashed name).
+    pub fn asset(&self, path: &str) -> String {
+        super::assets::url(path)
     }
 
     /// The State's sites every State site's footer links to (DSFR footer).

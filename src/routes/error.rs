@@ -8,6 +8,7 @@ use askama::Template;
 use super::context::PageCtx;
 use super::offers::other_active;
 use super::pending::ForDemarche;
+use crate::common::Untrusted;
 use crate::domain::Federation;
 use crate::i18n::Tr;
 use crate::upstream::UpstreamError;
@@ -71,6 +72,7 @@ pub enum PageError {
 /// (corrupt data) is a bug.
 impl From<crate::store::StoreError> for PageError {
     fn from(e: crate::store::StoreError) -> PageError {
+        crate::metrics::store_error(e.kind());
         use crate::store::StoreError;
         match e {
             StoreError::Backend(why) => {
@@ -248,18 +250,23 @@ impl PageError {
     pub fn from_upstream(federation: Federation, error: UpstreamError) -> PageError {
         match error {
             UpstreamError::Unreachable(reason) => {
-                tracing::warn!(%federation, reason, "federation unreachable");
+                tracing::warn!(%federation, reason = %Untrusted(&reason), "federation unreachable");
                 PageError::FederationUnavailable(federation)
             }
             UpstreamError::Refused { error, description } => {
-                tracing::warn!(%federation, error, description, "federation refused the login");
+                tracing::warn!(
+                    %federation,
+                    error = %Untrusted(&error),
+                    description = %Untrusted(description.as_deref().unwrap_or("")),
+                    "federation refused the login"
+                );
                 PageError::FederationRefused {
                     federation,
                     error: known_refusal(&error).to_owned(),
                 }
             }
             UpstreamError::Rejected(reason) => {
-                tracing::warn!(%federation, reason, "federation response rejected");
+                tracing::warn!(%federation, reason = %Untrusted(&reason), "federation response rejected");
                 PageError::LoginRejected(federation)
             }
         }

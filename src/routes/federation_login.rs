@@ -46,6 +46,7 @@ pub async fn begin(
     .await?;
     keep_browser_binding(session, &browser)?;
     tracing::info!(%federation, "login started");
+    crate::metrics::login_started(federation);
     Ok(see_other(start.url.as_str()))
 }
 

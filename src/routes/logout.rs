@@ -134,7 +134,7 @@ pub async fn end_at_federation(
         Ok(Some(url)) => url,
         Ok(None) => return Ok(None),
         Err(e) => {
-            tracing::warn!(%federation, error = %e, "federation logout unavailable");
+            tracing::warn!(%federation, error = %crate::common::Untrusted(&e), "federation logout unavailable");
             return Ok(None);
         }
     };

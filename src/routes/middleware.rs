@@ -1,15 +1,18 @@
-//! Cross-cutting behaviour: security headers, the language cookie, and
-//! localized error pages for every error response.
+//! Cross-cutting behaviour: security headers, the language cookie,
+//! localized error pages for every error response, caching headers, the
+//! request id and the HTTP metrics.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::time::Duration;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{Error, web};
+use actix_web::{Error, HttpMessage, web};
 
 use super::PageError;
 use super::context::{AppState, LANG_COOKIE, PageCtx, lang_from_query};
+use crate::common::Untrusted;
 
 /// `?lang=xx` on any page is remembered for a year.
 pub async fn remember_language(
@@ -26,8 +29,15 @@ pub async fn remember_language(
     Ok(res)
 }
 
+/// The token and userinfo endpoints answer machines: their errors are
+/// OAuth JSON (RFC 6749 §5.2, RFC 6750 §3.1), never pages.
+fn is_oauth_json_path(path: &str) -> bool {
+    path == "/oidc/token" || path == "/oidc/userinfo"
+}
+
 /// Replaces every error response (from a handler, an extractor or the
-/// router) with the localized error page, and logs it once.
+/// router) with the localized error page, or OAuth JSON on the token and
+/// userinfo endpoints, and logs it once. `Allow` (on a 405) is kept.
 pub async fn render_error_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -47,13 +57,22 @@ pub async fn render_error_pages(
         },
     };
     let status = res.status();
+    let path = Untrusted(res.request().path().to_owned());
     if status.is_server_error() {
-        tracing::error!(%status, error = %page_error, path = res.request().path(), "request failed");
+        tracing::error!(%status, error = %Untrusted(&page_error), %path, "request failed");
     } else {
-        tracing::warn!(%status, error = %page_error, path = res.request().path(), "request refused");
+        tracing::warn!(%status, error = %Untrusted(&page_error), %path, "request refused");
     }
+    let allow = res.headers().get(header::ALLOW).cloned();
     let (req, _) = res.into_parts();
-    let page = page_error.render(&PageCtx::from_request(&req)).await;
+    let mut page = if is_oauth_json_path(req.path()) {
+        oauth_error(status)
+    } else {
+        page_error.render(&PageCtx::from_request(&req)).await
+    };
+    if let Some(allow) = allow {
+        page.headers_mut().insert(header::ALLOW, allow);
+    }
     Ok(ServiceResponse::new(req, page).map_into_right_body())
 }
 
@@ -80,6 +99,91 @@ pub async fn session_store_failures(
             .await
     };
     Ok(ServiceResponse::new(request, page).map_into_right_body())
+}
+
+/// An error of the token or userinfo endpoint that no handler answered
+/// (unreadable body, internal error), as OAuth JSON.
+fn oauth_error(status: StatusCode) -> actix_web::HttpResponse {
+    use crate::provider::{OAuthError, OAuthErrorCode};
+    let (status, error) = if status.is_server_error() {
+        let error = OAuthError::new(OAuthErrorCode::ServerError, "internal error");
+        (StatusCode::INTERNAL_SERVER_ERROR, error)
+    } else if status == StatusCode::METHOD_NOT_ALLOWED {
+        (status, OAuthError::invalid_request("method not allowed"))
+    } else {
+        let error = OAuthError::invalid_request("malformed request");
+        (StatusCode::BAD_REQUEST, error)
+    };
+    super::oidc::no_store_json(status, &error.json())
+}
+
+/// Around every request: sends its id back (`X-Request-Id`, the id its
+/// log lines carry), counts it in the metrics by route pattern, and
+/// drops the `Content-Encoding: identity` marker static files use to keep
+/// the compression middleware off (that value is not for responses).
+pub async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = std::time::Instant::now();
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let method = req.method().as_str().to_owned();
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        headers.insert(HeaderName::from_static("x-request-id"), id);
+    }
+    if headers
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|v| v == "identity")
+    {
+        headers.remove(header::CONTENT_ENCODING);
+    }
+    let status = res.status().as_u16();
+    crate::metrics::http_request(&method, route, status, started.elapsed());
+    Ok(res)
+}
+
+/// `Cache-Control` and `Vary` on every answer that did not set its own.
+///
+/// Pages change with the language (`?lang=`, the language cookie,
+/// `Accept-Language`) and the cookies (session, remembered answer): they
+/// say so with `Vary: Accept-Language, Cookie` and are `no-cache` (a cache
+/// must ask again before reuse). Redirects, error pages and answers that
+/// set a cookie carry a one-time `state`, a démarche's request or a
+/// session: `no-store`.
+pub async fn cache_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let mut res = next.call(req).await?;
+    let status = res.status();
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let sets_cookie = res.headers().contains_key(header::SET_COOKIE);
+    let headers = res.headers_mut();
+    if is_html || status.is_redirection() {
+        headers.append(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        let policy = if status.is_success() && is_html && !sets_cookie {
+            "no-cache"
+        } else {
+            "no-store"
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    Ok(res)
 }
 
 /// Where a form may lead: the federations' login and logout pages, and the

@@ -17,6 +17,7 @@ mod federations;
 mod health;
 mod home;
 mod logout;
+mod metrics;
 pub mod middleware;
 pub mod offers;
 mod oidc;
@@ -26,74 +27,237 @@ pub mod session;
 mod site_pages;
 pub mod texts;
 
-use actix_web::web;
+use actix_web::http::Method;
+use actix_web::{FromRequest, Handler, HttpResponse, Resource, Responder, guard, web};
 
 pub use error::PageError;
 
 /// The session cookie's name (before its `__Host-` prefix).
 pub const SESSION_COOKIE: &str = "aiguillage_session";
 
-/// Registers every route of the portal. Callback and logout-return paths
-/// come from each federation's settings.
-pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
+/// A route as the portal registers it: its pattern and the methods it
+/// answers (`HEAD` wherever `GET` is). Every other method gets a 405 with
+/// `Allow` ([`method_not_allowed`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteInfo {
+    pub pattern: String,
+    pub methods: Vec<Method>,
+}
+
+impl RouteInfo {
+    /// The `Allow` header's value.
+    pub fn allow(&self) -> String {
+        self.methods
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// One resource being declared: its handlers by method, its 405 answer.
+struct Endpoint {
+    info: RouteInfo,
+    resource: Resource,
+    /// The 405 and errors of OAuth endpoints are OAuth JSON, not pages.
+    oauth_json: bool,
+}
+
+fn endpoint(pattern: &str) -> Endpoint {
+    Endpoint {
+        info: RouteInfo {
+            pattern: pattern.to_owned(),
+            methods: Vec::new(),
+        },
+        resource: web::resource(pattern),
+        oauth_json: false,
+    }
+}
+
+impl Endpoint {
+    /// `GET`, and `HEAD` with the same handler (actix sends no body to HEAD).
+    fn get<F, Args>(mut self, handler: F) -> Endpoint
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.info.methods.extend([Method::GET, Method::HEAD]);
+        let get_or_head = guard::Any(guard::Get()).or(guard::Head());
+        self.resource = self
+            .resource
+            .route(web::route().guard(get_or_head).to(handler));
+        self
+    }
+
+    fn method<F, Args>(mut self, method: Method, handler: F) -> Endpoint
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.info.methods.push(method.clone());
+        self.resource = self.resource.route(web::method(method).to(handler));
+        self
+    }
+
+    fn post<F, Args>(self, handler: F) -> Endpoint
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.method(Method::POST, handler)
+    }
+
+    fn data<T: 'static>(mut self, data: T) -> Endpoint {
+        self.resource = self.resource.app_data(web::Data::new(data));
+        self
+    }
+
+    fn oauth_json(mut self) -> Endpoint {
+        self.oauth_json = true;
+        self
+    }
+
+    fn register(self, cfg: &mut web::ServiceConfig) {
+        let allow = self.info.allow();
+        let oauth_json = self.oauth_json;
+        cfg.service(self.resource.default_service(web::to(move || {
+            method_not_allowed(allow.clone(), oauth_json)
+        })));
+    }
+}
+
+/// Every route of the portal. Callback and logout-return paths come from
+/// each enabled federation's settings (`federations`: id and settings).
+fn endpoints<'a>(
+    federations: impl Iterator<
+        Item = (
+            crate::domain::Federation,
+            &'a crate::upstream::FederationSettings,
+        ),
+    >,
+) -> Vec<Endpoint> {
+    let mut list = Vec::new();
     let mut post_logout_paths = vec!["/deconnexion/fin".to_owned()];
-    for client in state.federations.all() {
-        cfg.service(
-            web::resource(client.settings.redirect_path.as_str())
-                .app_data(web::Data::new(callback::CallbackFor(client.federation)))
-                .route(web::get().to(callback::finish)),
+    for (federation, settings) in federations {
+        list.push(
+            endpoint(&settings.redirect_path)
+                .data(callback::CallbackFor(federation))
+                .get(callback::finish),
         );
-        let path = &client.settings.post_logout_redirect_path;
+        let path = &settings.post_logout_redirect_path;
         // `/` is the home page, which recognises a logout's `state` itself.
         if path != "/" && !post_logout_paths.contains(path) {
             post_logout_paths.push(path.clone());
         }
     }
     for path in post_logout_paths {
-        cfg.route(&path, web::get().to(logout::finished));
+        list.push(endpoint(&path).get(logout::finished));
     }
-    cfg.route("/", web::get().to(home::show))
-        .route("/compte", web::get().to(account::show))
-        .route("/deconnexion", web::get().to(logout::ask))
-        .route("/deconnexion", web::post().to(logout::start))
-        .route("/retour-demarche", web::post().to(demarche_return::back))
-        .route("/erreur/{stem}", web::get().to(error_page::show))
-        .route("/aide", web::get().to(site_pages::help))
-        .route("/accessibilite", web::get().to(site_pages::accessibility))
-        .route("/mentions-legales", web::get().to(site_pages::legal))
-        .route("/donnees-personnelles", web::get().to(site_pages::privacy))
-        .route("/decouverte", web::get().to(discovery_service::start))
-        .route(
-            "/.well-known/openid-configuration",
-            web::get().to(oidc::metadata::discovery),
-        )
-        .route("/oidc/jwks", web::get().to(oidc::metadata::jwks))
-        .route("/oidc/authorize", web::get().to(oidc::authorize::authorize))
-        .route(
-            "/oidc/authorize",
-            web::post().to(oidc::authorize::authorize),
-        )
-        .route(
-            "/oidc/reprise/{demande}",
-            web::get().to(oidc::resume::resume),
-        )
-        .route("/oidc/token", web::post().to(oidc::token::exchange))
-        .route("/oidc/userinfo", web::get().to(oidc::userinfo::userinfo))
-        .route("/oidc/userinfo", web::post().to(oidc::userinfo::userinfo))
-        .route("/oidc/logout", web::get().to(oidc::logout::logout))
-        .route("/oidc/logout", web::post().to(oidc::logout::logout))
-        .route("/choix", web::get().to(choice::answer))
-        .route("/choix/oublier", web::post().to(choice::forget))
-        .route("/choix/{population}", web::get().to(choice::show))
-        .route("/federations", web::get().to(federations::show))
-        .route(
-            "/federations/jwks",
-            web::get().to(federations::encryption_jwks),
-        )
-        .route("/connexion/{federation}", web::post().to(connect::start))
-        .route("/healthz", web::get().to(health::check))
-        .route("/readyz", web::get().to(health::ready))
-        .route("/static/{path:.*}", web::get().to(assets::serve));
+    list.extend([
+        endpoint("/").get(home::show),
+        endpoint("/compte").get(account::show),
+        // GET only asks; the POST (the portal's own form) logs out.
+        endpoint("/deconnexion")
+            .get(logout::ask)
+            .post(logout::start),
+        endpoint("/retour-demarche").post(demarche_return::back),
+        endpoint("/erreur/{stem}").get(error_page::show),
+        endpoint("/aide").get(site_pages::help),
+        endpoint("/accessibilite").get(site_pages::accessibility),
+        endpoint("/mentions-legales").get(site_pages::legal),
+        endpoint("/donnees-personnelles").get(site_pages::privacy),
+        endpoint("/decouverte").get(discovery_service::start),
+        endpoint("/.well-known/openid-configuration").get(oidc::metadata::discovery),
+        endpoint("/oidc/jwks").get(oidc::metadata::jwks),
+        endpoint("/oidc/authorize")
+            .get(oidc::authorize::authorize)
+            .post(oidc::authorize::authorize),
+        endpoint("/oidc/reprise/{demande}").get(oidc::resume::resume),
+        endpoint("/oidc/token")
+            .post(oidc::token::exchange)
+            .method(Method::OPTIONS, oidc::cors::preflight)
+            .oauth_json(),
+        endpoint("/oidc/userinfo")
+            .get(oidc::userinfo::userinfo)
+            .post(oidc::userinfo::userinfo)
+            .method(Method::OPTIONS, oidc::cors::preflight)
+            .oauth_json(),
+        endpoint("/oidc/logout")
+            .get(oidc::logout::logout)
+            .post(oidc::logout::logout),
+        endpoint("/choix").get(choice::answer),
+        endpoint("/choix/oublier").post(choice::forget),
+        endpoint("/choix/{population}").get(choice::show),
+        endpoint("/federations").get(federations::show),
+        endpoint("/federations/jwks").get(federations::encryption_jwks),
+        endpoint("/connexion/{federation}").post(connect::start),
+        endpoint("/healthz").get(health::check),
+        endpoint("/readyz").get(health::ready),
+        endpoint("/static/{path:.*}").get(assets::serve),
+    ]);
+    list
+}
+
+/// Registers every route of the portal, and `/metrics` when it is served
+/// on the portal's own address.
+pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
+    let federations = state
+        .federations
+        .all()
+        .map(|client| (client.federation, &client.settings));
+    for endpoint in endpoints(federations) {
+        endpoint.register(cfg);
+    }
+    if let Some(handle) = &state.metrics {
+        metrics_endpoint(handle.clone()).register(cfg);
+    }
+}
+
+fn metrics_endpoint(handle: metrics_exporter_prometheus::PrometheusHandle) -> Endpoint {
+    endpoint("/metrics").data(handle).get(metrics::render)
+}
+
+/// The routes of a portal with these federations enabled (as `configure`
+/// registers them; `/metrics` aside), for tests and documentation.
+pub fn route_table(federations: &[crate::upstream::FederationConfig]) -> Vec<RouteInfo> {
+    endpoints(federations.iter().map(|f| (f.federation, &f.settings)))
+        .into_iter()
+        .map(|e| e.info)
+        .collect()
+}
+
+/// The separate metrics listener's one route.
+pub fn configure_metrics_only(
+    cfg: &mut web::ServiceConfig,
+    handle: metrics_exporter_prometheus::PrometheusHandle,
+) {
+    metrics_endpoint(handle).register(cfg);
+}
+
+/// The answer to a method a route does not take: 405 with `Allow`; a
+/// localized page (rendered by [`middleware::render_error_pages`]), or
+/// OAuth JSON for the token and userinfo endpoints.
+async fn method_not_allowed(allow: String, oauth_json: bool) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    use actix_web::http::header::ALLOW;
+    if oauth_json {
+        let error = crate::provider::OAuthError::invalid_request("method not allowed");
+        let mut res = oidc::no_store_json(StatusCode::METHOD_NOT_ALLOWED, &error.json());
+        if let Ok(value) = allow.parse() {
+            res.headers_mut().insert(ALLOW, value);
+        }
+        return res;
+    }
+    // The error stays attached: the error page middleware renders it
+    // (keeping `Allow`).
+    let mut res = HttpResponse::from_error(PageError::MethodNotAllowed);
+    if let Ok(value) = allow.parse() {
+        res.headers_mut().insert(ALLOW, value);
+    }
+    res
 }
 
 /// What every route answers when nothing matched.

@@ -48,6 +48,16 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Backend(_))
     }
+
+    /// A fixed word for the metrics (`aiguillage_store_errors_total{kind}`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::Backend(_) => "backend",
+            StoreError::Corrupt(_) => "corrupt",
+            StoreError::TooLarge { .. } => "too_large",
+            StoreError::Config(_) => "config",
+        }
+    }
 }
 
 /// A key-value store with expiry. Keys are namespaced as [`keys`] lists.

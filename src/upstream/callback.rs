@@ -18,6 +18,7 @@ use super::login::{CallbackParams, LoginTransaction, RawTokenResponse, UpstreamL
 use super::signatures::{CLOCK_SKEW_SECS, SignatureError, allowed_id_token_algs};
 use super::{FederationClient, UpstreamError};
 use crate::domain::{Identity, acr_satisfies};
+use crate::metrics::{self, UpstreamEndpoint};
 
 fn rejected(reason: impl Into<String>) -> UpstreamError {
     UpstreamError::Rejected(reason.into())
@@ -106,18 +107,24 @@ impl FederationClient {
         if let Some(v) = &tx.pkce_verifier {
             exchange = exchange.set_pkce_verifier(PkceCodeVerifier::new(v.clone()));
         }
-        exchange
-            .request_async(&self.http)
-            .await
-            .map_err(|e| match e {
-                RequestTokenError::ServerResponse(r) => {
-                    rejected(format!("token endpoint answered `{}`", r.error()))
-                }
-                RequestTokenError::Request(_) => {
-                    UpstreamError::Unreachable("token endpoint unreachable".into())
-                }
-                other => rejected(format!("token response: {other}")),
-            })
+        let started = std::time::Instant::now();
+        let result = exchange.request_async(&self.http).await;
+        let elapsed = started.elapsed();
+        metrics::upstream_call(
+            self.federation,
+            UpstreamEndpoint::Token,
+            elapsed,
+            result.is_ok(),
+        );
+        result.map_err(|e| match e {
+            RequestTokenError::ServerResponse(r) => {
+                rejected(format!("token endpoint answered `{}`", r.error()))
+            }
+            RequestTokenError::Request(_) => {
+                UpstreamError::Unreachable("token endpoint unreachable".into())
+            }
+            other => rejected(format!("token response: {other}")),
+        })
     }
 
     /// Signature, issuer, audience, expiry and nonce (by `openidconnect`),
@@ -164,14 +171,23 @@ impl FederationClient {
         access_token: &AccessToken,
         sub: &str,
     ) -> Result<Map<String, Value>, UpstreamError> {
-        let res = self
+        let started = std::time::Instant::now();
+        let sent = self
             .http
             .get(endpoint.clone())
             .bearer_auth(access_token.secret())
             .header("Accept", "application/jwt, application/json")
             .send()
-            .await
-            .map_err(|_| UpstreamError::Unreachable("userinfo endpoint unreachable".into()))?;
+            .await;
+        let ok = sent.as_ref().is_ok_and(|r| r.status().is_success());
+        metrics::upstream_call(
+            self.federation,
+            UpstreamEndpoint::Userinfo,
+            started.elapsed(),
+            ok,
+        );
+        let res =
+            sent.map_err(|_| UpstreamError::Unreachable("userinfo endpoint unreachable".into()))?;
         if !res.status().is_success() {
             return Err(rejected(format!("userinfo answered HTTP {}", res.status())));
         }

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{FederationClient, UpstreamError};
+use crate::common::Untrusted;
+use crate::metrics::{self, UpstreamEndpoint};
 
 /// Metadata fields `openidconnect`'s core set does not name.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -80,7 +82,7 @@ impl FederationClient {
         }
         let fresh = Arc::new(self.fetch().await?);
         *self.cache.write().expect("cache lock") = Some(fresh.clone());
-        tracing::info!(federation = %self.federation, issuer = %fresh.issuer, "discovery loaded");
+        tracing::info!(federation = %self.federation, issuer = %Untrusted(&fresh.issuer), "discovery loaded");
         Ok(fresh)
     }
 
@@ -113,7 +115,19 @@ impl FederationClient {
         *self.cache.write().expect("cache lock") = None;
     }
 
-    async fn get_json(&self, url: &Url) -> Result<serde_json::Value, UpstreamError> {
+    /// A GET to the federation, timed in the metrics as `endpoint`.
+    async fn get_json(
+        &self,
+        url: &Url,
+        endpoint: UpstreamEndpoint,
+    ) -> Result<serde_json::Value, UpstreamError> {
+        let started = Instant::now();
+        let result = self.get_json_untimed(url).await;
+        metrics::upstream_call(self.federation, endpoint, started.elapsed(), result.is_ok());
+        result
+    }
+
+    async fn get_json_untimed(&self, url: &Url) -> Result<serde_json::Value, UpstreamError> {
         let res = self
             .http
             .get(url.clone())
@@ -132,9 +146,16 @@ impl FederationClient {
         })
     }
 
+    /// Discovery and keys; the federation's status in the metrics.
     pub(super) async fn fetch(&self) -> Result<Discovered, UpstreamError> {
+        let result = self.fetch_untracked().await;
+        metrics::discovery_status(self.federation, result.is_ok());
+        result
+    }
+
+    async fn fetch_untracked(&self) -> Result<Discovered, UpstreamError> {
         let url = self.settings.discovery_url();
-        let json = self.get_json(&url).await?;
+        let json = self.get_json(&url, UpstreamEndpoint::Discovery).await?;
         let metadata: Metadata = serde_json::from_value(json)
             .map_err(|e| UpstreamError::Unreachable(format!("discovery {url}: {e}")))?;
         let issuer = metadata.issuer().as_str().to_owned();
@@ -147,11 +168,11 @@ impl FederationClient {
             )));
         }
         let jwks_url = metadata.jwks_uri().url().clone();
-        let jwks_json = self.get_json(&jwks_url).await?;
+        let jwks_json = self.get_json(&jwks_url, UpstreamEndpoint::Jwks).await?;
         let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
             .map_err(|e| UpstreamError::Unreachable(format!("JWKS {jwks_url}: {e}")))?;
         let jwks_jsonwebtoken = serde_json::from_value(jwks_json).unwrap_or_else(|e| {
-            tracing::warn!(federation = %self.federation, error = %e, "JWKS unreadable for signed userinfo");
+            tracing::warn!(federation = %self.federation, error = %Untrusted(&e), "JWKS unreadable for signed userinfo");
             jsonwebtoken::jwk::JwkSet { keys: Vec::new() }
         });
         // The ID token verifier takes its keys from the metadata.

@@ -143,7 +143,11 @@ impl Federations {
             let client = client.clone();
             tokio::spawn(async move {
                 if let Err(e) = client.discovered().await {
-                    tracing::warn!(federation = %client.federation, error = %e, "discovery failed; will retry on use");
+                    tracing::warn!(
+                        federation = %client.federation,
+                        error = %crate::common::Untrusted(&e),
+                        "discovery failed; will retry on use"
+                    );
                 }
             });
         }

@@ -9,6 +9,9 @@ use url::Url;
 use crate::common::{ConfigIssue, Secret, check_web_url, read_secret};
 use crate::domain::Federation;
 
+/// Where OpenID Connect Discovery puts the document, under the issuer.
+pub const STANDARD_DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PkceMode {
@@ -22,9 +25,15 @@ pub enum PkceMode {
 #[serde(deny_unknown_fields)]
 pub struct FederationSettings {
     pub enabled: bool,
-    /// Issuer identifier; discovery is `{issuer}/.well-known/openid-configuration`.
+    /// Issuer identifier; discovery is `{issuer}{discovery_path}`.
     pub issuer: Url,
-    /// Where discovery lives when it is not under the issuer (Pro Santé Connect).
+    /// Where the discovery document is, under the issuer:
+    /// `/.well-known/openid-configuration`, or Pro Santé Connect's
+    /// `/.well-known/wallet-openid-configuration`. A path, so that
+    /// overriding `issuer` (production, a local Keycloak) moves it along.
+    pub discovery_path: String,
+    /// The discovery document's full URL, when it is not under the issuer
+    /// at all (wins over `discovery_path`).
     pub discovery_url: Option<Url>,
     pub client_id: Option<String>,
     pub client_secret: Option<Secret>,
@@ -72,6 +81,7 @@ impl FederationSettings {
             Federation::FranceConnect => FederationSettings {
                 enabled: false,
                 issuer: url("https://fcp-low.sbx.dev-franceconnect.fr/api/v2"),
+                discovery_path: STANDARD_DISCOVERY_PATH.into(),
                 discovery_url: None,
                 client_id: None,
                 client_secret: None,
@@ -103,6 +113,7 @@ impl FederationSettings {
             Federation::ProConnect => FederationSettings {
                 enabled: true,
                 issuer: url("https://fca.integ01.dev-agentconnect.fr/api/v2"),
+                discovery_path: STANDARD_DISCOVERY_PATH.into(),
                 discovery_url: None,
                 client_id: Some("ef16b50d-ca12-43c4-ac1f-c0a536979457".into()),
                 // Public secret of ProConnect's official test client
@@ -131,9 +142,9 @@ impl FederationSettings {
             Federation::ProSanteConnect => FederationSettings {
                 enabled: false,
                 issuer: url("https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet"),
-                discovery_url: Some(url(
-                    "https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration",
-                )),
+                // Pro Santé Connect's own name for its discovery document.
+                discovery_path: "/.well-known/wallet-openid-configuration".into(),
+                discovery_url: None,
                 client_id: None,
                 client_secret: None,
                 client_secret_file: None,
@@ -154,6 +165,7 @@ impl FederationSettings {
         FederationSettings {
             enabled: false,
             issuer: Url::parse("https://invalid.example/").expect("valid URL"),
+            discovery_path: String::new(),
             discovery_url: None,
             client_id: None,
             client_secret: None,
@@ -172,10 +184,11 @@ impl FederationSettings {
         }
     }
 
+    /// `discovery_url`, else `{issuer}{discovery_path}`.
     pub fn discovery_url(&self) -> Url {
         self.discovery_url.clone().unwrap_or_else(|| {
             let base = self.issuer.as_str().trim_end_matches('/');
-            Url::parse(&format!("{base}/.well-known/openid-configuration")).expect("valid URL")
+            Url::parse(&format!("{base}{}", self.discovery_path)).expect("checked path")
         })
     }
 
@@ -199,6 +212,7 @@ impl FederationSettings {
             }
         }
         for (field, path) in [
+            ("discovery_path", &self.discovery_path),
             ("redirect_path", &self.redirect_path),
             ("post_logout_redirect_path", &self.post_logout_redirect_path),
         ] {
@@ -251,9 +265,16 @@ impl FederationSettings {
         if !self.scopes.iter().any(|s| s == "openid") {
             push("scopes", "must contain `openid`".into());
         }
+        // ProConnect's built-in test secret sits in the defaults: a
+        // `client_secret_file` given by the operator replaces it.
+        let built_in = FederationSettings::default_for(federation).client_secret;
+        let inline = self
+            .client_secret
+            .as_ref()
+            .filter(|s| self.client_secret_file.is_none() || Some(*s) != built_in.as_ref());
         let secret = match read_secret(
             &key("client_secret"),
-            self.client_secret.as_ref(),
+            inline,
             self.client_secret_file.as_ref(),
         ) {
             Ok(Some(secret)) => Some(secret),
@@ -390,5 +411,54 @@ impl ProbeSettings {
         }
         self.enabled
             .then(|| std::time::Duration::from_secs(self.interval_seconds))
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_discovery_url_follows_an_overridden_issuer() {
+        let mut psc = FederationSettings::default_for(Federation::ProSanteConnect);
+        assert_eq!(
+            psc.discovery_url().as_str(),
+            "https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration"
+        );
+        psc.issuer = "https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet/"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            psc.discovery_url().as_str(),
+            "https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet/.well-known/wallet-openid-configuration"
+        );
+        let mut fc = FederationSettings::default_for(Federation::FranceConnect);
+        fc.issuer = "https://fcp-low.integ01.dev-franceconnect.fr/api/v2"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            fc.discovery_url().as_str(),
+            "https://fcp-low.integ01.dev-franceconnect.fr/api/v2/.well-known/openid-configuration"
+        );
+        fc.discovery_url = Some("https://ailleurs.example.fr/d.json".parse().unwrap());
+        assert_eq!(
+            fc.discovery_url().as_str(),
+            "https://ailleurs.example.fr/d.json"
+        );
+    }
+
+    #[test]
+    fn a_discovery_path_must_be_a_path() {
+        for bad in ["wallet", "/x?y=1", "/x#y"] {
+            let mut s = FederationSettings::default_for(Federation::ProSanteConnect);
+            s.discovery_path = bad.into();
+            let mut issues = Vec::new();
+            s.resolve(Federation::ProSanteConnect, &mut issues);
+            assert!(
+                issues
+                    .iter()
+                    .any(|i| i.key == "federations.prosanteconnect.discovery_path"),
+                "{bad}: {issues:?}"
+            );
+        }
     }
 }

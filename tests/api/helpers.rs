@@ -52,6 +52,10 @@ impl AppSocket {
         }
     }
 
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().unwrap().port()
+    }
+
     /// The portal's public URL on this socket, without the trailing slash.
     pub fn base_url(&self) -> String {
         format!(
@@ -355,4 +359,22 @@ pub fn query_of(url: &str) -> std::collections::HashMap<String, String> {
         .query_pairs()
         .into_owned()
         .collect()
+}
+
+/// The real application with `settings` (e.g. read from a file) made fit
+/// for tests (port, fixed keys), on a socket bound beforehand.
+pub async fn spawn_app_from(
+    socket: AppSocket,
+    settings: Settings,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
+    LazyLock::force(&TRACING);
+    let port = socket.listener.local_addr().unwrap().port();
+    let mut settings = crate::internals::with_test_keys(settings, port);
+    adjust(&mut settings);
+    let (address, _handle) = serve(settings, socket.listener);
+    TestApp {
+        address,
+        client: browser(),
+    }
 }

@@ -28,7 +28,7 @@ pub const CLIENT_SECRET: &str = "a-test-secret-that-is-long-enough-0123456789";
 
 /// The portal's logs on stdout (`TEST_LOG=1`).
 pub fn init_logs() {
-    aiguillage::telemetry::init();
+    aiguillage::telemetry::init(aiguillage::configuration::LogFormat::Human);
 }
 
 /// What every test portal starts from, on `port`: no federation enabled
@@ -36,10 +36,16 @@ pub fn init_logs() {
 /// generation in every test, no shared data dir).
 pub fn test_settings(port: u16) -> Settings {
     let mut settings = Settings::defaults();
-    settings.server.port = port;
     for f in Federation::ALL {
         settings.federations.get_mut(f).enabled = false;
     }
+    with_test_keys(settings, port)
+}
+
+/// `settings` on `port`, with the fixed test keys (no key generation in
+/// every test, no shared data dir).
+pub fn with_test_keys(mut settings: Settings, port: u16) -> Settings {
+    settings.server.port = port;
     settings.oidc.signing_key_file = Some(fixture_path("keys/rsa-1.pem"));
     settings.oidc.pairwise_secret =
         Some(Secret("a-pairwise-secret-for-tests-only-0123456789".into()));

@@ -7,10 +7,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::helpers::AppSocket;
-use crate::internals::{
-    CLIENT_ID, CLIENT_SECRET, Federation, Settings, callback_path, post_logout_path,
-    use_federation_at,
-};
+pub use crate::internals::{CLIENT_ID, CLIENT_SECRET};
+use crate::internals::{Federation, Settings, callback_path, post_logout_path, use_federation_at};
 
 /// A running Node program; it exits when dropped (its stdin closes).
 pub struct NodePeer {

@@ -796,6 +796,19 @@ app.get(`${prefix}${profile.routes.jwks}`, (req, res) => {
     .send(JSON.stringify(current.keys.publicJwks));
 });
 
+// Pro Santé Connect publishes its discovery document under its own name,
+// `{issuer}/.well-known/wallet-openid-configuration` (Keycloak's standard
+// path answers too, as on a plain Keycloak realm).
+if (profileName === 'prosanteconnect') {
+  app.get(`${prefix}/.well-known/wallet-openid-configuration`, (req, res) => {
+    // As if mounted under the prefix: oidc-provider derives its mount
+    // path (hence every endpoint URL) from originalUrl minus url.
+    req.originalUrl = `${prefix}/.well-known/openid-configuration`;
+    req.url = '/.well-known/openid-configuration';
+    current.handler(req, res);
+  });
+}
+
 app.use(prefix || '/', (req, res) => current.handler(req, res));
 
 app.use((err, req, res, next) => {

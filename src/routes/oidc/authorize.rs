@@ -26,9 +26,34 @@ pub async fn authorize(
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
+    let result = answer(&req, &encoded, &page, &session).await;
+    let accepted = matches!(result, Ok((_, true)));
+    crate::metrics::authorization(registered_client(&page, &encoded), accepted);
+    result.map(|(res, _)| res)
+}
+
+/// The démarche's id when it is registered (metrics labels only ever hold
+/// registered ids).
+fn registered_client<'a>(page: &'a PageCtx, encoded: &[u8]) -> Option<&'a str> {
+    let (_, id) = url::form_urlencoded::parse(encoded).find(|(k, _)| k == "client_id")?;
+    page.state()
+        .op
+        .clients
+        .get(&id)
+        .map(|c| c.client_id.as_str())
+}
+
+/// The answer, and whether the request goes on (to a code, the chooser or
+/// a federation) rather than being refused.
+async fn answer(
+    req: &HttpRequest,
+    encoded: &[u8],
+    page: &PageCtx,
+    session: &Session,
+) -> Result<(HttpResponse, bool), PageError> {
     let state = page.state();
     let op = &state.op;
-    let (client, request, hints) = match authorize::parse(&op.clients, &encoded) {
+    let (client, request, hints) = match authorize::parse(&op.clients, encoded) {
         Ok(parsed) => parsed,
         Err(Refusal::UnknownClient(id)) => return Err(PageError::UnknownClient(id)),
         Err(Refusal::BadRedirectUri) => return Err(PageError::BadRedirectUri),
@@ -37,24 +62,18 @@ pub async fn authorize(
             state: client_state,
             error,
         }) => {
-            return Ok(back_with_error(
-                op,
-                &redirect_uri,
-                client_state.as_deref(),
-                &error,
-            ));
+            let res = back_with_error(op, &redirect_uri, client_state.as_deref(), &error);
+            return Ok((res, false));
         }
     };
     // The redirect URI is verified: a store failure goes back to the
     // démarche as an OAuth error, which it can act on.
-    let result = proceed(&req, state, &session, client, request.clone(), &hints).await;
+    let result = proceed(req, state, session, client, request.clone(), &hints).await;
     match result.as_ref().err().and_then(for_the_demarche) {
-        Some(error) => Ok(back_with_error(
-            op,
-            &request.redirect_uri,
-            request.state.as_deref(),
-            &error,
-        )),
+        Some(error) => {
+            let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
+            Ok((back_with_error(op, uri, client_state, &error), false))
+        }
         None => result,
     }
 }
@@ -77,7 +96,7 @@ async fn proceed(
     client: &Client,
     mut request: AuthorizationRequest,
     hints: &AuthorizationHints,
-) -> Result<HttpResponse, PageError> {
+) -> Result<(HttpResponse, bool), PageError> {
     let op = &state.op;
     let login = logged_in(session, state)?;
     let now = crate::common::clock::unix_now();
@@ -85,11 +104,11 @@ async fn proceed(
         Decision::IssueCode => {
             let login = login.expect("a code is only issued from a session");
             let url = token::issue_code(op, state.store.as_ref(), &request, &login).await?;
-            return Ok(redirect(&url));
+            return Ok((redirect(&url), true));
         }
         Decision::Refuse(error) => {
             let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
-            return Ok(back_with_error(op, uri, client_state, &error));
+            return Ok((back_with_error(op, uri, client_state, &error), false));
         }
         Decision::Interact {
             federation,
@@ -109,11 +128,11 @@ async fn proceed(
             "no federation this client accepts can give the level of assurance asked",
         );
         let (uri, client_state) = (&request.redirect_uri, request.state.as_deref());
-        return Ok(back_with_error(op, uri, client_state, &error));
+        return Ok((back_with_error(op, uri, client_state, &error), false));
     }
     let wanted = wanted_federation(state, client, hints, level, straight_to);
     if let Some(federation) = wanted.filter(|f| !state.can_log_in_with(*f)) {
-        return Ok(unavailable_to_client(op, &request, federation));
+        return Ok((unavailable_to_client(op, &request, federation), false));
     }
     // Never straight to one found down: the chooser says so, and offers another.
     let direct = wanted.filter(|f| !state.federations.is_down(*f));
@@ -131,7 +150,8 @@ async fn proceed(
         // An error at the federation's door still offers the démarche's way back.
         record_journey(req, journey.clone());
         return federation_login::begin_for_request(state, session, federation, &request, &journey)
-            .await;
+            .await
+            .map(|res| (res, true));
     }
     let lang = hints
         .ui_lang
@@ -141,7 +161,7 @@ async fn proceed(
         Some(p) => format!("/choix/{p}?demande={id}{lang}"),
         None => format!("/?demande={id}{lang}"),
     };
-    Ok(see_other(&target))
+    Ok((see_other(&target), true))
 }
 
 /// The federation to send the person to without the chooser, if any: the

@@ -2,6 +2,7 @@
 //! handler extracts the request, calls [`crate::provider`], and renders.
 
 pub mod authorize;
+pub mod cors;
 pub mod logout;
 pub mod metadata;
 pub mod resume;

@@ -1,13 +1,14 @@
 //! `POST /oidc/token`: the démarche exchanges its code
-//! ([`crate::provider::token::exchange`]). Answers are `no-store`; errors
-//! are RFC 6749 §5.2 JSON.
+//! ([`crate::provider::token::exchange`]). Answers are `no-store`; every
+//! error, an unreadable or oversized body included, is RFC 6749 §5.2 JSON.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::no_store_json;
-use crate::provider::{OAuthError, OAuthErrorCode, token};
+use super::{cors, no_store_json};
+use crate::common::Untrusted;
+use crate::provider::{OAuthError, OAuthErrorCode, authorization_credentials, token};
 use crate::routes::context::AppState;
 
 pub async fn exchange(
@@ -15,23 +16,29 @@ pub async fn exchange(
     body: Result<web::Bytes, actix_web::Error>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let Ok(body) = body else {
-        let error = OAuthError::invalid_request("request body too large or unreadable");
-        return error_response(&error, false);
-    };
     let basic = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "));
-    match token::exchange(&state.op, state.store.as_ref(), basic, &body).await {
+        .and_then(|v| authorization_credentials(v, "Basic"));
+    let result = match body {
+        Ok(body) => token::exchange(&state.op, state.store.as_ref(), basic, &body).await,
+        Err(e) => {
+            let error = OAuthError::invalid_request(format!("unreadable request body: {e}"));
+            crate::metrics::code_refused(None, error.code.as_str());
+            Err(error)
+        }
+    };
+    let mut res = match result {
         Ok(tokens) => no_store_json(StatusCode::OK, &tokens),
         Err(e) => error_response(&e, basic.is_some()),
-    }
+    };
+    cors::add_headers(&req, &state, &mut res);
+    res
 }
 
 fn error_response(e: &OAuthError, basic_auth_used: bool) -> HttpResponse {
-    tracing::warn!(error = %e.code, description = %e.description, "token request refused");
+    tracing::warn!(error = %e.code, description = %Untrusted(&e.description), "token request refused");
     let status = match e.code {
         OAuthErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
         OAuthErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -4,17 +4,22 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::no_store_json;
-use crate::provider::{OAuthError, OAuthErrorCode, userinfo};
+use super::{cors, no_store_json};
+use crate::provider::{OAuthError, OAuthErrorCode, authorization_credentials, userinfo};
 use crate::routes::context::AppState;
 
 pub async fn userinfo(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let mut res = answer(&req, &state).await;
+    cors::add_headers(&req, &state, &mut res);
+    res
+}
+
+async fn answer(req: &HttpRequest, state: &AppState) -> HttpResponse {
     let token = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|v| authorization_credentials(v, "Bearer"));
     let claims = match token {
         Some(t) => match userinfo::claims_for(state.store.as_ref(), t).await {
             Ok(claims) => claims,

@@ -1,0 +1,160 @@
+//! Texts edited while the portal runs: served without a restart; a broken
+//! edit refused with `file:line`, the last good texts kept; a folder
+//! broken at start gives the embedded texts.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::helpers::*;
+use crate::process::{NO_FEDERATION, PortalProcess, base_config};
+
+/// A copy of the real `locales/` in a temporary folder.
+fn copy_locales() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["fr", "en"] {
+        std::fs::create_dir_all(dir.path().join(lang)).unwrap();
+        for entry in std::fs::read_dir(format!("locales/{lang}")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.path().join(lang).join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// Replaces the line starting with `key =` in `file`.
+fn set_text(file: &Path, key: &str, value: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let prefix = format!("{key} =");
+    assert!(
+        text.lines().any(|l| l.starts_with(&prefix)),
+        "{key} in {file:?}"
+    );
+    let edited: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with(&prefix) {
+                format!("{key} = {value}")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    std::fs::write(file, edited.join("\n") + "\n").unwrap();
+}
+
+/// The home page's `<title>` (it ends with the site name).
+async fn title(portal: &PortalProcess) -> String {
+    let res = reqwest::get(portal.url("/")).await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    text_of(&html(res).await, "title")
+}
+
+/// Polls the home page (at most 10 s) until its title contains `text`.
+async fn wait_for_title(portal: &PortalProcess, text: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if title(portal).await.contains(text) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+fn config_for(locales: &Path) -> String {
+    base_config(
+        0,
+        &format!(
+            "{NO_FEDERATION}\n[i18n]\nlocales_dir = \"{}\"\n",
+            locales.display()
+        ),
+    )
+}
+
+#[tokio::test]
+async fn an_edit_is_served_without_restart_and_a_broken_edit_keeps_the_last_good_texts() {
+    let locales = copy_locales();
+    let portal = PortalProcess::start(&config_for(locales.path()), &[]);
+    assert!(title(&portal).await.contains("Aiguillage"));
+    let portail = locales.path().join("fr/portail.ftl");
+
+    set_text(&portail, "site-name", "Portail des démarches (édité)");
+    assert!(
+        wait_for_title(&portal, "Portail des démarches (édité)").await,
+        "the edit is served within 10 s"
+    );
+
+    // A broken edit, together with a new site name that must not show.
+    set_text(&portail, "site-name", "Jamais servi");
+    let mut text = std::fs::read_to_string(&portail).unwrap();
+    let broken_line = text.lines().count() + 1;
+    text.push_str("texte-casse = { $\n");
+    std::fs::write(&portail, text).unwrap();
+    let location = format!("{}:{broken_line}", portail.display());
+    let refused = portal
+        .wait_for_line(&["text edit refused", &location], Duration::from_secs(10))
+        .await;
+    assert!(
+        refused.is_some(),
+        "refusal with file:line in:\n{}",
+        portal.logs()
+    );
+    let shown = title(&portal).await;
+    assert!(shown.contains("Portail des démarches (édité)"), "{shown}");
+    assert!(!shown.contains("Jamais servi"));
+
+    // check-locales says the same.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiguillage"))
+        .arg("check-locales")
+        .env("AIGUILLAGE__I18N__LOCALES_DIR", locales.path())
+        .env_remove("AIGUILLAGE_CONFIG")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("{location}: syntax error")));
+
+    // Fixed: served again.
+    set_text(&portail, "site-name", "Portail réparé");
+    let text = std::fs::read_to_string(&portail).unwrap();
+    std::fs::write(&portail, text.replace("texte-casse = { $\n", "")).unwrap();
+    assert!(wait_for_title(&portal, "Portail réparé").await);
+}
+
+#[tokio::test]
+async fn a_folder_broken_at_start_gives_the_embedded_texts_until_fixed() {
+    let locales = copy_locales();
+    let portail = locales.path().join("en/portail.ftl");
+    let original = std::fs::read_to_string(&portail).unwrap();
+    std::fs::write(&portail, format!("{original}\nbroken = {{ $\n")).unwrap();
+    let portal = PortalProcess::start(&config_for(locales.path()), &[]);
+    let location = format!("{}:{}", portail.display(), original.lines().count() + 2);
+    for needle in [
+        location.as_str(),
+        "serving the texts built into the program",
+    ] {
+        let logged = portal
+            .wait_for_line(&[needle], Duration::from_secs(10))
+            .await;
+        assert!(logged.is_some(), "{needle} in:\n{}", portal.logs());
+    }
+    // The embedded texts serve every page meanwhile.
+    assert!(title(&portal).await.contains("Aiguillage"));
+
+    let fixed = original.replace("site-name = Aiguillage", "site-name = Aiguillage réparé");
+    assert_ne!(fixed, original, "en/portail.ftl names the site");
+    std::fs::write(&portail, fixed).unwrap();
+    assert!(wait_for_english_title(&portal, "Aiguillage réparé").await);
+}
+
+async fn wait_for_english_title(portal: &PortalProcess, text: &str) -> bool {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let res = client.get(portal.url("/?lang=en")).send().await.unwrap();
+        if text_of(&html(res).await, "title").contains(text) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
