@@ -10,8 +10,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("common", &[]),
     ("domain", &["common"]),
     ("store", &["common"]),
-    ("telemetry", &["common"]),
-    ("i18n", &["common", "domain"]),
+    ("i18n", &["common", "domain", "metrics"]),
     ("metrics", &["common", "domain"]),
     ("upstream", &["common", "domain", "metrics"]),
     (
@@ -31,6 +30,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "metrics",
         ],
     ),
+    // Log lines' format is a setting: logging comes after configuration.
+    ("telemetry", &["common", "configuration"]),
     (
         "routes",
         &[

@@ -35,6 +35,7 @@ fn example_path(pattern: &str) -> String {
         .replace("{population}", "particulier")
         .replace("{federation}", "franceconnect")
         .replace("{demande}", &"d".repeat(43))
+        .replace("{stem}", "logout-unconfirmed")
         .replace("{path:.*}", "dsfr/dsfr.min.css")
 }
 
@@ -464,9 +465,15 @@ async fn jwks_entries_say_their_algorithm_and_use() {
     let keys = jwks["keys"].as_array().unwrap();
     assert!(!keys.is_empty());
     for key in keys {
-        assert_eq!(key["alg"], "RS256", "{key}");
+        // RS256 keys are RSA, the ES256 key (for démarches that ask) P-256.
+        let expected = if key["kty"] == "RSA" {
+            "RS256"
+        } else {
+            "ES256"
+        };
+        assert_eq!(key["alg"], expected, "{key}");
         assert_eq!(key["use"], "sig", "{key}");
-        assert_eq!(key["kty"], "RSA");
+        assert!(key["kty"] == "RSA" || key["crv"] == "P-256", "{key}");
         assert!(key.get("d").is_none(), "no private part");
     }
 }

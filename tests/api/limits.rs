@@ -178,9 +178,10 @@ async fn readiness_says_whether_the_store_answers_and_the_texts_are_complete() {
             std::fs::write(dir.path().join(lang).join(path.file_name().unwrap()), kept).unwrap();
         }
     }
+    // A folder lacking a text is refused at start: the portal serves the
+    // texts built into it (live texts), complete, so it is ready.
     let incomplete = spawn_app_with(|s| s.i18n.locales_dir = dir.path().to_owned()).await;
     assert_eq!(incomplete.get("/healthz").await.status(), StatusCode::OK);
     let res = incomplete.get("/readyz").await;
-    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(res.text().await.unwrap(), "texts missing");
+    assert_eq!(res.status(), StatusCode::OK);
 }
