@@ -140,6 +140,10 @@ pub async fn limit(
         return Ok(next.call(req).await?.map_into_left_body());
     };
     let seconds = retry_after(wait);
+    crate::metrics::rate_limited(match kind {
+        Kind::Login => "login",
+        Kind::Token => "token",
+    });
     tracing::warn!(
         path = req.path(),
         retry_after = seconds,

@@ -147,6 +147,14 @@ impl
     }
 }
 
+/// An authorization request being built for a federation.
+type CoreAuthorizationRequest<'a> = openidconnect::AuthorizationRequest<
+    'a,
+    openidconnect::core::CoreAuthDisplay,
+    CoreAuthPrompt,
+    openidconnect::core::CoreResponseType,
+>;
+
 /// A client built from discovery: authorization endpoint set, token and
 /// userinfo endpoints present when the federation advertises them; the
 /// token response keeps the ID token as text.
@@ -241,30 +249,7 @@ impl FederationClient {
         for scope in self.settings.scopes.iter().filter(|s| *s != "openid") {
             request = request.add_scope(Scope::new(scope.clone()));
         }
-        if !acr_values.is_empty() {
-            if self.federation == Federation::ProConnect {
-                // ProConnect takes the level through the claims parameter.
-                let claims = serde_json::json!({
-                    "id_token": {
-                        "acr": { "essential": true, "values": acr_values },
-                        "amr": { "essential": true },
-                    }
-                });
-                request = request.add_extra_param("claims", claims.to_string());
-            } else {
-                for acr in &acr_values {
-                    request = request
-                        .add_auth_context_value(AuthenticationContextClass::new(acr.clone()));
-                }
-            }
-        }
-        if let Some(hint) = hints
-            .login_hint
-            .as_ref()
-            .filter(|_| self.federation == Federation::ProConnect)
-        {
-            request = request.set_login_hint(LoginHint::new(hint.clone()));
-        }
+        request = self.with_level_and_hint(request, &acr_values, hints);
         // FranceConnect+ keeps no single sign-on at its levels: every
         // login there is a new authentication.
         let fresh_login = hints.force_login
@@ -304,6 +289,40 @@ impl FederationClient {
                 journey: Journey::default(),
             },
         })
+    }
+
+    /// The level asked (ProConnect through the `claims` parameter, the
+    /// others through `acr_values`) and ProConnect's `login_hint`.
+    fn with_level_and_hint<'a>(
+        &self,
+        mut request: CoreAuthorizationRequest<'a>,
+        acr_values: &[String],
+        hints: &LoginHints,
+    ) -> CoreAuthorizationRequest<'a> {
+        if !acr_values.is_empty() {
+            if self.federation == Federation::ProConnect {
+                let claims = serde_json::json!({
+                    "id_token": {
+                        "acr": { "essential": true, "values": acr_values },
+                        "amr": { "essential": true },
+                    }
+                });
+                request = request.add_extra_param("claims", claims.to_string());
+            } else {
+                for acr in acr_values {
+                    request = request
+                        .add_auth_context_value(AuthenticationContextClass::new(acr.clone()));
+                }
+            }
+        }
+        if let Some(hint) = hints
+            .login_hint
+            .as_ref()
+            .filter(|_| self.federation == Federation::ProConnect)
+        {
+            request = request.set_login_hint(LoginHint::new(hint.clone()));
+        }
+        request
     }
 
     /// The federation's logout URL (`end_session_endpoint`), if it has one.

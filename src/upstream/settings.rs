@@ -199,8 +199,30 @@ impl FederationSettings {
         federation: Federation,
         issues: &mut Vec<ConfigIssue>,
     ) -> Option<FederationConfig> {
-        let key = |field: &str| format!("federations.{}.{field}", federation.id());
         let before = issues.len();
+        self.check_shape(federation, issues);
+        if !self.enabled {
+            return None;
+        }
+        self.check_enabled(federation, issues);
+        let client_id = self.client_id.clone().filter(|id| !id.is_empty());
+        let secret = self.secret(federation, issues);
+        match (client_id, secret) {
+            (Some(client_id), Some(client_secret)) if issues.len() == before => {
+                Some(FederationConfig {
+                    federation,
+                    settings: self.clone(),
+                    client_id,
+                    client_secret,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// URLs, paths, timeout and algorithm: checked even when disabled.
+    fn check_shape(&self, federation: Federation, issues: &mut Vec<ConfigIssue>) {
+        let key = |field: &str| format!("federations.{}.{field}", federation.id());
         let mut push =
             |field: &str, message: String| issues.push(ConfigIssue::new(key(field), message));
         for (field, url) in [
@@ -237,9 +259,13 @@ impl FederationSettings {
                 ),
             );
         }
-        if !self.enabled {
-            return None;
-        }
+    }
+
+    /// What an enabled federation needs: key files, client id, `openid`.
+    fn check_enabled(&self, federation: Federation, issues: &mut Vec<ConfigIssue>) {
+        let key = |field: &str| format!("federations.{}.{field}", federation.id());
+        let mut push =
+            |field: &str, message: String| issues.push(ConfigIssue::new(key(field), message));
         let key_files = self
             .encryption_key_file
             .iter()
@@ -255,8 +281,7 @@ impl FederationSettings {
                 push(&field, format!("{} is not a readable file", path.display()));
             }
         }
-        let client_id = self.client_id.clone().filter(|id| !id.is_empty());
-        if client_id.is_none() {
+        if self.client_id.as_deref().is_none_or(str::is_empty) {
             push(
                 "client_id",
                 "required when the federation is enabled".into(),
@@ -265,6 +290,11 @@ impl FederationSettings {
         if !self.scopes.iter().any(|s| s == "openid") {
             push("scopes", "must contain `openid`".into());
         }
+    }
+
+    /// The client secret, inline or from its file.
+    fn secret(&self, federation: Federation, issues: &mut Vec<ConfigIssue>) -> Option<Secret> {
+        let key = format!("federations.{}.client_secret", federation.id());
         // ProConnect's built-in test secret sits in the defaults: a
         // `client_secret_file` given by the operator replaces it.
         let built_in = FederationSettings::default_for(federation).client_secret;
@@ -272,15 +302,11 @@ impl FederationSettings {
             .client_secret
             .as_ref()
             .filter(|s| self.client_secret_file.is_none() || Some(*s) != built_in.as_ref());
-        let secret = match read_secret(
-            &key("client_secret"),
-            inline,
-            self.client_secret_file.as_ref(),
-        ) {
+        match read_secret(&key, inline, self.client_secret_file.as_ref()) {
             Ok(Some(secret)) => Some(secret),
             Ok(None) => {
                 issues.push(ConfigIssue::new(
-                    key("client_secret"),
+                    key,
                     "required when the federation is enabled (or client_secret_file)",
                 ));
                 None
@@ -289,17 +315,6 @@ impl FederationSettings {
                 issues.push(issue);
                 None
             }
-        };
-        match (client_id, secret) {
-            (Some(client_id), Some(client_secret)) if issues.len() == before => {
-                Some(FederationConfig {
-                    federation,
-                    settings: self.clone(),
-                    client_id,
-                    client_secret,
-                })
-            }
-            _ => None,
         }
     }
 }
