@@ -3,7 +3,6 @@
 //! `login_hint`, and FranceConnect+ (ES256 tokens encrypted for the key
 //! the portal publishes) through the chooser.
 
-use aiguillage::common::Secret;
 use aiguillage::domain::Federation;
 use aiguillage::provider::settings::ClientSettings;
 use base64::Engine;
@@ -18,20 +17,10 @@ const SECRET: &str = "demarche-niveaux-secret-0123456789";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
 pub fn demarche() -> ClientSettings {
-    ClientSettings {
-        client_id: CLIENT.into(),
-        client_secret: Some(Secret(SECRET.into())),
-        client_secret_file: None,
-        name: "Démarche sensible".into(),
-        redirect_uris: vec![REDIRECT.parse().unwrap()],
-        post_logout_redirect_uris: Vec::new(),
-        federations: None,
-        providers: None,
-        populations: None,
-        public: false,
-        discovery_return_prefixes: Vec::new(),
-        id_token_signed_response_alg: None,
-    }
+    // Registered without a post-logout URI.
+    let mut client = demarche_client(CLIENT, SECRET, "Démarche sensible", REDIRECT, REDIRECT);
+    client.post_logout_redirect_uris.clear();
+    client
 }
 
 /// The portal with one real federation per `federations`, and the démarche.

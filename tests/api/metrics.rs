@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use aiguillage::common::Secret;
 use aiguillage::domain::Federation;
 use aiguillage::provider::settings::ClientSettings;
 use reqwest::StatusCode;
@@ -70,20 +69,16 @@ const CLIENT: &str = "demarche-des-mesures";
 const SECRET: &str = "secret-de-la-demarche-des-mesures-0123";
 
 fn demarche() -> ClientSettings {
-    ClientSettings {
-        client_id: CLIENT.into(),
-        client_secret: Some(Secret(SECRET.into())),
-        client_secret_file: None,
-        name: "Démarche des mesures".into(),
-        redirect_uris: vec![DEMARCHE_REDIRECT.parse().unwrap()],
-        post_logout_redirect_uris: Vec::new(),
-        federations: None,
-        providers: None,
-        populations: None,
-        public: false,
-        discovery_return_prefixes: Vec::new(),
-        id_token_signed_response_alg: None,
-    }
+    // Registered without a post-logout URI.
+    let mut client = demarche_client(
+        CLIENT,
+        SECRET,
+        "Démarche des mesures",
+        DEMARCHE_REDIRECT,
+        DEMARCHE_REDIRECT,
+    );
+    client.post_logout_redirect_uris.clear();
+    client
 }
 
 #[tokio::test]
