@@ -201,6 +201,16 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// POST a form with `fields`, as a browser submits it.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// GET a page expected to answer `status` with HTML; returns the document.
     pub async fn page(&self, path: &str, status: StatusCode) -> Html {
         let res = self.get(path).await;

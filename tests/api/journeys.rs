@@ -130,12 +130,8 @@ async fn going_back_to_the_demarche_sends_access_denied_with_its_state_and_iss()
     assert_oauth_error(&app, location(&back), "access_denied");
     // Used up: the same request cannot be answered twice.
     let again = app
-        .client
-        .post(app.url("/retour-demarche"))
-        .form(&[("demande", demande.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_form("/retour-demarche", &[("demande", demande.as_str())])
+        .await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
     assert_eq!(text_of(&html(again).await, "h1"), "Demande expirée");
     // Every chooser page of the démarche offers the way back, and its links keep it.
@@ -278,12 +274,8 @@ async fn an_outage_page_says_only_what_is_true_for_the_person() {
     .await;
     // A citizen: FranceConnect is all there is for them.
     let res = app
-        .client
-        .post(app.url("/connexion/franceconnect"))
-        .form(&[("population", "particulier")])
-        .send()
-        .await
-        .unwrap();
+        .post_form("/connexion/franceconnect", &[("population", "particulier")])
+        .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let doc = html(res).await;
     assert_eq!(
@@ -301,12 +293,11 @@ async fn an_outage_page_says_only_what_is_true_for_the_person() {
     );
     // A health professional: ProConnect fits too, and is offered.
     let res = app
-        .client
-        .post(app.url("/connexion/prosanteconnect"))
-        .form(&[("population", "professionnel-sante")])
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            "/connexion/prosanteconnect",
+            &[("population", "professionnel-sante")],
+        )
+        .await;
     let doc = html(res).await;
     assert_eq!(
         text_of(&doc, "#error-hint"),

@@ -454,12 +454,8 @@ async fn a_demarche_asking_eidas2_without_a_federation_able_to_give_it_gets_an_e
     .await;
     let demande = location(&res).split("demande=").nth(1).unwrap().to_owned();
     let res = app
-        .client
-        .post(app.url("/connexion/franceconnect"))
-        .form(&[("demande", demande.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_form("/connexion/franceconnect", &[("demande", demande.as_str())])
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         text_of(&html(res).await, "h1"),

@@ -68,8 +68,13 @@ async fn a_value_expires_after_its_own_ttl_and_a_rewrite_sets_a_new_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_twenty_concurrent_takers_exactly_one_gets_the_value() {
-    let store = Arc::new(MemoryStore::new());
-    for round in 0..50 {
+    exactly_one_of_twenty_takers_gets_the_value(Arc::new(MemoryStore::new()), 50).await;
+}
+
+/// `rounds` times: a value put, then taken by 20 tasks released at once;
+/// exactly one gets it, intact (single-use `state`, codes). Any store.
+pub async fn exactly_one_of_twenty_takers_gets_the_value(store: Arc<dyn Store>, rounds: usize) {
+    for round in 0..rounds {
         let key = format!("code:{round}");
         store.put(&key, b"secret".to_vec(), MINUTE).await.unwrap();
         let barrier = Arc::new(tokio::sync::Barrier::new(20));
@@ -84,7 +89,8 @@ async fn of_twenty_concurrent_takers_exactly_one_gets_the_value() {
             .collect();
         let mut winners = 0;
         for taker in takers {
-            if taker.await.unwrap().is_some() {
+            if let Some(value) = taker.await.unwrap() {
+                assert_eq!(value, b"secret");
                 winners += 1;
             }
         }

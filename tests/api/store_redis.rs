@@ -92,28 +92,7 @@ async fn redis_itself_expires_the_values() {
 async fn of_twenty_concurrent_takers_exactly_one_gets_the_value() {
     let server = RedisServer::start().await;
     let store = Arc::new(store_on(&server, "t:"));
-    for round in 0..10 {
-        let key = format!("code:{round}");
-        store.put(&key, b"secret".to_vec(), MINUTE).await.unwrap();
-        let barrier = Arc::new(tokio::sync::Barrier::new(20));
-        let takers: Vec<_> = (0..20)
-            .map(|_| {
-                let (store, key, barrier) = (store.clone(), key.clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    store.take(&key).await.unwrap()
-                })
-            })
-            .collect();
-        let mut winners = 0;
-        for taker in takers {
-            if let Some(value) = taker.await.unwrap() {
-                assert_eq!(value, b"secret");
-                winners += 1;
-            }
-        }
-        assert_eq!(winners, 1, "round {round}");
-    }
+    crate::store_memory::exactly_one_of_twenty_takers_gets_the_value(store, 10).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -116,12 +116,8 @@ async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
     );
     // A federation the démarche does not accept is refused.
     let res = app
-        .client
-        .post(app.url("/connexion/franceconnect"))
-        .form(&[("demande", demande)])
-        .send()
-        .await
-        .unwrap();
+        .post_form("/connexion/franceconnect", &[("demande", demande)])
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
@@ -161,12 +157,8 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
     let doc = html(res).await;
     assert_eq!(text_of(&doc, "h1"), "Connexion à Démarche d’exemple");
     let res = app
-        .client
-        .post(app.url("/connexion/franceconnect"))
-        .form(&[("demande", demande.as_str())])
-        .send()
-        .await
-        .unwrap();
+        .post_form("/connexion/franceconnect", &[("demande", demande.as_str())])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&res),
