@@ -6,35 +6,22 @@ use std::sync::Arc;
 use base64::Engine;
 use openidconnect::core::{CoreIdToken, CoreIdTokenClaims};
 use openidconnect::{
-    AccessToken, AccessTokenHash, AuthorizationCode, ClaimsVerificationError, Nonce,
-    OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError, SignatureVerificationError,
+    AccessToken, AuthorizationCode, Nonce, OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError,
 };
 use serde_json::{Map, Value};
 use url::Url;
 
 use super::discovery::Discovered;
 use super::encryption::is_jwe;
+use super::jws::SignatureError;
 use super::login::{CallbackParams, LoginTransaction, RawTokenResponse, UpstreamLogin};
-use super::signatures::{CLOCK_SKEW_SECS, SignatureError, allowed_id_token_algs};
+use super::signatures::CLOCK_SKEW_SECS;
 use super::{FederationClient, UpstreamError};
 use crate::domain::{Identity, acr_satisfies};
 use crate::metrics::{self, UpstreamEndpoint};
 
 fn rejected(reason: impl Into<String>) -> UpstreamError {
     UpstreamError::Rejected(reason.into())
-}
-
-/// The claims of a JWT already verified, as JSON (every claim the
-/// federation sent, for [`Identity::from_claims`]).
-fn payload_of(jwt: &str) -> Result<Map<String, Value>, UpstreamError> {
-    let part = jwt
-        .split('.')
-        .nth(1)
-        .ok_or_else(|| rejected("malformed JWT"))?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(part.trim_end_matches('='))
-        .map_err(|_| rejected("malformed JWT payload"))?;
-    serde_json::from_slice(&bytes).map_err(|_| rejected("malformed JWT payload"))
 }
 
 impl FederationClient {
@@ -67,17 +54,13 @@ impl FederationClient {
         // Encrypted (FranceConnect+): opened first, then the signed token
         // inside is verified like any other.
         let raw_id_token = self.open(sent, "ID token")?;
-        let id_token: CoreIdToken = raw_id_token
-            .parse()
-            .map_err(|_| rejected("malformed ID token"))?;
         let access_token = token.access_token();
-        let claims = self
+        let (claims, id_claims) = self
             .verify_with_key_refresh(d.clone(), |d| {
-                self.verify_id_token(d, &id_token, access_token, &tx.nonce)
+                self.verify_id_token(d, &raw_id_token, access_token, &tx.nonce)
             })
             .await?;
         check_claims(&claims, tx)?;
-        let id_claims = payload_of(&raw_id_token)?;
         let sub = claims.subject().as_str();
         let userinfo = match d.metadata.userinfo_endpoint() {
             Some(endpoint) => {
@@ -127,39 +110,43 @@ impl FederationClient {
         })
     }
 
-    /// Signature, issuer, audience, expiry and nonce (by `openidconnect`),
-    /// then `at_hash`, which binds the access token to this ID token.
+    /// The signature (with `ring`, [`super::jws`]); then issuer, audience,
+    /// expiry and nonce by `openidconnect`; then `at_hash`, which binds the
+    /// access token to this ID token. The claims both as `openidconnect`
+    /// types and as the JSON the federation sent (for [`Identity`]).
     fn verify_id_token(
         &self,
         d: &Discovered,
-        id_token: &CoreIdToken,
+        raw_id_token: &str,
         access_token: &AccessToken,
         nonce: &str,
-    ) -> Result<CoreIdTokenClaims, SignatureError> {
-        let reject = |e: &dyn std::fmt::Display| SignatureError::Rejected(e.to_string());
+    ) -> Result<(CoreIdTokenClaims, Map<String, Value>), SignatureError> {
+        let reject = |e: &dyn std::fmt::Display| SignatureError::Rejected(format!("ID token: {e}"));
+        let verified = d.signing_keys.verify(raw_id_token).map_err(|e| match e {
+            SignatureError::Rejected(reason) => reject(&reason),
+            unknown => unknown,
+        })?;
+        let id_token: CoreIdToken = raw_id_token.parse().map_err(|e| reject(&e))?;
         let client = self.client(d).map_err(|e| reject(&e))?;
+        // The signature was checked above, with the same key choice rules.
         let verifier = client
             .id_token_verifier()
-            .set_allowed_algs(allowed_id_token_algs());
-        let claims = match id_token.claims(&verifier, &Nonce::new(nonce.to_owned())) {
-            Ok(claims) => claims,
-            Err(ClaimsVerificationError::SignatureVerification(
-                SignatureVerificationError::NoMatchingKey,
-            )) => return Err(SignatureError::UnknownKey),
-            Err(e) => return Err(SignatureError::Rejected(format!("ID token: {e}"))),
-        };
+            .insecure_disable_signature_check();
+        let claims = id_token
+            .claims(&verifier, &Nonce::new(nonce.to_owned()))
+            .map_err(|e| reject(&e))?;
         if let Some(expected) = claims.access_token_hash() {
-            let alg = id_token.signing_alg().map_err(|e| reject(&e))?;
-            let key = id_token.signing_key(&verifier).map_err(|e| reject(&e))?;
-            let actual =
-                AccessTokenHash::from_token(access_token, alg, key).map_err(|e| reject(&e))?;
-            if actual != *expected {
+            let digest =
+                ring::digest::digest(verified.alg.hash(), access_token.secret().as_bytes());
+            let half = &digest.as_ref()[..digest.as_ref().len() / 2];
+            let actual = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(half);
+            if actual != **expected {
                 return Err(SignatureError::Rejected(
                     "at_hash does not match the access token".into(),
                 ));
             }
         }
-        Ok(claims.clone())
+        Ok((claims.clone(), verified.claims))
     }
 
     /// Userinfo as JSON or as a signed JWT (`application/jwt`, verified

@@ -13,6 +13,7 @@ use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::jws::SigningKeys;
 use super::{FederationClient, UpstreamError};
 use crate::common::Untrusted;
 use crate::metrics::{self, UpstreamEndpoint};
@@ -49,10 +50,9 @@ pub type Metadata = ProviderMetadata<
 /// What the portal knows of a federation after discovery.
 pub struct Discovered {
     pub metadata: Metadata,
-    /// The keys, for `openidconnect`'s ID token verifier.
-    pub jwks: CoreJsonWebKeySet,
-    /// The same keys for `jsonwebtoken` (signed userinfo), parsed once.
-    pub jwks_jsonwebtoken: jsonwebtoken::jwk::JwkSet,
+    /// The same keys parsed once into `ring`'s form: every signature the
+    /// federation makes (ID token, userinfo) is checked with these.
+    pub signing_keys: SigningKeys,
     pub issuer: String,
     pub authorization_endpoint: Url,
     pub end_session_endpoint: Option<Url>,
@@ -171,12 +171,13 @@ impl FederationClient {
         let jwks_json = self.get_json(&jwks_url, UpstreamEndpoint::Jwks).await?;
         let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
             .map_err(|e| UpstreamError::Unreachable(format!("JWKS {jwks_url}: {e}")))?;
-        let jwks_jsonwebtoken = serde_json::from_value(jwks_json).unwrap_or_else(|e| {
-            tracing::warn!(federation = %self.federation, error = %Untrusted(&e), "JWKS unreadable for signed userinfo");
-            jsonwebtoken::jwk::JwkSet { keys: Vec::new() }
-        });
-        // The ID token verifier takes its keys from the metadata.
-        let metadata = metadata.set_jwks(jwks.clone());
+        let signing_keys = SigningKeys::from_jwks(&jwks_json);
+        if signing_keys.is_empty() {
+            tracing::warn!(federation = %self.federation, "JWKS holds no signature key the portal can use");
+        }
+        // `openidconnect`'s client takes its keys from the metadata (the
+        // signatures themselves are checked with `signing_keys`).
+        let metadata = metadata.set_jwks(jwks);
         let extra = metadata.additional_metadata();
         Ok(Discovered {
             authorization_endpoint: metadata.authorization_endpoint().url().clone(),
@@ -188,8 +189,7 @@ impl FederationClient {
                 .as_ref()
                 .is_some_and(|m| m.iter().any(|m| m == "S256")),
             issuer,
-            jwks,
-            jwks_jsonwebtoken,
+            signing_keys,
             metadata,
             fetched_at: Instant::now(),
         })

@@ -5,6 +5,7 @@
 mod callback;
 mod discovery;
 pub mod encryption;
+mod jws;
 mod login;
 pub mod settings;
 mod signatures;

@@ -338,6 +338,16 @@ const FORGED_USERINFO: &[(&str, UserinfoForge)] = &[
         "a_signed_userinfo_about_another_person_is_rejected",
         |fed| (signed(&fed.userinfo_claims("someone-else")), JWT),
     ),
+    ("a_signed_userinfo_expired_an_hour_ago_is_rejected", |fed| {
+        let mut claims = fed.userinfo_claims(&fed.sub());
+        claims["exp"] = json!(now() - 3600);
+        (signed(&claims), JWT)
+    }),
+    ("a_signed_userinfo_for_another_client_is_rejected", |fed| {
+        let mut claims = fed.userinfo_claims(&fed.sub());
+        claims["aud"] = json!("another-client");
+        (signed(&claims), JWT)
+    }),
 ];
 
 #[tokio::test]
