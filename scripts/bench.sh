@@ -263,7 +263,9 @@ kill "$RP_PID" 2>/dev/null || true
 PROFILE_TEXT=""
 PROFILE_INCLUSIVE=""
 if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
-  perf record -F 2000 -g -o "$WORK/perf.data" -p "$PORTAL_PID" >/dev/null 2>&1 &
+  # PERF_CALL_GRAPH=dwarf gives callers too (release builds have no frame
+  # pointers); with KEEP_PERF=file, read them with `perf report -i file`.
+  perf record -F 2000 --call-graph "${PERF_CALL_GRAPH:-fp}" -o "$WORK/perf.data" -p "$PORTAL_PID" >/dev/null 2>&1 &
   PERF_PID=$!
   sleep 0.5
   node bench/drive.mjs demarche --portal "http://127.0.0.1:$PORTAL" --client-id bench-es256 \

@@ -67,20 +67,18 @@ pub struct RequestSpan;
 
 impl tracing_actix_web::RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
-        let route = request
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".into());
-        let request_id = request
-            .extensions()
-            .get::<tracing_actix_web::RequestId>()
-            .map(|id| id.to_string())
-            .unwrap_or_default();
+        // The fields are computed only when the span is enabled (matching
+        // the route again costs a regex search on routes with a segment).
         tracing::info_span!(
             "request",
-            request_id = %request_id,
+            request_id = %request
+                .extensions()
+                .get::<tracing_actix_web::RequestId>()
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             method = %request.method(),
             path = %Untrusted(request.path()),
-            route = %Untrusted(route),
+            route = %Untrusted(request.match_pattern().unwrap_or_else(|| "unmatched".into())),
             status = tracing::field::Empty,
         )
     }

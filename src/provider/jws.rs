@@ -1,11 +1,11 @@
-//! Compact JWS (RFC 7515) over the portal's own keys, with `ring`: the
+//! Compact JWS (RFC 7515) over the portal's own keys (RS256 signed with
+//! OpenSSL, the rest with `ring`, see [`SigningKeys`]): the
 //! claims are serialized once, straight from a struct, and signed; tokens
 //! the portal issued are verified with the published keys (`id_token_hint`).
 
 use base64::Engine;
-use ring::signature::{
-    ECDSA_P256_SHA256_FIXED, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, UnparsedPublicKey,
-};
+use openssl::hash::MessageDigest;
+use ring::signature::{ECDSA_P256_SHA256_FIXED, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 use serde::Serialize;
 
 use super::alg::IdTokenAlg;
@@ -37,22 +37,16 @@ impl SigningKeys {
             kid: self.active_kid(alg),
         })?;
         let payload = serde_json::to_vec(claims)?;
-        let mut token = String::with_capacity(
-            (header.len() + payload.len()) * 4 / 3 + self.rsa.public().modulus_len() * 4 / 3 + 8,
-        );
+        let mut token =
+            String::with_capacity((header.len() + payload.len() + self.rsa.size()) * 4 / 3 + 8);
         B64.encode_string(&header, &mut token);
         token.push('.');
         B64.encode_string(&payload, &mut token);
         match alg {
             IdTokenAlg::Rs256 => {
-                let mut signature = vec![0; self.rsa.public().modulus_len()];
-                self.rsa
-                    .sign(
-                        &RSA_PKCS1_SHA256,
-                        &self.rng,
-                        token.as_bytes(),
-                        &mut signature,
-                    )
+                // PKCS#1 v1.5 padding: OpenSSL's default for an RSA key.
+                let signature = openssl::sign::Signer::new(MessageDigest::sha256(), &self.rsa)
+                    .and_then(|mut signer| signer.sign_oneshot_to_vec(token.as_bytes()))
                     .map_err(|_| SignError::Sign)?;
                 token.push('.');
                 B64.encode_string(&signature, &mut token);

@@ -10,13 +10,20 @@
 //! `Cache-Control` stay its own, and the key being the body itself, one
 //! person's page can only ever be served to whoever produced the same
 //! bytes.
+//!
+//! Responses marked `Cache-Control: no-store` (token responses, a
+//! person's account page) are unique: caching them would only push the
+//! shared pages out. They are compressed as they go, with gzip even when
+//! brotli is accepted (a fraction of brotli's CPU for a body read once).
+//! gzip reuses one deflate state per thread: a new one costs 300 KB
+//! allocated and zeroed, more than compressing a page (BENCHMARKS.md).
 
 use actix_web::Error;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{
-    ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue,
-    VARY,
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, ETAG,
+    HeaderMap, HeaderValue, VARY,
 };
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
@@ -42,17 +49,8 @@ impl Encoding {
     }
 
     fn compress(self, body: &[u8]) -> Bytes {
-        use std::io::Write;
         match self {
-            Encoding::Gzip => {
-                let mut encoder = flate2::write::GzEncoder::new(
-                    Vec::with_capacity(body.len() / 3),
-                    flate2::Compression::new(6),
-                );
-                // Writing into a Vec cannot fail.
-                let _ = encoder.write_all(body);
-                Bytes::from(encoder.finish().unwrap_or_default())
-            }
+            Encoding::Gzip => Bytes::from(gzip(body)),
             Encoding::Brotli => {
                 let mut out = Vec::with_capacity(body.len() / 3);
                 let params = brotli::enc::BrotliEncoderParams {
@@ -66,10 +64,62 @@ impl Encoding {
     }
 }
 
-/// The encoding to use for a request's `Accept-Encoding`: brotli, else
-/// gzip, when accepted with a non-zero quality (RFC 9110 §12.5.3; `*`
-/// stands for both).
-pub fn negotiate(headers: &HeaderMap) -> Option<Encoding> {
+/// RFC 1952: a 10-byte header (no name, no time), the deflated body,
+/// its CRC-32 and length. The deflate state is the thread's, reset.
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::new(6), false));
+    }
+    const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    let mut out = Vec::with_capacity(body.len() / 3 + HEADER.len() + 64);
+    out.extend_from_slice(&HEADER);
+    DEFLATE.with_borrow_mut(|deflate| {
+        deflate.reset();
+        loop {
+            let consumed = usize::try_from(deflate.total_in()).unwrap_or(body.len());
+            let input = body.get(consumed..).unwrap_or_default();
+            if out.capacity() - out.len() < 64 {
+                out.reserve(out.capacity().max(256));
+            }
+            // Compressing into memory fails only on a bug in the state
+            // machine; the body then goes out truncated no further than
+            // what was deflated, which the client rejects as corrupt.
+            match deflate.compress_vec(input, &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    });
+    let mut crc = flate2::Crc::new();
+    crc.update(body);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out
+}
+
+/// The encodings a request's `Accept-Encoding` accepts with a non-zero
+/// quality (RFC 9110 §12.5.3; `*` stands for both).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Accepted {
+    brotli: bool,
+    gzip: bool,
+}
+
+impl Accepted {
+    /// Brotli, else gzip; for a body sent once (`unique`), gzip first.
+    fn choose(self, unique: bool) -> Option<Encoding> {
+        match (self.brotli, self.gzip) {
+            (_, true) if unique => Some(Encoding::Gzip),
+            (true, _) => Some(Encoding::Brotli),
+            (false, true) => Some(Encoding::Gzip),
+            (false, false) => None,
+        }
+    }
+}
+
+pub fn accepted(headers: &HeaderMap) -> Accepted {
     let mut brotli = None;
     let mut gzip = None;
     let mut any = None;
@@ -91,12 +141,9 @@ pub fn negotiate(headers: &HeaderMap) -> Option<Encoding> {
         }
     }
     let any = any.unwrap_or(false);
-    if brotli.unwrap_or(any) {
-        Some(Encoding::Brotli)
-    } else if gzip.unwrap_or(any) {
-        Some(Encoding::Gzip)
-    } else {
-        None
+    Accepted {
+        brotli: brotli.unwrap_or(any),
+        gzip: gzip.unwrap_or(any),
     }
 }
 
@@ -140,6 +187,16 @@ impl CompressedBodies {
     }
 }
 
+/// `Cache-Control: no-store`: a body made for this response only.
+fn unique(headers: &HeaderMap) -> bool {
+    headers.get_all(CACHE_CONTROL).any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|d| d.trim().eq_ignore_ascii_case("no-store"))
+        })
+    })
+}
+
 /// Adds `Accept-Encoding` to `Vary`, keeping what is there.
 fn vary_on_encoding(headers: &mut HeaderMap) {
     let present = headers.get_all(VARY).any(|v| {
@@ -175,7 +232,7 @@ pub async fn compress_once(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let encoding = negotiate(req.headers());
+    let accepted = accepted(req.headers());
     let bodies = req.app_data::<Data<CompressedBodies>>().cloned();
     let mut res = next.call(req).await?;
     let headers = res.headers();
@@ -187,7 +244,8 @@ pub async fn compress_once(
         actix_web::body::BodySize::Sized(n) => usize::try_from(n).unwrap_or(usize::MAX),
         _ => 0,
     };
-    let (Some(encoding), Some(bodies)) = (encoding, bodies) else {
+    let unique = unique(res.headers());
+    let (Some(encoding), Some(bodies)) = (accepted.choose(unique), bodies) else {
         return Ok(res.map_into_boxed_body());
     };
     if !(MIN_LENGTH..=MAX_LENGTH).contains(&size) {
@@ -198,11 +256,63 @@ pub async fn compress_once(
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
-    let compressed = bodies.compressed(&body, encoding).await;
+    let compressed = if unique {
+        encoding.compress(&body)
+    } else {
+        bodies.compressed(&body, encoding).await
+    };
     let headers = response.headers_mut();
     headers.remove(CONTENT_LENGTH);
     headers.insert(CONTENT_ENCODING, HeaderValue::from_static(encoding.token()));
     weaken_etag(headers);
     let response = response.set_body(compressed).map_into_boxed_body();
     Ok(ServiceResponse::new(req, response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    fn gunzip(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .expect("a valid gzip stream");
+        out
+    }
+
+    #[test]
+    fn the_thread_s_deflate_state_compresses_body_after_body_correctly() {
+        // Incompressible bytes larger than the first guess of the output
+        // size, then text, then nothing: each decodes to itself.
+        let mut noise = Vec::with_capacity(200_000);
+        let mut x: u32 = 12345;
+        for _ in 0..200_000 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            noise.push((x >> 16) as u8);
+        }
+        let text = "Vous êtes un particulier ? ".repeat(500).into_bytes();
+        for body in [&noise[..], &text[..], &[][..], &text[..]] {
+            let compressed = gzip(body);
+            assert_eq!(gunzip(&compressed), body);
+        }
+        assert!(gzip(&text).len() < text.len() / 10, "text is compressed");
+    }
+
+    #[test]
+    fn a_body_sent_once_goes_out_gzipped_when_gzip_is_accepted() {
+        let both = Accepted {
+            brotli: true,
+            gzip: true,
+        };
+        let brotli_only = Accepted {
+            brotli: true,
+            gzip: false,
+        };
+        assert_eq!(both.choose(false), Some(Encoding::Brotli));
+        assert_eq!(both.choose(true), Some(Encoding::Gzip));
+        assert_eq!(brotli_only.choose(true), Some(Encoding::Brotli));
+        assert_eq!(Accepted::default().choose(true), None);
+    }
 }

@@ -170,6 +170,14 @@ async fn a_no_store_page_of_personal_data_is_compressed_and_stays_no_store() {
     let theirs = gunzip(&body_checked(res).await);
     assert!(theirs.contains("id=\"not-logged-in\""), "{theirs}");
     assert!(!theirs.contains("DUBOIS"), "{theirs}");
+    // A page read once is sent with gzip, cheaper than brotli, to a
+    // browser accepting both; with brotli only, brotli.
+    let res = get_encoded(&s.app, "/compte", "br, gzip").await;
+    assert_eq!(header(&res, "content-encoding"), Some("gzip"));
+    assert_eq!(gunzip(&body_checked(res).await), plain);
+    let res = get_encoded(&s.app, "/compte", "br").await;
+    assert_eq!(header(&res, "content-encoding"), Some("br"));
+    assert_eq!(unbrotli(&body_checked(res).await), plain);
 }
 
 #[tokio::test]
