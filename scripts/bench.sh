@@ -281,17 +281,21 @@ if [ "$PROFILE" = 1 ] && command -v perf >/dev/null; then
     --percent-limit 0 -g none 2>/dev/null | grep -E '^ +[0-9]' | awk '
     { pct = $1; sub(/%/, "", pct); line = $0
       if (line ~ /\[k\]/) c = "kernel (network, scheduling, page faults)"
-      else if (line ~ /p256::|primeorder::|elliptic_curve::|ecdsa::|crypto_bigint::/) c = "P-256 in pure Rust (p256, ecdsa): upstream ID token and userinfo verification"
+      else if (line ~ /p256::|primeorder::|elliptic_curve::|ecdsa::|crypto_bigint::/) c = "P-256 in pure Rust (p256, ecdsa)"
       else if (line ~ /rsa::|num_bigint/) c = "RSA in pure Rust (rsa crate)"
-      else if (line ~ /ring::|ring_core|GFp|nistz256|bn_mul|sha256_block|ecp_/) c = "ring: the ID tokens the portal signs"
-      else if (line ~ /malloc|free|memmove|memcpy|memset|realloc|_int_|tcache/) c = "memory allocation and copies (libc)"
+      else if (line ~ /ring::|ring_core|GFp|nistz256|bn_mul|sha256_block|ecp_/) c = "ring: the federation'"'"'s signatures verified, ES256 ID tokens signed"
+      else if (line ~ /libcrypto|libssl/) c = "OpenSSL: RS256 ID tokens signed"
+      else if (line ~ /miniz_oxide|flate2|brotli/) c = "compression (gzip, brotli)"
+      else if (line ~ /malloc|free|memmove|memcpy|memset|realloc|_int_|tcache|unlink_chunk/) c = "memory allocation and copies (libc)"
       else if (line ~ /serde_json|serde::|base64/) c = "JSON and base64"
       else if (line ~ /sha2::|hmac::|digest::|xxhash/) c = "hashes (SHA-2, HMAC, xxh3)"
       else if (line ~ /askama|fluent|intl_|unic_/) c = "pages and texts (askama, fluent)"
       else if (line ~ /moka|actix_session|cookie::|crossbeam|aes_gcm|aes::|chacha/) c = "store and session cookies (moka, actix-session)"
-      else if (line ~ /actix|hyper|reqwest|tokio|h2::|http::|mio::|h1::|rustls|url::|idna/) c = "HTTP, URLs and async runtime (actix, hyper, reqwest, tokio)"
+      else if (line ~ /actix|hyper|reqwest|tokio|h2::|http::|mio::|h1::|rustls|url::|idna|regex_lite|form_urlencoded|httparse|bytes::/) c = "HTTP, routing, URLs and async runtime (actix, hyper, reqwest, tokio)"
       else if (line ~ /tracing/) c = "tracing"
-      else if (line ~ /openidconnect|oauth2|jsonwebtoken/) c = "openidconnect, jsonwebtoken (other than their crypto)"
+      else if (line ~ /openidconnect|oauth2/) c = "openidconnect (claims checks, code exchange)"
+      else if (line ~ /aiguillage::/) c = "the portal'"'"'s own functions"
+      else if (line ~ /metrics::|metrics_util/) c = "metrics"
       else c = "other"
       sum[c] += pct }
     END { for (c in sum) printf "%6.1f %%  %s\n", sum[c], c }' | sort -rn)
