@@ -317,6 +317,7 @@ fn run(
     let state = web::Data::new(state);
     // Compressed pages, shared by the workers (16 MiB of compressed bytes).
     let compressed = web::Data::new(CompressedBodies::new(16 * 1024 * 1024));
+    let csp = web::Data::new(middleware::CspCache::default());
     let server = HttpServer::new(move || {
         let session = SessionMiddleware::builder(session_store.clone(), sessions.key.clone())
             .cookie_name(session_cookie.clone())
@@ -342,6 +343,7 @@ fn run(
                 }
             })
             .app_data(compressed.clone())
+            .app_data(csp.clone())
             .app_data(web::QueryConfig::default())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .configure(move |cfg| routes::configure(cfg, &routes_state))

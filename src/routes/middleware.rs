@@ -210,6 +210,36 @@ fn form_action_origins(state: &AppState) -> Vec<String> {
     origins
 }
 
+fn content_security_policy_for(state: &AppState) -> Option<HeaderValue> {
+    let origins = form_action_origins(state).join(" ");
+    let policy = format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self' {origins}; \
+         frame-ancestors 'none'; base-uri 'none'"
+    );
+    HeaderValue::from_str(&policy).ok()
+}
+
+/// The policy as last computed, with the federations' discovery generation
+/// it was computed from: it changes only when a discovery is loaded (the
+/// démarches' addresses are fixed at start).
+#[derive(Default)]
+pub struct CspCache(std::sync::RwLock<Option<(u64, HeaderValue)>>);
+
+impl CspCache {
+    fn get(&self, state: &AppState) -> Option<HeaderValue> {
+        let generation = state.federations.discovery_generation();
+        if let Some((at, value)) = &*self.0.read().expect("csp lock")
+            && *at == generation
+        {
+            return Some(value.clone());
+        }
+        let value = content_security_policy_for(state)?;
+        *self.0.write().expect("csp lock") = Some((generation, value.clone()));
+        Some(value)
+    }
+}
+
 /// The Content-Security-Policy: nothing from outside the portal, no
 /// framing (clickjacking), and forms may only lead to the portal or to a
 /// federation's login page (a login button's POST answers with a redirect
@@ -218,19 +248,16 @@ pub async fn content_security_policy(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let origins = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| form_action_origins(s).join(" "))
-        .unwrap_or_default();
+    let policy = req.app_data::<web::Data<AppState>>().and_then(|state| {
+        match req.app_data::<web::Data<CspCache>>() {
+            Some(cache) => cache.get(state),
+            None => content_security_policy_for(state),
+        }
+    });
     let mut res = next.call(req).await?;
-    let policy = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         font-src 'self'; connect-src 'self'; manifest-src 'self'; form-action 'self' {origins}; \
-         frame-ancestors 'none'; base-uri 'none'"
-    );
-    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&policy) {
+    if let Some(value) = policy {
         res.headers_mut()
-            .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+            .insert(header::CONTENT_SECURITY_POLICY, value);
     }
     Ok(res)
 }

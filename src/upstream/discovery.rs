@@ -72,6 +72,14 @@ impl FederationClient {
         self.cache.read().expect("cache lock").clone()
     }
 
+    /// Replaces the cached discovery (and says so to whoever derives
+    /// something from it, see [`super::Federations::discovery_generation`]).
+    pub(super) fn set_cached(&self, discovered: Option<Arc<Discovered>>) {
+        *self.cache.write().expect("cache lock") = discovered;
+        self.cache_generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
     /// Cached discovery, fetched when absent or stale.
     pub async fn discovered(&self) -> Result<Arc<Discovered>, UpstreamError> {
         if let Some(d) = self
@@ -81,7 +89,7 @@ impl FederationClient {
             return Ok(d);
         }
         let fresh = Arc::new(self.fetch().await?);
-        *self.cache.write().expect("cache lock") = Some(fresh.clone());
+        self.set_cached(Some(fresh.clone()));
         tracing::info!(federation = %self.federation, issuer = %Untrusted(&fresh.issuer), "discovery loaded");
         Ok(fresh)
     }
@@ -105,14 +113,14 @@ impl FederationClient {
             *last = Some(Instant::now());
         }
         let fresh = Arc::new(self.fetch().await?);
-        *self.cache.write().expect("cache lock") = Some(fresh.clone());
+        self.set_cached(Some(fresh.clone()));
         tracing::info!(federation = %self.federation, "signing keys refreshed");
         Ok(Some(fresh))
     }
 
     /// Forgets discovery, so the next use fetches it again (after a failure).
     pub fn invalidate(&self) {
-        *self.cache.write().expect("cache lock") = None;
+        self.set_cached(None);
     }
 
     /// A GET to the federation, timed in the metrics as `endpoint`.

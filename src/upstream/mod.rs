@@ -54,6 +54,9 @@ pub struct FederationClient {
     pub post_logout_redirect_url: Url,
     http: reqwest::Client,
     cache: std::sync::RwLock<Option<Arc<Discovered>>>,
+    /// Bumped at each change of `cache`, so that what is derived from
+    /// discovery (the CSP's `form-action`) is recomputed only then.
+    cache_generation: std::sync::atomic::AtomicU64,
     /// When an unknown key last forced a JWKS refresh.
     last_key_refresh: std::sync::Mutex<Option<std::time::Instant>>,
     /// The portal's keys to open what the federation encrypts (set when
@@ -106,6 +109,7 @@ impl Federations {
                     client_secret: config.client_secret.clone(),
                     http,
                     cache: std::sync::RwLock::new(None),
+                    cache_generation: std::sync::atomic::AtomicU64::new(0),
                     last_key_refresh: std::sync::Mutex::new(None),
                     decryption,
                     status: std::sync::RwLock::new(FederationStatus::default()),
@@ -152,6 +156,18 @@ impl Federations {
                 }
             });
         }
+    }
+
+    /// Changes whenever a federation's discovery is loaded or forgotten
+    /// (each client's counter only grows, so their sum only grows).
+    pub fn discovery_generation(&self) -> u64 {
+        self.clients
+            .values()
+            .map(|c| {
+                c.cache_generation
+                    .load(std::sync::atomic::Ordering::Acquire)
+            })
+            .sum()
     }
 
     /// Origins a login form may be redirected to (CSP `form-action`).

@@ -51,7 +51,7 @@ impl FederationClient {
     /// the next login (keys rotated meanwhile are then already known).
     async fn probe_once(&self) -> Result<(), UpstreamError> {
         let fresh = Arc::new(self.fetch().await?);
-        *self.cache.write().expect("cache lock") = Some(fresh);
+        self.set_cached(Some(fresh));
         Ok(())
     }
 

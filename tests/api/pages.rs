@@ -158,3 +158,55 @@ async fn cookies_are_secure_behind_an_https_public_url() {
             .contains("max-age=")
     );
 }
+
+/// The policy is kept between requests (it is computed from the
+/// federations' discovery): a federation whose login page lives on another
+/// origin than its issuer is allowed as a form's target as soon as its
+/// discovery has arrived, and not before.
+#[tokio::test]
+async fn forms_may_lead_to_a_federation_s_login_page_once_its_discovery_names_it() {
+    use crate::internals::{Federation, use_federation_at};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let issuer = format!("{}/api/v2", server.uri());
+    let mut document = crate::federation_double::discovery(&issuer, &issuer);
+    document["authorization_endpoint"] = "http://login.federation.test/authorize".into();
+    Mock::given(method("GET"))
+        .and(path("/api/v2/.well-known/openid-configuration"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(document)
+                .set_delay(std::time::Duration::from_millis(1500)),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/jwks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"keys": []})))
+        .mount(&server)
+        .await;
+    let app = spawn_app_with(|s| use_federation_at(s, Federation::ProConnect, &issuer)).await;
+    let csp = |res: &reqwest::Response| {
+        res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let before = csp(&app.get("/").await);
+    assert!(
+        before.contains(&server.uri()),
+        "the issuer's origin: {before}"
+    );
+    assert!(!before.contains("login.federation.test"), "{before}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let now = csp(&app.get("/").await);
+        if now.contains("form-action 'self'") && now.contains("http://login.federation.test") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never allowed: {now}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
