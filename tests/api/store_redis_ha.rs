@@ -109,6 +109,59 @@ async fn over_a_cluster_a_login_begun_on_one_instance_ends_on_the_other() {
 }
 
 #[tokio::test]
+async fn over_a_cluster_a_stopped_master_makes_the_store_unavailable_until_it_is_back() {
+    let mut cluster = RedisCluster::start().await;
+    let store = &store_at(&cluster.url());
+    let keys = &(0..30).map(|i| format!("session:{i}")).collect::<Vec<_>>();
+    for key in keys {
+        store.put(key, b"v".to_vec(), MINUTE).await.unwrap();
+    }
+    let on_the_third: Vec<String> = redis::cmd("KEYS")
+        .arg("t:*")
+        .query_async(&mut raw(cluster.nodes[2].port).await)
+        .await
+        .unwrap();
+    let on_the_third = on_the_third
+        .first()
+        .and_then(|k| k.strip_prefix("t:"))
+        .expect("a key on the third master");
+
+    // A master without replica: its slots have no one to answer. Its keys
+    // are unavailable at once; readiness once the other masters call the
+    // Cluster failed (cluster-node-timeout, 2 s here).
+    cluster.nodes[2].stop().await;
+    let failed = store.get(on_the_third).await;
+    assert!(matches!(failed, Err(StoreError::Backend(_))), "{failed:?}");
+    wait_until(
+        "readiness failing while a master is down",
+        Duration::from_secs(30),
+        || async move { matches!(store.ping().await, Err(StoreError::Backend(_))) },
+    )
+    .await;
+
+    // Back with its cluster file (no data: no persistence): the same
+    // store reaches every slot again.
+    cluster.nodes[2].restart().await;
+    wait_until(
+        "every key written again once the master is back",
+        Duration::from_secs(60),
+        || async move {
+            for key in keys {
+                if store.put(key, b"w".to_vec(), MINUTE).await.is_err() {
+                    return false;
+                }
+            }
+            store.ping().await.is_ok()
+        },
+    )
+    .await;
+    for key in keys {
+        assert_eq!(store.get(key).await.unwrap(), Some(b"w".to_vec()), "{key}");
+    }
+    assert!(cluster.key_counts().await.iter().all(|&n| n > 0));
+}
+
+#[tokio::test]
 async fn over_sentinel_the_same_store_follows_forced_failovers() {
     let set = RedisSentinelSet::start().await;
     let store = store_at(&set.url());
@@ -174,7 +227,7 @@ async fn over_sentinel_the_same_store_follows_forced_failovers() {
 #[tokio::test]
 async fn over_sentinel_a_master_that_dies_is_replaced_and_the_store_follows() {
     let mut set = RedisSentinelSet::start().await;
-    let store = store_at(&set.url());
+    let store = &store_at(&set.url());
     store.put("kept", b"v".to_vec(), MINUTE).await.unwrap();
     let copies: u64 = redis::cmd("WAIT")
         .arg(1)
@@ -187,7 +240,6 @@ async fn over_sentinel_a_master_that_dies_is_replaced_and_the_store_follows() {
     set.servers[0].stop().await;
     // Unavailable, not wrong, until the sentinel promotes the replica
     // (1 s to call the master down, then the failover itself).
-    let store = &store;
     wait_until(
         "a write accepted after the master died",
         Duration::from_secs(60),

@@ -51,6 +51,9 @@
 //!
 //! In both, every operation is bounded by `timeout` (asking the sentinels
 //! included) and retried once on a lost connection, as on one server.
+//! `ping` (readiness) is `PING` to the master on Sentinel, and on a
+//! Cluster `CLUSTER INFO` saying `cluster_state:ok`: the Cluster's own
+//! verdict that every slot is served.
 
 mod cluster;
 mod sentinel;
@@ -302,8 +305,25 @@ impl Store for RedisStore {
         self.run::<()>("PEXPIRE", cmd).await
     }
 
+    /// `PING`; on a Cluster, `CLUSTER INFO` on any node, which must say
+    /// `cluster_state:ok` (every slot served). A `PING` there would go
+    /// only to the nodes the connection still reaches, and answer while a
+    /// master without replica is down.
     async fn ping(&self) -> Result<(), StoreError> {
-        self.run::<()>("PING", ::redis::cmd("PING")).await
+        if !matches!(self.connection, Connection::Cluster(_)) {
+            return self.run::<()>("PING", ::redis::cmd("PING")).await;
+        }
+        let mut cmd = ::redis::cmd("CLUSTER");
+        cmd.arg("INFO");
+        let info: String = self.run("CLUSTER INFO", cmd).await?;
+        if info.lines().any(|line| line.trim() == "cluster_state:ok") {
+            Ok(())
+        } else {
+            Err(StoreError::Backend(format!(
+                "Redis {} CLUSTER INFO: the Cluster does not say cluster_state:ok",
+                self.address
+            )))
+        }
     }
 }
 
