@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 
 use crate::cli::{aiguillage, fails, stderr};
 use crate::instances::{Shared, assert_logged_in};
-use crate::redis_server::{RedisCluster, RedisSentinelSet, raw, wait_until};
+use crate::redis_server::{MASTER_NAME, RedisCluster, RedisSentinelSet, ask, raw, wait_until};
 
 const TIMEOUT: Duration = Duration::from_millis(500);
 const MINUTE: Duration = Duration::from_secs(60);
@@ -222,6 +222,49 @@ async fn over_sentinel_the_same_store_follows_forced_failovers() {
         .unwrap();
     assert_eq!(value.as_deref(), Some(&b"x"[..]));
     assert_eq!(store.get("after").await.unwrap(), Some(b"w".to_vec()));
+}
+
+#[tokio::test]
+async fn over_sentinel_a_master_demoted_behind_the_stores_back_answers_readonly_and_the_store_asks_again()
+ {
+    let set = RedisSentinelSet::start().await;
+    let store = store_at(&set.url());
+    let (a, b) = (set.servers[0].port, set.servers[1].port);
+    store.put("kept", b"v".to_vec(), MINUTE).await.unwrap();
+
+    // By hand, as an operator could: B promoted, A made its replica, the
+    // sentinel told to watch B. Nothing closes the store's connection to
+    // A (a sentinel's failover would): only A's READONLY tells.
+    let _: () = ask(b, redis::cmd("REPLICAOF").arg("NO").arg("ONE"))
+        .await
+        .unwrap();
+    let _: () = ask(a, redis::cmd("REPLICAOF").arg("127.0.0.1").arg(b))
+        .await
+        .unwrap();
+    let sentinel = set.sentinel.port;
+    let _: () = ask(
+        sentinel,
+        redis::cmd("SENTINEL").arg("REMOVE").arg(MASTER_NAME),
+    )
+    .await
+    .unwrap();
+    let _: () = ask(
+        sentinel,
+        redis::cmd("SENTINEL")
+            .arg("MONITOR")
+            .arg(MASTER_NAME)
+            .arg("127.0.0.1")
+            .arg(b)
+            .arg(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(set.master_port().await, b);
+
+    store.put("after", b"w".to_vec(), MINUTE).await.unwrap();
+    let value: Option<Vec<u8>> = ask(b, redis::cmd("GET").arg("t:after")).await.unwrap();
+    assert_eq!(value.as_deref(), Some(&b"w"[..]));
+    assert_eq!(store.get("kept").await.unwrap(), Some(b"v".to_vec()));
 }
 
 #[tokio::test]
