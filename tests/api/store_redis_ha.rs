@@ -268,6 +268,32 @@ async fn over_sentinel_a_master_demoted_behind_the_stores_back_answers_readonly_
 }
 
 #[tokio::test]
+async fn over_sentinel_a_silent_first_sentinel_delays_the_first_operations_only() {
+    let set = RedisSentinelSet::start().await;
+    // Accepts connections, never answers: each lookup waits for it
+    // longer than an operation may take.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "redis+sentinel://127.0.0.1:{},127.0.0.1:{}/{MASTER_NAME}",
+        silent.local_addr().unwrap().port(),
+        set.sentinel.port
+    );
+    let store = &store_at(&url);
+    // The lookup goes on after an operation gives up: a later one finds
+    // the master.
+    wait_until(
+        "a write accepted despite the silent sentinel",
+        Duration::from_secs(30),
+        || async move { store.put("k", b"v".to_vec(), MINUTE).await.is_ok() },
+    )
+    .await;
+    // From then on, the connection is kept: no more lookups.
+    for _ in 0..20 {
+        assert_eq!(store.get("k").await.unwrap(), Some(b"v".to_vec()));
+    }
+}
+
+#[tokio::test]
 async fn over_sentinel_a_master_that_dies_is_replaced_and_the_store_follows() {
     let mut set = RedisSentinelSet::start().await;
     let store = &store_at(&set.url());

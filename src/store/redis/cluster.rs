@@ -6,11 +6,12 @@
 //! Every command the store sends touches exactly one key (no `MGET`, no
 //! multi-key transaction, no Lua), so no command ever spans two slots.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ::redis::cluster::{ClusterClient, ClusterClientBuilder};
 use ::redis::cluster_async::ClusterConnection;
-use ::redis::{RedisResult, TlsMode};
+use ::redis::{RedisError, RedisResult, TlsMode};
 
 use crate::store::address::HaAddress;
 
@@ -60,11 +61,25 @@ impl Cluster {
     }
 
     /// The Cluster connection, made on first use; a failed attempt leaves
-    /// none, and the next use tries again.
-    pub async fn connection(&self) -> RedisResult<ClusterConnection> {
-        self.connection
-            .get_or_try_init(|| self.client.get_async_connection())
-            .await
-            .cloned()
+    /// none, and the next use tries again. Made in a task of its own: an
+    /// operation that gives up (its `timeout`) does not cancel it, so a
+    /// slow first connection (several seeds, some silent) still ends.
+    pub async fn connection(self: &Arc<Self>) -> RedisResult<ClusterConnection> {
+        if let Some(connection) = self.connection.get() {
+            return Ok(connection.clone());
+        }
+        let this = Arc::clone(self);
+        tokio::spawn(async move {
+            this.connection
+                .get_or_try_init(|| this.client.get_async_connection())
+                .await
+                .cloned()
+        })
+        .await
+        .map_err(|e| {
+            RedisError::from(std::io::Error::other(format!(
+                "connecting to the Cluster failed: {e}"
+            )))
+        })?
     }
 }

@@ -9,8 +9,8 @@
 //! demoted master still connected). The next command asks the sentinels
 //! again and connects to whichever node they name then.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ::redis::aio::MultiplexedConnection;
@@ -92,10 +92,27 @@ impl SentinelMaster {
 
     /// The connection to the master, asking the sentinels when there is
     /// none (first use, or the last one was forgotten).
-    pub async fn master(&self) -> RedisResult<Master> {
+    ///
+    /// The asking runs in a task of its own: an operation that gives up
+    /// (its `timeout`) does not cancel it, so a slow lookup (a silent
+    /// sentinel costs the `redis` crate's 1 s connection timeout before
+    /// the next one is heard) still ends, and the next operation finds
+    /// its connection.
+    pub async fn master(self: &Arc<Self>) -> RedisResult<Master> {
         if let Some(master) = self.current() {
             return Ok(master);
         }
+        let this = Arc::clone(self);
+        tokio::spawn(async move { this.ask_sentinels().await })
+            .await
+            .map_err(|e| {
+                RedisError::from(std::io::Error::other(format!(
+                    "asking the sentinels failed: {e}"
+                )))
+            })?
+    }
+
+    async fn ask_sentinels(&self) -> RedisResult<Master> {
         let mut sentinels = self.sentinels.lock().await;
         // Another task may have connected while this one waited.
         if let Some(master) = self.current() {
