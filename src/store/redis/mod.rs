@@ -369,8 +369,14 @@ mod tests {
             sentinel.unwrap().address(),
             "redis+sentinel://:***@127.0.0.1:1,127.0.0.1:2/mymaster/0"
         );
-        let cluster = RedisStore::new("redis+cluster://127.0.0.1:1", "p:", Duration::from_secs(1));
-        assert!(cluster.is_ok());
+        for url in [
+            "redis+cluster://127.0.0.1:1",
+            "rediss+cluster://:pw@redis.invalid:6380",
+            "rediss+sentinel://:pw@redis.invalid:26380/mymaster",
+        ] {
+            let store = RedisStore::new(url, "p:", Duration::from_secs(1));
+            assert!(store.is_ok(), "{url}: {:?}", store.err());
+        }
         for bad in [
             "redis+sentinel://127.0.0.1:1",
             "redis+cluster://127.0.0.1:1/4",

@@ -94,10 +94,10 @@ impl SentinelMaster {
     /// none (first use, or the last one was forgotten).
     ///
     /// The asking runs in a task of its own: an operation that gives up
-    /// (its `timeout`) does not cancel it, so a slow lookup (a silent
-    /// sentinel costs the `redis` crate's 1 s connection timeout before
-    /// the next one is heard) still ends, and the next operation finds
-    /// its connection.
+    /// (its `timeout`) does not cancel it, so a slow lookup still ends
+    /// (a silent sentinel costs the `redis` crate's own timeouts, 1 s to
+    /// connect, 0.5 s to answer, before the next one is heard), and the
+    /// next operation finds its connection.
     pub async fn master(self: &Arc<Self>) -> RedisResult<Master> {
         if let Some(master) = self.current() {
             return Ok(master);
@@ -147,9 +147,7 @@ impl SentinelMaster {
             *slot = None;
         }
     }
-}
 
-impl SentinelMaster {
     /// Drops whichever connection is current.
     pub fn forget_current(&self) {
         *self
