@@ -294,6 +294,39 @@ async fn over_sentinel_a_silent_first_sentinel_delays_the_first_operations_only(
 }
 
 #[tokio::test]
+async fn over_sentinel_a_master_that_stops_answering_is_replaced_and_the_store_follows() {
+    let set = RedisSentinelSet::start().await;
+    let store = &store_at(&set.url());
+    store.put("kept", b"v".to_vec(), MINUTE).await.unwrap();
+    let copies: u64 = redis::cmd("WAIT")
+        .arg(1)
+        .arg(10_000)
+        .query_async(&mut raw(set.servers[0].port).await)
+        .await
+        .unwrap();
+    assert_eq!(copies, 1, "the replica has the write");
+
+    // Frozen (SIGSTOP): its connections stay open and nothing answers,
+    // as with a host gone silent. Only the timeouts tell.
+    set.servers[0].freeze();
+    wait_until(
+        "a write accepted after the master froze",
+        Duration::from_secs(60),
+        || async move { store.put("after", b"w".to_vec(), MINUTE).await.is_ok() },
+    )
+    .await;
+    assert_eq!(set.master_port().await, set.servers[1].port);
+    let value: Option<Vec<u8>> = redis::cmd("GET")
+        .arg("t:after")
+        .query_async(&mut raw(set.servers[1].port).await)
+        .await
+        .unwrap();
+    assert_eq!(value.as_deref(), Some(&b"w"[..]));
+    assert_eq!(store.get("kept").await.unwrap(), Some(b"v".to_vec()));
+    set.servers[0].resume();
+}
+
+#[tokio::test]
 async fn over_sentinel_a_master_that_dies_is_replaced_and_the_store_follows() {
     let mut set = RedisSentinelSet::start().await;
     let store = &store_at(&set.url());

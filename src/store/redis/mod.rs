@@ -211,9 +211,10 @@ impl Connection {
 
     /// An operation took longer than `timeout`. A Sentinel master that
     /// stopped answering (host down, no reset sent) may have been replaced
-    /// meanwhile: the next command asks the sentinels again. The single
-    /// server and the Cluster connection time out and reconnect by
-    /// themselves.
+    /// meanwhile: the next command asks the sentinels again. (The
+    /// connection's own response timeout often reports it lost first; this
+    /// does not depend on it.) The single server and the Cluster
+    /// connection time out and reconnect by themselves.
     fn after_timeout(&self) {
         if let Connection::Sentinel(sentinels) = self {
             sentinels.forget_current();
