@@ -4,6 +4,7 @@
 //! share it between several instances and keep it across restarts.
 //! [`open`] picks one from [`StoreSettings`].
 
+mod address;
 pub mod keys;
 mod memory;
 mod redis;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::address::HaAddress;
 use crate::common::{ConfigIssue, Secret, read_secret};
 
 /// Where the short-lived shared state lives, and its bounds.
@@ -14,7 +15,11 @@ use crate::common::{ConfigIssue, Secret, read_secret};
 pub struct StoreSettings {
     /// `redis://[user:password@]host[:port][/db]`, or `rediss://…` for TLS
     /// (server certificate checked against the system's roots), or
-    /// `redis+unix:///path/to/socket`. Unset: the
+    /// `redis+unix:///path/to/socket`; a Sentinel set as
+    /// `redis+sentinel://[user:password@]host1:26379,host2:26379/<master>[/<db>]`
+    /// (`?sentinel_password=…` when the sentinels have one of their own),
+    /// a Cluster as `redis+cluster://[user:password@]host1:6379,host2:6379`
+    /// (`rediss+…` for TLS). Unset: the
     /// in-memory store, good for one instance only (state is neither shared
     /// between instances nor kept across a restart).
     ///
@@ -47,16 +52,22 @@ impl StoreSettings {
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut problems = Vec::new();
         if let Some(url) = &self.url {
-            match url::Url::parse(url) {
-                Ok(u) if matches!(u.scheme(), "redis" | "rediss" | "redis+unix" | "unix") => {}
-                Ok(u) => problems.push((
-                    "url",
-                    format!(
-                        "scheme must be redis://, rediss:// or redis+unix://, not {}://",
-                        u.scheme()
-                    ),
-                )),
-                Err(e) => problems.push(("url", format!("not a URL: {e}"))),
+            match HaAddress::parse(url) {
+                Some(Ok(_)) => {}
+                Some(Err(problem)) => problems.push(("url", problem)),
+                None => match url::Url::parse(url) {
+                    Ok(u) if matches!(u.scheme(), "redis" | "rediss" | "redis+unix" | "unix") => {}
+                    Ok(u) => problems.push((
+                        "url",
+                        format!(
+                            "scheme must be redis://, rediss://, redis+unix://, \
+                             redis+sentinel://, rediss+sentinel://, redis+cluster:// \
+                             or rediss+cluster://, not {}://",
+                            u.scheme()
+                        ),
+                    )),
+                    Err(e) => problems.push(("url", format!("not a URL: {e}"))),
+                },
             }
         }
         if self.timeout_ms == 0 {
@@ -131,8 +142,14 @@ impl std::fmt::Debug for StoreSettings {
     }
 }
 
-/// The URL with its password (if any) replaced by `***`.
+/// The URL with its password (if any) replaced by `***` (both of them in
+/// a Sentinel URL).
 pub fn redacted(url: &str) -> String {
+    match HaAddress::parse(url) {
+        Some(Ok(address)) => return address.redacted(),
+        Some(Err(_)) => return "<not a valid Redis Sentinel or Cluster URL>".to_owned(),
+        None => {}
+    }
     match url::Url::parse(url) {
         Ok(mut u) => {
             if u.password().is_some() {
@@ -176,6 +193,46 @@ mod tests {
         };
         let fields: Vec<_> = s.problems().into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["url", "timeout_ms"]);
+        for (url, problem) in [
+            ("redis+sentinel://s1:26379", "no master name"),
+            ("redis+sentinel:///mymaster", "no sentinel host"),
+            ("redis+cluster://", "no cluster host"),
+            ("redis+cluster://n1:7000/3", "only database 0"),
+        ] {
+            let s = StoreSettings {
+                url: Some(url.into()),
+                ..StoreSettings::default()
+            };
+            let problems = s.problems();
+            assert_eq!(problems.len(), 1, "{url}: {problems:?}");
+            assert_eq!(problems[0].0, "url");
+            assert!(problems[0].1.contains(problem), "{url}: {problems:?}");
+        }
+        for url in [
+            "redis+sentinel://:pw@s1,s2:26380/mymaster/1?sentinel_password=spw",
+            "rediss+cluster://n1:7000,n2:7001",
+        ] {
+            let s = StoreSettings {
+                url: Some(url.into()),
+                ..StoreSettings::default()
+            };
+            assert!(s.problems().is_empty(), "{url}: {:?}", s.problems());
+        }
+    }
+
+    #[test]
+    fn sentinel_and_cluster_urls_show_no_password() {
+        let shown =
+            redacted("redis+sentinel://app:s3cret@s1:26379,s2/mymaster?sentinel_password=t0p");
+        assert_eq!(
+            shown,
+            "redis+sentinel://app:***@s1:26379,s2:26379/mymaster/0?sentinel_password=***"
+        );
+        assert_eq!(
+            redacted("redis+cluster://:s3cret@n1:7000"),
+            "redis+cluster://:***@n1:7000/0"
+        );
+        assert!(!redacted("redis+cluster://:s3cret@n1:x").contains("s3cret"));
     }
 
     #[test]

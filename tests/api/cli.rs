@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn aiguillage(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn aiguillage(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiguillage"));
     cmd.args(args).env_remove("AIGUILLAGE_CONFIG");
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("AIGUILLAGE__")) {
@@ -15,12 +15,12 @@ fn aiguillage(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("binary runs")
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs the binary, expects exit code 2 (invalid input); returns stderr.
-fn fails(args: &[&str], env: &[(&str, &str)]) -> String {
+pub(crate) fn fails(args: &[&str], env: &[(&str, &str)]) -> String {
     let out = aiguillage(args, env);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     stderr(&out)

@@ -21,18 +21,19 @@ use reqwest::{Method, Response, StatusCode, Url};
 
 use crate::helpers::*;
 use crate::peers::{FederationPeer, test_login};
-use crate::redis_server::RedisServer;
+use crate::redis_server::{RedisServer, StoreUrl};
 
 const CLIENT: &str = "demarche-partagee";
 const SECRET: &str = "demarche-partagee-secret-0123456789";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 const NAME: &str = "Angela Claire Louise DUBOIS";
 
-/// What every instance shares, as an operator would give it: a session key
-/// file written by `openssl rand -base64 64` (two lines), and the fixed
-/// signing key and pairwise secret the test helpers set.
-struct Shared {
-    redis: RedisServer,
+/// What every instance shares, as an operator would give it: a Redis (one
+/// server, or a Cluster: `R`), a session key file written by `openssl rand
+/// -base64 64` (two lines), and the fixed signing key and pairwise secret
+/// the test helpers set.
+pub(crate) struct Shared<R = RedisServer> {
+    pub(crate) redis: R,
     peer: FederationPeer,
     /// Holds the public port (nothing listens there: the test balances).
     public: AppSocket,
@@ -41,7 +42,7 @@ struct Shared {
 
 /// One running instance: its own address, the public host the balancer
 /// says it serves, and the handle that stops it.
-struct Instance {
+pub(crate) struct Instance {
     base: String,
     public_host: String,
     handle: ServerHandle,
@@ -58,7 +59,13 @@ fn machine() -> reqwest::Client {
 
 impl Shared {
     async fn start() -> Shared {
-        let redis = RedisServer::start().await;
+        Shared::on(RedisServer::start().await).await
+    }
+}
+
+impl<R: StoreUrl> Shared<R> {
+    /// The instances will share `redis`.
+    pub(crate) async fn on(redis: R) -> Shared<R> {
         let public = AppSocket::bind();
         let peer = FederationPeer::start(Federation::FranceConnect, &public).await;
         let keys = tempfile::tempdir().unwrap();
@@ -81,7 +88,7 @@ impl Shared {
         self.peer.configure(s);
         s.server.public_url = Some(format!("{}/", self.public.base_url()).parse().unwrap());
         s.server.session_key_file = Some(self.keys.path().join("session-key"));
-        s.store.url = Some(self.redis.url());
+        s.store.url = Some(self.redis.store_url());
         s.store.timeout_ms = 500;
         s.clients = vec![ClientSettings {
             client_id: CLIENT.into(),
@@ -99,7 +106,7 @@ impl Shared {
         }];
     }
 
-    async fn instance(&self) -> Instance {
+    pub(crate) async fn instance(&self) -> Instance {
         let socket = AppSocket::bind();
         let base = socket.base_url();
         let (_, handle) = spawn_stoppable_app_on(socket, |s| self.configure(s)).await;
@@ -112,7 +119,7 @@ impl Shared {
     }
 
     /// A browser: one cookie jar for the public host, one for the rest.
-    fn browser(&self) -> Front {
+    pub(crate) fn browser(&self) -> Front {
         let public: Url = self.public.base_url().parse().unwrap();
         Front {
             jar: Arc::new(Jar::default()),
@@ -124,7 +131,7 @@ impl Shared {
 }
 
 /// A browser behind the test's balancer.
-struct Front {
+pub(crate) struct Front {
     public: Url,
     jar: Arc<Jar>,
     portal: reqwest::Client,
@@ -225,7 +232,7 @@ impl Front {
     }
 
     /// Starts a FranceConnect login on `start`, ends it through `route`.
-    async fn log_in(&self, start: &Instance, route: &[&Instance]) -> (Url, Response) {
+    pub(crate) async fn log_in(&self, start: &Instance, route: &[&Instance]) -> (Url, Response) {
         let res = self.post(start, "/connexion/franceconnect").await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "login started");
         match self
@@ -238,7 +245,7 @@ impl Front {
     }
 }
 
-async fn assert_logged_in(front: &Front, on: &Instance) {
+pub(crate) async fn assert_logged_in(front: &Front, on: &Instance) {
     let res = front.get(on, "/compte").await;
     assert_eq!(res.status(), StatusCode::OK, "logged in on {}", on.base);
     assert_eq!(text_of(&html(res).await, "#identity-name"), NAME);

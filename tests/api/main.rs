@@ -43,3 +43,4 @@ mod pages;
 mod shutdown;
 mod store_memory;
 mod store_redis;
+mod store_redis_ha;

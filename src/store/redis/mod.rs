@@ -32,30 +32,42 @@
 //!
 //! # Sentinel and Cluster
 //!
-//! This store talks to one Redis endpoint: a standalone server (or Valkey),
-//! or anything that presents itself as one (a managed Redis whose endpoint
-//! follows failovers, a proxy in front of a Cluster or a Sentinel set).
+//! `url` also names a Sentinel set or a Cluster ([`super::address`] has
+//! the forms); the same operations then go through another connection, behind
+//! this same [`Store`] impl:
 //!
-//! - **Cluster**: every command touches exactly one key (no `MGET`, no
-//!   multi-key transaction, no Lua), so the key layout is Cluster-safe.
-//!   But this store talks to one node through `ConnectionManager`; it does
-//!   not follow `MOVED`/`ASK` redirections. The `redis` crate has an async
-//!   Cluster client (`cluster-async` feature, `ClusterClient` /
-//!   `ClusterConnection`) that does; using it means a second connection
-//!   type behind this same `Store` impl. Not done.
-//! - **Sentinel**: the `redis` crate (`sentinel` feature) can ask the
-//!   sentinels for the current master (`SentinelClient`), but hands back a
-//!   plain connection: nothing re-asks the sentinels when the master
-//!   changes, so it would need our own reconnect loop around it. Not done.
-//!   Today, point `url` at an address that always reaches the master
-//!   (README "Exploitation" lists the ways).
+//! - **Sentinel** (`redis+sentinel://`, [`sentinel`]): the sentinels are
+//!   asked for the current master on first use; its connection is
+//!   forgotten when lost or when the node answers `READONLY` (demoted to
+//!   replica by a failover), and the retry asks the sentinels again, so
+//!   the store follows a failover without a restart. Writes acknowledged
+//!   by the old master after the new one was promoted, before the
+//!   sentinels demote it, are lost (Redis replication is asynchronous).
+//! - **Cluster** (`redis+cluster://`, [`cluster`]): the `redis` crate's
+//!   Cluster connection routes each command to the node holding its key
+//!   and follows `MOVED`/`ASK`. Every command here touches exactly one key
+//!   (no `MGET`, no multi-key transaction, no Lua), so the key layout is
+//!   Cluster-safe without hash tags.
+//!
+//! In both, every operation is bounded by `timeout` (asking the sentinels
+//! included) and retried once on a lost connection, as on one server.
+//! `ping` (readiness) is `PING` to the master on Sentinel, and on a
+//! Cluster `CLUSTER INFO` saying `cluster_state:ok`: the Cluster's own
+//! verdict that every slot is served.
 
+mod cluster;
+mod sentinel;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use ::redis::{Client, Cmd, FromRedisValue, RedisError};
+use ::redis::{Client, Cmd, FromRedisValue, RedisError, RedisResult};
 use async_trait::async_trait;
 
+use self::cluster::Cluster;
+use self::sentinel::SentinelMaster;
+use super::address::{HaAddress, HaKind};
 use super::settings::redacted;
 use super::{Store, StoreError, StoreSettings};
 
@@ -66,7 +78,7 @@ const MAX_TTL_MS: u64 = 10 * 365 * 24 * 3600 * 1000;
 /// The shared store in Redis. Cheap to clone (one shared connection).
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
+    connection: Connection,
     address: String,
     prefix: String,
     timeout: Duration,
@@ -75,8 +87,9 @@ pub struct RedisStore {
 
 impl RedisStore {
     /// A store on the Redis at `url` (`redis://`, `rediss://`,
-    /// `redis+unix://`), every key prefixed with `key_prefix`, every
-    /// operation bounded by `timeout`. Does not connect: the first
+    /// `redis+unix://`, or a Sentinel set or Cluster as [`super::address`]
+    /// says), every key prefixed with `key_prefix`, every operation
+    /// bounded by `timeout`. Does not connect: the first
     /// operation does. Fails only on a URL it cannot use, or outside a
     /// Tokio runtime (the connection's background tasks need one).
     pub fn new(
@@ -93,19 +106,8 @@ impl RedisStore {
             StoreError::Config("the Redis store must be created within a Tokio runtime".into())
         })?;
         let address = redacted(url);
-        let client = Client::open(url)
+        let connection = Connection::new(url, timeout)
             .map_err(|e| StoreError::Config(format!("Redis URL {address}: {e}")))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(timeout))
-            .set_response_timeout(Some(timeout))
-            // Few, quick attempts per reconnection: each operation is
-            // bounded by `timeout` anyway, and a refused connection is
-            // retried on the next use.
-            .set_number_of_retries(2)
-            .set_min_delay(Duration::from_millis(20))
-            .set_max_delay(timeout);
-        let connection = ConnectionManager::new_lazy_with_config(client, config)
-            .map_err(|e| StoreError::Config(format!("Redis {address}: {e}")))?;
         Ok(RedisStore {
             connection,
             address,
@@ -147,28 +149,109 @@ impl RedisStore {
         format!("{}{}", self.prefix, key)
     }
 
-    /// Runs one command, retried once on a lost or refused connection (the
-    /// connection manager has begun reconnecting by then), all within
-    /// `timeout`.
+    /// Runs one command, retried once on a lost or refused connection, all
+    /// within `timeout`.
     async fn run<T: FromRedisValue>(&self, what: &str, cmd: Cmd) -> Result<T, StoreError> {
-        let attempts = async {
-            let mut connection = self.connection.clone();
-            match cmd.query_async::<T>(&mut connection).await {
-                Err(e) if connection_lost(&e) => cmd.query_async::<T>(&mut connection).await,
-                result => result,
-            }
-        };
-        match tokio::time::timeout(self.timeout, attempts).await {
+        match tokio::time::timeout(self.timeout, self.connection.run(&cmd)).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(StoreError::Backend(format!(
                 "Redis {} {what}: {e}",
                 self.address
             ))),
-            Err(_) => Err(StoreError::Backend(format!(
-                "Redis {} {what}: no answer within {} ms",
-                self.address,
-                self.timeout.as_millis()
-            ))),
+            Err(_) => {
+                self.connection.after_timeout();
+                Err(StoreError::Backend(format!(
+                    "Redis {} {what}: no answer within {} ms",
+                    self.address,
+                    self.timeout.as_millis()
+                )))
+            }
+        }
+    }
+}
+
+/// One server, a Sentinel set's master, or a Cluster.
+#[derive(Clone)]
+enum Connection {
+    Single(ConnectionManager),
+    Sentinel(Arc<SentinelMaster>),
+    Cluster(Arc<Cluster>),
+}
+
+impl Connection {
+    /// Connects to nothing yet: the first command does.
+    fn new(url: &str, timeout: Duration) -> Result<Connection, String> {
+        match HaAddress::parse(url) {
+            Some(Ok(address)) => match address.kind {
+                HaKind::Sentinel => SentinelMaster::new(&address, timeout)
+                    .map(|s| Connection::Sentinel(Arc::new(s)))
+                    .map_err(|e| e.to_string()),
+                HaKind::Cluster => Cluster::new(&address, timeout)
+                    .map(|c| Connection::Cluster(Arc::new(c)))
+                    .map_err(|e| e.to_string()),
+            },
+            Some(Err(problem)) => Err(problem),
+            None => {
+                let client = Client::open(url).map_err(|e| e.to_string())?;
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(timeout))
+                    .set_response_timeout(Some(timeout))
+                    // Few, quick attempts per reconnection: each operation
+                    // is bounded by `timeout` anyway, and a refused
+                    // connection is retried on the next use.
+                    .set_number_of_retries(2)
+                    .set_min_delay(Duration::from_millis(20))
+                    .set_max_delay(timeout);
+                ConnectionManager::new_lazy_with_config(client, config)
+                    .map(Connection::Single)
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// An operation took longer than `timeout`. A Sentinel master that
+    /// stopped answering (host down, no reset sent) may have been replaced
+    /// meanwhile: the next command asks the sentinels again. (The
+    /// connection's own response timeout often reports it lost first; this
+    /// does not depend on it.) The single server and the Cluster
+    /// connection time out and reconnect by themselves.
+    fn after_timeout(&self) {
+        if let Connection::Sentinel(sentinels) = self {
+            sentinels.forget_current();
+        }
+    }
+
+    /// Runs `cmd`, once more after a lost connection (and, on Sentinel,
+    /// after `READONLY`): by then the connection manager has begun
+    /// reconnecting, the Cluster connection has refreshed its nodes, or
+    /// the sentinels are asked for the master again.
+    async fn run<T: FromRedisValue>(&self, cmd: &Cmd) -> RedisResult<T> {
+        match self {
+            Connection::Single(manager) => {
+                let mut connection = manager.clone();
+                match cmd.query_async::<T>(&mut connection).await {
+                    Err(e) if connection_lost(&e) => cmd.query_async::<T>(&mut connection).await,
+                    result => result,
+                }
+            }
+            Connection::Cluster(cluster) => {
+                let mut connection = cluster.connection().await?;
+                match cmd.query_async::<T>(&mut connection).await {
+                    Err(e) if connection_lost(&e) => cmd.query_async::<T>(&mut connection).await,
+                    result => result,
+                }
+            }
+            Connection::Sentinel(sentinels) => {
+                let mut master = sentinels.master().await?;
+                match cmd.query_async::<T>(&mut master.connection).await {
+                    Err(e) if connection_lost(&e) || sentinel::demoted(&e) => {
+                        sentinels.forget(&master);
+                        let mut master = sentinels.master().await?;
+                        cmd.query_async::<T>(&mut master.connection).await
+                    }
+                    result => result,
+                }
+            }
         }
     }
 }
@@ -223,8 +306,25 @@ impl Store for RedisStore {
         self.run::<()>("PEXPIRE", cmd).await
     }
 
+    /// `PING`; on a Cluster, `CLUSTER INFO` on any node, which must say
+    /// `cluster_state:ok` (every slot served). A `PING` there would go
+    /// only to the nodes the connection still reaches, and answer while a
+    /// master without replica is down.
     async fn ping(&self) -> Result<(), StoreError> {
-        self.run::<()>("PING", ::redis::cmd("PING")).await
+        if !matches!(self.connection, Connection::Cluster(_)) {
+            return self.run::<()>("PING", ::redis::cmd("PING")).await;
+        }
+        let mut cmd = ::redis::cmd("CLUSTER");
+        cmd.arg("INFO");
+        let info: String = self.run("CLUSTER INFO", cmd).await?;
+        if info.lines().any(|line| line.trim() == "cluster_state:ok") {
+            Ok(())
+        } else {
+            Err(StoreError::Backend(format!(
+                "Redis {} CLUSTER INFO: the Cluster does not say cluster_state:ok",
+                self.address
+            )))
+        }
     }
 }
 
@@ -260,5 +360,30 @@ mod tests {
         assert_eq!(store.unwrap().address(), "rediss://:***@redis.invalid:6380");
         let bad = RedisStore::new("nope://x", "p:", Duration::from_secs(1));
         assert!(matches!(bad, Err(StoreError::Config(_))));
+
+        let sentinel = RedisStore::new(
+            "redis+sentinel://:pw@127.0.0.1:1,127.0.0.1:2/mymaster",
+            "p:",
+            Duration::from_secs(1),
+        );
+        assert_eq!(
+            sentinel.unwrap().address(),
+            "redis+sentinel://:***@127.0.0.1:1,127.0.0.1:2/mymaster/0"
+        );
+        for url in [
+            "redis+cluster://127.0.0.1:1",
+            "rediss+cluster://:pw@redis.invalid:6380",
+            "rediss+sentinel://:pw@redis.invalid:26380/mymaster",
+        ] {
+            let store = RedisStore::new(url, "p:", Duration::from_secs(1));
+            assert!(store.is_ok(), "{url}: {:?}", store.err());
+        }
+        for bad in [
+            "redis+sentinel://127.0.0.1:1",
+            "redis+cluster://127.0.0.1:1/4",
+        ] {
+            let e = RedisStore::new(bad, "p:", Duration::from_secs(1)).err();
+            assert!(matches!(e, Some(StoreError::Config(_))), "{bad}: {e:?}");
+        }
     }
 }
