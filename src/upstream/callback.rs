@@ -11,10 +11,11 @@ use openidconnect::{
 use serde_json::{Map, Value};
 use url::Url;
 
+use super::client::RawTokenResponse;
 use super::discovery::Discovered;
 use super::encryption::is_jwe;
 use super::jws::SignatureError;
-use super::login::{CallbackParams, LoginTransaction, RawTokenResponse, UpstreamLogin};
+use super::login::{CallbackParams, LoginTransaction, UpstreamLogin};
 use super::signatures::CLOCK_SKEW_SECS;
 use super::{FederationClient, UpstreamError};
 use crate::domain::{Identity, acr_satisfies};

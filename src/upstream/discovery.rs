@@ -4,48 +4,14 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use openidconnect::core::{
-    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType,
-    CoreJsonWebKey, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
-};
-use openidconnect::{AdditionalProviderMetadata, ProviderMetadata};
-use serde::{Deserialize, Serialize};
+use openidconnect::core::CoreJsonWebKeySet;
 use url::Url;
 
+use super::client::{DiscoveredClient, Metadata};
 use super::jws::SigningKeys;
 use super::{FederationClient, UpstreamError};
 use crate::common::Untrusted;
 use crate::metrics::{self, UpstreamEndpoint};
-
-/// Metadata fields `openidconnect`'s core set does not name.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-pub struct ExtraMetadata {
-    #[serde(default)]
-    pub end_session_endpoint: Option<Url>,
-    /// RFC 9207: the federation puts `iss` in authorization responses.
-    #[serde(default)]
-    pub authorization_response_iss_parameter_supported: Option<bool>,
-    #[serde(default)]
-    pub code_challenge_methods_supported: Option<Vec<String>>,
-}
-
-impl AdditionalProviderMetadata for ExtraMetadata {}
-
-pub type Metadata = ProviderMetadata<
-    ExtraMetadata,
-    CoreAuthDisplay,
-    CoreClientAuthMethod,
-    CoreClaimName,
-    CoreClaimType,
-    CoreGrantType,
-    CoreJweContentEncryptionAlgorithm,
-    CoreJweKeyManagementAlgorithm,
-    CoreJsonWebKey,
-    CoreResponseMode,
-    CoreResponseType,
-    CoreSubjectIdentifierType,
->;
 
 /// What the portal knows of a federation after discovery.
 pub struct Discovered {
@@ -53,6 +19,9 @@ pub struct Discovered {
     /// The same keys parsed once into `ring`'s form: every signature the
     /// federation makes (ID token, userinfo) is checked with these.
     pub signing_keys: SigningKeys,
+    /// The `openidconnect` client over this discovery (built once: it
+    /// holds a copy of the metadata), or why it cannot be used.
+    pub(super) client: Result<DiscoveredClient, String>,
     pub issuer: String,
     pub authorization_endpoint: Url,
     pub end_session_endpoint: Option<Url>,
@@ -188,6 +157,7 @@ impl FederationClient {
         let metadata = metadata.set_jwks(jwks);
         let extra = metadata.additional_metadata();
         Ok(Discovered {
+            client: self.build_client(&metadata),
             authorization_endpoint: metadata.authorization_endpoint().url().clone(),
             end_session_endpoint: extra.end_session_endpoint.clone(),
             iss_parameter_supported: extra.authorization_response_iss_parameter_supported

@@ -1,20 +1,14 @@
 //! Starting a login: the authorization request sent to the federation,
 //! and the transaction kept under its `state` until the callback.
 
-use openidconnect::core::{
-    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
-    CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
-    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
-};
+use openidconnect::core::{CoreAuthPrompt, CoreAuthenticationFlow};
 use openidconnect::{
-    AccessToken, AuthType, AuthenticationContextClass, ClientId, ClientSecret, CsrfToken,
-    EmptyAdditionalClaims, ExtraTokenFields, LoginHint, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, RedirectUrl, RefreshToken, Scope, StandardErrorResponse,
-    StandardTokenResponse,
+    AuthenticationContextClass, CsrfToken, LoginHint, Nonce, PkceCodeChallenge, Scope,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::client::DiscoveredClient;
 use super::discovery::Discovered;
 use super::{FederationClient, PkceMode, UpstreamError};
 use crate::common::random_token;
@@ -84,69 +78,6 @@ pub struct UpstreamLogin {
     pub id_token: String,
 }
 
-/// The token endpoint's answer, its ID token kept as text: a JWS, or a
-/// JWE from a federation that encrypts, which `openidconnect` cannot
-/// parse. `callback.rs` opens and verifies it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RawTokenResponse(StandardTokenResponse<RawIdToken, CoreTokenType>);
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RawIdToken {
-    #[serde(default)]
-    id_token: Option<String>,
-}
-impl ExtraTokenFields for RawIdToken {}
-
-impl RawTokenResponse {
-    pub fn raw_id_token(&self) -> Option<&str> {
-        self.0.extra_fields().id_token.as_deref()
-    }
-}
-
-impl OAuth2TokenResponse for RawTokenResponse {
-    type TokenType = CoreTokenType;
-    fn access_token(&self) -> &AccessToken {
-        self.0.access_token()
-    }
-    fn token_type(&self) -> &CoreTokenType {
-        self.0.token_type()
-    }
-    fn expires_in(&self) -> Option<std::time::Duration> {
-        self.0.expires_in()
-    }
-    fn refresh_token(&self) -> Option<&RefreshToken> {
-        self.0.refresh_token()
-    }
-    fn scopes(&self) -> Option<&Vec<Scope>> {
-        self.0.scopes()
-    }
-}
-
-/// Needed by `openidconnect::Client`; the parsed ID token is never read
-/// from here (see [`RawTokenResponse::raw_id_token`]).
-impl
-    openidconnect::TokenResponse<
-        EmptyAdditionalClaims,
-        CoreGenderClaim,
-        CoreJweContentEncryptionAlgorithm,
-        CoreJwsSigningAlgorithm,
-    > for RawTokenResponse
-{
-    fn id_token(
-        &self,
-    ) -> Option<
-        &openidconnect::IdToken<
-            EmptyAdditionalClaims,
-            CoreGenderClaim,
-            CoreJweContentEncryptionAlgorithm,
-            CoreJwsSigningAlgorithm,
-        >,
-    > {
-        None
-    }
-}
-
 /// An authorization request being built for a federation.
 type CoreAuthorizationRequest<'a> = openidconnect::AuthorizationRequest<
     'a,
@@ -155,62 +86,16 @@ type CoreAuthorizationRequest<'a> = openidconnect::AuthorizationRequest<
     openidconnect::core::CoreResponseType,
 >;
 
-/// A client built from discovery: authorization endpoint set, token and
-/// userinfo endpoints present when the federation advertises them; the
-/// token response keeps the ID token as text.
-pub(super) type DiscoveredClient = openidconnect::Client<
-    EmptyAdditionalClaims,
-    CoreAuthDisplay,
-    CoreGenderClaim,
-    CoreJweContentEncryptionAlgorithm,
-    CoreJsonWebKey,
-    CoreAuthPrompt,
-    StandardErrorResponse<CoreErrorResponseType>,
-    RawTokenResponse,
-    CoreTokenIntrospectionResponse,
-    CoreRevocableToken,
-    CoreRevocationErrorResponse,
-    openidconnect::EndpointSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointMaybeSet,
-    openidconnect::EndpointMaybeSet,
->;
-
 impl FederationClient {
-    pub(super) fn client(&self, d: &Discovered) -> Result<DiscoveredClient, UpstreamError> {
-        let methods: Vec<String> = d
-            .metadata
-            .token_endpoint_auth_methods_supported()
-            .map(|m| {
-                m.iter()
-                    .map(|m| {
-                        serde_json::to_value(m)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        // client_secret_basic is the default when nothing is advertised.
-        let auth = if methods.is_empty() || methods.iter().any(|m| m == "client_secret_basic") {
-            AuthType::BasicAuth
-        } else if methods.iter().any(|m| m == "client_secret_post") {
-            AuthType::RequestBody
-        } else {
-            return Err(UpstreamError::Unreachable(format!(
-                "no supported token endpoint auth method among {methods:?}"
-            )));
-        };
-        Ok(DiscoveredClient::from_provider_metadata(
-            d.metadata.clone(),
-            ClientId::new(self.client_id.clone()),
-            Some(ClientSecret::new(self.client_secret.expose().to_owned())),
-        )
-        .set_redirect_uri(RedirectUrl::from_url(self.redirect_url.clone()))
-        .set_auth_type(auth))
+    /// The `openidconnect` client for this discovery, built once when the
+    /// discovery is loaded ([`FederationClient::build_client`]).
+    pub(super) fn client<'d>(
+        &self,
+        d: &'d Discovered,
+    ) -> Result<&'d DiscoveredClient, UpstreamError> {
+        d.client
+            .as_ref()
+            .map_err(|reason| UpstreamError::Unreachable(reason.clone()))
     }
 
     fn use_pkce(&self, d: &Discovered) -> bool {

@@ -3,6 +3,7 @@
 //! enabled federation, all of them in [`Federations`].
 
 mod callback;
+mod client;
 mod discovery;
 pub mod encryption;
 mod jws;
