@@ -31,6 +31,10 @@ use actix_web::web::{Bytes, Data};
 /// Bodies smaller than this are sent as they are (the headers would cost
 /// more than the saving).
 const MIN_LENGTH: usize = 256;
+/// A body made for one response (`no-store`) smaller than this goes as it
+/// is: it fits in one TCP segment (1460 bytes on Ethernet) either way, so
+/// compressing it would save no packet, only cost CPU (a token response).
+const UNIQUE_MIN_LENGTH: usize = 1460;
 /// Bodies larger than this are sent as they are (never expected here).
 const MAX_LENGTH: usize = 4 * 1024 * 1024;
 
@@ -248,7 +252,12 @@ pub async fn compress_once(
     let (Some(encoding), Some(bodies)) = (accepted.choose(unique), bodies) else {
         return Ok(res.map_into_boxed_body());
     };
-    if !(MIN_LENGTH..=MAX_LENGTH).contains(&size) {
+    let min_length = if unique {
+        UNIQUE_MIN_LENGTH
+    } else {
+        MIN_LENGTH
+    };
+    if !(min_length..=MAX_LENGTH).contains(&size) {
         return Ok(res.map_into_boxed_body());
     }
     let (req, response) = res.into_parts();

@@ -202,3 +202,27 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
     .concat();
     assert_eq!(exchange(&app, &form, None).await.status(), StatusCode::OK);
 }
+
+/// A token response is read once (`no-store`) and fits in one TCP segment:
+/// it goes as it is even to a client that accepts gzip (compressing it
+/// would save no packet).
+#[tokio::test]
+async fn a_token_response_fitting_one_tcp_segment_goes_uncompressed_even_when_gzip_is_accepted() {
+    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let code = code_for(&app, &standard(CLIENT, &[])).await;
+    let res = reqwest::Client::new()
+        .post(app.url("/oidc/token"))
+        .header("Accept-Encoding", "gzip")
+        .basic_auth(CLIENT, Some(SECRET))
+        .form(&code_form(&code))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.headers().get("content-encoding").is_none());
+    let body = res.bytes().await.unwrap();
+    assert!(body.len() < 1460, "{} bytes", body.len());
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert!(json["id_token"].is_string());
+}
