@@ -13,8 +13,9 @@
 //!
 //! Responses marked `Cache-Control: no-store` (token responses, a
 //! person's account page) are unique: caching them would only push the
-//! shared pages out. They are compressed as they go, with gzip even when
-//! brotli is accepted (a fraction of brotli's CPU for a body read once).
+//! shared pages out. They are compressed as they go, fast (gzip level 1,
+//! nginx's default) and with gzip even when brotli is accepted (a fraction
+//! of brotli's CPU for a body read once); under one TCP segment, not at all.
 //! gzip reuses one deflate state per thread: a new one costs 300 KB
 //! allocated and zeroed, more than compressing a page (BENCHMARKS.md).
 
@@ -52,13 +53,16 @@ impl Encoding {
         }
     }
 
-    fn compress(self, body: &[u8]) -> Bytes {
+    fn compress(self, body: &[u8], effort: Effort) -> Bytes {
         match self {
-            Encoding::Gzip => Bytes::from(gzip(body)),
+            Encoding::Gzip => Bytes::from(gzip(body, effort)),
             Encoding::Brotli => {
                 let mut out = Vec::with_capacity(body.len() / 3);
                 let params = brotli::enc::BrotliEncoderParams {
-                    quality: 6,
+                    quality: match effort {
+                        Effort::Once => 6,
+                        Effort::EachTime => 1,
+                    },
                     ..Default::default()
                 };
                 let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
@@ -68,18 +72,33 @@ impl Encoding {
     }
 }
 
+/// How hard to compress: a body kept in the cache is compressed once
+/// (gzip 6, brotli 6); one read once is compressed fast (gzip 1, nginx's
+/// default level; brotli 1), at each response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effort {
+    Once,
+    EachTime,
+}
+
 /// RFC 1952: a 10-byte header (no name, no time), the deflated body,
 /// its CRC-32 and length. The deflate state is the thread's, reset.
-fn gzip(body: &[u8]) -> Vec<u8> {
+fn gzip(body: &[u8], effort: Effort) -> Vec<u8> {
     use flate2::{Compress, Compression, FlushCompress, Status};
     thread_local! {
-        static DEFLATE: std::cell::RefCell<Compress> =
+        static DEFLATE_ONCE: std::cell::RefCell<Compress> =
             std::cell::RefCell::new(Compress::new(Compression::new(6), false));
+        static DEFLATE_FAST: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::new(1), false));
     }
+    let state = match effort {
+        Effort::Once => &DEFLATE_ONCE,
+        Effort::EachTime => &DEFLATE_FAST,
+    };
     const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
     let mut out = Vec::with_capacity(body.len() / 3 + HEADER.len() + 64);
     out.extend_from_slice(&HEADER);
-    DEFLATE.with_borrow_mut(|deflate| {
+    state.with_borrow_mut(|deflate| {
         deflate.reset();
         loop {
             let consumed = usize::try_from(deflate.total_in()).unwrap_or(body.len());
@@ -186,7 +205,7 @@ impl CompressedBodies {
     pub async fn compressed(&self, body: &Bytes, encoding: Encoding) -> Bytes {
         let key = (xxhash_rust::xxh3::xxh3_128(body), body.len(), encoding);
         self.cache
-            .get_with(key, async { encoding.compress(body) })
+            .get_with(key, async { encoding.compress(body, Effort::Once) })
             .await
     }
 }
@@ -266,7 +285,7 @@ pub async fn compress_once(
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
     let compressed = if unique {
-        encoding.compress(&body)
+        encoding.compress(&body, Effort::EachTime)
     } else {
         bodies.compressed(&body, encoding).await
     };
@@ -302,11 +321,14 @@ mod tests {
             noise.push((x >> 16) as u8);
         }
         let text = "Vous êtes un particulier ? ".repeat(500).into_bytes();
-        for body in [&noise[..], &text[..], &[][..], &text[..]] {
-            let compressed = gzip(body);
-            assert_eq!(gunzip(&compressed), body);
+        for effort in [Effort::Once, Effort::EachTime] {
+            for body in [&noise[..], &text[..], &[][..], &text[..]] {
+                let compressed = gzip(body, effort);
+                assert_eq!(gunzip(&compressed), body);
+            }
+            let compressed = gzip(&text, effort).len();
+            assert!(compressed < text.len() / 10, "text is compressed");
         }
-        assert!(gzip(&text).len() < text.len() / 10, "text is compressed");
     }
 
     #[test]
