@@ -3,7 +3,8 @@
 // measured process (utime + stime in /proc/<pid>/stat) around them. Its own
 // CPU and the federation's are not counted.
 //
-//   node drive.mjs upstream --start URL [--method POST] --pid PID --n N
+//   node drive.mjs upstream --start URL [--method POST] [--stop-at URL] --pid PID --n N
+//        (--stop-at: a redirect to an address starting so ends the login, unfollowed)
 //   node drive.mjs demarche --portal URL --client-id ID --secret S
 //        --redirect-uri URI --pid PID --n N
 //   node drive.mjs sessions --start URL --n N       (one new session each)
@@ -22,6 +23,7 @@ const { values: args, positionals } = parseArgs({
     'redirect-uri': { type: 'string' }, pid: { type: 'string' }, n: { type: 'string', default: '100' },
     warmup: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '4' },
     url: { type: 'string' }, login: { type: 'string', default: 'angela' },
+    'stop-at': { type: 'string' },
   },
 });
 const mode = positionals[0];
@@ -83,7 +85,8 @@ async function browse(jar, url, { method = 'GET', body, stopAt } = {}) {
 }
 
 async function upstreamLogin() {
-  await browse(new Jar(), new URL(args.start), { method: args.method });
+  const end = await browse(new Jar(), new URL(args.start), { method: args.method, stopAt: args['stop-at'] });
+  if (args['stop-at'] && !end.href.startsWith(args['stop-at'])) throw new Error(`login ended at ${end.href}`);
 }
 
 const b64u = (buf) => buf.toString('base64url');
