@@ -348,7 +348,7 @@ row() { # label key
   echo "- $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr)"
   echo "- load before: \`$START_UPTIME\`"
   echo "- load after: \`$END_UPTIME\`"
-  echo "- $(rustc --version); portal commit \`$(git rev-parse --short HEAD)\`$(git diff --quiet || echo ' (with uncommitted changes)')"
+  echo "- $(rustc --version); portal commit \`$(git rev-parse --short HEAD)\`$(git diff --quiet -- . ':!BENCHMARKS.md' || echo ' (with uncommitted changes)')"
   echo "- $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $("$NGINX" -v 2>&1), node $(node -v)"
   echo "- Express $(node -p "require('./bench/node_modules/express/package.json').version"), openid-client $(node -p "require('./bench/node_modules/openid-client/package.json').version"), oidc-provider $(node -p "require('./tests/support/node_modules/oidc-provider/package.json').version") (the federation)"
   echo "- portal: release build, \`RUST_LOG=warn\`, 2 workers (one per core); nginx: \`worker_processes auto\`, \`access_log off\`, \`gzip on\` (level 1, its default) on the gzip port"
