@@ -235,6 +235,26 @@ pub async fn raw(port: u16) -> redis::aio::MultiplexedConnection {
         .expect("raw connection")
 }
 
+/// `GET key` on the server at `port` (the prefixed key, as stored).
+pub async fn value_on(port: u16, key: &str) -> Option<Vec<u8>> {
+    redis::cmd("GET")
+        .arg(key)
+        .query_async(&mut raw(port).await)
+        .await
+        .expect("GET")
+}
+
+/// `WAIT 1 10000` on the master at `port`: how many replicas have every
+/// write it accepted so far (waiting up to 10 s for one).
+pub async fn replicas_with_every_write(port: u16) -> u64 {
+    redis::cmd("WAIT")
+        .arg(1)
+        .arg(10_000)
+        .query_async(&mut raw(port).await)
+        .await
+        .expect("WAIT")
+}
+
 /// One command on a fresh connection to a server. A probe during a
 /// failover may fail (a sentinel closes every client of the node it
 /// demotes): the wait loops take an error as "not yet".

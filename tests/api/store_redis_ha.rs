@@ -11,7 +11,10 @@ use reqwest::StatusCode;
 
 use crate::cli::{aiguillage, fails, stderr};
 use crate::instances::{Shared, assert_logged_in};
-use crate::redis_server::{MASTER_NAME, RedisCluster, RedisSentinelSet, ask, raw, wait_until};
+use crate::redis_server::{
+    MASTER_NAME, RedisCluster, RedisSentinelSet, ask, raw, replicas_with_every_write, value_on,
+    wait_until,
+};
 
 const TIMEOUT: Duration = Duration::from_millis(500);
 const MINUTE: Duration = Duration::from_secs(60);
@@ -173,18 +176,9 @@ async fn over_sentinel_the_same_store_follows_forced_failovers() {
         store.put(&key, b"v".to_vec(), MINUTE).await.unwrap();
     }
     // On the master, and copied to the replica before the failover.
-    let value: Option<Vec<u8>> = redis::cmd("GET")
-        .arg("t:before:9")
-        .query_async(&mut raw(first).await)
-        .await
-        .unwrap();
+    let value = value_on(first, "t:before:9").await;
     assert_eq!(value.as_deref(), Some(&b"v"[..]));
-    let copies: u64 = redis::cmd("WAIT")
-        .arg(1)
-        .arg(10_000)
-        .query_async(&mut raw(first).await)
-        .await
-        .unwrap();
+    let copies = replicas_with_every_write(first).await;
     assert_eq!(copies, 1, "the replica has every write");
 
     let second = set.fail_over().await;
@@ -195,31 +189,18 @@ async fn over_sentinel_the_same_store_follows_forced_failovers() {
     }
     // Writes go to the new master: the old one would refuse them.
     store.put("after", b"w".to_vec(), MINUTE).await.unwrap();
-    let value: Option<Vec<u8>> = redis::cmd("GET")
-        .arg("t:after")
-        .query_async(&mut raw(second).await)
-        .await
-        .unwrap();
+    let value = value_on(second, "t:after").await;
     assert_eq!(value.as_deref(), Some(&b"w"[..]));
     assert_eq!(store.take("before:0").await.unwrap(), Some(b"v".to_vec()));
     store.ping().await.expect("ping");
-    let copies: u64 = redis::cmd("WAIT")
-        .arg(1)
-        .arg(10_000)
-        .query_async(&mut raw(second).await)
-        .await
-        .unwrap();
+    let copies = replicas_with_every_write(second).await;
     assert_eq!(copies, 1, "the old master, now replica, has every write");
 
     // And back: the store follows every failover, not only the first.
     let third = set.fail_over().await;
     assert_eq!(third, first);
     store.put("back", b"x".to_vec(), MINUTE).await.unwrap();
-    let value: Option<Vec<u8>> = redis::cmd("GET")
-        .arg("t:back")
-        .query_async(&mut raw(first).await)
-        .await
-        .unwrap();
+    let value = value_on(first, "t:back").await;
     assert_eq!(value.as_deref(), Some(&b"x"[..]));
     assert_eq!(store.get("after").await.unwrap(), Some(b"w".to_vec()));
 }
@@ -298,12 +279,7 @@ async fn over_sentinel_a_master_that_stops_answering_is_replaced_and_the_store_f
     let set = RedisSentinelSet::start().await;
     let store = &store_at(&set.url());
     store.put("kept", b"v".to_vec(), MINUTE).await.unwrap();
-    let copies: u64 = redis::cmd("WAIT")
-        .arg(1)
-        .arg(10_000)
-        .query_async(&mut raw(set.servers[0].port).await)
-        .await
-        .unwrap();
+    let copies = replicas_with_every_write(set.servers[0].port).await;
     assert_eq!(copies, 1, "the replica has the write");
 
     // Frozen (SIGSTOP): its connections stay open and nothing answers,
@@ -316,11 +292,7 @@ async fn over_sentinel_a_master_that_stops_answering_is_replaced_and_the_store_f
     )
     .await;
     assert_eq!(set.master_port().await, set.servers[1].port);
-    let value: Option<Vec<u8>> = redis::cmd("GET")
-        .arg("t:after")
-        .query_async(&mut raw(set.servers[1].port).await)
-        .await
-        .unwrap();
+    let value = value_on(set.servers[1].port, "t:after").await;
     assert_eq!(value.as_deref(), Some(&b"w"[..]));
     assert_eq!(store.get("kept").await.unwrap(), Some(b"v".to_vec()));
     set.servers[0].resume();
@@ -331,12 +303,7 @@ async fn over_sentinel_a_master_that_dies_is_replaced_and_the_store_follows() {
     let mut set = RedisSentinelSet::start().await;
     let store = &store_at(&set.url());
     store.put("kept", b"v".to_vec(), MINUTE).await.unwrap();
-    let copies: u64 = redis::cmd("WAIT")
-        .arg(1)
-        .arg(10_000)
-        .query_async(&mut raw(set.servers[0].port).await)
-        .await
-        .unwrap();
+    let copies = replicas_with_every_write(set.servers[0].port).await;
     assert_eq!(copies, 1, "the replica has the write");
 
     set.servers[0].stop().await;
@@ -358,11 +325,7 @@ async fn over_sentinel_a_master_that_dies_is_replaced_and_the_store_follows() {
     .await;
     assert_eq!(set.master_port().await, set.servers[1].port);
     assert_eq!(store.get("kept").await.unwrap(), Some(b"v".to_vec()));
-    let value: Option<Vec<u8>> = redis::cmd("GET")
-        .arg("t:after")
-        .query_async(&mut raw(set.servers[1].port).await)
-        .await
-        .unwrap();
+    let value = value_on(set.servers[1].port, "t:after").await;
     assert_eq!(value.as_deref(), Some(&b"w"[..]));
 }
 
