@@ -133,6 +133,16 @@ pub async fn journey_from(
     panic!("never sent back to the démarche");
 }
 
+/// The first login of a test: straight to `federation` (`idp_hint`).
+async fn first_login(app: &TestApp, federation: Federation) -> Journey {
+    journey(
+        &app.client,
+        &authorize(app, &[("idp_hint", federation.id())]),
+        federation,
+    )
+    .await
+}
+
 pub async fn journey(client: &reqwest::Client, url: &str, federation: Federation) -> Journey {
     let res = client.get(url).send().await.unwrap();
     journey_from(client, res, test_login(federation)).await
@@ -180,12 +190,7 @@ fn now() -> i64 {
 async fn a_step_up_from_eidas1_to_eidas2_logs_in_again_at_franceconnect_plus() {
     let p = portal(&[Federation::FranceConnect, Federation::FranceConnectPlus]).await;
     let app = &p.app;
-    let first = journey(
-        &app.client,
-        &authorize(app, &[("idp_hint", "franceconnect")]),
-        Federation::FranceConnect,
-    )
-    .await;
+    let first = first_login(app, Federation::FranceConnect).await;
     assert_eq!(first.forms, 1);
     let low = id_claims(&tokens(app, &first).await);
     assert_eq!(
@@ -228,12 +233,7 @@ async fn a_step_up_from_eidas1_to_eidas2_logs_in_again_at_franceconnect_plus() {
 async fn a_step_up_at_proconnect_asks_it_for_the_higher_level_with_the_claims_parameter() {
     let p = portal(&[Federation::ProConnect]).await;
     let app = &p.app;
-    let first = journey(
-        &app.client,
-        &authorize(app, &[("idp_hint", "proconnect")]),
-        Federation::ProConnect,
-    )
-    .await;
+    let first = first_login(app, Federation::ProConnect).await;
     assert_eq!(id_claims(&tokens(app, &first).await)["acr"], "eidas1");
     let claims = r#"{"id_token":{"acr":{"essential":true,"values":["eidas2"]}}}"#;
     let second = journey(
@@ -255,12 +255,7 @@ async fn a_step_up_at_proconnect_asks_it_for_the_higher_level_with_the_claims_pa
 async fn prompt_none_needing_a_higher_level_answers_login_required() {
     let p = portal(&[Federation::FranceConnect, Federation::FranceConnectPlus]).await;
     let app = &p.app;
-    journey(
-        &app.client,
-        &authorize(app, &[("idp_hint", "franceconnect")]),
-        Federation::FranceConnect,
-    )
-    .await;
+    first_login(app, Federation::FranceConnect).await;
     for extra in [
         vec![("acr_values", "eidas2"), ("prompt", "none")],
         vec![
@@ -289,12 +284,7 @@ async fn prompt_none_needing_a_higher_level_answers_login_required() {
 async fn max_age_0_forces_a_new_login_at_the_federation_and_auth_time_is_the_new_one() {
     let p = portal(&[Federation::FranceConnect]).await;
     let app = &p.app;
-    let first = journey(
-        &app.client,
-        &authorize(app, &[("idp_hint", "franceconnect")]),
-        Federation::FranceConnect,
-    )
-    .await;
+    let first = first_login(app, Federation::FranceConnect).await;
     let first_claims = id_claims(&tokens(app, &first).await);
     // Without max_age: single sign-on, no form.
     let sso = journey(&app.client, &authorize(app, &[]), Federation::FranceConnect).await;
@@ -326,12 +316,7 @@ async fn max_age_0_forces_a_new_login_at_the_federation_and_auth_time_is_the_new
 async fn a_login_hint_naming_someone_else_is_not_answered_from_the_session() {
     let p = portal(&[Federation::ProConnect]).await;
     let app = &p.app;
-    journey(
-        &app.client,
-        &authorize(app, &[("idp_hint", "proconnect")]),
-        Federation::ProConnect,
-    )
-    .await;
+    first_login(app, Federation::ProConnect).await;
     let other = "marie.curie@test.proconnect.gouv.fr";
     // prompt=none: the session is someone else's.
     let res = ask(app, &[("login_hint", other), ("prompt", "none")]).await;
