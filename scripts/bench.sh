@@ -341,7 +341,7 @@ row() { # label key
   echo "# Benchmarks"
   echo
   echo "Written by \`scripts/bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), from one run."
-  echo "Command: \`${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }DURATION=$DURATION LOGINS=$LOGINS SESSIONS=$SESSIONS PROFILE=$PROFILE${BEFORE_BIN:+ BEFORE_BIN=$BEFORE_BIN} scripts/bench.sh\`"
+  echo "Command: \`${CARGO_TARGET_DIR:+CARGO_TARGET_DIR=$CARGO_TARGET_DIR }DURATION=$DURATION LOGINS=$LOGINS SESSIONS=$SESSIONS PROFILE=$PROFILE${PERF_CALL_GRAPH:+ PERF_CALL_GRAPH=$PERF_CALL_GRAPH}${BEFORE_BIN:+ BEFORE_BIN=$BEFORE_BIN} scripts/bench.sh\`$([ "${SKIP_BUILD:-0}" = 1 ] && echo " (SKIP_BUILD=1: the release binary built just before with \`cargo build --release --locked\`)")"
   echo
   echo "## Machine and versions"
   echo
@@ -389,14 +389,14 @@ row() { # label key
   if [ -n "$PROFILE_TEXT" ]; then
     echo "### Profile of the portal during $LOGINS ES256 démarche logins"
     echo
-    echo "\`perf record -F 2000 -g -p <portal>\`, then \`perf report --no-children --sort dso,symbol\` (self time, entries ≥ 1 %):"
+    echo "\`perf record -F 2000 --call-graph ${PERF_CALL_GRAPH:-fp} -p <portal>\`, then \`perf report --no-children --sort dso,symbol\` (self time, entries ≥ 1 %):"
     echo
     echo '```'
     echo "$PROFILE_TEXT"
     echo '```'
     echo
-    echo "All samples grouped by what the code does (self time by crate; a release build has no frame"
-    echo "pointers, so callers are not known, crates are):"
+    echo "All samples grouped by what the code does (self time, by crate or module; callers, with"
+    echo "\`PERF_CALL_GRAPH=dwarf\`, are read from the same data with \`perf report --children\`):"
     echo
     echo '```'
     echo "$PROFILE_INCLUSIVE"
