@@ -4,6 +4,7 @@ use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::context::{PageCtx, is_token, record_journey};
+use super::oidc::resume;
 use super::session::{current_browser, log_in};
 use super::{PageError, see_other};
 use crate::common::Untrusted;
@@ -104,6 +105,11 @@ async fn finish_login(
         },
     )?;
     tracing::info!(%federation, "login succeeded");
+    // Back to a démarche: its code at once, one round trip less for the
+    // person than a redirect to the resume route first.
+    if let Some(id) = tx.resume.as_deref().and_then(resume::pending_id) {
+        return resume::hand_back(req, state, session, id).await;
+    }
     // A clean URL: no code or state left in the history.
     Ok(see_other(tx.resume.as_deref().unwrap_or("/compte")))
 }

@@ -51,7 +51,7 @@ pub async fn begin(
 }
 
 /// The federation login for a démarche's parked request; once logged in,
-/// the browser comes back to `/oidc/reprise/{id}` for the code.
+/// the callback hands the request back (`oidc::resume`).
 pub async fn begin_for_request(
     state: &AppState,
     session: &Session,
@@ -77,6 +77,6 @@ pub async fn begin_for_request(
             .and_then(|asked| federation.acr_values_for(asked)),
         max_age: request.max_age,
     };
-    let resume = Some(format!("/oidc/reprise/{pending_id}"));
+    let resume = Some(super::oidc::resume::resume_path(pending_id));
     begin(state, session, federation, &hints, resume, journey).await
 }

@@ -1,5 +1,6 @@
-//! `GET /oidc/reprise/{demande}`: back from the federation, logged in; the
-//! démarche gets its one-time code.
+//! Back from the federation, logged in: the démarche gets its one-time
+//! code. The callback hands it back at once ([`hand_back`]); `GET
+//! /oidc/reprise/{demande}` does the same for a browser sent there.
 
 use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -8,9 +9,21 @@ use super::redirect;
 use crate::domain::Journey;
 use crate::provider::pending::PendingKind;
 use crate::provider::{OAuthError, OAuthErrorCode, redirect as to_client, token};
-use crate::routes::context::{PageCtx, is_token, record_journey};
+use crate::routes::context::{AppState, PageCtx, is_token, record_journey};
 use crate::routes::session::logged_in;
 use crate::routes::{PageError, pending};
+
+/// Where a login for the démarche's request `id` comes back.
+pub fn resume_path(id: &str) -> String {
+    format!("{RESUME_PREFIX}{id}")
+}
+
+/// The request a login's return address ([`resume_path`]) names, if any.
+pub fn pending_id(resume: &str) -> Option<&str> {
+    resume.strip_prefix(RESUME_PREFIX)
+}
+
+const RESUME_PREFIX: &str = "/oidc/reprise/";
 
 pub async fn resume(
     req: HttpRequest,
@@ -18,13 +31,24 @@ pub async fn resume(
     page: PageCtx,
     session: Session,
 ) -> Result<HttpResponse, PageError> {
-    let id = path.into_inner();
+    hand_back(&req, page.state(), &session, &path.into_inner()).await
+}
+
+/// The démarche's request `id` answered for the login in `session`: the
+/// redirect to the démarche with its code (or with `access_denied` when
+/// the level asked was not reached).
+pub async fn hand_back(
+    req: &HttpRequest,
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<HttpResponse, PageError> {
+    let id = id.to_owned();
     if !is_token(&id) {
         return Err(PageError::PendingRequestExpired);
     }
-    let state = page.state();
     record_journey(
-        &req,
+        req,
         Journey {
             demande: Some(id.clone()),
             population: None,
@@ -32,7 +56,7 @@ pub async fn resume(
     );
     // The login this browser just made (the callback only redirects here
     // after a successful login in this session).
-    let login = logged_in(&session, state)?.ok_or(PageError::PendingRequestExpired)?;
+    let login = logged_in(session, state)?.ok_or(PageError::PendingRequestExpired)?;
     let request = pending::take(state, &id).await?;
     let PendingKind::Authorize(authorization) = &request.kind else {
         return Err(PageError::PendingRequestExpired);

@@ -128,13 +128,25 @@ pub async fn until_demarche(
     first: &str,
     login_at: Option<Federation>,
 ) -> reqwest::Url {
+    hops_to_demarche(client, first, login_at).await.0
+}
+
+/// [`until_demarche`], with every address the browser was at on the way
+/// (the first one included, the démarche's excluded).
+pub async fn hops_to_demarche(
+    client: &reqwest::Client,
+    first: &str,
+    login_at: Option<Federation>,
+) -> (reqwest::Url, Vec<reqwest::Url>) {
+    let mut hops = Vec::new();
     let mut res = client.get(first).send().await.unwrap();
     for _ in 0..20 {
+        hops.push(res.url().clone());
         let at_form = res.status() == StatusCode::OK && res.url().path().contains("/interaction/");
         if res.status().is_redirection() {
             let next = res.url().join(location(&res)).unwrap();
             if next.as_str().starts_with("http://127.0.0.1:9/") {
-                return next;
+                return (next, hops);
             }
             res = client.get(next).send().await.unwrap();
         } else if let (true, Some(federation)) = (at_form, login_at) {

@@ -226,3 +226,31 @@ async fn a_token_response_fitting_one_tcp_segment_goes_uncompressed_even_when_gz
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert!(json["id_token"].is_string());
 }
+
+/// Back from the federation, the callback sends the browser straight to the
+/// démarche with its code: three stops at the portal and the federation
+/// (authorize, the federation, the callback), no detour through
+/// `/oidc/reprise/…` (a round trip less for the person).
+#[tokio::test]
+async fn the_callback_sends_the_browser_straight_back_to_the_demarche_with_its_code() {
+    use crate::internals::{Federation, callback_path};
+    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let (back, hops) = hops_to_demarche(
+        &app.client,
+        &authorize_url(&app, &standard(CLIENT, &[])),
+        None,
+    )
+    .await;
+    let paths: Vec<&str> = hops.iter().map(|u| u.path()).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert_eq!(paths[0], "/oidc/authorize");
+    assert!(
+        paths[1].ends_with("/authorize"),
+        "the federation: {paths:?}"
+    );
+    assert_eq!(paths[2], callback_path(Federation::FranceConnect));
+    assert!(query(&back).contains_key("code"), "{back}");
+    // The resume route still answers a browser sent there, once.
+    let again = app.get("/oidc/reprise/unknown-request-id").await;
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+}
