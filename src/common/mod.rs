@@ -1,11 +1,13 @@
 //! Small pieces every layer may use, and that use nothing of the portal:
 //! secrets (and their files), configuration issues, URL rules, the clock,
-//! random tokens, values from outside made safe to log.
+//! random tokens, values from outside made safe to log, compact JWS
+//! verification against a JWKS.
 //! (A leaf module: it imports no other module of the crate.)
 
 pub mod clock;
 mod config_issue;
 mod files;
+pub mod jws;
 mod random;
 mod secret;
 mod untrusted;

@@ -1,15 +1,14 @@
 //! The ID token the provider signs for a démarche, the claims it gives at
 //! userinfo, and the `id_token_hint` it reads back at logout.
 
-use base64::Engine;
 use openidconnect::AccessToken;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sha2::Digest;
 
 use super::alg::IdTokenAlg;
 use super::token::CodeRecord;
 use super::{OAuthError, OAuthErrorCode, OpenIdProvider};
+use crate::common::jws::at_hash;
 use crate::domain::Identity;
 
 impl OpenIdProvider {
@@ -54,9 +53,6 @@ impl OpenIdProvider {
         let now = crate::common::clock::unix_now();
         let ttl = i64::try_from(self.token_ttl.as_secs()).unwrap_or(300);
         let federation = identity.federation.id();
-        // at_hash: the left half of SHA-256 of the access token (RS256 and
-        // ES256 both hash with SHA-256).
-        let digest = sha2::Sha256::digest(access_token.secret().as_bytes());
         let claims = IdTokenClaims {
             iss: &self.issuer,
             sub: self.pairwise_sub(federation, &identity.sub, &code.client_id),
@@ -67,7 +63,8 @@ impl OpenIdProvider {
             nonce: code.nonce.as_deref(),
             acr: identity.acr.as_deref(),
             amr: &identity.amr,
-            at_hash: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]),
+            // RS256 and ES256 both hash with SHA-256.
+            at_hash: at_hash(&ring::digest::SHA256, access_token.secret()),
             given_name: identity.given_name.as_deref(),
             family_name: identity.family_name.as_deref(),
             email: identity.email.as_deref(),

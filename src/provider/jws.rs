@@ -1,11 +1,11 @@
 //! Compact JWS (RFC 7515) over the portal's own keys (RS256 signed with
 //! OpenSSL, the rest with `ring`, see [`SigningKeys`]): the
 //! claims are serialized once, straight from a struct, and signed; tokens
-//! the portal issued are verified with the published keys (`id_token_hint`).
+//! the portal issued are verified with the published keys (`id_token_hint`,
+//! with [`crate::common::jws`]).
 
 use base64::Engine;
 use openssl::hash::MessageDigest;
-use ring::signature::{ECDSA_P256_SHA256_FIXED, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
 use serde::Serialize;
 
 use super::alg::IdTokenAlg;
@@ -67,29 +67,6 @@ impl SigningKeys {
     /// its header names, with that key's algorithm); `None` otherwise.
     /// Only the signature is checked: the caller checks the claims.
     pub fn verify(&self, token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
-        let mut parts = token.split('.');
-        let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
-        if parts.next().is_some() {
-            return None;
-        }
-        #[derive(serde::Deserialize)]
-        struct Named {
-            alg: String,
-            kid: Option<String>,
-        }
-        let named: Named = serde_json::from_slice(&B64.decode(header).ok()?).ok()?;
-        let alg = IdTokenAlg::parse(&named.alg)?;
-        let key = self
-            .verification
-            .iter()
-            .find(|k| k.alg == alg && named.kid.as_deref().is_none_or(|kid| kid == k.kid))?;
-        let signed = &token[..header.len() + 1 + payload.len()];
-        let signature = B64.decode(signature).ok()?;
-        let verifier = match alg {
-            IdTokenAlg::Rs256 => UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &key.public),
-            IdTokenAlg::Es256 => UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &key.public),
-        };
-        verifier.verify(signed.as_bytes(), &signature).ok()?;
-        serde_json::from_slice(&B64.decode(payload).ok()?).ok()
+        self.verification.verify(token).ok().map(|v| v.claims)
     }
 }

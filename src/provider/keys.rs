@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::alg::IdTokenAlg;
 use super::settings::OidcConfig;
+use crate::common::jws::VerificationKeys;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -36,14 +37,6 @@ pub enum KeyError {
     Generate(String),
 }
 
-/// A published key as `ring` verifies with it: the RSA public key as a
-/// PKCS#1 `RSAPublicKey`, the P-256 one as an uncompressed point.
-pub(super) struct VerificationKey {
-    pub kid: String,
-    pub alg: IdTokenAlg,
-    pub public: Vec<u8>,
-}
-
 pub struct SigningKeys {
     /// RS256 signs with OpenSSL (already linked for FranceConnect+'s
     /// encryption): its RSA is about twice as fast as `ring`'s, and RS256
@@ -52,7 +45,8 @@ pub struct SigningKeys {
     pub(super) rsa_kid: String,
     pub(super) ec: EcdsaKeyPair,
     pub(super) ec_kid: String,
-    pub(super) verification: Vec<VerificationKey>,
+    /// The published keys (the JWKS), to check tokens the portal issued.
+    pub(super) verification: VerificationKeys,
     pub(super) rng: SystemRandom,
     jwks: String,
 }
@@ -84,11 +78,11 @@ fn ec_kid_of(point: &[u8]) -> String {
     b64(&digest.finalize()[..12])
 }
 
-/// An RSA key: its OpenSSL key, its JWK and its verification key.
+/// An RSA key: its OpenSSL key, its JWK and its `kid`.
 fn rsa_key(
     key: &RsaPrivateKey,
     path: &Path,
-) -> Result<(PKey<Private>, serde_json::Value, VerificationKey), KeyError> {
+) -> Result<(PKey<Private>, serde_json::Value, String), KeyError> {
     let kid = kid_of(key);
     let der = key
         .to_pkcs1_der()
@@ -100,24 +94,14 @@ fn rsa_key(
         "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
         "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()),
     });
-    // PKCS#1 `RSAPublicKey`, the form `ring` verifies with.
-    let public = pair
-        .rsa()
-        .and_then(|rsa| rsa.public_key_to_der_pkcs1())
-        .map_err(|_| KeyError::Parse(path.into()))?;
-    let verification = VerificationKey {
-        kid,
-        alg: IdTokenAlg::Rs256,
-        public,
-    };
-    Ok((pair, jwk, verification))
+    Ok((pair, jwk, kid))
 }
 
 fn ec_key(
     pkcs8: &[u8],
     path: &Path,
     rng: &SystemRandom,
-) -> Result<(EcdsaKeyPair, serde_json::Value, VerificationKey), KeyError> {
+) -> Result<(EcdsaKeyPair, serde_json::Value, String), KeyError> {
     let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8, rng)
         .map_err(|e| KeyError::ParseEc(path.into(), e.to_string()))?;
     let point = pair.public_key().as_ref().to_vec();
@@ -127,12 +111,7 @@ fn ec_key(
         "kty": "EC", "use": "sig", "alg": "ES256", "kid": kid, "crv": "P-256",
         "x": b64(&point[1..33]), "y": b64(&point[33..65]),
     });
-    let verification = VerificationKey {
-        kid,
-        alg: IdTokenAlg::Es256,
-        public: point,
-    };
-    Ok((pair, jwk, verification))
+    Ok((pair, jwk, kid))
 }
 
 fn read_text(path: &Path) -> Result<String, KeyError> {
@@ -208,7 +187,7 @@ impl SigningKeys {
             Some(path) => read_rsa(path)?,
             None => read_or_generate_rsa(&rsa_path)?,
         };
-        let (rsa, rsa_jwk, rsa_verification) = rsa_key(&rsa_private, &rsa_path)?;
+        let (rsa, rsa_jwk, rsa_kid) = rsa_key(&rsa_private, &rsa_path)?;
         let ec_path = settings
             .es256_key_file
             .clone()
@@ -217,26 +196,23 @@ impl SigningKeys {
             Some(path) => read_ec(path)?,
             None => read_or_generate_ec(&ec_path, &rng)?,
         };
-        let (ec, ec_jwk, ec_verification) = ec_key(&ec_pkcs8, &ec_path, &rng)?;
-        let rsa_kid = rsa_verification.kid.clone();
-        let ec_kid = ec_verification.kid.clone();
+        let (ec, ec_jwk, ec_kid) = ec_key(&ec_pkcs8, &ec_path, &rng)?;
         let mut jwks = vec![rsa_jwk, ec_jwk];
-        let mut verification = vec![rsa_verification, ec_verification];
         for path in &settings.retired_key_files {
-            let (_, jwk, retired) = rsa_key(&read_rsa(path)?, path)?;
-            if retired.kid != rsa_kid {
+            let (_, jwk, retired_kid) = rsa_key(&read_rsa(path)?, path)?;
+            if retired_kid != rsa_kid {
                 jwks.push(jwk);
-                verification.push(retired);
             }
         }
+        let jwks = serde_json::json!({ "keys": jwks });
         Ok(SigningKeys {
             rsa,
             rsa_kid,
             ec,
             ec_kid,
-            verification,
+            verification: VerificationKeys::from_jwks(&jwks),
             rng,
-            jwks: serde_json::json!({ "keys": jwks }).to_string(),
+            jwks: jwks.to_string(),
         })
     }
 

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use base64::Engine;
 use openidconnect::core::{CoreIdToken, CoreIdTokenClaims};
 use openidconnect::{
     AccessToken, AuthorizationCode, Nonce, OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError,
@@ -14,10 +13,10 @@ use url::Url;
 use super::client::RawTokenResponse;
 use super::discovery::Discovered;
 use super::encryption::is_jwe;
-use super::jws::SignatureError;
 use super::login::{CallbackParams, LoginTransaction, UpstreamLogin};
 use super::signatures::CLOCK_SKEW_SECS;
 use super::{FederationClient, UpstreamError};
+use crate::common::jws::{SignatureError, at_hash};
 use crate::domain::{Identity, acr_satisfies};
 use crate::metrics::{self, UpstreamEndpoint};
 
@@ -111,7 +110,7 @@ impl FederationClient {
         })
     }
 
-    /// The signature (with `ring`, [`super::jws`]); then issuer, audience,
+    /// The signature (with `ring`, [`crate::common::jws`]); then issuer, audience,
     /// expiry and nonce by `openidconnect`; then `at_hash`, which binds the
     /// access token to this ID token. The claims both as `openidconnect`
     /// types and as the JSON the federation sent (for [`Identity`]).
@@ -123,10 +122,10 @@ impl FederationClient {
         nonce: &str,
     ) -> Result<(CoreIdTokenClaims, Map<String, Value>), SignatureError> {
         let reject = |e: &dyn std::fmt::Display| SignatureError::Rejected(format!("ID token: {e}"));
-        let verified = d.signing_keys.verify(raw_id_token).map_err(|e| match e {
-            SignatureError::Rejected(reason) => reject(&reason),
-            unknown => unknown,
-        })?;
+        let verified = d
+            .signing_keys
+            .verify(raw_id_token)
+            .map_err(|e| e.about("ID token"))?;
         let id_token: CoreIdToken = raw_id_token.parse().map_err(|e| reject(&e))?;
         let client = self.client(d).map_err(|e| reject(&e))?;
         // The signature was checked above, with the same key choice rules.
@@ -136,16 +135,12 @@ impl FederationClient {
         let claims = id_token
             .claims(&verifier, &Nonce::new(nonce.to_owned()))
             .map_err(|e| reject(&e))?;
-        if let Some(expected) = claims.access_token_hash() {
-            let digest =
-                ring::digest::digest(verified.alg.hash(), access_token.secret().as_bytes());
-            let half = &digest.as_ref()[..digest.as_ref().len() / 2];
-            let actual = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(half);
-            if actual != **expected {
-                return Err(SignatureError::Rejected(
-                    "at_hash does not match the access token".into(),
-                ));
-            }
+        if let Some(expected) = claims.access_token_hash()
+            && at_hash(verified.alg.hash(), access_token.secret()) != **expected
+        {
+            return Err(SignatureError::Rejected(
+                "at_hash does not match the access token".into(),
+            ));
         }
         Ok((claims.clone(), verified.claims))
     }

@@ -8,9 +8,9 @@ use openidconnect::core::CoreJsonWebKeySet;
 use url::Url;
 
 use super::client::{DiscoveredClient, Metadata};
-use super::jws::SigningKeys;
 use super::{FederationClient, UpstreamError};
 use crate::common::Untrusted;
+use crate::common::jws::VerificationKeys;
 use crate::metrics::{self, UpstreamEndpoint};
 
 /// What the portal knows of a federation after discovery.
@@ -18,7 +18,7 @@ pub struct Discovered {
     pub metadata: Metadata,
     /// The same keys parsed once into `ring`'s form: every signature the
     /// federation makes (ID token, userinfo) is checked with these.
-    pub signing_keys: SigningKeys,
+    pub signing_keys: VerificationKeys,
     /// The `openidconnect` client over this discovery (built once: it
     /// holds a copy of the metadata), or why it cannot be used.
     pub(super) client: Result<DiscoveredClient, String>,
@@ -148,7 +148,7 @@ impl FederationClient {
         let jwks_json = self.get_json(&jwks_url, UpstreamEndpoint::Jwks).await?;
         let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
             .map_err(|e| UpstreamError::Unreachable(format!("JWKS {jwks_url}: {e}")))?;
-        let signing_keys = SigningKeys::from_jwks(&jwks_json);
+        let signing_keys = VerificationKeys::from_jwks(&jwks_json);
         if signing_keys.is_empty() {
             tracing::warn!(federation = %self.federation, "JWKS holds no signature key the portal can use");
         }

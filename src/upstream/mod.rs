@@ -6,7 +6,6 @@ mod callback;
 mod client;
 mod discovery;
 pub mod encryption;
-mod jws;
 mod login;
 pub mod settings;
 mod signatures;

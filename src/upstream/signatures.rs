@@ -1,18 +1,29 @@
 //! Signature checks on what a federation signs (ID tokens, userinfo JWTs):
 //! one typed "unknown key" outcome, and one helper that refreshes the
 //! federation's keys once when a key is unknown (a rotation) before giving
-//! up. The signatures themselves are checked by [`super::jws`].
+//! up. The signatures themselves are checked by [`crate::common::jws`].
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::discovery::Discovered;
-use super::jws::SignatureError;
 use super::{FederationClient, UpstreamError};
+use crate::common::jws::SignatureError;
 
 /// Leeway for clocks that disagree (`iat` in the future, `exp`).
 pub const CLOCK_SKEW_SECS: i64 = 120;
+
+impl From<SignatureError> for UpstreamError {
+    fn from(e: SignatureError) -> UpstreamError {
+        match e {
+            SignatureError::UnknownKey => {
+                UpstreamError::Rejected("signed with an unknown key".into())
+            }
+            SignatureError::Rejected(reason) => UpstreamError::Rejected(reason),
+        }
+    }
+}
 
 impl FederationClient {
     /// Runs `verify` with the cached keys; on an unknown key, once more with
@@ -39,13 +50,11 @@ impl FederationClient {
         jwt: &str,
     ) -> Result<Map<String, Value>, SignatureError> {
         let rejected = |m: &str| SignatureError::Rejected(m.to_owned());
-        let claims = d.signing_keys.verify(jwt).map_err(|e| match e {
-            SignatureError::Rejected(reason) => {
-                SignatureError::Rejected(format!("userinfo JWT: {reason}"))
-            }
-            unknown => unknown,
-        })?;
-        let claims = claims.claims;
+        let claims = d
+            .signing_keys
+            .verify(jwt)
+            .map_err(|e| e.about("userinfo JWT"))?
+            .claims;
         if let Some(iss) = claims.get("iss")
             && iss.as_str() != Some(d.issuer.as_str())
         {

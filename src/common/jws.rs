@@ -1,12 +1,13 @@
-//! A federation's signing keys, parsed once from its JWKS into `ring`'s
-//! form, and the check of a compact JWS (ID token, signed userinfo)
-//! against them.
+//! Public keys parsed once from a JWKS into `ring`'s form, and the check
+//! of a compact JWS against them: what a federation signs (ID tokens,
+//! signed userinfo, `upstream`) and the portal's own ID tokens coming back
+//! as `id_token_hint` (`provider`).
 //!
 //! Why not the libraries' own checks: `openidconnect` and `jsonwebtoken`
 //! verify with pure-Rust RSA and P-256, which took a quarter of the CPU
 //! of a whole login (BENCHMARKS.md); `ring` does the same in a fraction of
-//! it. `openidconnect` still checks every claim (its signature check is
-//! turned off only after this module verified the signature).
+//! it. `openidconnect` still checks every claim of a federation's ID token
+//! (its signature check is turned off only after this module's).
 //!
 //! The key is chosen as `openidconnect` chooses it (OpenID Connect Core
 //! 10.1): by `kid` when the token names one, among keys whose type fits the
@@ -18,30 +19,37 @@ use ring::signature::{self, RsaPublicKeyComponents, UnparsedPublicKey};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::UpstreamError;
-
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Why a signed value was not accepted.
 #[derive(Debug)]
 pub enum SignatureError {
-    /// Signed with a key the federation's JWKS does not (yet) hold.
+    /// Signed with a key the JWKS does not (yet) hold.
     UnknownKey,
     Rejected(String),
 }
 
-impl From<SignatureError> for UpstreamError {
-    fn from(e: SignatureError) -> UpstreamError {
-        match e {
-            SignatureError::UnknownKey => {
-                UpstreamError::Rejected("signed with an unknown key".into())
+impl SignatureError {
+    /// A rejection's reason prefixed with what was signed (`ID token`,
+    /// `userinfo JWT`); an unknown key stays one (the caller may refresh).
+    pub fn about(self, what: &str) -> SignatureError {
+        match self {
+            SignatureError::Rejected(reason) => {
+                SignatureError::Rejected(format!("{what}: {reason}"))
             }
-            SignatureError::Rejected(reason) => UpstreamError::Rejected(reason),
+            unknown => unknown,
         }
     }
 }
 
-/// Signature algorithms accepted from a federation: asymmetric only, so
+/// `at_hash` (OpenID Connect Core 3.1.3.6): the left half of the access
+/// token's hash with the ID token's algorithm's hash, base64url.
+pub fn at_hash(hash: &'static ring::digest::Algorithm, access_token: &str) -> String {
+    let digest = ring::digest::digest(hash, access_token.as_bytes());
+    B64.encode(&digest.as_ref()[..digest.as_ref().len() / 2])
+}
+
+/// Signature algorithms accepted: asymmetric only, so
 /// `none` and HMAC-with-a-public-key confusions are impossible.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JwsAlg {
@@ -148,7 +156,7 @@ fn rsa_parameters(alg: JwsAlg) -> &'static signature::RsaParameters {
 }
 
 #[derive(Debug, Clone)]
-struct SigningKey {
+struct VerificationKey {
     kid: Option<String>,
     alg: Option<String>,
     public: PublicKey,
@@ -172,7 +180,7 @@ struct Jwk {
 impl Jwk {
     /// `None` for keys that cannot verify signatures here (encryption
     /// keys, symmetric keys, unknown curves, malformed members).
-    fn into_signing_key(self) -> Option<SigningKey> {
+    fn into_signing_key(self) -> Option<VerificationKey> {
         if self.use_.as_deref().is_some_and(|u| u != "sig") {
             return None;
         }
@@ -197,7 +205,7 @@ impl Jwk {
             }
             _ => return None,
         };
-        Some(SigningKey {
+        Some(VerificationKey {
             kid: self.kid,
             alg: self.alg,
             public,
@@ -205,10 +213,10 @@ impl Jwk {
     }
 }
 
-/// A federation's signature keys, ready to verify.
+/// The signature keys of a JWKS, ready to verify.
 #[derive(Debug, Clone, Default)]
-pub struct SigningKeys {
-    keys: Vec<SigningKey>,
+pub struct VerificationKeys {
+    keys: Vec<VerificationKey>,
 }
 
 /// A JWS whose signature was checked.
@@ -224,11 +232,11 @@ struct Header {
     kid: Option<String>,
 }
 
-impl SigningKeys {
+impl VerificationKeys {
     /// The keys of a JWKS document (`{"keys": [...]}`); keys this module
     /// cannot use are left out, not an error (a JWKS may hold encryption
     /// keys too).
-    pub fn from_jwks(jwks: &Value) -> SigningKeys {
+    pub fn from_jwks(jwks: &Value) -> VerificationKeys {
         let keys = jwks
             .get("keys")
             .and_then(Value::as_array)
@@ -238,7 +246,7 @@ impl SigningKeys {
                     .collect()
             })
             .unwrap_or_default();
-        SigningKeys { keys }
+        VerificationKeys { keys }
     }
 
     pub fn len(&self) -> usize {
@@ -287,7 +295,7 @@ impl SigningKeys {
         Ok(VerifiedJws { alg, claims })
     }
 
-    fn key_for(&self, kid: Option<&str>, alg: JwsAlg) -> Result<&SigningKey, SignatureError> {
+    fn key_for(&self, kid: Option<&str>, alg: JwsAlg) -> Result<&VerificationKey, SignatureError> {
         let mut fitting = self.keys.iter().filter(|k| {
             kid.is_none_or(|kid| k.kid.as_deref() == Some(kid))
                 && k.public.fits(alg)
@@ -333,9 +341,16 @@ mod tests {
     }
 
     #[test]
+    fn at_hash_matches_the_openid_connect_core_example() {
+        // OpenID Connect Core 1.0, appendix A.3 (RS256: SHA-256).
+        let token = "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y";
+        assert_eq!(at_hash(&ring::digest::SHA256, token), "77QmUPtjPfzWtF2AnpK9RQ");
+    }
+
+    #[test]
     fn a_token_signed_by_the_named_key_is_verified_and_its_claims_read() {
         let (pair, jwk) = es256_pair();
-        let keys = SigningKeys::from_jwks(&serde_json::json!({ "keys": [jwk] }));
+        let keys = VerificationKeys::from_jwks(&serde_json::json!({ "keys": [jwk] }));
         let token = sign(
             &pair,
             &serde_json::json!({"alg": "ES256", "kid": "ec-1"}),
@@ -350,7 +365,7 @@ mod tests {
     fn a_changed_payload_a_foreign_key_or_an_unknown_kid_is_refused() {
         let (pair, jwk) = es256_pair();
         let (other, _) = es256_pair();
-        let keys = SigningKeys::from_jwks(&serde_json::json!({ "keys": [jwk] }));
+        let keys = VerificationKeys::from_jwks(&serde_json::json!({ "keys": [jwk] }));
         let header = serde_json::json!({"alg": "ES256", "kid": "ec-1"});
         let token = sign(&pair, &header, &serde_json::json!({"sub": "abc"}));
         let forged = sign(&pair, &header, &serde_json::json!({"sub": "xyz"}));
@@ -382,7 +397,7 @@ mod tests {
     #[test]
     fn none_hmac_and_an_algorithm_the_key_does_not_fit_are_refused() {
         let (pair, jwk) = es256_pair();
-        let keys = SigningKeys::from_jwks(&serde_json::json!({ "keys": [jwk] }));
+        let keys = VerificationKeys::from_jwks(&serde_json::json!({ "keys": [jwk] }));
         for alg in ["none", "HS256", "RS256", "ES384"] {
             let token = sign(
                 &pair,
@@ -399,9 +414,9 @@ mod tests {
         let (_, other_jwk) = es256_pair();
         let header = serde_json::json!({"alg": "ES256"});
         let token = sign(&pair, &header, &serde_json::json!({"sub": "abc"}));
-        let one = SigningKeys::from_jwks(&serde_json::json!({ "keys": [jwk.clone()] }));
+        let one = VerificationKeys::from_jwks(&serde_json::json!({ "keys": [jwk.clone()] }));
         assert!(one.verify(&token).is_ok());
-        let two = SigningKeys::from_jwks(&serde_json::json!({ "keys": [jwk, other_jwk] }));
+        let two = VerificationKeys::from_jwks(&serde_json::json!({ "keys": [jwk, other_jwk] }));
         assert!(matches!(
             two.verify(&token),
             Err(SignatureError::Rejected(_))
@@ -412,7 +427,7 @@ mod tests {
     fn encryption_and_symmetric_keys_are_left_out() {
         let (_, mut jwk) = es256_pair();
         jwk["use"] = "enc".into();
-        let keys = SigningKeys::from_jwks(&serde_json::json!({ "keys": [
+        let keys = VerificationKeys::from_jwks(&serde_json::json!({ "keys": [
             jwk,
             {"kty": "oct", "k": "c2VjcmV0"},
             {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "AAAA"},
