@@ -344,7 +344,10 @@ mod tests {
     fn at_hash_matches_the_openid_connect_core_example() {
         // OpenID Connect Core 1.0, appendix A.3 (RS256: SHA-256).
         let token = "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y";
-        assert_eq!(at_hash(&ring::digest::SHA256, token), "77QmUPtjPfzWtF2AnpK9RQ");
+        assert_eq!(
+            at_hash(&ring::digest::SHA256, token),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
     }
 
     #[test]

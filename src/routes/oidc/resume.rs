@@ -43,21 +43,20 @@ pub async fn hand_back(
     session: &Session,
     id: &str,
 ) -> Result<HttpResponse, PageError> {
-    let id = id.to_owned();
-    if !is_token(&id) {
+    if !is_token(id) {
         return Err(PageError::PendingRequestExpired);
     }
     record_journey(
         req,
         Journey {
-            demande: Some(id.clone()),
+            demande: Some(id.to_owned()),
             population: None,
         },
     );
-    // The login this browser just made (the callback only redirects here
-    // after a successful login in this session).
+    // The login this browser just made (the callback calls this right
+    // after it; a browser sent to the route has it in its session).
     let login = logged_in(session, state)?.ok_or(PageError::PendingRequestExpired)?;
-    let request = pending::take(state, &id).await?;
+    let request = pending::take(state, id).await?;
     let PendingKind::Authorize(authorization) = &request.kind else {
         return Err(PageError::PendingRequestExpired);
     };
