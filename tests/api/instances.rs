@@ -118,6 +118,20 @@ impl<R: StoreUrl> Shared<R> {
         }
     }
 
+    /// Two instances, and a browser whose login began on the first
+    /// (transaction stored there) and came back from the federation on the
+    /// second: logged in on both.
+    pub(crate) async fn logged_in_across_two(&self) -> (Instance, Instance, Front) {
+        let (a, b) = (self.instance().await, self.instance().await);
+        let front = self.browser();
+        let (url, res) = front.log_in(&a, &[&b]).await;
+        assert_eq!(url.path(), "/compte");
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_logged_in(&front, &a).await;
+        assert_logged_in(&front, &b).await;
+        (a, b, front)
+    }
+
     /// A browser: one cookie jar for the public host, one for the rest.
     pub(crate) fn browser(&self) -> Front {
         let public: Url = self.public.base_url().parse().unwrap();
@@ -245,7 +259,7 @@ impl Front {
     }
 }
 
-pub(crate) async fn assert_logged_in(front: &Front, on: &Instance) {
+async fn assert_logged_in(front: &Front, on: &Instance) {
     let res = front.get(on, "/compte").await;
     assert_eq!(res.status(), StatusCode::OK, "logged in on {}", on.base);
     assert_eq!(text_of(&html(res).await, "#identity-name"), NAME);
@@ -314,15 +328,7 @@ async fn json_error(res: Response) -> String {
 #[tokio::test]
 async fn a_login_begun_on_one_instance_ends_on_the_other_and_logout_there_ends_it_everywhere() {
     let shared = Shared::start().await;
-    let (a, b) = (shared.instance().await, shared.instance().await);
-    let front = shared.browser();
-
-    // Started on A (transaction stored by A), back from the federation on B.
-    let (url, res) = front.log_in(&a, &[&b]).await;
-    assert_eq!(url.path(), "/compte");
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_logged_in(&front, &a).await;
-    assert_logged_in(&front, &b).await;
+    let (a, b, front) = shared.logged_in_across_two().await;
 
     // Logout on B (its confirmation form, then the form sent); the
     // federation's return (state kept by B) lands on A.

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aiguillage::store::{RedisStore, Store, StoreError};
-use reqwest::StatusCode;
 
 use crate::cli::{aiguillage, fails, stderr};
-use crate::instances::{Shared, assert_logged_in};
+use crate::instances::Shared;
 use crate::redis_server::{
     MASTER_NAME, RedisCluster, RedisSentinelSet, ask, raw, replicas_with_every_write, value_on,
     wait_until,
@@ -97,15 +96,7 @@ async fn over_a_cluster_of_twenty_concurrent_takers_exactly_one_gets_the_value()
 #[tokio::test]
 async fn over_a_cluster_a_login_begun_on_one_instance_ends_on_the_other() {
     let shared = Shared::on(RedisCluster::start().await).await;
-    let (a, b) = (shared.instance().await, shared.instance().await);
-    let front = shared.browser();
-
-    // Started on A (transaction stored by A), back from the federation on B.
-    let (url, res) = front.log_in(&a, &[&b]).await;
-    assert_eq!(url.path(), "/compte");
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_logged_in(&front, &a).await;
-    assert_logged_in(&front, &b).await;
+    shared.logged_in_across_two().await;
     // The session is in the Cluster.
     let counts = shared.redis.key_counts().await;
     assert!(counts.iter().sum::<u64>() > 0, "{counts:?}");
