@@ -165,7 +165,8 @@ fn display_name(federation: Federation) -> &'static str {
 /// and the key the ID tokens are signed with.
 struct Honest {
     issued: usize,
-    codes: HashMap<String, String>,
+    /// Each code's nonce and the level the person authenticated at.
+    codes: HashMap<String, (String, String)>,
     key: (String, Option<String>),
 }
 
@@ -258,7 +259,7 @@ impl FederationDouble {
                 honest.issued += 1;
                 let code = format!("code-{}", honest.issued);
                 let nonce = q.get("nonce").cloned().unwrap_or_default();
-                honest.codes.insert(code.clone(), nonce);
+                honest.codes.insert(code.clone(), (nonce, level_asked(&q)));
                 back.query_pairs_mut()
                     .append_pair("code", &code)
                     .append_pair("state", state)
@@ -282,11 +283,13 @@ impl FederationDouble {
                 }
                 let mut honest = honest.lock().unwrap();
                 let code = form.get("code").cloned().unwrap_or_default();
-                let Some(nonce) = honest.codes.remove(&code) else {
+                let Some((nonce, acr)) = honest.codes.remove(&code) else {
                     return oauth_error(400, "invalid_grant");
                 };
                 let (key, kid) = &honest.key;
-                let id_token = sign(&id_token_claims(&issuer, &sub, &nonce), key, kid.as_deref());
+                let mut claims = id_token_claims(&issuer, &sub, &nonce);
+                claims["acr"] = acr.into();
+                let id_token = sign(&claims, key, kid.as_deref());
                 token_response(&id_token)
             })
             .with_priority(HONEST)
@@ -443,6 +446,31 @@ impl FederationDouble {
         );
         assert_eq!(text_of(&doc, "#identity-acr"), "eidas1");
     }
+}
+
+/// The level a person authenticates at: the highest eIDAS level the
+/// request asks (`acr_values`, or ProConnect's `claims`), else `eidas1`.
+fn level_asked(q: &HashMap<String, String>) -> String {
+    let from_claims = q
+        .get("claims")
+        .and_then(|c| serde_json::from_str::<Value>(c).ok())
+        .and_then(|c| c["id_token"]["acr"]["values"].as_array().cloned())
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        });
+    let asked = from_claims.unwrap_or_else(|| {
+        q.get("acr_values")
+            .map(|v| v.split(' ').map(str::to_owned).collect())
+            .unwrap_or_default()
+    });
+    asked
+        .into_iter()
+        .filter(|a| a.starts_with("eidas"))
+        .max()
+        .unwrap_or_else(|| "eidas1".into())
 }
 
 fn query_of(req: &Request) -> HashMap<String, String> {
