@@ -34,8 +34,11 @@ use rust_embed::RustEmbed;
 #[include = "*.ftl"]
 struct EmbeddedLocales;
 
-/// A language the portal speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A language the portal speaks (kept in a pending request as its code).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
     Fr,
     En,

@@ -1,6 +1,7 @@
 //! Aiguillage: routes every person to the right French State identity
 //! federation (FranceConnect, ProConnect, Pro Santé Connect) and back.
 
+pub mod broker;
 pub mod cli;
 pub mod common;
 pub mod configuration;

@@ -12,6 +12,7 @@ use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
 use url::Url;
 
+use crate::common::clock::Clock;
 use crate::common::{ConfigErrors, is_loopback_url};
 use crate::configuration::{Config, Settings};
 use crate::i18n;
@@ -77,7 +78,25 @@ impl Application {
         Application::on_listener(settings.resolve()?, listener)
     }
 
+    /// [`Application::build_with_listener`] with the clock the portal reads
+    /// (tests move it forward to see lifetimes end).
+    pub fn build_with_clock(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> Result<Application, StartupError> {
+        Application::on_listener_with_clock(settings.resolve()?, listener, clock)
+    }
+
     fn on_listener(config: Config, listener: TcpListener) -> Result<Application, StartupError> {
+        Application::on_listener_with_clock(config, listener, Clock::system())
+    }
+
+    fn on_listener_with_clock(
+        config: Config,
+        listener: TcpListener,
+        clock: Clock,
+    ) -> Result<Application, StartupError> {
         for note in &config.deprecations {
             tracing::warn!(note = %note, "deprecated configuration name");
         }
@@ -101,7 +120,7 @@ impl Application {
                 Key::generate()
             }
         };
-        let store = open_store(&config)?;
+        let store = open_store(&config, &clock)?;
         let texts_complete = {
             let missing = routes::texts::missing_keys(&locales.load(), &config.chooser);
             for (lang, key) in &missing {
@@ -120,8 +139,17 @@ impl Application {
         };
         let state = AppState {
             secure_cookies: !(public_url.scheme() == "http" && is_loopback_url(&public_url)),
-            federations: Federations::new(&config.federations, &public_url, &config.oidc.data_dir)?,
-            op: OpenIdProvider::new(&config.oidc, config.clients, &public_url)?,
+            federations: Federations::new(
+                &config.federations,
+                &public_url,
+                &config.provider.data_dir,
+            )?,
+            provider: OpenIdProvider::new(
+                &config.provider,
+                config.demarches,
+                &public_url,
+                clock.clone(),
+            )?,
             chooser: config.chooser,
             locales,
             public_url: public_url.clone(),
@@ -131,6 +159,7 @@ impl Application {
             texts_complete,
             // On its own address, `/metrics` is not on the portal's.
             metrics: metrics.filter(|_| metrics_server.is_none()),
+            clock,
         };
         let rate_limits = config
             .rate_limit
@@ -191,8 +220,8 @@ impl Application {
 /// The store `[store]` asks for. With Redis, whether it answers is logged
 /// in the background: the portal starts while Redis is down (readiness
 /// says so) and connects once it is back.
-fn open_store(config: &Config) -> Result<SharedStore, StartupError> {
-    let store = crate::store::connect(&config.store)?;
+fn open_store(config: &Config, clock: &Clock) -> Result<SharedStore, StartupError> {
+    let store = crate::store::connect(&config.store, clock)?;
     match config.store.url.as_deref().map(crate::store::redacted) {
         Some(address) => {
             let probe = store.clone();

@@ -15,7 +15,7 @@ mod urls;
 
 pub use config_issue::{ConfigErrors, ConfigIssue, renamed_list};
 pub use files::write_private;
-pub use random::random_token;
+pub use random::{is_random_token, random_token};
 pub use secret::{Secret, read_secret};
 pub use untrusted::{UNTRUSTED_MAX_CHARS, Untrusted, escape_for_log};
 pub use urls::{check_web_url, is_loopback_url};

@@ -10,7 +10,11 @@ use figment::value::{Dict, Map};
 use figment::{Error, Metadata, Profile, Provider};
 
 /// Old top-level section → new one.
-const RENAMED_SECTIONS: &[(&str, &str)] = &[("providers", "federations")];
+const RENAMED_SECTIONS: &[(&str, &str)] = &[
+    ("providers", "federations"),
+    ("oidc", "provider"),
+    ("clients", "demarches"),
+];
 
 /// Federation tables whose id has a `-`, which environment variable names
 /// cannot hold: `AIGUILLAGE__FEDERATIONS__FRANCECONNECT_PLUS__ENABLED` is

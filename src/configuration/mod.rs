@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::common::{ConfigErrors, ConfigIssue, Secret};
-use crate::provider::settings::{ClientSettings, OidcSettings};
+use crate::provider::settings::{DemarcheSettings, ProviderSettings};
 use crate::store::StoreSettings;
 use crate::upstream::{FederationsSettings, ProbeSettings};
 pub use observability::{LogFormat, LogSettings, MetricsSettings};
@@ -52,10 +52,10 @@ pub struct Settings {
     pub federation_probe: ProbeSettings,
     /// The portal as an OpenID provider toward démarches.
     #[serde(default)]
-    pub oidc: OidcSettings,
+    pub provider: ProviderSettings,
     /// Démarches allowed to use the portal (`[[clients]]`).
     #[serde(default)]
-    pub clients: Vec<ClientSettings>,
+    pub demarches: Vec<DemarcheSettings>,
     /// Publisher, contact and accessibility status (`[site]`).
     #[serde(default)]
     pub site: site::SiteSettings,
@@ -201,8 +201,8 @@ impl Settings {
             populations: Vec::new(),
             federations: FederationsSettings::default(),
             federation_probe: ProbeSettings::default(),
-            oidc: OidcSettings::default(),
-            clients: Vec::new(),
+            provider: ProviderSettings::default(),
+            demarches: Vec::new(),
             site: site::SiteSettings::default(),
             store: StoreSettings::default(),
             rate_limit: RateLimitSettings::default(),

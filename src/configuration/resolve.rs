@@ -13,8 +13,8 @@ use super::rate_limit::RateLimitConfig;
 use super::{LogSettings, MetricsSettings, Settings};
 use crate::common::{ConfigErrors, ConfigIssue, check_web_url, read_secret, renamed_list};
 use crate::domain::{Chooser, Federation, Population, PopulationId};
-use crate::provider::Client;
-use crate::provider::settings::OidcConfig;
+use crate::provider::Demarche;
+use crate::provider::settings::ProviderConfig;
 use crate::store::StoreSettings;
 use crate::upstream::FederationConfig;
 
@@ -28,9 +28,9 @@ pub struct Config {
     pub federations: Vec<FederationConfig>,
     /// Interval of the federations' status probe (`None`: off).
     pub probe_interval: Option<Duration>,
-    pub oidc: OidcConfig,
+    pub provider: ProviderConfig,
     /// The registered démarches, secrets digested.
-    pub clients: Vec<Client>,
+    pub demarches: Vec<Demarche>,
     /// What the footer and the legal pages say (`[site]`).
     pub site: super::site::SiteConfig,
     /// Where short-lived shared state lives (URL read from its file).
@@ -67,7 +67,7 @@ impl Config {
         if self.store.url.is_none() {
             return warnings;
         }
-        let data_dir = self.oidc.data_dir.display();
+        let data_dir = self.provider.data_dir.display();
         if self.server.session_key.is_none() {
             warnings.push(ConfigIssue::new(
                 "server.session_key",
@@ -76,9 +76,9 @@ impl Config {
                  restart; give every instance the same session_key_file",
             ));
         }
-        if self.oidc.signing_key_file.is_none() {
+        if self.provider.signing_key_file.is_none() {
             warnings.push(ConfigIssue::new(
-                "oidc.signing_key_file",
+                "provider.signing_key_file",
                 format!(
                     "not set while [store] url is: each instance generates its own key into \
                      {data_dir}/signing-key.pem unless that directory is shared; give every \
@@ -86,9 +86,9 @@ impl Config {
                 ),
             ));
         }
-        if self.oidc.pairwise_secret.is_none() {
+        if self.provider.pairwise_secret.is_none() {
             warnings.push(ConfigIssue::new(
-                "oidc.pairwise_secret",
+                "provider.pairwise_secret",
                 format!(
                     "not set while [store] url is: each instance generates its own secret into \
                      {data_dir}/pairwise-secret unless that directory is shared, and the same \
@@ -134,8 +134,8 @@ impl Settings {
         let chooser = self.chooser(&mut notes, &mut issues);
         let federations = self.federations.resolve(&mut issues);
         let probe_interval = self.federation_probe.resolve(&mut issues);
-        let oidc = self.oidc.resolve(&mut issues);
-        let clients = self.clients(chooser.as_ref(), &mut notes, &mut issues);
+        let provider = self.provider.resolve(&mut issues);
+        let demarches = self.resolve_demarches(chooser.as_ref(), &mut notes, &mut issues);
         let site = self.site.resolve(server.session_ttl, &mut issues);
         let store = self.store.resolve(&mut issues);
         let rate_limit = self.rate_limit.resolve(&mut issues);
@@ -152,8 +152,8 @@ impl Settings {
                 chooser,
                 federations,
                 probe_interval,
-                oidc,
-                clients,
+                provider,
+                demarches,
                 site,
                 store,
                 rate_limit,
@@ -290,18 +290,18 @@ impl Settings {
 
     /// The démarches, typed; checked against the chooser (something must
     /// be left for each to offer).
-    fn clients(
+    fn resolve_demarches(
         &self,
         chooser: Option<&Chooser>,
         notes: &mut Vec<String>,
         issues: &mut Vec<ConfigIssue>,
-    ) -> Vec<Client> {
+    ) -> Vec<Demarche> {
         let mut seen = HashSet::new();
         let mut clients = Vec::new();
-        for (i, settings) in self.clients.iter().enumerate() {
+        for (i, settings) in self.demarches.iter().enumerate() {
             if !seen.insert(settings.client_id.as_str()) {
                 issues.push(ConfigIssue::new(
-                    format!("clients[{i}].client_id"),
+                    format!("demarches[{i}].client_id"),
                     format!("`{}` is registered twice", settings.client_id),
                 ));
             }

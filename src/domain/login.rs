@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::Identity;
+use super::{Identity, PendingId};
 
 /// A person logged in through a federation, as the browser's session
 /// keeps it.
@@ -11,6 +11,15 @@ pub struct LoggedIn {
     pub id_token: String,
     /// Unix time of the login at the portal.
     pub at: i64,
+    /// This login's own id (the `sid` of the ID tokens given from it):
+    /// its logout ends the tokens given from it. Empty for a login kept
+    /// by an earlier version.
+    #[serde(default)]
+    pub sid: String,
+    /// The démarche's request this login was made for, if any: that
+    /// request may take it as fresh (see `broker::rules`).
+    #[serde(default)]
+    pub made_for: Option<PendingId>,
 }
 
 impl LoggedIn {

@@ -13,6 +13,6 @@ pub use assurance::{acr_satisfies, eidas_level, required_level};
 pub use chooser::{Chooser, ChooserError};
 pub use federation::{Federation, UnknownFederation};
 pub use identity::Identity;
-pub use journey::Journey;
+pub use journey::{Journey, PendingId};
 pub use login::LoggedIn;
 pub use population::{Population, PopulationId, PopulationIdError};

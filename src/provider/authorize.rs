@@ -1,16 +1,7 @@
-//! The authorization request (OpenID Connect Core §3.1.2): parsed into a
-//! typed value, then answered from the session (single sign-on), refused,
-//! or sent through the chooser and a federation.
-//!
-//! The session answers only when its login fits the request: a federation
-//! the démarche accepts (and the one it hints), the level of assurance
-//! asked (`acr_values`, or the `claims` parameter's `id_token.acr`), recent
-//! enough for `max_age`, the person named by `login_hint`, and no
-//! `prompt=login`. At `eidas2` and above it never answers: every such
-//! request is a new login (no single sign-on at those levels, as at
-//! FranceConnect+ and ProConnect). Otherwise the person logs in again,
-//! straight at a federation that can give what is asked when one is known
-//! (`prompt=none`: `login_required`).
+//! The authorization request (OpenID Connect Core §3.1.2), parsed into a
+//! typed value. What is done with it (answered from the session, refused,
+//! sent through the chooser and a federation) is the broker's
+//! (`crate::broker`), on every path that can answer it.
 //!
 //! An unknown client or an unregistered redirect URI is never redirected
 //! to; any other problem goes back to the démarche as an OAuth error.
@@ -29,8 +20,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::params::parse_params;
-use super::{Client, Clients, OAuthError, OAuthErrorCode, pkce};
-use crate::domain::{Federation, LoggedIn, PopulationId, required_level};
+use super::{Demarche, Demarches, OAuthError, OAuthErrorCode, pkce};
+use crate::domain::{Federation, PopulationId, required_level};
 use crate::i18n::Lang;
 
 /// The longest encoded authorization request (query string or form body).
@@ -55,7 +46,8 @@ pub const LIMITS: &[(&str, usize)] = &[
 ];
 
 /// A démarche's authorization request, kept while the person chooses and
-/// logs in.
+/// logs in (fields added since the first version default, so that records
+/// stored by either version are read by both during an upgrade).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuthorizationRequest {
     pub client_id: String,
@@ -70,6 +62,18 @@ pub struct AuthorizationRequest {
     pub max_age: Option<i64>,
     pub force_login: bool,
     pub login_hint: Option<String>,
+    /// `idp_hint`: the federation to use without asking.
+    #[serde(default)]
+    pub idp_hint: Option<Federation>,
+    /// `population`: the chooser's answer, already known.
+    #[serde(default)]
+    pub population: Option<PopulationId>,
+    /// `prompt=none`: no page may be shown.
+    #[serde(default)]
+    pub prompt_none: bool,
+    /// First language of `ui_locales` the portal speaks.
+    #[serde(default)]
+    pub ui_lang: Option<Lang>,
 }
 
 impl AuthorizationRequest {
@@ -79,27 +83,15 @@ impl AuthorizationRequest {
     }
 }
 
-/// What the request asks beyond the standard fields.
-#[derive(Debug, Clone, Default)]
-pub struct AuthorizationHints {
-    /// `idp_hint`: the federation to use without asking.
-    pub idp_hint: Option<Federation>,
-    /// `population`: the chooser's answer, already known.
-    pub population: Option<PopulationId>,
-    pub prompt_none: bool,
-    /// First language of `ui_locales` the portal speaks.
-    pub ui_lang: Option<Lang>,
-}
-
 /// Why a request is not taken.
 #[derive(Debug, Clone)]
 pub enum Refusal {
     /// Unknown client: nowhere safe to send the person (error page).
-    UnknownClient(String),
+    UnknownDemarche(String),
     /// Redirect URI not registered (or repeated): error page, no redirect.
     BadRedirectUri,
     /// Any other problem: an OAuth error sent to the redirect URI.
-    ToClient {
+    ToDemarche {
         redirect_uri: String,
         state: Option<String>,
         error: OAuthError,
@@ -108,9 +100,9 @@ pub enum Refusal {
 
 /// Parses an authorization request (query string or form body).
 pub fn parse<'a>(
-    clients: &'a Clients,
+    clients: &'a Demarches,
     encoded: &[u8],
-) -> Result<(&'a Client, AuthorizationRequest, AuthorizationHints), Refusal> {
+) -> Result<(&'a Demarche, AuthorizationRequest), Refusal> {
     // Before anything is trusted: the client and its exact redirect URI.
     let raw: Vec<(String, String)> = url::form_urlencoded::parse(encoded).into_owned().collect();
     let first = |name: &str| raw.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
@@ -118,7 +110,7 @@ pub fn parse<'a>(
     // Logged once, cut, with the error page (`routes::middleware`).
     let client = clients
         .get(client_id)
-        .ok_or_else(|| Refusal::UnknownClient(client_id.to_owned()))?;
+        .ok_or_else(|| Refusal::UnknownDemarche(client_id.to_owned()))?;
     let redirect_uri = first("redirect_uri").unwrap_or_default();
     if !client.has_redirect_uri(redirect_uri)
         || raw.iter().filter(|(k, _)| k == "redirect_uri").count() > 1
@@ -129,7 +121,7 @@ pub fn parse<'a>(
         );
         return Err(Refusal::BadRedirectUri);
     }
-    let to_client = |error| Refusal::ToClient {
+    let to_client = |error| Refusal::ToDemarche {
         redirect_uri: redirect_uri.to_owned(),
         state: first("state")
             .filter(|s| !s.is_empty() && s.len() <= MAX_STATE_BYTES)
@@ -143,16 +135,16 @@ pub fn parse<'a>(
     }
     let params = parse_params(encoded).map_err(to_client)?;
     check_sizes(&params).map_err(to_client)?;
-    let (request, hints) = validate(client, redirect_uri, &params).map_err(to_client)?;
-    Ok((client, request, hints))
+    let request = validate(client, redirect_uri, &params).map_err(to_client)?;
+    Ok((client, request))
 }
 
 /// Everything after client and redirect URI, as OAuth errors.
 fn validate(
-    client: &Client,
+    client: &Demarche,
     redirect_uri: &str,
     p: &HashMap<String, String>,
-) -> Result<(AuthorizationRequest, AuthorizationHints), OAuthError> {
+) -> Result<AuthorizationRequest, OAuthError> {
     let get = |k: &str| p.get(k).map(String::as_str);
     check_supported(&get)?;
     let scope = words(get("scope"));
@@ -175,7 +167,14 @@ fn validate(
             "prompt=none cannot be combined",
         ));
     }
-    let request = AuthorizationRequest {
+    let population = match get("population") {
+        None => None,
+        Some(v) => Some(
+            PopulationId::parse(v)
+                .map_err(|_| OAuthError::invalid_request(format!("unknown population `{v}`")))?,
+        ),
+    };
+    Ok(AuthorizationRequest {
         client_id: client.client_id.clone(),
         redirect_uri: redirect_uri.to_owned(),
         state: get("state").map(str::to_owned),
@@ -186,20 +185,11 @@ fn validate(
         max_age: max_age(get("max_age"))?,
         force_login: prompts.iter().any(|p| p == "login"),
         login_hint: get("login_hint").map(str::to_owned),
-    };
-    let hints =
-        AuthorizationHints {
-            idp_hint: idp_hint(client, get("idp_hint"))?,
-            population: match get("population") {
-                None => None,
-                Some(v) => Some(PopulationId::parse(v).map_err(|_| {
-                    OAuthError::invalid_request(format!("unknown population `{v}`"))
-                })?),
-            },
-            prompt_none,
-            ui_lang: get("ui_locales").and_then(Lang::from_ui_locales),
-        };
-    Ok((request, hints))
+        idp_hint: idp_hint(client, get("idp_hint"))?,
+        population,
+        prompt_none,
+        ui_lang: get("ui_locales").and_then(Lang::from_ui_locales),
+    })
 }
 
 /// Every limited parameter within its limit.
@@ -312,7 +302,7 @@ fn max_age(value: Option<&str>) -> Result<Option<i64>, OAuthError> {
         .transpose()
 }
 
-fn idp_hint(client: &Client, value: Option<&str>) -> Result<Option<Federation>, OAuthError> {
+fn idp_hint(client: &Demarche, value: Option<&str>) -> Result<Option<Federation>, OAuthError> {
     let Some(v) = value else { return Ok(None) };
     let federation: Federation = v
         .parse()
@@ -325,135 +315,13 @@ fn idp_hint(client: &Client, value: Option<&str>) -> Result<Option<Federation>, 
     Ok(Some(federation))
 }
 
-/// What to do with a valid request, given the browser's session.
-#[derive(Debug)]
-pub enum Decision {
-    /// Single sign-on: the session's login fits; a code is issued at once.
-    IssueCode,
-    /// `prompt=none` and no usable session.
-    Refuse(OAuthError),
-    /// The person must choose and log in: straight at `federation` when
-    /// one is known to fit (the session's, or FranceConnect+ for a
-    /// FranceConnect session asked a higher level), else the chooser.
-    /// `fresh_login`: a session exists but does not fit (level, age,
-    /// person): the federation must authenticate again (`prompt=login`),
-    /// not answer from its own single sign-on.
-    Interact {
-        federation: Option<Federation>,
-        fresh_login: bool,
-    },
-}
-
-/// Why the session does not answer a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unmet {
-    NoSession,
-    /// The démarche does not accept the session's federation, or hints another.
-    OtherFederation,
-    /// `prompt=login`.
-    LoginAsked,
-    /// Older than `max_age` (`max_age=0`: always).
-    TooOld,
-    /// The session's level is below the one asked.
-    LevelTooLow,
-    /// `eidas2` or above asked: never answered from a session.
-    NoSingleSignOnAtThisLevel,
-    /// `login_hint` names someone else.
-    OtherPerson,
-}
-
-impl Unmet {
-    fn as_str(self) -> &'static str {
-        match self {
-            Unmet::NoSession => "no session",
-            Unmet::OtherFederation => "the session is with another federation",
-            Unmet::LoginAsked => "prompt=login asks for a new login",
-            Unmet::TooOld => "the session is older than max_age",
-            Unmet::LevelTooLow => "the session's level of assurance is below the one asked",
-            Unmet::NoSingleSignOnAtThisLevel => "eidas2 and above need a new login each time",
-            Unmet::OtherPerson => "login_hint names another person than the session's",
-        }
-    }
-}
-
-/// Whether the session's login answers the request, and why not.
-pub fn session_answers(
-    client: &Client,
-    request: &AuthorizationRequest,
-    hints: &AuthorizationHints,
-    login: Option<&LoggedIn>,
-    now: i64,
-) -> Result<(), Unmet> {
-    let login = login.ok_or(Unmet::NoSession)?;
-    let federation = login.identity.federation;
-    let asked = request.acr_values.as_deref().unwrap_or_default();
-    if !client.accepts(federation) || hints.idp_hint.is_some_and(|f| f != federation) {
-        return Err(Unmet::OtherFederation);
-    }
-    if request.force_login {
-        return Err(Unmet::LoginAsked);
-    }
-    if request
-        .max_age
-        .is_some_and(|max| max == 0 || now - login.auth_time() > max)
-    {
-        return Err(Unmet::TooOld);
-    }
-    if request
-        .login_hint
-        .as_deref()
-        .is_some_and(|hint| !login.matches_login_hint(hint))
-    {
-        return Err(Unmet::OtherPerson);
-    }
-    if required_level(asked).is_some_and(|level| level >= 2) {
-        return Err(Unmet::NoSingleSignOnAtThisLevel);
-    }
-    if !login.satisfies_acr(asked) {
-        return Err(Unmet::LevelTooLow);
-    }
-    Ok(())
-}
-
-/// What to do with the request, given the browser's session.
-pub fn decide(
-    client: &Client,
-    request: &AuthorizationRequest,
-    hints: &AuthorizationHints,
-    login: Option<&LoggedIn>,
-    now: i64,
-) -> Decision {
-    let unmet = match session_answers(client, request, hints, login, now) {
-        Ok(()) => return Decision::IssueCode,
-        Err(unmet) => unmet,
-    };
-    if hints.prompt_none {
-        return Decision::Refuse(OAuthError::new(
-            OAuthErrorCode::LoginRequired,
-            format!("a new login is needed: {}", unmet.as_str()),
-        ));
-    }
-    // The same person logs in again, where their level can be given.
-    let federation = match (unmet, login) {
-        (Unmet::NoSession | Unmet::OtherFederation, _) | (_, None) => None,
-        (_, Some(login)) => {
-            let level = request.required_level();
-            Some(login.identity.federation.for_level(level)).filter(|f| client.accepts(*f))
-        }
-    };
-    Decision::Interact {
-        federation,
-        fresh_login: !matches!(unmet, Unmet::NoSession | Unmet::OtherFederation),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::settings::ClientSettings;
+    use crate::provider::settings::DemarcheSettings;
 
-    fn clients() -> Clients {
-        let settings: ClientSettings = serde_json::from_value(serde_json::json!({
+    fn clients() -> Demarches {
+        let settings: DemarcheSettings = serde_json::from_value(serde_json::json!({
             "client_id": "demarche",
             "name": "Démarche",
             "redirect_uris": ["https://demarche.example/cb"],
@@ -463,7 +331,7 @@ mod tests {
         let client = settings
             .resolve(0, None, &mut Vec::new(), &mut Vec::new())
             .unwrap();
-        Clients::new(vec![client])
+        Demarches::new(vec![client])
     }
 
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -478,7 +346,7 @@ mod tests {
     fn refused(extra: &str) -> (OAuthErrorCode, Option<String>) {
         let clients = clients();
         match parse(&clients, query(extra).as_bytes()) {
-            Err(Refusal::ToClient { error, state, .. }) => (error.code, state),
+            Err(Refusal::ToDemarche { error, state, .. }) => (error.code, state),
             other => panic!("expected an error for the client, got {other:?}"),
         }
     }
@@ -487,12 +355,12 @@ mod tests {
     fn a_valid_request_is_parsed_with_its_hints() {
         let clients = clients();
         let q = query("&prompt=login&max_age=60&idp_hint=proconnect&ui_locales=en-GB+fr");
-        let (_, request, hints) = parse(&clients, q.as_bytes()).unwrap();
+        let (_, request) = parse(&clients, q.as_bytes()).unwrap();
         assert!(request.force_login);
         assert_eq!(request.max_age, Some(60));
         assert_eq!(request.code_challenge.as_deref(), Some(CHALLENGE));
-        assert_eq!(hints.idp_hint, Some(Federation::ProConnect));
-        assert_eq!(hints.ui_lang, Some(Lang::En));
+        assert_eq!(request.idp_hint, Some(Federation::ProConnect));
+        assert_eq!(request.ui_lang, Some(Lang::En));
     }
 
     #[test]
@@ -501,7 +369,7 @@ mod tests {
         let q = query("").replace("client_id=demarche", "client_id=other");
         assert!(matches!(
             parse(&clients, q.as_bytes()),
-            Err(Refusal::UnknownClient(_))
+            Err(Refusal::UnknownDemarche(_))
         ));
         let q = query("").replace("cb", "cb2");
         assert!(matches!(
@@ -536,7 +404,7 @@ mod tests {
                 query(&extra).replace("&state=s1", if *name == "state" { "" } else { "&state=s1" });
             let clients = clients();
             match parse(&clients, q.as_bytes()) {
-                Err(Refusal::ToClient { error, state, .. }) => {
+                Err(Refusal::ToDemarche { error, state, .. }) => {
                     assert_eq!(error.code, InvalidRequest, "{name}");
                     assert!(error.description.contains(name), "{name}: {error}");
                     let expected = (*name != "state").then(|| "s1".to_owned());
@@ -548,7 +416,7 @@ mod tests {
         let huge = query(&format!("&x={}", "a".repeat(MAX_REQUEST_BYTES)));
         assert!(matches!(
             parse(&clients(), huge.as_bytes()),
-            Err(Refusal::ToClient { error, .. }) if error.description.contains("too large")
+            Err(Refusal::ToDemarche { error, .. }) if error.description.contains("too large")
         ));
     }
 
@@ -562,194 +430,11 @@ mod tests {
         );
         for q in [plain, without] {
             match parse(&clients, q.as_bytes()) {
-                Err(Refusal::ToClient { error, .. }) => {
+                Err(Refusal::ToDemarche { error, .. }) => {
                     assert_eq!(error.code, OAuthErrorCode::InvalidRequest)
                 }
                 other => panic!("{other:?}"),
             }
-        }
-    }
-
-    // ------------------------------------------------------------ decide
-
-    const NOW: i64 = 1_800_000_000;
-
-    fn login(federation: Federation, acr: &str, auth_time: Option<i64>) -> LoggedIn {
-        use crate::domain::Identity;
-        LoggedIn {
-            identity: Identity {
-                federation,
-                issuer: "https://federation.example".into(),
-                sub: "s1".into(),
-                acr: Some(acr.into()),
-                amr: vec!["pwd".into()],
-                auth_time,
-                given_name: None,
-                family_name: None,
-                email: Some("Jean.Michel@Example.gouv.fr".into()),
-                claims: Default::default(),
-            },
-            id_token: String::new(),
-            at: NOW - 100,
-        }
-    }
-
-    /// What `decide` answers, as a short word for the table.
-    fn outcome(decision: Decision) -> String {
-        match decision {
-            Decision::IssueCode => "code".into(),
-            Decision::Refuse(e) => e.code.as_str().into(),
-            Decision::Interact {
-                federation: None,
-                fresh_login,
-            } => format!("chooser{}", if fresh_login { ", fresh" } else { "" }),
-            Decision::Interact {
-                federation: Some(f),
-                fresh_login,
-            } => format!("to {f}{}", if fresh_login { ", fresh" } else { "" }),
-        }
-    }
-
-    #[test]
-    fn decide_answers_from_the_session_only_when_it_fits() {
-        use Federation::*;
-        let fc = login(FranceConnect, "eidas1", Some(NOW - 50));
-        let pc = login(ProConnect, "eidas1", None);
-        let fc_plus = login(FranceConnectPlus, "eidas2", Some(NOW - 10));
-        // (session, extra query, expected, why)
-        let cases: Vec<(Option<&LoggedIn>, &str, &str, &str)> = vec![
-            (None, "", "chooser", "no session"),
-            (
-                None,
-                "&prompt=none",
-                "login_required",
-                "no session, no interaction",
-            ),
-            (Some(&fc), "", "code", "single sign-on"),
-            (Some(&fc), "&prompt=none", "code", "silent single sign-on"),
-            (Some(&fc), "&acr_values=eidas1", "code", "level met"),
-            (
-                Some(&fc),
-                "&acr_values=eidas2",
-                "to franceconnect-plus, fresh",
-                "step-up",
-            ),
-            (
-                Some(&fc),
-                "&acr_values=eidas3+eidas2",
-                "to franceconnect-plus, fresh",
-                "step-up, two levels",
-            ),
-            (
-                Some(&fc),
-                "&acr_values=eidas2&prompt=none",
-                "login_required",
-                "step-up without interaction",
-            ),
-            (
-                Some(&fc),
-                "&claims=%7B%22id_token%22%3A%7B%22acr%22%3A%7B%22essential%22%3Atrue%2C%22values%22%3A%5B%22eidas2%22%5D%7D%7D%7D",
-                "to franceconnect-plus, fresh",
-                "level asked in the claims parameter",
-            ),
-            (
-                Some(&fc),
-                "&acr_values=eidas2&claims=%7B%22id_token%22%3A%7B%22acr%22%3A%7B%22value%22%3A%22eidas1%22%7D%7D%7D",
-                "code",
-                "the claims parameter wins over acr_values",
-            ),
-            (
-                Some(&pc),
-                "&acr_values=eidas2",
-                "to proconnect, fresh",
-                "ProConnect asked the higher level",
-            ),
-            (
-                Some(&pc),
-                "&acr_values=https%3A%2F%2Fproconnect.gouv.fr%2Fassurance%2Fself-asserted-2fa",
-                "to proconnect, fresh",
-                "a level without eIDAS rank",
-            ),
-            (
-                Some(&fc_plus),
-                "&acr_values=eidas2",
-                "to franceconnect-plus, fresh",
-                "no single sign-on at eidas2",
-            ),
-            (
-                Some(&fc_plus),
-                "&acr_values=eidas1",
-                "code",
-                "a higher session answers a lower level",
-            ),
-            (Some(&fc_plus), "", "code", "no level asked"),
-            (
-                Some(&fc),
-                "&prompt=login",
-                "to franceconnect, fresh",
-                "prompt=login",
-            ),
-            (
-                Some(&fc),
-                "&max_age=0",
-                "to franceconnect, fresh",
-                "max_age=0",
-            ),
-            (
-                Some(&fc),
-                "&max_age=10",
-                "to franceconnect, fresh",
-                "federation auth_time too old",
-            ),
-            (
-                Some(&fc),
-                "&max_age=60",
-                "code",
-                "federation auth_time recent enough",
-            ),
-            (
-                Some(&pc),
-                "&max_age=99",
-                "to proconnect, fresh",
-                "no federation auth_time: the portal's login time",
-            ),
-            (
-                Some(&pc),
-                "&max_age=10&prompt=none",
-                "login_required",
-                "too old, no interaction",
-            ),
-            (
-                Some(&pc),
-                "&login_hint=jean.michel%40example.gouv.fr",
-                "code",
-                "hint names the person (any case)",
-            ),
-            (
-                Some(&pc),
-                "&login_hint=autre%40example.gouv.fr",
-                "to proconnect, fresh",
-                "hint names someone else",
-            ),
-            (
-                Some(&pc),
-                "&login_hint=autre%40example.gouv.fr&prompt=none",
-                "login_required",
-                "someone else, no interaction",
-            ),
-            (
-                Some(&fc),
-                "&idp_hint=proconnect",
-                "chooser",
-                "another federation hinted (the handler goes there)",
-            ),
-        ];
-        let clients = clients();
-        for (session, extra, expected, why) in cases {
-            let (client, request, hints) =
-                parse(&clients, query(extra).as_bytes()).unwrap_or_else(|e| panic!("{why}: {e:?}"));
-            let got = outcome(decide(client, &request, &hints, session, NOW));
-            assert_eq!(got, expected, "{why} ({extra})");
         }
     }
 
@@ -763,28 +448,5 @@ mod tests {
             let (code, _) = refused(&format!("&claims={claims}"));
             assert_eq!(code, OAuthErrorCode::InvalidRequest, "{claims}");
         }
-    }
-
-    #[test]
-    fn a_federation_the_demarche_refuses_is_never_the_step_up_target() {
-        let settings: ClientSettings = serde_json::from_value(serde_json::json!({
-            "client_id": "demarche",
-            "name": "Démarche",
-            "redirect_uris": ["https://demarche.example/cb"],
-            "public": true,
-            "federations": ["franceconnect", "proconnect"],
-        }))
-        .unwrap();
-        let client = settings
-            .resolve(0, None, &mut Vec::new(), &mut Vec::new())
-            .unwrap();
-        let clients = Clients::new(vec![client]);
-        let (client, request, hints) =
-            parse(&clients, query("&acr_values=eidas2").as_bytes()).unwrap();
-        let fc = login(Federation::FranceConnect, "eidas1", None);
-        assert_eq!(
-            outcome(decide(client, &request, &hints, Some(&fc), NOW)),
-            "chooser, fresh"
-        );
     }
 }

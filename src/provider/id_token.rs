@@ -47,10 +47,10 @@ impl OpenIdProvider {
     ) -> Result<String, OAuthError> {
         let identity = &code.identity;
         let alg = self
-            .clients
+            .demarches
             .get(&code.client_id)
             .map_or(IdTokenAlg::default(), |c| c.id_token_alg);
-        let now = crate::common::clock::unix_now();
+        let now = self.clock.now();
         let ttl = i64::try_from(self.token_ttl.as_secs()).unwrap_or(300);
         let federation = identity.federation.id();
         let claims = IdTokenClaims {
@@ -69,6 +69,7 @@ impl OpenIdProvider {
             family_name: identity.family_name.as_deref(),
             email: identity.email.as_deref(),
             idp: federation,
+            sid: Some(code.sid.as_str()).filter(|s| !s.is_empty()),
         };
         self.keys
             .sign(alg, &claims)
@@ -76,19 +77,45 @@ impl OpenIdProvider {
     }
 
     /// Reads an `id_token_hint` this provider issued (RS256 or ES256):
-    /// signature checked with the published keys, issuer checked; expiry
-    /// ignored (OpenID RP-Initiated Logout §2). Returns the audience: the
-    /// client the person logs out of.
-    pub fn read_id_token_hint(&self, hint: &str) -> Option<String> {
+    /// signature checked with the published keys, issuer checked. Expiry is
+    /// not: RP-Initiated Logout 1.0 §4 asks to accept an expired token that
+    /// names the current session, and whether it does is the caller's
+    /// check ([`IdTokenHint::names`]).
+    pub fn read_id_token_hint(&self, hint: &str) -> Option<IdTokenHint> {
         let claims = self.keys.verify(hint)?;
         if claims.get("iss")?.as_str()? != self.issuer {
             return None;
         }
-        match claims.get("aud")? {
-            Value::String(aud) => Some(aud.clone()),
-            Value::Array(list) => Some(list.first()?.as_str()?.to_owned()),
-            _ => None,
-        }
+        let aud = match claims.get("aud")? {
+            Value::String(aud) => aud.clone(),
+            Value::Array(list) => list.first()?.as_str()?.to_owned(),
+            _ => return None,
+        };
+        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_owned);
+        Some(IdTokenHint {
+            aud,
+            sub: text("sub")?,
+            sid: text("sid"),
+        })
+    }
+}
+
+/// What an `id_token_hint` says: the démarche it was given to, the person
+/// as that démarche knows them, the login it came from.
+#[derive(Debug, Clone)]
+pub struct IdTokenHint {
+    pub aud: String,
+    pub sub: String,
+    pub sid: Option<String>,
+}
+
+impl IdTokenHint {
+    /// The hint was given from `login` (its `sid`) to the person `login`
+    /// logged in (their `sub` for the démarche the hint names).
+    pub fn names(&self, provider: &OpenIdProvider, login: &crate::domain::LoggedIn) -> bool {
+        let identity = &login.identity;
+        let sub = provider.pairwise_sub(identity.federation.id(), &identity.sub, &self.aud);
+        !login.sid.is_empty() && self.sid.as_deref() == Some(login.sid.as_str()) && self.sub == sub
     }
 }
 
@@ -115,4 +142,8 @@ struct IdTokenClaims<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     email: Option<&'a str>,
     idp: &'a str,
+    /// The login's id (OpenID Connect Front-Channel Logout §3): an
+    /// `id_token_hint` at logout must name the browser's current login.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sid: Option<&'a str>,
 }

@@ -20,7 +20,7 @@ use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256};
 
 use super::alg::IdTokenAlg;
-use super::settings::OidcConfig;
+use super::settings::ProviderConfig;
 use crate::common::jws::VerificationKeys;
 
 #[derive(Debug, thiserror::Error)]
@@ -177,7 +177,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), KeyError> {
 }
 
 impl SigningKeys {
-    pub fn load(settings: &OidcConfig) -> Result<SigningKeys, KeyError> {
+    pub fn load(settings: &ProviderConfig) -> Result<SigningKeys, KeyError> {
         let rng = SystemRandom::new();
         let rsa_path = settings
             .signing_key_file

@@ -7,14 +7,13 @@
 
 pub mod alg;
 pub mod authorize;
-pub mod clients;
+pub mod demarches;
 mod error;
 pub mod id_token;
 pub mod jws;
 pub mod keys;
 pub mod logout;
 mod params;
-pub mod pending;
 pub mod pkce;
 pub mod redirect;
 pub mod settings;
@@ -26,12 +25,14 @@ use std::path::Path;
 use base64::Engine;
 use url::Url;
 
+use crate::common::clock::Clock;
+
 pub use alg::IdTokenAlg;
-pub use clients::{Client, Clients};
+pub use demarches::{Demarche, Demarches};
 pub use error::{OAuthError, OAuthErrorCode};
 pub use keys::{KeyError, SigningKeys};
 pub use params::{authorization_credentials, parse_params};
-use settings::OidcConfig;
+use settings::ProviderConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderSetupError {
@@ -45,16 +46,18 @@ pub enum ProviderSetupError {
 pub struct OpenIdProvider {
     /// The issuer: the public URL without its trailing slash.
     pub issuer: String,
-    pub clients: Clients,
+    pub demarches: Demarches,
     pub keys: SigningKeys,
     pairwise_secret: Vec<u8>,
     pub code_ttl: std::time::Duration,
     pub token_ttl: std::time::Duration,
+    /// The portal's clock: ID tokens' times and what lives in the store.
+    pub clock: Clock,
 }
 
 /// The configured pairwise secret, or the one kept in the data dir
 /// (generated on first start).
-fn pairwise_secret(settings: &OidcConfig) -> Result<Vec<u8>, ProviderSetupError> {
+fn pairwise_secret(settings: &ProviderConfig) -> Result<Vec<u8>, ProviderSetupError> {
     if let Some(s) = &settings.pairwise_secret {
         return Ok(s.expose().as_bytes().to_vec());
     }
@@ -88,17 +91,19 @@ fn generate_secret(path: &Path) -> Result<(), ProviderSetupError> {
 
 impl OpenIdProvider {
     pub fn new(
-        settings: &OidcConfig,
-        clients: Vec<Client>,
+        settings: &ProviderConfig,
+        demarches: Vec<Demarche>,
         public_url: &Url,
+        clock: Clock,
     ) -> Result<OpenIdProvider, ProviderSetupError> {
         Ok(OpenIdProvider {
             issuer: public_url.as_str().trim_end_matches('/').to_owned(),
-            clients: Clients::new(clients),
+            demarches: Demarches::new(demarches),
             keys: SigningKeys::load(settings)?,
             pairwise_secret: pairwise_secret(settings)?,
             code_ttl: settings.code_ttl,
             token_ttl: settings.token_ttl,
+            clock,
         })
     }
 

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::authorize::AuthorizationRequest;
-use super::{Client, Clients};
+use super::{Demarche, Demarches};
 use crate::common::random_token;
 use crate::domain::{Chooser, Federation};
 use crate::store::keys::PENDING;
@@ -54,7 +54,7 @@ impl PendingRequest {
     }
 
     /// The démarche, if still registered.
-    pub fn client<'a>(&self, clients: &'a Clients) -> Option<&'a Client> {
+    pub fn client<'a>(&self, clients: &'a Demarches) -> Option<&'a Demarche> {
         clients.get(&self.client_id)
     }
 }
@@ -64,7 +64,7 @@ impl PendingRequest {
 /// sure something is at least without level).
 pub fn restricted_chooser(
     chooser: &Chooser,
-    client: &Client,
+    client: &Demarche,
     level: Option<u8>,
 ) -> Option<Chooser> {
     chooser
@@ -75,7 +75,7 @@ pub fn restricted_chooser(
 /// The federation to go to without asking, when only one fits.
 pub fn only_federation(
     chooser: &Chooser,
-    client: &Client,
+    client: &Demarche,
     level: Option<u8>,
 ) -> Option<Federation> {
     restricted_chooser(chooser, client, level)?.single_federation()

@@ -8,14 +8,14 @@ use url::Url;
 
 use std::time::Duration;
 
-use super::Client;
+use super::Demarche;
 use super::alg::IdTokenAlg;
 use crate::common::{ConfigIssue, Secret, check_web_url, read_secret, renamed_list};
 use crate::domain::{Chooser, Federation, PopulationId};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct OidcSettings {
+pub struct ProviderSettings {
     /// Where generated keys and secrets are kept between restarts.
     pub data_dir: PathBuf,
     /// The signing key (RSA, PKCS#1 or PKCS#8 PEM). Absent: generated on
@@ -36,9 +36,9 @@ pub struct OidcSettings {
     pub token_ttl_seconds: u64,
 }
 
-impl Default for OidcSettings {
+impl Default for ProviderSettings {
     fn default() -> Self {
-        OidcSettings {
+        ProviderSettings {
             data_dir: PathBuf::from("data"),
             signing_key_file: None,
             retired_key_files: Vec::new(),
@@ -54,7 +54,7 @@ impl Default for OidcSettings {
 /// A démarche registered as a client.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ClientSettings {
+pub struct DemarcheSettings {
     pub client_id: String,
     pub client_secret: Option<Secret>,
     pub client_secret_file: Option<PathBuf>,
@@ -86,7 +86,7 @@ pub struct ClientSettings {
 /// `[oidc]` parsed: the pairwise secret read when given inline or as a
 /// file (`None`: generated into `data_dir` at start), lifetimes typed.
 #[derive(Debug, Clone)]
-pub struct OidcConfig {
+pub struct ProviderConfig {
     pub data_dir: PathBuf,
     pub signing_key_file: Option<PathBuf>,
     pub retired_key_files: Vec<PathBuf>,
@@ -96,7 +96,7 @@ pub struct OidcConfig {
     pub token_ttl: Duration,
 }
 
-impl ClientSettings {
+impl DemarcheSettings {
     /// The démarche as the provider uses it, or its problems in `issues`.
     /// With the chooser, also checks that something is left to offer.
     pub fn resolve(
@@ -105,9 +105,9 @@ impl ClientSettings {
         chooser: Option<&Chooser>,
         notes: &mut Vec<String>,
         issues: &mut Vec<ConfigIssue>,
-    ) -> Option<Client> {
+    ) -> Option<Demarche> {
         let before = issues.len();
-        let key = format!("clients[{i}]");
+        let key = format!("demarches[{i}]");
         let mut push = |field: &str, message: String| {
             issues.push(ConfigIssue::new(format!("{key}.{field}"), message))
         };
@@ -164,7 +164,7 @@ impl ClientSettings {
         if issues.len() > before {
             return None;
         }
-        let mut client = Client::new(
+        let mut client = Demarche::new(
             self,
             secret.as_ref(),
             federations.map(|(_, list)| list),
@@ -217,7 +217,7 @@ impl ClientSettings {
                     );
                 }
                 // Return addresses are matched without any query (see
-                // `Client::allows_discovery_return`): a prefix with one
+                // `Demarche::allows_discovery_return`): a prefix with one
                 // would admit nothing.
                 if field == "discovery_return_prefixes" && uri.query().is_some() {
                     push(&format!("{field}[{j}]"), "must not contain a query".into());
@@ -258,22 +258,22 @@ impl ClientSettings {
     }
 }
 
-impl OidcSettings {
-    pub fn resolve(&self, issues: &mut Vec<ConfigIssue>) -> OidcConfig {
+impl ProviderSettings {
+    pub fn resolve(&self, issues: &mut Vec<ConfigIssue>) -> ProviderConfig {
         let files = self
             .signing_key_file
             .iter()
-            .map(|p| ("oidc.signing_key_file".to_owned(), p))
+            .map(|p| ("provider.signing_key_file".to_owned(), p))
             .chain(
                 self.retired_key_files
                     .iter()
                     .enumerate()
-                    .map(|(i, p)| (format!("oidc.retired_key_files[{i}]"), p)),
+                    .map(|(i, p)| (format!("provider.retired_key_files[{i}]"), p)),
             )
             .chain(
                 self.es256_key_file
                     .iter()
-                    .map(|p| ("oidc.es256_key_file".to_owned(), p)),
+                    .map(|p| ("provider.es256_key_file".to_owned(), p)),
             );
         for (key, path) in files {
             if !path.is_file() {
@@ -284,7 +284,7 @@ impl OidcSettings {
             }
         }
         let pairwise_secret = read_secret(
-            "oidc.pairwise_secret",
+            "provider.pairwise_secret",
             self.pairwise_secret.as_ref(),
             self.pairwise_secret_file.as_ref(),
         )
@@ -296,25 +296,25 @@ impl OidcSettings {
             .is_some_and(|s| s.expose().len() < 32)
         {
             let key = if self.pairwise_secret.is_some() {
-                "oidc.pairwise_secret"
+                "provider.pairwise_secret"
             } else {
-                "oidc.pairwise_secret_file"
+                "provider.pairwise_secret_file"
             };
             issues.push(ConfigIssue::new(key, "at least 32 characters"));
         }
         if !(1..=600).contains(&self.code_ttl_seconds) {
             issues.push(ConfigIssue::new(
-                "oidc.code_ttl_seconds",
+                "provider.code_ttl_seconds",
                 "between 1 and 600 (RFC 6749: at most 600; 60 is advised)",
             ));
         }
         if !(30..=86_400).contains(&self.token_ttl_seconds) {
             issues.push(ConfigIssue::new(
-                "oidc.token_ttl_seconds",
+                "provider.token_ttl_seconds",
                 "between 30 and 86400",
             ));
         }
-        OidcConfig {
+        ProviderConfig {
             data_dir: self.data_dir.clone(),
             signing_key_file: self.signing_key_file.clone(),
             retired_key_files: self.retired_key_files.clone(),

@@ -12,11 +12,30 @@ use url::Url;
 use super::authorize::AuthorizationRequest;
 use super::params::parse_params;
 use super::userinfo::AccessRecord;
-use super::{Client, OAuthError, OAuthErrorCode, OpenIdProvider, pkce, redirect};
+use super::{Demarche, OAuthError, OAuthErrorCode, OpenIdProvider, pkce, redirect};
 use crate::common::random_token;
 use crate::domain::{Identity, LoggedIn};
-use crate::store::keys::{ACCESS, CODE};
+use crate::store::keys::{ACCESS, CODE, ENDED};
 use crate::store::{Store, StoreError, put_json, take_json};
+
+/// The login `sid` was logged out: every code and token given from it is
+/// void from now on (each is checked against this mark when used).
+pub async fn end_login(
+    provider: &OpenIdProvider,
+    store: &dyn Store,
+    sid: &str,
+) -> Result<(), StoreError> {
+    if sid.is_empty() {
+        return Ok(());
+    }
+    let ttl = provider.code_ttl + provider.token_ttl;
+    store.put(&ENDED.key(sid), b"1".to_vec(), ttl).await
+}
+
+/// Whether the login `sid` was logged out ([`end_login`]).
+pub async fn login_ended(store: &dyn Store, sid: &str) -> Result<bool, StoreError> {
+    Ok(!sid.is_empty() && store.get(&ENDED.key(sid)).await?.is_some())
+}
 
 /// A one-time authorization code's binding.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -32,13 +51,17 @@ pub struct CodeRecord {
     /// Set once the code was exchanged: a second exchange revokes these.
     pub used: bool,
     pub access_token_key: Option<String>,
+    /// The login it was given from ([`LoggedIn::sid`]): once it is logged
+    /// out, the code is void.
+    #[serde(default)]
+    pub sid: String,
 }
 
-/// A one-time code (256 random bits, `oidc.code_ttl_seconds`) bound to the
+/// A one-time code (256 random bits, `provider.code_ttl_seconds`) bound to the
 /// client, redirect URI, PKCE challenge and nonce. Returns where to send
 /// the browser: the redirect URI with `code`, `state` and `iss`.
 pub async fn issue_code(
-    op: &OpenIdProvider,
+    provider: &OpenIdProvider,
     store: &dyn Store,
     request: &AuthorizationRequest,
     login: &LoggedIn,
@@ -53,8 +76,9 @@ pub async fn issue_code(
         auth_time: login.auth_time(),
         used: false,
         access_token_key: None,
+        sid: login.sid.clone(),
     };
-    put_json(store, &CODE.key(&code), &record, op.code_ttl).await?;
+    put_json(store, &CODE.key(&code), &record, provider.code_ttl).await?;
     tracing::info!(client_id = %request.client_id, federation = %login.identity.federation, "authorization code issued");
     crate::metrics::code_issued(&request.client_id);
     let mut params = vec![("code", code.as_str())];
@@ -63,7 +87,7 @@ pub async fn issue_code(
     }
     Ok(redirect::to_client(
         &request.redirect_uri,
-        &op.issuer,
+        &provider.issuer,
         &params,
     ))
 }
@@ -71,14 +95,14 @@ pub async fn issue_code(
 /// The token request's body and its `Authorization: Basic` credentials
 /// (the part after the scheme). Counted in the metrics either way.
 pub async fn exchange(
-    op: &OpenIdProvider,
+    provider: &OpenIdProvider,
     store: &dyn Store,
     basic: Option<&str>,
     body: &[u8],
 ) -> Result<serde_json::Value, OAuthError> {
     let params = parse_params(body).inspect_err(|e| refused(None, e))?;
-    let client = authenticate(op, basic, &params).inspect_err(|e| refused(None, e))?;
-    let result = exchange_for(op, store, client, &params).await;
+    let client = authenticate(provider, basic, &params).inspect_err(|e| refused(None, e))?;
+    let result = exchange_for(provider, store, client, &params).await;
     match &result {
         Ok(_) => crate::metrics::code_redeemed(&client.client_id),
         Err(e) => refused(Some(&client.client_id), e),
@@ -92,9 +116,9 @@ fn refused(client_id: Option<&str>, error: &OAuthError) {
 
 /// The exchange, once the client is authenticated.
 async fn exchange_for(
-    op: &OpenIdProvider,
+    provider: &OpenIdProvider,
     store: &dyn Store,
-    client: &Client,
+    client: &Demarche,
     params: &HashMap<String, String>,
 ) -> Result<serde_json::Value, OAuthError> {
     match params.get("grant_type").map(String::as_str) {
@@ -111,16 +135,16 @@ async fn exchange_for(
         .get("code")
         .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
     let record = redeem(store, client, code, params).await?;
-    issue_tokens(op, store, client, code, record).await
+    issue_tokens(provider, store, client, code, record).await
 }
 
-/// Client authentication: `client_secret_basic`, `client_secret_post`, or
+/// Client authentication (the démarche's): `client_secret_basic`, `client_secret_post`, or
 /// `none` for a public client (which must then use PKCE).
 fn authenticate<'a>(
-    op: &'a OpenIdProvider,
+    provider: &'a OpenIdProvider,
     basic: Option<&str>,
     params: &HashMap<String, String>,
-) -> Result<&'a Client, OAuthError> {
+) -> Result<&'a Demarche, OAuthError> {
     let invalid = || {
         OAuthError::new(
             OAuthErrorCode::InvalidClient,
@@ -129,7 +153,7 @@ fn authenticate<'a>(
     };
     let Some(b64) = basic else {
         let id = params.get("client_id").ok_or_else(invalid)?;
-        let client = op.clients.get(id).ok_or_else(invalid)?;
+        let client = provider.demarches.get(id).ok_or_else(invalid)?;
         return match (client.public, params.get("client_secret")) {
             (true, None) => Ok(client),
             (false, Some(secret)) if client.secret_matches(secret) => Ok(client),
@@ -144,7 +168,7 @@ fn authenticate<'a>(
     let credentials = BasicCredentials::decode(b64).ok_or_else(invalid)?;
     let client = credentials
         .ids()
-        .find_map(|id| op.clients.get(id))
+        .find_map(|id| provider.demarches.get(id))
         .ok_or_else(invalid)?;
     // Both readings of the secret are compared, each in constant time.
     let matches = credentials
@@ -205,7 +229,7 @@ impl BasicCredentials {
 /// binding: client, redirect URI, PKCE.
 async fn redeem(
     store: &dyn Store,
-    client: &Client,
+    client: &Demarche,
     code: &str,
     params: &HashMap<String, String>,
 ) -> Result<CodeRecord, OAuthError> {
@@ -222,6 +246,12 @@ async fn redeem(
     }
     if record.client_id != client.client_id {
         return Err(OAuthError::invalid_grant("code issued to another client"));
+    }
+    if login_ended(store, &record.sid)
+        .await
+        .map_err(OAuthError::storage)?
+    {
+        return Err(OAuthError::invalid_grant("the login was logged out"));
     }
     if params.get("redirect_uri") != Some(&record.redirect_uri) {
         return Err(OAuthError::invalid_grant(
@@ -245,32 +275,33 @@ async fn redeem(
 /// The access token (kept for userinfo) and the signed ID token; the code
 /// stays, marked used, while its tokens live, to catch a replay.
 async fn issue_tokens(
-    op: &OpenIdProvider,
+    provider: &OpenIdProvider,
     store: &dyn Store,
-    client: &Client,
+    client: &Demarche,
     code: &str,
     mut record: CodeRecord,
 ) -> Result<serde_json::Value, OAuthError> {
     let access_token = random_token(32);
     let access = AccessRecord {
         client_id: client.client_id.clone(),
-        claims: op.user_claims(&record.identity, &client.client_id),
+        claims: provider.user_claims(&record.identity, &client.client_id),
+        sid: record.sid.clone(),
     };
     let key = ACCESS.key(&access_token);
-    put_json(store, &key, &access, op.token_ttl)
+    put_json(store, &key, &access, provider.token_ttl)
         .await
         .map_err(OAuthError::storage)?;
-    let id_token = op.id_token(&record, &AccessToken::new(access_token.clone()))?;
+    let id_token = provider.id_token(&record, &AccessToken::new(access_token.clone()))?;
     record.used = true;
     record.access_token_key = Some(key);
-    put_json(store, &CODE.key(code), &record, op.token_ttl)
+    put_json(store, &CODE.key(code), &record, provider.token_ttl)
         .await
         .map_err(OAuthError::storage)?;
     tracing::info!(client_id = %client.client_id, "tokens issued");
     Ok(serde_json::json!({
         "access_token": access_token,
         "token_type": "Bearer",
-        "expires_in": op.token_ttl.as_secs(),
+        "expires_in": provider.token_ttl.as_secs(),
         "id_token": id_token,
         "scope": "openid",
     }))
@@ -312,7 +343,7 @@ mod exchange_tests {
 
     use super::*;
     use crate::domain::Federation;
-    use crate::provider::settings::{ClientSettings, OidcConfig};
+    use crate::provider::settings::{DemarcheSettings, ProviderConfig};
     use crate::store::MemoryStore;
 
     const SECRET: &str = "a-secret-of-the-demarche-0123456789";
@@ -321,7 +352,7 @@ mod exchange_tests {
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     fn op() -> OpenIdProvider {
-        let settings: ClientSettings = serde_json::from_value(serde_json::json!({
+        let settings: DemarcheSettings = serde_json::from_value(serde_json::json!({
             "client_id": "demarche",
             "client_secret": SECRET,
             "name": "Démarche",
@@ -331,7 +362,7 @@ mod exchange_tests {
         let client = settings
             .resolve(0, None, &mut Vec::new(), &mut Vec::new())
             .unwrap();
-        let config = OidcConfig {
+        let config = ProviderConfig {
             data_dir: PathBuf::from("/nonexistent"),
             signing_key_file: Some(
                 PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys/rsa-1.pem"),
@@ -343,7 +374,7 @@ mod exchange_tests {
             token_ttl: Duration::from_secs(300),
         };
         let url = Url::parse("https://aiguillage.example/").unwrap();
-        OpenIdProvider::new(&config, vec![client], &url).unwrap()
+        OpenIdProvider::new(&config, vec![client], &url, Default::default()).unwrap()
     }
 
     fn login() -> LoggedIn {
@@ -358,7 +389,9 @@ mod exchange_tests {
         LoggedIn {
             identity,
             id_token: String::new(),
-            at: crate::common::clock::unix_now(),
+            at: crate::common::clock::system_now(),
+            sid: "login-1".into(),
+            made_for: None,
         }
     }
 
@@ -374,6 +407,10 @@ mod exchange_tests {
             max_age: None,
             force_login: false,
             login_hint: None,
+            idp_hint: None,
+            population: None,
+            prompt_none: false,
+            ui_lang: None,
         }
     }
 
@@ -387,9 +424,11 @@ mod exchange_tests {
 
     #[tokio::test]
     async fn a_code_is_exchanged_once_and_its_replay_revokes_the_tokens() {
-        let (op, store) = (op(), MemoryStore::new());
+        let (provider, store) = (op(), MemoryStore::new());
         let basic = base64::engine::general_purpose::STANDARD.encode(format!("demarche:{SECRET}"));
-        let url = issue_code(&op, &store, &request(), &login()).await.unwrap();
+        let url = issue_code(&provider, &store, &request(), &login())
+            .await
+            .unwrap();
         let code = url
             .query_pairs()
             .find(|(k, _)| k == "code")
@@ -398,7 +437,7 @@ mod exchange_tests {
         assert!(url.as_str().contains("state=s") && url.as_str().contains("iss=https"));
 
         let wrong = exchange(
-            &op,
+            &provider,
             &store,
             Some(&basic),
             &body(&code, &VERIFIER.replace('d', "e")),
@@ -411,14 +450,16 @@ mod exchange_tests {
         );
 
         // The failed attempt took the code: PKCE failures are final too.
-        let url = issue_code(&op, &store, &request(), &login()).await.unwrap();
+        let url = issue_code(&provider, &store, &request(), &login())
+            .await
+            .unwrap();
         let code = url
             .query_pairs()
             .find(|(k, _)| k == "code")
             .unwrap()
             .1
             .into_owned();
-        let tokens = exchange(&op, &store, Some(&basic), &body(&code, VERIFIER))
+        let tokens = exchange(&provider, &store, Some(&basic), &body(&code, VERIFIER))
             .await
             .unwrap();
         let access = tokens["access_token"].as_str().unwrap().to_owned();
@@ -429,7 +470,7 @@ mod exchange_tests {
                 .is_some()
         );
 
-        let replay = exchange(&op, &store, Some(&basic), &body(&code, VERIFIER)).await;
+        let replay = exchange(&provider, &store, Some(&basic), &body(&code, VERIFIER)).await;
         assert_eq!(replay.unwrap_err().code, OAuthErrorCode::InvalidGrant);
         assert!(
             super::super::userinfo::claims_for(&store, &access)
@@ -442,9 +483,9 @@ mod exchange_tests {
 
     #[tokio::test]
     async fn a_wrong_secret_is_invalid_client() {
-        let (op, store) = (op(), MemoryStore::new());
+        let (provider, store) = (op(), MemoryStore::new());
         let basic = base64::engine::general_purpose::STANDARD.encode("demarche:not-the-secret");
-        let refused = exchange(&op, &store, Some(&basic), &body("x", VERIFIER)).await;
+        let refused = exchange(&provider, &store, Some(&basic), &body("x", VERIFIER)).await;
         assert_eq!(refused.unwrap_err().code, OAuthErrorCode::InvalidClient);
     }
 }

@@ -9,8 +9,10 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use url::Url;
 
+use crate::broker::Broker;
+use crate::common::clock::Clock;
 use crate::configuration::site::SiteConfig;
-use crate::domain::{Chooser, Journey, PopulationId};
+use crate::domain::{Chooser, Journey, PendingId, PopulationId};
 use crate::i18n::{Lang, LiveLocales, Locales, Tr};
 use crate::provider::OpenIdProvider;
 use crate::store::SharedStore;
@@ -28,7 +30,7 @@ pub struct AppState {
     pub federations: Federations,
     pub store: SharedStore,
     /// The portal as an OpenID provider toward démarches.
-    pub op: OpenIdProvider,
+    pub provider: OpenIdProvider,
     /// Publisher, contact, accessibility status (`[site]`).
     pub site: SiteConfig,
     /// The absolute maximum of a login (`server.session_max_hours`).
@@ -37,12 +39,25 @@ pub struct AppState {
     pub texts_complete: bool,
     /// Renders `/metrics` when it is served on the portal's own address.
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// The portal's clock (tests move it forward).
+    pub clock: Clock,
 }
 
 pub const LANG_COOKIE: &str = "aiguillage_lang";
 pub const POPULATION_COOKIE: &str = "aiguillage_population";
 
 impl AppState {
+    /// The rules of a démarche's login, over this portal's parts.
+    pub fn broker(&self) -> Broker<'_> {
+        Broker {
+            provider: &self.provider,
+            federations: &self.federations,
+            chooser: &self.chooser,
+            store: self.store.as_ref(),
+            clock: &self.clock,
+        }
+    }
+
     /// Cookie names get the `__Host-` prefix whenever cookies are `Secure`:
     /// the browser then refuses them from subdomains and over http.
     pub fn cookie_name(&self, base: &str) -> String {
@@ -84,10 +99,13 @@ pub struct LangLink {
 pub struct PageCtx {
     pub lang: Lang,
     pub remembered: Option<PopulationId>,
-    /// The pending démarche request this page belongs to (`?demande=`, or
-    /// the journey a handler recorded), carried from page to page until
+    /// The démarche's pending request this page belongs to (`?demande=`,
+    /// or the journey a handler recorded), carried from page to page until
     /// the person is back at the démarche.
-    pub demande: Option<String>,
+    pub pending: Option<PendingId>,
+    /// This browser's binding ([`crate::broker::Browser`]): a pending
+    /// request is shown only to the browser that made it.
+    pub browser_binding: Option<String>,
     /// The population the page is about: its path, `?population=`, or the
     /// journey a handler recorded (a button's form, a login's transaction).
     pub population: Option<PopulationId>,
@@ -222,9 +240,13 @@ impl PageCtx {
             .get::<Journey>()
             .cloned()
             .unwrap_or_default();
-        let demande = query_param(req, "demande")
-            .or(journey.demande)
-            .filter(|d| is_token(d));
+        let pending = query_param(req, "demande")
+            .and_then(|d| PendingId::parse(&d))
+            .or(journey.pending);
+        let browser_binding = {
+            use actix_session::SessionExt;
+            super::session::binding(&req.get_session())
+        };
         let population = req
             .match_info()
             .get("population")
@@ -235,7 +257,8 @@ impl PageCtx {
         PageCtx {
             lang,
             remembered,
-            demande,
+            pending,
+            browser_binding,
             population,
             self_link: route_self_link(req, &state),
             locales: state.locales.load_full(),
@@ -250,7 +273,7 @@ impl PageCtx {
     /// The démarche and answer this page carries.
     pub fn journey(&self) -> Journey {
         Journey {
-            demande: self.demande.clone(),
+            pending: self.pending.clone(),
             population: self.population.clone(),
         }
     }
@@ -267,7 +290,7 @@ impl PageCtx {
 
     /// A portal path with this page's `demande` carried over.
     pub fn link(&self, path: &str) -> String {
-        match &self.demande {
+        match &self.pending {
             None => path.to_owned(),
             Some(d) => {
                 let sep = if path.contains('?') { '&' } else { '?' };
@@ -327,12 +350,4 @@ impl FromRequest for PageCtx {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(PageCtx::from_request(req)))
     }
-}
-
-/// A random token as the portal makes them (base64url, 43 characters):
-/// anything else in a URL is ignored rather than looked up.
-pub fn is_token(s: &str) -> bool {
-    s.len() == 43
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }

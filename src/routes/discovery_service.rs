@@ -8,19 +8,25 @@
 //! [`MAX_PARAM_BYTES`] characters of `A-Z a-z 0-9 _ . -`; anything else is
 //! refused with an error page, never cut or replaced silently.
 
+use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse};
 use url::Url;
 
+use super::PageError;
 use super::context::{PageCtx, query_param};
-use super::{PageError, see_other};
-use crate::provider::pending::{PendingKind, PendingRequest};
+use super::next::respond;
+use super::session::{browser, keep};
 
 /// The longest `return` URL kept.
 pub const MAX_RETURN_BYTES: usize = 2048;
 /// The longest `returnIDParam`.
 pub const MAX_PARAM_BYTES: usize = 64;
 
-pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, PageError> {
+pub async fn start(
+    req: HttpRequest,
+    page: PageCtx,
+    session: Session,
+) -> Result<HttpResponse, PageError> {
     let state = page.state();
     let return_to = query_param(&req, "return").ok_or(PageError::BadDiscoveryReturn)?;
     if return_to.len() > MAX_RETURN_BYTES {
@@ -29,16 +35,6 @@ pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Page
         )));
     }
     let return_to = Url::parse(&return_to).map_err(|_| PageError::BadDiscoveryReturn)?;
-    // Only to an address a registered démarche declared: no open redirect.
-    let client = state
-        .op
-        .clients
-        .all()
-        .find(|c| c.allows_discovery_return(&return_to))
-        .ok_or_else(|| {
-            tracing::warn!("discovery request with an unregistered return URL");
-            PageError::BadDiscoveryReturn
-        })?;
     let param = match query_param(&req, "returnIDParam") {
         None => "entityID".to_owned(),
         Some(p) if is_param_name(&p) => p,
@@ -48,15 +44,13 @@ pub async fn start(req: HttpRequest, page: PageCtx) -> Result<HttpResponse, Page
             )));
         }
     };
-    let pending = PendingRequest {
-        client_id: client.client_id.clone(),
-        kind: PendingKind::Discovery {
-            return_to: return_to.to_string(),
-            param,
-        },
-    };
-    let id = pending.park(state.store.as_ref()).await?;
-    Ok(see_other(&format!("/?demande={id}")))
+    let mut browser = browser(&session, state)?;
+    let result = state
+        .broker()
+        .ask_discovery(&mut browser, &return_to, param)
+        .await;
+    keep(&session, &browser)?;
+    Ok(respond(result?))
 }
 
 fn is_param_name(p: &str) -> bool {

@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::context::PageCtx;
 use super::offers::other_active;
-use super::pending::ForDemarche;
+use crate::broker::ForDemarche;
 use crate::common::Untrusted;
 use crate::domain::Federation;
 use crate::i18n::Tr;
@@ -36,8 +36,8 @@ pub enum PageError {
     LoginExpired(Federation),
     #[error("logout return with an unknown state")]
     LogoutUnconfirmed,
-    #[error("unknown client `{0}`")]
-    UnknownClient(String),
+    #[error("unknown démarche `{0}`")]
+    UnknownDemarche(String),
     #[error("redirect URI not registered for the client")]
     BadRedirectUri,
     #[error("post-logout redirect URI not registered")]
@@ -65,6 +65,32 @@ pub enum PageError {
     TooManyRequests(u64),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// What the person is told of a broker failure.
+impl From<crate::broker::BrokerError> for PageError {
+    fn from(e: crate::broker::BrokerError) -> PageError {
+        use crate::broker::BrokerError as B;
+        use crate::provider::logout::LogoutRefusal;
+        match e {
+            B::UnknownDemarche(id) => PageError::UnknownDemarche(id),
+            B::BadRedirectUri => PageError::BadRedirectUri,
+            B::PendingExpired => PageError::PendingRequestExpired,
+            B::FederationNotAccepted(f) => PageError::FederationNotAccepted(f),
+            B::LevelNotOffered(f) => PageError::LevelNotOffered(f),
+            B::FederationNotConfigured(f) => PageError::FederationNotConfigured(f),
+            B::FederationDown(f) => PageError::FederationUnavailable(f),
+            B::Upstream { federation, error } => PageError::from_upstream(federation, error),
+            B::LoginExpired(f) => PageError::LoginExpired(f),
+            B::LogoutUnconfirmed => PageError::LogoutUnconfirmed,
+            B::BadDiscoveryReturn => PageError::BadDiscoveryReturn,
+            B::LogoutRefused(LogoutRefusal::BadRequest(why)) => PageError::BadRequest(why),
+            B::LogoutRefused(LogoutRefusal::UnregisteredRedirect) => {
+                PageError::BadLogoutRedirectUri
+            }
+            B::Store(e) => e.into(),
+        }
+    }
 }
 
 /// The store down is temporary (503, the person may retry); a value over
@@ -102,7 +128,7 @@ impl ResponseError for PageError {
             }
             PageError::LoginExpired(_)
             | PageError::LogoutUnconfirmed
-            | PageError::UnknownClient(_)
+            | PageError::UnknownDemarche(_)
             | PageError::BadRedirectUri
             | PageError::BadLogoutRedirectUri
             | PageError::BadDiscoveryReturn
@@ -183,7 +209,7 @@ error_stems! {
     LoginRejected => "login-rejected",
     LoginExpired => "login-expired",
     LogoutUnconfirmed => "logout-unconfirmed",
-    UnknownClient => "unknown-client",
+    UnknownDemarche => "unknown-client",
     BadRedirectUri => "bad-redirect-uri",
     BadLogoutRedirectUri => "bad-logout-redirect-uri",
     BadDiscoveryReturn => "bad-discovery-return",
@@ -216,7 +242,7 @@ impl PageError {
             PageError::LoginRejected(_) => ErrorStem::LoginRejected,
             PageError::LoginExpired(_) => ErrorStem::LoginExpired,
             PageError::LogoutUnconfirmed => ErrorStem::LogoutUnconfirmed,
-            PageError::UnknownClient(_) => ErrorStem::UnknownClient,
+            PageError::UnknownDemarche(_) => ErrorStem::UnknownDemarche,
             PageError::BadRedirectUri => ErrorStem::BadRedirectUri,
             PageError::BadLogoutRedirectUri => ErrorStem::BadLogoutRedirectUri,
             PageError::BadDiscoveryReturn => ErrorStem::BadDiscoveryReturn,
@@ -298,7 +324,7 @@ impl PageError {
             S::LoginRejected => PageError::LoginRejected(federation?),
             S::LoginExpired => PageError::LoginExpired(federation?),
             S::LogoutUnconfirmed => PageError::LogoutUnconfirmed,
-            S::UnknownClient => PageError::UnknownClient(String::new()),
+            S::UnknownDemarche => PageError::UnknownDemarche(String::new()),
             S::BadRedirectUri => PageError::BadRedirectUri,
             S::BadLogoutRedirectUri => PageError::BadLogoutRedirectUri,
             S::BadDiscoveryReturn => PageError::BadDiscoveryReturn,
@@ -353,7 +379,7 @@ impl PageError {
         let demarche = super::pending::for_page(page).await.ok().flatten();
         let mut page = page.clone();
         if demarche.is_none() {
-            page.demande = None;
+            page.pending = None;
         }
         if page.self_link().is_none() {
             let address = self.address(&page);

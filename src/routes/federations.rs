@@ -98,18 +98,18 @@ pub async fn show(page: PageCtx) -> HttpResponse {
             .collect(),
         federations: Federation::ALL.to_vec(),
         portal_url: state.public_url.to_string(),
-        issuer: state.op.issuer.clone(),
+        issuer: state.provider.issuer.clone(),
         statuses: Federation::ALL
             .into_iter()
             .map(|f| (f, status_text(&page, f)))
             .collect(),
         demarches: state
-            .op
-            .clients
+            .provider
+            .demarches
             .all()
             .map(|c| {
-                let mut link =
-                    url::Url::parse(&state.op.endpoint("/oidc/authorize")).expect("valid URL");
+                let mut link = url::Url::parse(&state.provider.endpoint("/oidc/authorize"))
+                    .expect("valid URL");
                 link.query_pairs_mut()
                     .append_pair("client_id", &c.client_id)
                     .append_pair(

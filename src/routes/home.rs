@@ -56,9 +56,13 @@ pub async fn render(page: &PageCtx, missing_answer: bool) -> Result<HttpResponse
     Ok(super::html(status, &body))
 }
 
-pub async fn show(page: PageCtx, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn show(
+    page: PageCtx,
+    session: actix_session::Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     // ProConnect's registered post-logout URI is the home page.
-    if let Some(res) = super::logout::finish_with_state(&page, &req).await? {
+    if let Some(res) = super::logout::finish_with_state(&page, &session, &req).await? {
         return Ok(res);
     }
     render(&page, false).await

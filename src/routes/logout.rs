@@ -11,25 +11,14 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use serde::{Deserialize, Serialize};
 
-use super::context::{AppState, PageCtx, is_token, query_param};
-use super::session::{csrf_matches, csrf_token, logged_in};
-use super::{PageError, see_other};
-use crate::common::random_token;
+use super::PageError;
+use super::context::{PageCtx, query_param};
+use super::next::respond_to_logout;
+use super::session::{browser, csrf_matches, csrf_token, keep, logged_in};
+use crate::broker::LogoutNext;
 use crate::domain::Federation;
 use crate::i18n::Tr;
-use crate::store::keys::LOGOUT;
-use crate::store::{put_json, take_json};
-
-/// A logout in progress at a federation, keyed by the `state` sent there.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PendingLogout {
-    pub federation: Federation,
-    /// Where to go once the federation is done (a démarche's URI), if not
-    /// the portal's own "logged out" page.
-    pub resume: Option<String>,
-}
 
 #[derive(Template)]
 #[template(path = "logged_out.html")]
@@ -92,87 +81,67 @@ pub async fn ask(page: PageCtx, session: Session) -> Result<HttpResponse, PageEr
     confirmation(&page, &session, "/deconnexion", Vec::new(), None)
 }
 
-/// `POST /deconnexion`: logs out when the form is the portal's own.
+/// `POST /deconnexion`: logs out when the form is the portal's own
+/// ([`crate::broker::Broker::log_out`]).
 pub async fn start(
     page: PageCtx,
     session: Session,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let Some(login) = logged_in(&session, page.state())? else {
-        // Nothing to end here: say so plainly.
-        return Ok(logged_out_page(&page, None));
-    };
     let presented = url::form_urlencoded::parse(&body)
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned());
-    if !csrf_matches(&session, presented.as_deref()) {
-        tracing::warn!("logout form without this session's token: asking for confirmation");
-        return confirmation(&page, &session, "/deconnexion", Vec::new(), None);
-    }
-    session.purge();
-    let federation = login.identity.federation;
-    tracing::info!(%federation, "logout started");
-    end_at_federation(page.state(), federation, &login.id_token, None)
-        .await
-        .map(|url| url.map_or_else(|| logged_out_page(&page, None), |u| see_other(&u)))
+    let confirmed = csrf_matches(&session, presented.as_deref());
+    let state = page.state();
+    let mut browser = browser(&session, state)?;
+    let next = state.broker().log_out(&mut browser, confirmed).await;
+    keep(&session, &browser)?;
+    render_logout(&page, &session, next?, "/deconnexion", Vec::new())
 }
 
-/// The federation's logout URL for this login, with a fresh single-use
-/// `state` remembered. `None` when the federation has no logout endpoint or
-/// cannot be reached: the portal session is gone anyway.
-pub async fn end_at_federation(
-    state: &AppState,
-    federation: Federation,
-    id_token: &str,
-    resume: Option<String>,
-) -> Result<Option<String>, PageError> {
-    let Some(client) = state.federations.get(federation) else {
-        return Ok(None);
-    };
-    let logout_state = random_token(32);
-    let url = match client.end_session_url(id_token, &logout_state).await {
-        Ok(Some(url)) => url,
-        Ok(None) => return Ok(None),
-        Err(e) => {
-            tracing::warn!(%federation, error = %crate::common::Untrusted(&e), "federation logout unavailable");
-            return Ok(None);
-        }
-    };
-    put_json(
-        state.store.as_ref(),
-        &LOGOUT.key(&logout_state),
-        &PendingLogout { federation, resume },
-        LOGOUT.fixed_ttl(),
-    )
-    .await?;
-    Ok(Some(url.to_string()))
+/// The response for a logout's next step: a redirect, or one of the two
+/// pages ("Se déconnecter ?" posting to `action` with `fields`, "logged out").
+pub fn render_logout(
+    page: &PageCtx,
+    session: &Session,
+    next: LogoutNext,
+    action: &str,
+    fields: Vec<(String, String)>,
+) -> Result<HttpResponse, PageError> {
+    if let Some(res) = respond_to_logout(&next) {
+        return Ok(res);
+    }
+    match next {
+        LogoutNext::Ask { demarche } => confirmation(page, session, action, fields, demarche),
+        LogoutNext::LoggedOut(federation) => Ok(logged_out_page(page, federation)),
+        _ => Err(PageError::Internal("a logout step without a page".into())),
+    }
 }
 
 /// The federation's logout sent the browser back with our `state`.
 /// Returns `None` when `state` is absent or unknown.
 pub async fn finish_with_state(
     page: &PageCtx,
+    session: &Session,
     req: &HttpRequest,
 ) -> Result<Option<HttpResponse>, PageError> {
-    let Some(returned) = query_param(req, "state").filter(|s| is_token(s)) else {
+    let Some(returned) = query_param(req, "state") else {
         return Ok(None);
     };
-    let pending: Option<PendingLogout> =
-        take_json(page.state().store.as_ref(), &LOGOUT.key(&returned)).await?;
-    let Some(pending) = pending else {
-        return Ok(None);
-    };
-    tracing::info!(federation = %pending.federation, "logout confirmed by the federation");
-    Ok(Some(match pending.resume {
-        Some(resume) => see_other(&resume),
-        None => logged_out_page(page, Some(pending.federation)),
-    }))
+    match page.state().broker().finish_logout(&returned).await? {
+        Some(next) => render_logout(page, session, next, "/deconnexion", Vec::new()).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// `GET /deconnexion/fin`: where FranceConnect and Pro Santé Connect send
 /// the browser back (ProConnect's test client uses `/`, handled by home).
-pub async fn finished(page: PageCtx, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    if let Some(res) = finish_with_state(&page, &req).await? {
+pub async fn finished(
+    page: PageCtx,
+    session: Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    if let Some(res) = finish_with_state(&page, &session, &req).await? {
         return Ok(res);
     }
     tracing::warn!("logout return without a known state");

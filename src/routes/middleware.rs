@@ -92,7 +92,7 @@ pub async fn session_store_failures(
     }
     let (request, _) = res.into_parts();
     let page = if matches!(request.path(), "/oidc/token" | "/oidc/userinfo") {
-        super::oidc::temporarily_unavailable()
+        super::provider::temporarily_unavailable()
     } else {
         PageError::StoreUnavailable
             .render(&PageCtx::from_request(&request))
@@ -114,7 +114,7 @@ fn oauth_error(status: StatusCode) -> actix_web::HttpResponse {
         let error = OAuthError::invalid_request("malformed request");
         (StatusCode::BAD_REQUEST, error)
     };
-    super::oidc::no_store_json(status, &error.json())
+    super::provider::no_store_json(status, &error.json())
 }
 
 /// Around every request: sends its id back (`X-Request-Id`, the id its
@@ -192,7 +192,7 @@ pub async fn cache_policy(
 /// the post-logout URI (a confirmed logout ends there).
 fn form_action_origins(state: &AppState) -> Vec<String> {
     let mut origins = state.federations.form_action_origins();
-    for client in state.op.clients.all() {
+    for client in state.provider.demarches.all() {
         let uris = client
             .discovery_return_prefixes
             .iter()

@@ -12,16 +12,16 @@ mod demarche_return;
 mod discovery_service;
 pub mod error;
 mod error_page;
-mod federation_login;
 mod federations;
 mod health;
 mod home;
 mod logout;
 mod metrics;
 pub mod middleware;
+mod next;
 pub mod offers;
-mod oidc;
 mod pending;
+mod provider;
 pub mod rate_limit;
 pub mod session;
 mod site_pages;
@@ -170,24 +170,24 @@ fn endpoints<'a>(
         endpoint("/mentions-legales").get(site_pages::legal),
         endpoint("/donnees-personnelles").get(site_pages::privacy),
         endpoint("/decouverte").get(discovery_service::start),
-        endpoint("/.well-known/openid-configuration").get(oidc::metadata::discovery),
-        endpoint("/oidc/jwks").get(oidc::metadata::jwks),
+        endpoint("/.well-known/openid-configuration").get(provider::metadata::discovery),
+        endpoint("/oidc/jwks").get(provider::metadata::jwks),
         endpoint("/oidc/authorize")
-            .get(oidc::authorize::authorize)
-            .post(oidc::authorize::authorize),
-        endpoint("/oidc/reprise/{demande}").get(oidc::resume::resume),
+            .get(provider::authorize::authorize)
+            .post(provider::authorize::authorize),
+        endpoint("/oidc/reprise/{demande}").get(provider::resume::resume),
         endpoint("/oidc/token")
-            .post(oidc::token::exchange)
-            .method(Method::OPTIONS, oidc::cors::preflight)
+            .post(provider::token::exchange)
+            .method(Method::OPTIONS, provider::cors::preflight)
             .oauth_json(),
         endpoint("/oidc/userinfo")
-            .get(oidc::userinfo::userinfo)
-            .post(oidc::userinfo::userinfo)
-            .method(Method::OPTIONS, oidc::cors::preflight)
+            .get(provider::userinfo::userinfo)
+            .post(provider::userinfo::userinfo)
+            .method(Method::OPTIONS, provider::cors::preflight)
             .oauth_json(),
         endpoint("/oidc/logout")
-            .get(oidc::logout::logout)
-            .post(oidc::logout::logout),
+            .get(provider::logout::logout)
+            .post(provider::logout::logout),
         endpoint("/choix").get(choice::answer),
         endpoint("/choix/oublier").post(choice::forget),
         endpoint("/choix/{population}").get(choice::show),
@@ -245,7 +245,7 @@ async fn method_not_allowed(allow: String, oauth_json: bool) -> HttpResponse {
     use actix_web::http::header::ALLOW;
     if oauth_json {
         let error = crate::provider::OAuthError::invalid_request("method not allowed");
-        let mut res = oidc::no_store_json(StatusCode::METHOD_NOT_ALLOWED, &error.json());
+        let mut res = provider::no_store_json(StatusCode::METHOD_NOT_ALLOWED, &error.json());
         if let Ok(value) = allow.parse() {
             res.headers_mut().insert(ALLOW, value);
         }

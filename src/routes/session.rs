@@ -13,6 +13,7 @@ use actix_session::Session;
 
 use super::PageError;
 use super::context::AppState;
+use crate::broker::{Browser, SessionChange};
 use crate::common::random_token;
 use crate::domain::LoggedIn;
 use crate::store::SESSION_UNAVAILABLE;
@@ -32,26 +33,36 @@ fn readable(session: &Session) -> Result<(), PageError> {
     Ok(())
 }
 
-/// A random value tied to this browser's session, copied into each login
-/// transaction: a callback is only accepted from the browser that started
-/// it. Not yet in the session when new: [`keep_browser_binding`] puts it
-/// there once the transaction is stored (so that nothing is written to
-/// the session when storing fails).
-pub fn browser_binding(session: &Session) -> Result<String, PageError> {
-    readable(session)?;
-    Ok(current_browser(session)?.unwrap_or_else(|| random_token(32)))
+/// The browser as the broker sees it: its binding and its login (an
+/// expired login dropped).
+pub fn browser(session: &Session, state: &AppState) -> Result<Browser, PageError> {
+    let login = logged_in(session, state)?;
+    Ok(Browser::new(binding(session), login))
 }
 
-pub fn keep_browser_binding(session: &Session, binding: &str) -> Result<(), PageError> {
-    if current_browser(session)?.as_deref() != Some(binding) {
+/// The binding of this browser's session, if it has one (pages read it to
+/// show a pending request only to its browser).
+pub fn binding(session: &Session) -> Option<String> {
+    session.get::<String>(BROWSER).ok().flatten()
+}
+
+/// Writes back what a broker call changed, whether it succeeded or not
+/// (a binding made for a request kept, a login made before a hand-back
+/// failed, both stay).
+pub fn keep(session: &Session, browser: &Browser) -> Result<(), PageError> {
+    if let Some(binding) = browser.new_binding() {
         session.insert(BROWSER, binding).map_err(session_error)?;
     }
+    match browser.change() {
+        Some(SessionChange::LoggedIn(login)) => {
+            // A new session id at login: no session fixation.
+            session.renew();
+            session.insert(LOGIN, login).map_err(session_error)?;
+        }
+        Some(SessionChange::LoggedOut) => session.purge(),
+        None => {}
+    }
     Ok(())
-}
-
-pub fn current_browser(session: &Session) -> Result<Option<String>, PageError> {
-    readable(session)?;
-    Ok(session.get::<String>(BROWSER).ok().flatten())
 }
 
 /// The login of this session, if any and younger than the absolute
@@ -61,20 +72,13 @@ pub fn logged_in(session: &Session, state: &AppState) -> Result<Option<LoggedIn>
     let Some(login) = session.get::<LoggedIn>(LOGIN).ok().flatten() else {
         return Ok(None);
     };
-    let age = crate::common::clock::unix_now().saturating_sub(login.at);
+    let age = state.clock.now().saturating_sub(login.at);
     if u64::try_from(age).unwrap_or(0) >= state.session_max.as_secs() {
         tracing::info!(federation = %login.identity.federation, "session past its maximum duration: logged out");
         session.remove(LOGIN);
         return Ok(None);
     }
     Ok(Some(login))
-}
-
-/// Records the login under a new session id (no session fixation).
-pub fn log_in(session: &Session, login: &LoggedIn) -> Result<(), PageError> {
-    readable(session)?;
-    session.renew();
-    session.insert(LOGIN, login).map_err(session_error)
 }
 
 const CSRF: &str = "csrf";

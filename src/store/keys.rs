@@ -6,9 +6,10 @@
 //! | `session` | `session:<id>`         | a browser's session (actix-session)     | `server.session_ttl_minutes`, started again by every request (`touch`) |
 //! | `login`   | `login:<state>`        | a login in progress at a federation     | 10 minutes                      |
 //! | `pending` | `pending:<id>`         | a démarche's parked request             | 15 minutes                      |
-//! | `code`    | `code:<code>`          | an authorization code's binding         | `oidc.code_ttl_seconds`, then kept used for `oidc.token_ttl_seconds` |
-//! | `access`  | `access:<token>`       | what an access token gives at userinfo  | `oidc.token_ttl_seconds`        |
+//! | `code`    | `code:<code>`          | an authorization code's binding         | `provider.code_ttl_seconds`, then kept used for `provider.token_ttl_seconds` |
+//! | `access`  | `access:<token>`       | what an access token gives at userinfo  | `provider.token_ttl_seconds`        |
 //! | `logout`  | `logout:<state>`       | a logout in progress at a federation    | 10 minutes                      |
+//! | `ended`   | `ended:<sid>`          | a login that was logged out: its codes and tokens are void | `provider.code_ttl_seconds` + `provider.token_ttl_seconds` |
 //!
 //! Each operation touches one key (Redis Cluster places keys freely).
 
@@ -59,4 +60,10 @@ pub const ACCESS: Keyspace = Keyspace {
 pub const LOGOUT: Keyspace = Keyspace {
     prefix: "logout",
     ttl: Some(Duration::from_secs(600)),
+};
+/// A login that ended (logout): the codes and tokens given from it no
+/// longer answer. Kept as long as any of them could live.
+pub const ENDED: Keyspace = Keyspace {
+    prefix: "ended",
+    ttl: None,
 };

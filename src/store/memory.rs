@@ -16,7 +16,7 @@
 //! yet applied.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use moka::Expiry;
@@ -25,6 +25,7 @@ use moka::ops::compute::Op;
 use moka::policy::EvictionPolicy;
 
 use super::{Store, StoreError, StoreSettings};
+use crate::common::clock::Clock;
 
 /// What moka and the map keep per entry besides the key and value bytes,
 /// roughly: counted in the byte bound.
@@ -37,12 +38,23 @@ const MAX_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 struct Entry {
     value: Arc<[u8]>,
     ttl: Duration,
-    expires_at: Instant,
+    /// On the portal's [`Clock`] (Unix ms): tests move it forward to see
+    /// an entry expire; moka drops it by the system's time anyway.
+    expires_at_ms: i64,
 }
 
 impl Entry {
-    fn live(&self) -> bool {
-        self.expires_at > Instant::now()
+    fn new(value: Arc<[u8]>, ttl: Duration, clock: &Clock) -> Entry {
+        let ttl_ms = i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX);
+        Entry {
+            value,
+            ttl,
+            expires_at_ms: clock.now_ms().saturating_add(ttl_ms),
+        }
+    }
+
+    fn live(&self, clock: &Clock) -> bool {
+        self.expires_at_ms > clock.now_ms()
     }
 }
 
@@ -75,6 +87,7 @@ pub struct MemoryStore {
     cache: Cache<String, Entry>,
     max_bytes: u64,
     max_value_bytes: usize,
+    clock: Clock,
 }
 
 impl Default for MemoryStore {
@@ -115,18 +128,27 @@ impl MemoryStore {
             cache,
             max_bytes,
             max_value_bytes: StoreSettings::DEFAULT_MAX_VALUE_BYTES,
+            clock: Clock::system(),
         }
     }
 
-    /// The store [`StoreSettings`] describe (its `url` is not looked at).
-    pub fn from_settings(settings: &StoreSettings) -> Result<Self, StoreError> {
+    /// The store [`StoreSettings`] describe (its `url` is not looked at),
+    /// its lifetimes counted on `clock`.
+    pub fn from_settings(settings: &StoreSettings, clock: &Clock) -> Result<Self, StoreError> {
         if let Some((field, problem)) = settings.problems().into_iter().next() {
             return Err(StoreError::Config(format!("{field}: {problem}")));
         }
         Ok(
             Self::with_limits(settings.memory_max_bytes, settings.memory_max_entries)
-                .with_max_value_bytes(settings.max_value_bytes),
+                .with_max_value_bytes(settings.max_value_bytes)
+                .with_clock(clock.clone()),
         )
+    }
+
+    /// Lifetimes counted on `clock` (the system's by default).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Refuse values larger than `max` bytes ([`StoreError::TooLarge`]).
@@ -166,12 +188,7 @@ impl Store for MemoryStore {
             self.cache.invalidate(key).await;
             return Ok(());
         }
-        let ttl = ttl.min(MAX_TTL);
-        let entry = Entry {
-            value: value.into(),
-            ttl,
-            expires_at: Instant::now() + ttl,
-        };
+        let entry = Entry::new(value.into(), ttl.min(MAX_TTL), &self.clock);
         self.cache.insert(key.to_owned(), entry).await;
         Ok(())
     }
@@ -181,7 +198,7 @@ impl Store for MemoryStore {
             .cache
             .get(key)
             .await
-            .filter(Entry::live)
+            .filter(|e| e.live(&self.clock))
             .map(|e| e.value.to_vec()))
     }
 
@@ -192,7 +209,7 @@ impl Store for MemoryStore {
             .cache
             .remove(key)
             .await
-            .filter(Entry::live)
+            .filter(|e| e.live(&self.clock))
             .map(|e| e.value.to_vec()))
     }
 
@@ -209,15 +226,12 @@ impl Store for MemoryStore {
             return Ok(());
         }
         let ttl = ttl.min(MAX_TTL);
+        let clock = &self.clock;
         self.cache
             .entry_by_ref(key)
             .and_compute_with(|current| async move {
-                match current.map(|e| e.into_value()).filter(Entry::live) {
-                    Some(entry) => Op::Put(Entry {
-                        ttl,
-                        expires_at: Instant::now() + ttl,
-                        ..entry
-                    }),
+                match current.map(|e| e.into_value()).filter(|e| e.live(clock)) {
+                    Some(entry) => Op::Put(Entry::new(entry.value, ttl, clock)),
                     None => Op::Nop,
                 }
             })
@@ -250,14 +264,21 @@ mod tests {
 
     #[tokio::test]
     async fn touch_extends_a_live_value_and_never_brings_one_back() {
-        let store = MemoryStore::new();
+        let clock = Clock::system();
+        let store = MemoryStore::new().with_clock(clock.clone());
         store
-            .put("s", b"1".to_vec(), Duration::from_millis(200))
+            .put("s", b"1".to_vec(), Duration::from_secs(20))
             .await
             .unwrap();
         store.touch("s", Duration::from_secs(60)).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        clock.advance(Duration::from_secs(30));
         assert_eq!(store.get("s").await.unwrap(), Some(b"1".to_vec()));
+        clock.advance(Duration::from_secs(31));
+        assert_eq!(store.get("s").await.unwrap(), None, "past its new lifetime");
+        store
+            .put("s", b"1".to_vec(), Duration::from_secs(60))
+            .await
+            .unwrap();
         store.delete("s").await.unwrap();
         store.touch("s", Duration::from_secs(60)).await.unwrap();
         assert_eq!(store.get("s").await.unwrap(), None);

@@ -18,6 +18,8 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::common::clock::Clock;
+
 pub use self::redis::RedisStore;
 pub use memory::MemoryStore;
 pub use sessions::{StoreSessions, UNAVAILABLE as SESSION_UNAVAILABLE, watch_writes};
@@ -91,8 +93,8 @@ pub type SharedStore = Arc<dyn Store>;
 /// down (operations fail with [`StoreError::Backend`] until it is back).
 /// Fails only on settings that cannot work ([`StoreError::Config`]). Must
 /// be called within a Tokio runtime.
-pub async fn open(settings: &StoreSettings) -> Result<SharedStore, StoreError> {
-    let store = connect(settings)?;
+pub async fn open(settings: &StoreSettings, clock: &Clock) -> Result<SharedStore, StoreError> {
+    let store = connect(settings, clock)?;
     if let Some(address) = settings.url.as_deref().map(settings::redacted) {
         log_first_ping(store.as_ref(), &address).await;
     }
@@ -102,9 +104,10 @@ pub async fn open(settings: &StoreSettings) -> Result<SharedStore, StoreError> {
 /// [`open`] without waiting for Redis' first answer: for callers that are
 /// not async (the portal's startup logs that answer from a task of its own,
 /// see [`log_first_ping`]). Must be called within a Tokio runtime.
-pub fn connect(settings: &StoreSettings) -> Result<SharedStore, StoreError> {
+/// The memory store counts lifetimes on `clock`; Redis on its own.
+pub fn connect(settings: &StoreSettings, clock: &Clock) -> Result<SharedStore, StoreError> {
     if settings.url.is_none() {
-        return Ok(Arc::new(MemoryStore::from_settings(settings)?));
+        return Ok(Arc::new(MemoryStore::from_settings(settings, clock)?));
     }
     Ok(Arc::new(RedisStore::from_settings(settings)?))
 }

@@ -277,7 +277,7 @@ fn check_claims(claims: &CoreIdTokenClaims, tx: &LoginTransaction) -> Result<(),
     if *claims.issuer().as_str() != tx.issuer {
         return Err(rejected("ID token from another issuer"));
     }
-    if claims.issue_time().timestamp() > crate::common::clock::unix_now() + CLOCK_SKEW_SECS {
+    if claims.issue_time().timestamp() > crate::common::clock::system_now() + CLOCK_SKEW_SECS {
         return Err(rejected("ID token issued in the future"));
     }
     if let Some(auth_time) = claims.auth_time().map(|t| t.timestamp())

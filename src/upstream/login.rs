@@ -12,7 +12,7 @@ use super::client::DiscoveredClient;
 use super::discovery::Discovered;
 use super::{FederationClient, PkceMode, UpstreamError};
 use crate::common::random_token;
-use crate::domain::{Federation, Identity, Journey};
+use crate::domain::{Federation, Identity};
 
 /// What a démarche (or the person) asks of this login.
 #[derive(Debug, Clone, Default)]
@@ -28,7 +28,8 @@ pub struct LoginHints {
     pub max_age: Option<i64>,
 }
 
-/// Everything the callback needs, stored under the `state` (single use).
+/// What the relying party needs to check the federation's answer (the
+/// broker keeps it, with its own part, under the login's `state`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginTransaction {
     pub federation: Federation,
@@ -37,22 +38,14 @@ pub struct LoginTransaction {
     pub nonce: String,
     pub pkce_verifier: Option<String>,
     pub acr_values: Vec<String>,
-    /// Random value also kept in the browser's session: the callback must
-    /// come from the browser that started the login.
-    pub browser: String,
-    /// What to do once logged in (a pending démarche request), opaque here.
-    pub resume: Option<String>,
-    /// Unix time the login started.
+    /// Unix time the login started (the system's: the federation's
+    /// `auth_time` is compared with it).
     #[serde(default)]
     pub started_at: i64,
     /// A fresh authentication was asked (`prompt=login`): the ID token's
     /// `auth_time`, when given, must not predate the start.
     #[serde(default)]
     pub fresh_login: bool,
-    /// Where the person was in the portal (set by the caller, kept for
-    /// the pages shown after the federation's answer).
-    #[serde(default)]
-    pub journey: Journey,
 }
 
 pub struct AuthorizationStart {
@@ -109,12 +102,7 @@ impl FederationClient {
 
     /// The authorization request: where to send the browser, and the
     /// transaction to store under `state`.
-    pub async fn start(
-        &self,
-        browser: String,
-        hints: &LoginHints,
-        resume: Option<String>,
-    ) -> Result<AuthorizationStart, UpstreamError> {
+    pub async fn start(&self, hints: &LoginHints) -> Result<AuthorizationStart, UpstreamError> {
         let d = self.discovered().await?;
         let client = self.client(&d)?;
         // 32 random bytes each: FranceConnect wants a nonce of 22+ characters,
@@ -167,11 +155,8 @@ impl FederationClient {
                 nonce,
                 pkce_verifier,
                 acr_values,
-                browser,
-                resume,
-                started_at: crate::common::clock::unix_now(),
+                started_at: crate::common::clock::system_now(),
                 fresh_login,
-                journey: Journey::default(),
             },
         })
     }

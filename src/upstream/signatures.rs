@@ -70,9 +70,9 @@ impl FederationClient {
             return Err(rejected("userinfo JWT for another audience"));
         }
         if let Some(exp) = claims.get("exp") {
-            let expired = exp
-                .as_f64()
-                .is_none_or(|exp| exp as i64 + CLOCK_SKEW_SECS < crate::common::clock::unix_now());
+            let expired = exp.as_f64().is_none_or(|exp| {
+                exp as i64 + CLOCK_SKEW_SECS < crate::common::clock::system_now()
+            });
             if expired {
                 return Err(rejected("userinfo JWT expired"));
             }

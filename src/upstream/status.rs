@@ -75,7 +75,7 @@ impl FederationClient {
     }
 
     fn record(&self, availability: Availability, error: Option<UpstreamError>) {
-        let now = crate::common::clock::unix_now();
+        let now = crate::common::clock::system_now();
         let mut status = self.status.write().expect("status lock");
         if status.availability != availability {
             match (&error, availability) {

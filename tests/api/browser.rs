@@ -69,7 +69,7 @@ async fn franceconnect_plus_and_an_unavailable_federation_are_accessible_in_a_re
             "http://127.0.0.1:9/auth/realms/esante-wallet",
         );
         s.federation_probe.interval_seconds = 1;
-        s.clients = vec![crate::levels::demarche()];
+        s.demarches = vec![crate::levels::demarche()];
     })
     .await;
     let res = app

@@ -91,7 +91,7 @@ async fn every_secret_can_be_given_as_a_file() {
     let file = dir.path().join("aiguillage.toml");
     std::fs::write(&file, &toml).unwrap();
     let settings = Settings::load(Some(&file)).expect("the file is read");
-    let app = spawn_app_from(socket, settings, |s| s.oidc.pairwise_secret = None).await;
+    let app = spawn_app_from(socket, settings, |s| s.provider.pairwise_secret = None).await;
     // The démarche's and the federation's secrets both worked.
     let login = demarche_login(&app.address, (DEMARCHE, DEMARCHE_SECRET)).await;
     assert!(!login.access_token.is_empty());

@@ -10,7 +10,7 @@ use std::io::Read;
 use aiguillage::common::Secret;
 use aiguillage::configuration::Settings;
 use aiguillage::domain::Federation;
-use aiguillage::provider::settings::ClientSettings;
+use aiguillage::provider::settings::DemarcheSettings;
 use base64::Engine;
 use reqwest::{Method, StatusCode};
 
@@ -222,8 +222,8 @@ const SECRET: &str = "s3cret+avec/des=signes";
 const PUBLIC: &str = "appli-navigateur";
 const PUBLIC_ORIGIN: &str = "https://appli.example.fr";
 
-fn clients() -> Vec<ClientSettings> {
-    let client = |id: &str, secret: Option<&str>, redirect: &str| ClientSettings {
+fn clients() -> Vec<DemarcheSettings> {
+    let client = |id: &str, secret: Option<&str>, redirect: &str| DemarcheSettings {
         client_id: id.into(),
         client_secret: secret.map(|s| Secret(s.into())),
         client_secret_file: None,
@@ -262,7 +262,7 @@ const UNKNOWN_CODE: &str = "grant_type=authorization_code&code=inconnu&redirect_
 
 #[tokio::test]
 async fn malformed_token_requests_get_oauth_json() {
-    let app = spawn_app_with(|s| s.clients = clients()).await;
+    let app = spawn_app_with(|s| s.demarches = clients()).await;
     let http = reqwest::Client::new();
     let token = || {
         http.post(app.url("/oidc/token"))
@@ -344,7 +344,7 @@ async fn malformed_token_requests_get_oauth_json() {
 
 #[tokio::test]
 async fn client_secrets_are_accepted_raw_or_form_encoded_and_schemes_in_any_case() {
-    let app = spawn_app_with(|s| s.clients = clients()).await;
+    let app = spawn_app_with(|s| s.demarches = clients()).await;
     let http = reqwest::Client::new();
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let form_encoded: String = url::form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
@@ -388,7 +388,7 @@ async fn client_secrets_are_accepted_raw_or_form_encoded_and_schemes_in_any_case
 
 #[tokio::test]
 async fn a_public_clients_origin_gets_cors_on_token_and_userinfo_and_others_do_not() {
-    let app = spawn_app_with(|s| s.clients = clients()).await;
+    let app = spawn_app_with(|s| s.demarches = clients()).await;
     let http = reqwest::Client::new();
     for (path, methods) in [("/oidc/token", "POST"), ("/oidc/userinfo", "GET, POST")] {
         let preflight = http

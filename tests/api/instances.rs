@@ -14,7 +14,7 @@ use actix_web::dev::ServerHandle;
 use aiguillage::common::Secret;
 use aiguillage::configuration::Settings;
 use aiguillage::domain::Federation;
-use aiguillage::provider::settings::ClientSettings;
+use aiguillage::provider::settings::DemarcheSettings;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{COOKIE, HOST, SET_COOKIE};
 use reqwest::{Method, Response, StatusCode, Url};
@@ -90,7 +90,7 @@ impl<R: StoreUrl> Shared<R> {
         s.server.session_key_file = Some(self.keys.path().join("session-key"));
         s.store.url = Some(self.redis.store_url());
         s.store.timeout_ms = 500;
-        s.clients = vec![ClientSettings {
+        s.demarches = vec![DemarcheSettings {
             client_id: CLIENT.into(),
             client_secret: Some(Secret(SECRET.into())),
             client_secret_file: None,

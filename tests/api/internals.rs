@@ -10,12 +10,12 @@
 
 use std::net::TcpListener;
 
-pub use aiguillage::common::clock::unix_now;
+pub use aiguillage::common::clock::system_now as unix_now;
 pub use aiguillage::configuration::Settings;
 pub use aiguillage::domain::Federation;
 
 use aiguillage::common::Secret;
-use aiguillage::provider::settings::ClientSettings;
+use aiguillage::provider::settings::DemarcheSettings;
 use aiguillage::startup::Application;
 use aiguillage::upstream::FederationSettings;
 
@@ -46,8 +46,8 @@ pub fn test_settings(port: u16) -> Settings {
 /// every test, no shared data dir).
 pub fn with_test_keys(mut settings: Settings, port: u16) -> Settings {
     settings.server.port = port;
-    settings.oidc.signing_key_file = Some(fixture_path("keys/rsa-1.pem"));
-    settings.oidc.pairwise_secret =
+    settings.provider.signing_key_file = Some(fixture_path("keys/rsa-1.pem"));
+    settings.provider.pairwise_secret =
         Some(Secret("a-pairwise-secret-for-tests-only-0123456789".into()));
     settings
 }
@@ -118,7 +118,7 @@ pub struct Demarche<'a> {
 }
 
 pub fn register_demarche(settings: &mut Settings, d: Demarche) {
-    settings.clients.push(ClientSettings {
+    settings.demarches.push(DemarcheSettings {
         client_id: d.client_id.into(),
         client_secret: d.secret.map(|s| Secret(s.into())),
         client_secret_file: None,
@@ -146,7 +146,7 @@ pub fn sign_id_tokens_with(settings: &mut Settings, client_id: &str, alg: &str) 
 
 /// The provider's ES256 key: the test key `name` (`tests/fixtures/keys`).
 pub fn use_es256_key(settings: &mut Settings, name: &str) {
-    settings.oidc.es256_key_file = Some(fixture_path(&format!("keys/{name}.pem")));
+    settings.provider.es256_key_file = Some(fixture_path(&format!("keys/{name}.pem")));
 }
 
 /// The registered démarche `client_id` accepts only `federations`.
@@ -155,9 +155,9 @@ pub fn accept_only(settings: &mut Settings, client_id: &str, federations: &[Fede
 }
 
 /// The settings of the registered démarche `client_id`.
-fn registered<'a>(settings: &'a mut Settings, client_id: &str) -> &'a mut ClientSettings {
+fn registered<'a>(settings: &'a mut Settings, client_id: &str) -> &'a mut DemarcheSettings {
     settings
-        .clients
+        .demarches
         .iter_mut()
         .find(|c| c.client_id == client_id)
         .unwrap_or_else(|| panic!("no démarche {client_id} registered"))
@@ -165,14 +165,14 @@ fn registered<'a>(settings: &'a mut Settings, client_id: &str) -> &'a mut Client
 
 /// How long the provider's authorization codes live.
 pub fn set_code_ttl_seconds(settings: &mut Settings, seconds: u64) {
-    settings.oidc.code_ttl_seconds = seconds;
+    settings.provider.code_ttl_seconds = seconds;
 }
 
 /// The provider signs with the test key `active` and still publishes the
 /// `retired` ones (names of `tests/fixtures/keys/*.pem`).
 pub fn use_signing_keys(settings: &mut Settings, active: &str, retired: &[&str]) {
-    settings.oidc.signing_key_file = Some(fixture_path(&format!("keys/{active}.pem")));
-    settings.oidc.retired_key_files = retired
+    settings.provider.signing_key_file = Some(fixture_path(&format!("keys/{active}.pem")));
+    settings.provider.retired_key_files = retired
         .iter()
         .map(|k| fixture_path(&format!("keys/{k}.pem")))
         .collect();
@@ -205,8 +205,8 @@ pub fn demarche_client(
     name: &str,
     redirect_uri: &str,
     post_logout_redirect_uri: &str,
-) -> ClientSettings {
-    ClientSettings {
+) -> DemarcheSettings {
+    DemarcheSettings {
         client_id: client_id.into(),
         client_secret: Some(Secret(secret.into())),
         client_secret_file: None,

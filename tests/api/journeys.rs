@@ -17,7 +17,7 @@ const REDIRECT: &str = "http://127.0.0.1:9/retour";
 const BYE: &str = "http://127.0.0.1:9/au-revoir";
 
 fn register_demarche(s: &mut aiguillage::configuration::Settings) {
-    s.clients
+    s.demarches
         .push(demarche_client(CLIENT, SECRET, NAME, REDIRECT, BYE));
 }
 
@@ -55,7 +55,7 @@ async fn an_idp_hint_naming_a_federation_not_configured_here_is_an_oauth_error_t
         enable_unreachable(s, Federation::ProConnect);
         let mut only_fc = demarche_client("seulement-fc", SECRET, "FC seulement", REDIRECT, BYE);
         only_fc.federations = Some(vec![Federation::FranceConnect]);
-        s.clients.push(only_fc);
+        s.demarches.push(only_fc);
     })
     .await;
     let res = app

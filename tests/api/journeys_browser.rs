@@ -84,7 +84,7 @@ async fn no_page_links_off_the_portal_except_to_declared_destinations() {
             enable_unreachable(s, f);
         }
         s.site.contact_url = Some(CONTACT.parse().unwrap());
-        s.clients.push(demarche_client(
+        s.demarches.push(demarche_client(
             "demarche-liens",
             "un-secret-de-demarche-liens-0123456789",
             "Démarche des liens",

@@ -4,7 +4,7 @@
 //! the portal publishes) through the chooser.
 
 use aiguillage::domain::Federation;
-use aiguillage::provider::settings::ClientSettings;
+use aiguillage::provider::settings::DemarcheSettings;
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -16,7 +16,7 @@ const CLIENT: &str = "demarche-niveaux";
 const SECRET: &str = "demarche-niveaux-secret-0123456789";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
-pub fn demarche() -> ClientSettings {
+pub fn demarche() -> DemarcheSettings {
     // Registered without a post-logout URI.
     let mut client = demarche_client(CLIENT, SECRET, "Démarche sensible", REDIRECT, REDIRECT);
     client.post_logout_redirect_uris.clear();
@@ -39,7 +39,7 @@ pub async fn portal(federations: &[Federation]) -> Portal {
         for p in &peers {
             p.configure(s);
         }
-        s.clients = vec![demarche()];
+        s.demarches = vec![demarche()];
     })
     .await;
     Portal { app, peers }
@@ -417,7 +417,7 @@ async fn a_demarche_asking_eidas2_without_a_federation_able_to_give_it_gets_an_e
     let socket_app = spawn_app_with(|s| {
         let mut d = demarche();
         d.federations = Some(vec![Federation::FranceConnect]);
-        s.clients = vec![d];
+        s.demarches = vec![d];
     })
     .await;
     let res = socket_app

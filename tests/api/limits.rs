@@ -4,7 +4,7 @@
 //! load balancer asks: liveness and readiness.
 
 use aiguillage::common::Secret;
-use aiguillage::provider::settings::ClientSettings;
+use aiguillage::provider::settings::DemarcheSettings;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -14,7 +14,7 @@ const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
 async fn app() -> TestApp {
     spawn_app_with(|s| {
-        s.clients = vec![ClientSettings {
+        s.demarches = vec![DemarcheSettings {
             client_id: CLIENT.into(),
             client_secret: Some(Secret("demarche-bornee-secret-0123456789".into())),
             client_secret_file: None,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use aiguillage::domain::Federation;
-use aiguillage::provider::settings::ClientSettings;
+use aiguillage::provider::settings::DemarcheSettings;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
@@ -68,7 +68,7 @@ async fn scrape(address: &str) -> Samples {
 const CLIENT: &str = "demarche-des-mesures";
 const SECRET: &str = "secret-de-la-demarche-des-mesures-0123";
 
-fn demarche() -> ClientSettings {
+fn demarche() -> DemarcheSettings {
     // Registered without a post-logout URI.
     let mut client = demarche_client(
         CLIENT,
@@ -87,7 +87,7 @@ async fn a_real_login_is_counted_in_the_metrics() {
     let peer = FederationPeer::start(Federation::ProConnect, &socket).await;
     let app = spawn_app_on(socket, |s| {
         peer.configure(s);
-        s.clients = vec![demarche()];
+        s.demarches = vec![demarche()];
     })
     .await;
     let before = scrape(&app.address).await;

@@ -118,10 +118,13 @@ async fn a_value_over_the_limit_is_refused_and_not_stored() {
 
 #[tokio::test]
 async fn open_without_a_url_gives_the_bounded_memory_store() {
-    let store = store::open(&StoreSettings {
-        max_value_bytes: 100,
-        ..StoreSettings::default()
-    })
+    let store = store::open(
+        &StoreSettings {
+            max_value_bytes: 100,
+            ..StoreSettings::default()
+        },
+        &Default::default(),
+    )
     .await
     .unwrap();
     store.put("k", b"v".to_vec(), MINUTE).await.unwrap();
@@ -137,7 +140,7 @@ async fn open_without_a_url_gives_the_bounded_memory_store() {
         ..StoreSettings::default()
     };
     assert!(matches!(
-        store::open(&bad).await.err(),
+        store::open(&bad, &Default::default()).await.err(),
         Some(StoreError::Config(_))
     ));
 }

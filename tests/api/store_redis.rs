@@ -248,7 +248,9 @@ async fn a_store_opened_while_redis_is_down_starts_and_works_once_redis_is_up() 
         ..StoreSettings::default()
     };
     let opened = Instant::now();
-    let store = store::open(&settings).await.expect("opens with Redis down");
+    let store = store::open(&settings, &Default::default())
+        .await
+        .expect("opens with Redis down");
     assert!(opened.elapsed() < Duration::from_secs(2));
     assert!(matches!(store.ping().await, Err(StoreError::Backend(_))));
     assert!(matches!(

@@ -22,7 +22,7 @@ pub async fn exchange(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| authorization_credentials(v, "Basic"));
     let result = match body {
-        Ok(body) => token::exchange(&state.op, state.store.as_ref(), basic, &body).await,
+        Ok(body) => token::exchange(&state.provider, state.store.as_ref(), basic, &body).await,
         Err(e) => {
             let error = OAuthError::invalid_request(format!("unreadable request body: {e}"));
             crate::metrics::code_refused(None, error.code.as_str());

@@ -15,8 +15,8 @@ use crate::routes::context::AppState;
 pub fn allowed_origin(req: &HttpRequest, state: &AppState) -> Option<HeaderValue> {
     let origin = req.headers().get(header::ORIGIN)?.to_str().ok()?;
     state
-        .op
-        .clients
+        .provider
+        .demarches
         .public_origins()
         .any(|o| o == origin)
         .then(|| HeaderValue::from_str(origin).ok())

@@ -6,12 +6,12 @@ use subtle::ConstantTimeEq;
 use url::Url;
 
 use super::alg::IdTokenAlg;
-use super::settings::ClientSettings;
+use super::settings::DemarcheSettings;
 use crate::common::Secret;
 use crate::domain::{Federation, PopulationId};
 
 #[derive(Debug, Clone)]
-pub struct Client {
+pub struct Demarche {
     pub client_id: String,
     pub name: String,
     secret_digest: Option<[u8; 32]>,
@@ -30,15 +30,15 @@ fn digest(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
-impl Client {
-    /// Built by [`ClientSettings::resolve`], which checked every part.
+impl Demarche {
+    /// Built by [`DemarcheSettings::resolve`], which checked every part.
     pub(crate) fn new(
-        s: &ClientSettings,
+        s: &DemarcheSettings,
         secret: Option<&Secret>,
         federations: Option<Vec<Federation>>,
         populations: Option<Vec<PopulationId>>,
-    ) -> Client {
-        Client {
+    ) -> Demarche {
+        Demarche {
             client_id: s.client_id.clone(),
             name: s.name.clone(),
             secret_digest: secret.map(|s| digest(s.expose())),
@@ -105,21 +105,21 @@ fn path_under(path: &str, prefix: &str) -> bool {
 /// The registered démarches, sorted by name once (pages list them; the
 /// CSP reads them on every response). Client ids are unique (`check-config`).
 #[derive(Debug, Default)]
-pub struct Clients {
-    list: Vec<Client>,
+pub struct Demarches {
+    list: Vec<Demarche>,
 }
 
-impl Clients {
-    pub fn new(mut list: Vec<Client>) -> Clients {
+impl Demarches {
+    pub fn new(mut list: Vec<Demarche>) -> Demarches {
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        Clients { list }
+        Demarches { list }
     }
 
-    pub fn get(&self, client_id: &str) -> Option<&Client> {
+    pub fn get(&self, client_id: &str) -> Option<&Demarche> {
         self.list.iter().find(|c| c.client_id == client_id)
     }
 
-    pub fn all(&self) -> impl Iterator<Item = &Client> {
+    pub fn all(&self) -> impl Iterator<Item = &Demarche> {
         self.list.iter()
     }
 
@@ -139,8 +139,8 @@ impl Clients {
 mod tests {
     use super::*;
 
-    fn client(prefix: &str) -> Client {
-        let settings: ClientSettings = serde_json::from_value(serde_json::json!({
+    fn client(prefix: &str) -> Demarche {
+        let settings: DemarcheSettings = serde_json::from_value(serde_json::json!({
             "client_id": "d",
             "name": "D",
             "redirect_uris": ["https://d.example/cb"],

@@ -9,7 +9,7 @@ pub async fn discovery(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(state.op.discovery())
+        .json(state.provider.discovery())
 }
 
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
@@ -17,5 +17,5 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
         .insert_header(("Cache-Control", "public, max-age=300"))
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .content_type("application/jwk-set+json")
-        .body(state.op.keys.jwks().to_owned())
+        .body(state.provider.keys.jwks().to_owned())
 }

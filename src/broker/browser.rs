@@ -1,0 +1,78 @@
+use crate::common::random_token;
+use crate::domain::LoggedIn;
+
+/// What the broker reads and changes of the browser's session. `routes`
+/// fills it from the session before a call and writes [`Browser::change`]
+/// back after a successful one (nothing is written when a call fails).
+#[derive(Debug, Default)]
+pub struct Browser {
+    /// A random value of this browser's session, copied into every login
+    /// in progress and pending request it starts: only this browser may
+    /// use them.
+    binding: Option<String>,
+    binding_is_new: bool,
+    login: Option<LoggedIn>,
+    change: Option<SessionChange>,
+}
+
+/// What a call changed in the session besides the binding.
+#[derive(Debug, Clone)]
+pub enum SessionChange {
+    /// Logged in: under a new session id (no fixation).
+    LoggedIn(LoggedIn),
+    /// Logged out: the whole session ends.
+    LoggedOut,
+}
+
+impl Browser {
+    pub fn new(binding: Option<String>, login: Option<LoggedIn>) -> Browser {
+        Browser {
+            binding,
+            login,
+            ..Browser::default()
+        }
+    }
+
+    /// This browser's binding, made on first use.
+    pub(super) fn binding(&mut self) -> String {
+        if let Some(b) = &self.binding {
+            return b.clone();
+        }
+        let b = random_token(32);
+        self.binding = Some(b.clone());
+        self.binding_is_new = true;
+        b
+    }
+
+    /// Something was bound to this browser (compared in constant time).
+    pub(super) fn owns(&self, bound_to: Option<&str>) -> bool {
+        use subtle::ConstantTimeEq;
+        match (&self.binding, bound_to) {
+            (Some(mine), Some(theirs)) => bool::from(mine.as_bytes().ct_eq(theirs.as_bytes())),
+            _ => false,
+        }
+    }
+
+    pub fn login(&self) -> Option<&LoggedIn> {
+        self.login.as_ref()
+    }
+
+    pub(super) fn log_in(&mut self, login: LoggedIn) {
+        self.login = Some(login.clone());
+        self.change = Some(SessionChange::LoggedIn(login));
+    }
+
+    pub(super) fn log_out(&mut self) {
+        self.login = None;
+        self.change = Some(SessionChange::LoggedOut);
+    }
+
+    /// The binding to keep in the session, when this call made it.
+    pub fn new_binding(&self) -> Option<&str> {
+        self.binding.as_deref().filter(|_| self.binding_is_new)
+    }
+
+    pub fn change(&self) -> Option<&SessionChange> {
+        self.change.as_ref()
+    }
+}

@@ -1,0 +1,217 @@
+//! A login at a federation: begun from a chooser button or for a pending
+//! request, finished by the federation's callback, which hands the
+//! request back at once.
+
+use super::records::{LoginRecord, PendingKind, ReturnTo};
+use super::rules::{self, Misfit};
+use super::{Broker, BrokerError, Browser, Failed, Next};
+use crate::common::{Untrusted, random_token};
+use crate::domain::{Federation, Journey, LoggedIn, PendingId};
+use crate::metrics::{self, LoginFailure};
+use crate::provider::authorize::AuthorizationRequest;
+use crate::upstream::{CallbackParams, LoginHints, UpstreamError};
+
+impl Broker<'_> {
+    /// `POST /connexion/{federation}`: a chooser button. With the
+    /// journey's pending request, a login for it (or, for a discovery-only
+    /// démarche, its return address with the federation chosen).
+    pub async fn connect(
+        &self,
+        browser: &mut Browser,
+        federation: Federation,
+        journey: &Journey,
+    ) -> Result<Next, Failed> {
+        let during = || Failed::during(journey);
+        // A page shown before the federation went down still has its button.
+        if self.federations.is_down(federation) {
+            return Err(during()(BrokerError::FederationDown(federation)));
+        }
+        let Some(id) = &journey.pending else {
+            let hints = LoginHints::default();
+            return self
+                .begin(browser, federation, &hints, ReturnTo::Account, journey)
+                .await
+                .map_err(during());
+        };
+        let pending = self.pending(browser, id).await.map_err(during())?;
+        let demarche = self.demarche_of(&pending).map_err(during())?;
+        match pending.kind {
+            PendingKind::Authorize(request) => self
+                .begin_for_request(browser, federation, &request, id, journey)
+                .await
+                .map_err(during()),
+            PendingKind::Discovery { return_to, param } => {
+                if !demarche.accepts(federation) {
+                    return Err(during()(BrokerError::FederationNotAccepted(federation)));
+                }
+                // Discovery only: the démarche runs its own login.
+                self.take_pending(browser, id).await.map_err(during())?;
+                let mut url = url::Url::parse(&return_to)
+                    .map_err(|_| during()(BrokerError::BadDiscoveryReturn))?;
+                url.query_pairs_mut().append_pair(&param, federation.id());
+                tracing::info!(client_id = %Untrusted(&pending.client_id), %federation, "federation chosen (discovery only)");
+                Ok(Next::DiscoveryReturn(url))
+            }
+        }
+    }
+
+    /// The federation login for a démarche's pending request `id`: the
+    /// federation must fit it; what it asks (level, person, a new
+    /// authentication, `max_age`) is asked of the federation.
+    pub(super) async fn begin_for_request(
+        &self,
+        browser: &mut Browser,
+        federation: Federation,
+        request: &AuthorizationRequest,
+        id: &PendingId,
+        journey: &Journey,
+    ) -> Result<Next, BrokerError> {
+        let demarche = self
+            .provider
+            .demarches
+            .get(&request.client_id)
+            .ok_or_else(|| BrokerError::UnknownDemarche(request.client_id.clone()))?;
+        match rules::federation_fits(demarche, federation, request.required_level()) {
+            Ok(()) => {}
+            Err(Misfit::NotAccepted) => return Err(BrokerError::FederationNotAccepted(federation)),
+            Err(Misfit::LevelNotOffered) => return Err(BrokerError::LevelNotOffered(federation)),
+        }
+        let hints = LoginHints {
+            login_hint: request.login_hint.clone(),
+            force_login: request.force_login,
+            acr_values: request
+                .acr_values
+                .as_deref()
+                .and_then(|asked| federation.acr_values_for(asked)),
+            max_age: request.max_age,
+        };
+        let return_to = ReturnTo::Pending(id.clone());
+        self.begin(browser, federation, &hints, return_to, journey)
+            .await
+    }
+
+    /// Sends the browser to the federation, the login kept under its
+    /// `state`, bound to this browser.
+    async fn begin(
+        &self,
+        browser: &mut Browser,
+        federation: Federation,
+        hints: &LoginHints,
+        return_to: ReturnTo,
+        journey: &Journey,
+    ) -> Result<Next, BrokerError> {
+        // A federation without a client here: the person is told so, with
+        // a way back, rather than sent to a federation that would refuse them.
+        let federation_client = self
+            .federations
+            .get(federation)
+            .ok_or(BrokerError::FederationNotConfigured(federation))?;
+        let start = federation_client
+            .start(hints)
+            .await
+            .map_err(|e| BrokerError::upstream(federation, e))?;
+        let record = LoginRecord {
+            transaction: start.transaction,
+            browser: browser.binding(),
+            return_to,
+            journey: journey.clone(),
+        };
+        self.keep_login(&start.state, &record).await?;
+        tracing::info!(%federation, "login started");
+        metrics::login_started(federation);
+        Ok(Next::Federation(start.url))
+    }
+
+    /// The federation's callback: its login taken by `state` (once),
+    /// checked (this federation, this browser), finished by the relying
+    /// party; the person logged in; a démarche's request answered at once.
+    pub async fn finish(
+        &self,
+        browser: &mut Browser,
+        federation: Federation,
+        params: &CallbackParams,
+    ) -> Result<Next, Failed> {
+        let result = self.finish_login(browser, federation, params).await;
+        match &result {
+            Ok(_) => metrics::login_completed(federation),
+            Err(failed) => metrics::login_failed(federation, failure(&failed.error)),
+        }
+        let return_to = result?;
+        match return_to {
+            ReturnTo::Pending(id) => self.resume(browser, &id).await,
+            ReturnTo::Account => Ok(Next::Account),
+        }
+    }
+
+    async fn finish_login(
+        &self,
+        browser: &mut Browser,
+        federation: Federation,
+        params: &CallbackParams,
+    ) -> Result<ReturnTo, Failed> {
+        let rejected = |reason: &str| {
+            tracing::warn!(%federation, reason = %Untrusted(reason), "login callback rejected");
+            BrokerError::upstream(federation, UpstreamError::Rejected(reason.to_owned()))
+        };
+        let Some(state) = params.state.as_deref().filter(|s| !s.is_empty()) else {
+            return Err(rejected("callback without state").into());
+        };
+        if !crate::common::is_random_token(state) {
+            tracing::warn!(%federation, "state not made by this portal");
+            return Err(BrokerError::LoginExpired(federation).into());
+        }
+        let record = self.take_login(state).await?.ok_or_else(|| {
+            tracing::warn!(%federation, "unknown, expired or replayed state");
+            BrokerError::LoginExpired(federation)
+        })?;
+        // From here on, any page keeps the person's démarche and answer.
+        let during = Failed::during(&record.journey);
+        if record.transaction.federation != federation {
+            return Err(during(rejected(
+                "response arrived on another federation's callback (mix-up)",
+            )));
+        }
+        if !browser.owns(Some(&record.browser)) {
+            return Err(during(rejected(
+                "callback from a browser that did not start this login",
+            )));
+        }
+        let Some(federation_client) = self.federations.get(federation) else {
+            return Err(during(BrokerError::FederationNotConfigured(federation)));
+        };
+        let login = match federation_client.finish(&record.transaction, params).await {
+            Ok(login) => login,
+            Err(e) => return Err(during(BrokerError::upstream(federation, e))),
+        };
+        let made_for = match &record.return_to {
+            ReturnTo::Pending(id) => Some(id.clone()),
+            ReturnTo::Account => None,
+        };
+        browser.log_in(LoggedIn {
+            identity: login.identity,
+            id_token: login.id_token,
+            at: self.clock.now(),
+            sid: random_token(32),
+            made_for,
+        });
+        tracing::info!(%federation, "login succeeded");
+        Ok(record.return_to)
+    }
+}
+
+/// What the metrics call a callback's failure.
+fn failure(error: &BrokerError) -> LoginFailure {
+    match error {
+        BrokerError::LoginExpired(_) => LoginFailure::Expired,
+        BrokerError::FederationDown(_) | BrokerError::FederationNotConfigured(_) => {
+            LoginFailure::Unreachable
+        }
+        BrokerError::Upstream { error, .. } => match error {
+            UpstreamError::Unreachable(_) => LoginFailure::Unreachable,
+            UpstreamError::Refused { .. } => LoginFailure::Refused,
+            UpstreamError::Rejected(_) => LoginFailure::Rejected,
+        },
+        BrokerError::Store(_) => LoginFailure::Internal,
+        _ => LoginFailure::Rejected,
+    }
+}

@@ -1,0 +1,274 @@
+//! The records of a journey, each under one key of the store
+//! (`crate::store::keys`), each written and read only here:
+//!
+//! - [`PendingRequest`], `pending:<id>`: a démarche's request kept while
+//!   the person chooses and logs in; it belongs to the browser that made
+//!   it, and is used up once answered.
+//! - [`LoginRecord`], `login:<state>`: a login in progress at a
+//!   federation, taken once by its callback.
+//! - [`LogoutRecord`], `logout:<state>`: a logout in progress at a
+//!   federation, taken once when it comes back.
+//!
+//! Their stored form is shared with the previous version (same field
+//! names, new fields defaulted), so that instances of both read each
+//! other's records during a rolling upgrade.
+
+use serde::{Deserialize, Serialize};
+
+use super::{BrokerError, Browser};
+use crate::domain::{Chooser, Federation, Journey, PendingId};
+use crate::provider::Demarche;
+use crate::provider::authorize::AuthorizationRequest;
+use crate::store::keys::{LOGIN, LOGOUT, PENDING};
+use crate::store::{StoreError, get_json, put_json, take_json};
+use crate::upstream::LoginTransaction;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum PendingKind {
+    Authorize(AuthorizationRequest),
+    /// `/decouverte`: send the chosen federation's id to `return_to`.
+    Discovery {
+        return_to: String,
+        param: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingRequest {
+    pub client_id: String,
+    /// The browser that made it ([`Browser`]'s binding). A record without
+    /// one (an earlier version's) is nobody's.
+    #[serde(default)]
+    pub browser: Option<String>,
+    pub kind: PendingKind,
+}
+
+impl PendingRequest {
+    /// The eIDAS level the request needs (`None`: none asked, or discovery only).
+    pub fn level(&self) -> Option<u8> {
+        match &self.kind {
+            PendingKind::Authorize(request) => request.required_level(),
+            PendingKind::Discovery { .. } => None,
+        }
+    }
+}
+
+/// What the chooser pages show for a démarche: its name, and the chooser
+/// restricted to what it accepts at the level it asks.
+pub struct ForDemarche {
+    pub name: String,
+    pub chooser: Chooser,
+}
+
+/// Where a login goes once the federation vouched for the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReturnTo {
+    /// The account page: nobody asked for this login.
+    Account,
+    /// The démarche's pending request, answered at once.
+    Pending(PendingId),
+}
+
+/// A login in progress: the relying party's transaction, and what the
+/// broker needs to finish it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRecord {
+    #[serde(flatten)]
+    pub transaction: LoginTransaction,
+    /// The binding of the browser that started it: the callback must come
+    /// from it.
+    pub browser: String,
+    /// Stored as the resume path earlier versions wrote
+    /// (`/oidc/reprise/<id>`, or nothing).
+    #[serde(rename = "resume", with = "return_to_path")]
+    pub return_to: ReturnTo,
+    /// Where the person was (kept for the pages after the federation's answer).
+    #[serde(default)]
+    pub journey: Journey,
+}
+
+/// A logout in progress at a federation.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LogoutRecord {
+    pub federation: Federation,
+    /// A démarche's registered post-logout URI (with its `state`), if not
+    /// the portal's own "logged out" page.
+    #[serde(rename = "resume")]
+    pub return_to: Option<String>,
+}
+
+mod return_to_path {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::ReturnTo;
+    use crate::domain::PendingId;
+
+    const PREFIX: &str = "/oidc/reprise/";
+
+    pub fn serialize<S: Serializer>(to: &ReturnTo, s: S) -> Result<S::Ok, S::Error> {
+        match to {
+            ReturnTo::Account => s.serialize_none(),
+            ReturnTo::Pending(id) => s.serialize_some(&format!("{PREFIX}{id}")),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ReturnTo, D::Error> {
+        let path = Option::<String>::deserialize(d)?;
+        Ok(match path.as_deref().and_then(|p| p.strip_prefix(PREFIX)) {
+            Some(id) => ReturnTo::Pending(
+                PendingId::parse(id)
+                    .ok_or_else(|| serde::de::Error::custom("bad pending request id"))?,
+            ),
+            None => ReturnTo::Account,
+        })
+    }
+}
+
+impl super::Broker<'_> {
+    /// Keeps the request for this browser; returns its id.
+    pub(super) async fn park(
+        &self,
+        browser: &mut Browser,
+        client_id: &str,
+        kind: PendingKind,
+    ) -> Result<PendingId, StoreError> {
+        let id = PendingId::new();
+        let record = PendingRequest {
+            client_id: client_id.to_owned(),
+            browser: Some(browser.binding()),
+            kind,
+        };
+        put_json(
+            self.store,
+            &PENDING.key(id.as_str()),
+            &record,
+            PENDING.fixed_ttl(),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// The pending request `id`, if this browser made it: an unknown,
+    /// expired, used or foreign one is "expired" alike.
+    pub(super) async fn pending(
+        &self,
+        browser: &Browser,
+        id: &PendingId,
+    ) -> Result<PendingRequest, BrokerError> {
+        let record: Option<PendingRequest> =
+            get_json(self.store, &PENDING.key(id.as_str())).await?;
+        match record {
+            Some(r) if browser.owns(r.browser.as_deref()) => Ok(r),
+            Some(_) => {
+                tracing::warn!("a pending request used from another browser");
+                Err(BrokerError::PendingExpired)
+            }
+            None => Err(BrokerError::PendingExpired),
+        }
+    }
+
+    /// Uses up the pending request `id` (this browser's): of concurrent
+    /// takers, one only gets it.
+    pub(super) async fn take_pending(
+        &self,
+        browser: &Browser,
+        id: &PendingId,
+    ) -> Result<PendingRequest, BrokerError> {
+        // Checked before it is taken: another browser cannot use it up.
+        self.pending(browser, id).await?;
+        take_json(self.store, &PENDING.key(id.as_str()))
+            .await?
+            .ok_or(BrokerError::PendingExpired)
+    }
+
+    /// The démarche of a pending request, still registered.
+    pub(super) fn demarche_of(&self, pending: &PendingRequest) -> Result<&Demarche, BrokerError> {
+        self.provider
+            .demarches
+            .get(&pending.client_id)
+            .ok_or_else(|| BrokerError::UnknownDemarche(pending.client_id.clone()))
+    }
+
+    /// What a chooser page shows for the pending request `id` of this
+    /// browser: the démarche's name and the chooser restricted to what it
+    /// accepts at the level it asks.
+    pub async fn for_page(
+        &self,
+        browser: &Browser,
+        id: &PendingId,
+    ) -> Result<ForDemarche, BrokerError> {
+        let pending = self.pending(browser, id).await?;
+        let demarche = self.demarche_of(&pending)?;
+        // Authorization refused a level no federation it accepts can give;
+        // `check-config` makes sure something is left without a level.
+        let chooser = super::rules::restricted_chooser(self.chooser, demarche, pending.level())
+            .ok_or(BrokerError::PendingExpired)?;
+        Ok(ForDemarche {
+            name: demarche.name.clone(),
+            chooser,
+        })
+    }
+
+    pub(super) async fn keep_login(
+        &self,
+        state: &str,
+        record: &LoginRecord,
+    ) -> Result<(), StoreError> {
+        put_json(self.store, &LOGIN.key(state), record, LOGIN.fixed_ttl()).await
+    }
+
+    /// Single use: taken, whatever happens next.
+    pub(super) async fn take_login(&self, state: &str) -> Result<Option<LoginRecord>, StoreError> {
+        take_json(self.store, &LOGIN.key(state)).await
+    }
+
+    pub(super) async fn keep_logout(
+        &self,
+        state: &str,
+        record: &LogoutRecord,
+    ) -> Result<(), StoreError> {
+        put_json(self.store, &LOGOUT.key(state), record, LOGOUT.fixed_ttl()).await
+    }
+
+    pub(super) async fn take_logout(
+        &self,
+        state: &str,
+    ) -> Result<Option<LogoutRecord>, StoreError> {
+        take_json(self.store, &LOGOUT.key(state)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_record_reads_the_earlier_versions_resume_path() {
+        let id = PendingId::new();
+        let earlier = serde_json::json!({
+            "federation": "franceconnect", "issuer": "https://fc.example", "nonce": "n",
+            "pkce_verifier": null, "acr_values": ["eidas1"], "browser": "b",
+            "resume": format!("/oidc/reprise/{id}"), "started_at": 1, "fresh_login": false,
+            "journey": { "demande": id.as_str(), "population": null },
+        });
+        let record: LoginRecord = serde_json::from_value(earlier.clone()).unwrap();
+        assert_eq!(record.return_to, ReturnTo::Pending(id.clone()));
+        assert_eq!(record.journey.pending, Some(id));
+        assert_eq!(
+            serde_json::to_value(&record).unwrap(),
+            earlier,
+            "written back alike"
+        );
+        let to_account = serde_json::json!({
+            "federation": "proconnect", "issuer": "https://pc.example", "nonce": "n",
+            "pkce_verifier": "v", "acr_values": [], "browser": "b", "resume": null,
+        });
+        let record: LoginRecord = serde_json::from_value(to_account).unwrap();
+        assert_eq!(record.return_to, ReturnTo::Account);
+        let forged = serde_json::json!({
+            "federation": "proconnect", "issuer": "https://pc.example", "nonce": "n",
+            "acr_values": [], "browser": "b", "resume": "/oidc/reprise/../../x",
+        });
+        assert!(serde_json::from_value::<LoginRecord>(forged).is_err());
+    }
+}
