@@ -10,7 +10,10 @@ pub struct Browser {
     /// in progress and pending request it starts: only this browser may
     /// use them.
     binding: Option<String>,
-    binding_is_new: bool,
+    /// The binding came from the session.
+    binding_is_old: bool,
+    /// Made by this call, and something was stored with it: to be kept.
+    binding_to_keep: bool,
     login: Option<LoggedIn>,
     change: Option<SessionChange>,
 }
@@ -19,7 +22,7 @@ pub struct Browser {
 #[derive(Debug, Clone)]
 pub enum SessionChange {
     /// Logged in: under a new session id (no fixation).
-    LoggedIn(LoggedIn),
+    LoggedIn(Box<LoggedIn>),
     /// Logged out: the whole session ends.
     LoggedOut,
 }
@@ -27,21 +30,24 @@ pub enum SessionChange {
 impl Browser {
     pub fn new(binding: Option<String>, login: Option<LoggedIn>) -> Browser {
         Browser {
+            binding_is_old: binding.is_some(),
             binding,
             login,
             ..Browser::default()
         }
     }
 
-    /// This browser's binding, made on first use.
+    /// This browser's binding, made on first use. Call [`Browser::bound`]
+    /// once something bound to it is stored: a binding nothing was stored
+    /// with is not written to the session (with the store down, that write
+    /// would fail too).
     pub(super) fn binding(&mut self) -> String {
-        if let Some(b) = &self.binding {
-            return b.clone();
-        }
-        let b = random_token(32);
-        self.binding = Some(b.clone());
-        self.binding_is_new = true;
-        b
+        self.binding.get_or_insert_with(|| random_token(32)).clone()
+    }
+
+    /// Something bound to this browser was stored.
+    pub(super) fn bound(&mut self) {
+        self.binding_to_keep = true;
     }
 
     /// Something was bound to this browser (compared in constant time).
@@ -59,7 +65,7 @@ impl Browser {
 
     pub(super) fn log_in(&mut self, login: LoggedIn) {
         self.login = Some(login.clone());
-        self.change = Some(SessionChange::LoggedIn(login));
+        self.change = Some(SessionChange::LoggedIn(Box::new(login)));
     }
 
     pub(super) fn log_out(&mut self) {
@@ -67,9 +73,12 @@ impl Browser {
         self.change = Some(SessionChange::LoggedOut);
     }
 
-    /// The binding to keep in the session, when this call made it.
+    /// The binding to keep in the session, when this call made it and
+    /// stored something with it.
     pub fn new_binding(&self) -> Option<&str> {
-        self.binding.as_deref().filter(|_| self.binding_is_new)
+        self.binding
+            .as_deref()
+            .filter(|_| self.binding_to_keep && !self.binding_is_old)
     }
 
     pub fn change(&self) -> Option<&SessionChange> {

@@ -117,6 +117,7 @@ impl Broker<'_> {
             journey: journey.clone(),
         };
         self.keep_login(&start.state, &record).await?;
+        browser.bound();
         tracing::info!(%federation, "login started");
         metrics::login_started(federation);
         Ok(Next::Federation(start.url))

@@ -14,8 +14,8 @@ use super::records::LogoutRecord;
 use super::{Broker, BrokerError, Browser};
 use crate::common::random_token;
 use crate::domain::Federation;
+use crate::provider::login_end::end_login;
 use crate::provider::logout::read_logout;
-use crate::provider::token::end_login;
 
 /// Where a logout goes next.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -145,6 +145,7 @@ impl super::Broker<'_> {
             PENDING.fixed_ttl(),
         )
         .await?;
+        browser.bound();
         Ok(id)
     }
 

@@ -615,16 +615,16 @@ mod tests {
         let d = all.get("demarche").unwrap();
         let everything = |_: Federation| true;
         let nothing = |_: Federation| false;
-        let cases: Vec<(
-            &Demarches,
-            &str,
+        // (extra query, the session's federation, configured here, expected, why)
+        type Case<'a> = (
+            &'a str,
             Option<Federation>,
             bool,
             Option<Federation>,
-            &str,
-        )> = vec![
+            &'a str,
+        );
+        let cases: Vec<Case> = vec![
             (
-                &all,
                 "&idp_hint=franceconnect",
                 None,
                 true,
@@ -632,7 +632,6 @@ mod tests {
                 "hinted",
             ),
             (
-                &all,
                 "&idp_hint=franceconnect&acr_values=eidas2",
                 None,
                 true,
@@ -640,7 +639,6 @@ mod tests {
                 "hinted, its sibling at eidas2",
             ),
             (
-                &all,
                 "",
                 Some(ProConnect),
                 true,
@@ -648,17 +646,16 @@ mod tests {
                 "the session's federation",
             ),
             (
-                &all,
                 "",
                 Some(ProConnect),
                 false,
                 None,
                 "the session's, not configured: the chooser",
             ),
-            (&all, "", None, true, None, "several fit: the chooser"),
+            ("", None, true, None, "several fit: the chooser"),
         ];
-        for (demarches, extra, straight_to, configured, expected, why) in cases {
-            let request = request(demarches, extra);
+        for (extra, straight_to, configured, expected, why) in cases {
+            let request = request(&all, extra);
             let got = if configured {
                 wanted_federation(&chooser, d, &request, straight_to, everything)
             } else {

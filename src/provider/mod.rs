@@ -12,6 +12,7 @@ mod error;
 pub mod id_token;
 pub mod jws;
 pub mod keys;
+pub mod login_end;
 pub mod logout;
 mod params;
 pub mod pkce;

@@ -10,32 +10,14 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::authorize::AuthorizationRequest;
+use super::login_end::login_ended;
 use super::params::parse_params;
 use super::userinfo::AccessRecord;
 use super::{Demarche, OAuthError, OAuthErrorCode, OpenIdProvider, pkce, redirect};
 use crate::common::random_token;
 use crate::domain::{Identity, LoggedIn};
-use crate::store::keys::{ACCESS, CODE, ENDED};
+use crate::store::keys::{ACCESS, CODE};
 use crate::store::{Store, StoreError, put_json, take_json};
-
-/// The login `sid` was logged out: every code and token given from it is
-/// void from now on (each is checked against this mark when used).
-pub async fn end_login(
-    provider: &OpenIdProvider,
-    store: &dyn Store,
-    sid: &str,
-) -> Result<(), StoreError> {
-    if sid.is_empty() {
-        return Ok(());
-    }
-    let ttl = provider.code_ttl + provider.token_ttl;
-    store.put(&ENDED.key(sid), b"1".to_vec(), ttl).await
-}
-
-/// Whether the login `sid` was logged out ([`end_login`]).
-pub async fn login_ended(store: &dyn Store, sid: &str) -> Result<bool, StoreError> {
-    Ok(!sid.is_empty() && store.get(&ENDED.key(sid)).await?.is_some())
-}
 
 /// A one-time authorization code's binding.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::token::login_ended;
+use super::login_end::login_ended;
 use crate::store::keys::ACCESS;
 use crate::store::{Store, StoreError, get_json};
 

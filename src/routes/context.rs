@@ -43,6 +43,15 @@ pub struct AppState {
     pub clock: Clock,
 }
 
+/// The session key of this browser's binding ([`crate::broker::Browser`]).
+pub const BROWSER: &str = "browser";
+
+/// The binding of this browser's session, if it has one (pages read it to
+/// show a pending request only to its browser).
+pub fn binding(session: &actix_session::Session) -> Option<String> {
+    session.get::<String>(BROWSER).ok().flatten()
+}
+
 pub const LANG_COOKIE: &str = "aiguillage_lang";
 pub const POPULATION_COOKIE: &str = "aiguillage_population";
 
@@ -245,7 +254,7 @@ impl PageCtx {
             .or(journey.pending);
         let browser_binding = {
             use actix_session::SessionExt;
-            super::session::binding(&req.get_session())
+            binding(&req.get_session())
         };
         let population = req
             .match_info()

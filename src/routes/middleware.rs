@@ -92,7 +92,7 @@ pub async fn session_store_failures(
     }
     let (request, _) = res.into_parts();
     let page = if matches!(request.path(), "/oidc/token" | "/oidc/userinfo") {
-        super::provider::temporarily_unavailable()
+        super::temporarily_unavailable()
     } else {
         PageError::StoreUnavailable
             .render(&PageCtx::from_request(&request))
@@ -114,7 +114,7 @@ fn oauth_error(status: StatusCode) -> actix_web::HttpResponse {
         let error = OAuthError::invalid_request("malformed request");
         (StatusCode::BAD_REQUEST, error)
     };
-    super::provider::no_store_json(status, &error.json())
+    super::no_store_json(status, &error.json())
 }
 
 /// Around every request: sends its id back (`X-Request-Id`, the id its

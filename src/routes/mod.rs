@@ -245,7 +245,7 @@ async fn method_not_allowed(allow: String, oauth_json: bool) -> HttpResponse {
     use actix_web::http::header::ALLOW;
     if oauth_json {
         let error = crate::provider::OAuthError::invalid_request("method not allowed");
-        let mut res = provider::no_store_json(StatusCode::METHOD_NOT_ALLOWED, &error.json());
+        let mut res = no_store_json(StatusCode::METHOD_NOT_ALLOWED, &error.json());
         if let Ok(value) = allow.parse() {
             res.headers_mut().insert(ALLOW, value);
         }
@@ -289,4 +289,46 @@ pub fn see_other(location: &str) -> actix_web::HttpResponse {
     actix_web::HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location))
         .finish()
+}
+
+/// Sends the browser back to a démarche (a code or an error).
+pub fn redirect(url: &url::Url) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, url.as_str()))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+/// How long to suggest waiting when the store does not answer.
+pub const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// `Retry-After` on a 503 answer.
+pub fn retry_later(res: &mut actix_web::HttpResponse) {
+    res.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        RETRY_AFTER_SECONDS.into(),
+    );
+}
+
+/// `503 temporarily_unavailable` as JSON, for the machine endpoints.
+pub fn temporarily_unavailable() -> actix_web::HttpResponse {
+    let error = crate::provider::OAuthError::store_unavailable();
+    let mut res = no_store_json(
+        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+        &error.json(),
+    );
+    retry_later(&mut res);
+    res
+}
+
+/// A JSON answer that no cache may keep (tokens, personal data).
+pub fn no_store_json(
+    status: actix_web::http::StatusCode,
+    body: &serde_json::Value,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .insert_header((actix_web::http::header::PRAGMA, "no-cache"))
+        .content_type("application/json")
+        .body(body.to_string())
 }

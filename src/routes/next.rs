@@ -12,7 +12,7 @@ use crate::broker::{Failed, LogoutNext, Next};
 pub fn respond(next: Next) -> HttpResponse {
     match next {
         // To a démarche: its code or error, never cached.
-        Next::Demarche(url) => super::provider::redirect(&url),
+        Next::Demarche(url) => super::redirect(&url),
         Next::Federation(url) | Next::DiscoveryReturn(url) => see_other(url.as_str()),
         Next::Chooser {
             pending,

@@ -155,8 +155,7 @@ pub async fn limit(
                 OAuthErrorCode::TemporarilyUnavailable,
                 "too many requests from this address; retry later",
             );
-            let mut res =
-                super::provider::no_store_json(StatusCode::TOO_MANY_REQUESTS, &error.json());
+            let mut res = super::no_store_json(StatusCode::TOO_MANY_REQUESTS, &error.json());
             res.headers_mut()
                 .insert(actix_web::http::header::RETRY_AFTER, seconds.into());
             res

@@ -12,13 +12,12 @@
 use actix_session::Session;
 
 use super::PageError;
-use super::context::AppState;
+use super::context::{AppState, BROWSER, binding};
 use crate::broker::{Browser, SessionChange};
 use crate::common::random_token;
 use crate::domain::LoggedIn;
 use crate::store::SESSION_UNAVAILABLE;
 
-const BROWSER: &str = "browser";
 const LOGIN: &str = "login";
 
 fn session_error(e: impl std::fmt::Display) -> PageError {
@@ -38,12 +37,6 @@ fn readable(session: &Session) -> Result<(), PageError> {
 pub fn browser(session: &Session, state: &AppState) -> Result<Browser, PageError> {
     let login = logged_in(session, state)?;
     Ok(Browser::new(binding(session), login))
-}
-
-/// The binding of this browser's session, if it has one (pages read it to
-/// show a pending request only to its browser).
-pub fn binding(session: &Session) -> Option<String> {
-    session.get::<String>(BROWSER).ok().flatten()
 }
 
 /// Writes back what a broker call changed, whether it succeeded or not

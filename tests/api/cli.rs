@@ -129,7 +129,7 @@ fn check_config_checks_federations_and_demarches() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(
         dir.path(),
-        "clients.toml",
+        "demarches.toml",
         r#"
 [federations.franceconnect]
 enabled = true
@@ -137,17 +137,17 @@ issuer = "http://fc.example.fr/api/v2"
 client_id = "abc"
 client_secret = "def"
 
-[oidc]
+[provider]
 signing_key_file = "/nonexistent/key.pem"
 
-[[clients]]
+[[demarches]]
 client_id = "demarche"
 client_secret = "court"
 name = "Démarche"
 redirect_uris = ["http://demarche.example/callback"]
 populations = ["inconnue"]
 
-[[clients]]
+[[demarches]]
 client_id = "demarche"
 name = "Doublon"
 redirect_uris = ["https://demarche.example/cb#frag"]
@@ -159,20 +159,24 @@ public = true
         &err,
         &[
             "federations.franceconnect.issuer: plain http is only accepted on a loopback address",
-            "oidc.signing_key_file: /nonexistent/key.pem is not a readable file",
-            "clients[0].client_secret: at least 16 characters",
-            "clients[0].redirect_uris[0]: plain http is only accepted on a loopback address",
-            "clients[0].populations[0]: unknown population `inconnue`",
-            "clients[1].client_id: `demarche` is registered twice",
-            "clients[1].redirect_uris[0]: must not contain a fragment",
+            "provider.signing_key_file: /nonexistent/key.pem is not a readable file",
+            "demarches[0].client_secret: at least 16 characters",
+            "demarches[0].redirect_uris[0]: plain http is only accepted on a loopback address",
+            "demarches[0].populations[0]: unknown population `inconnue`",
+            "demarches[1].client_id: `demarche` is registered twice",
+            "demarches[1].redirect_uris[0]: must not contain a fragment",
         ],
     );
 }
 
-/// A configuration written before `[providers.*]` became `[federations.*]`.
+/// A configuration written before `[providers.*]` became `[federations.*]`,
+/// `[oidc]` became `[provider]` and `[[clients]]` became `[[demarches]]`.
 const OLD_NAMES: &str = r#"
 [providers.franceconnect]
 timeout_ms = 1500
+
+[oidc]
+code_ttl_seconds = 30
 
 [[populations]]
 id = "etudiant"
@@ -198,8 +202,10 @@ fn deployed_configs_with_the_old_names_still_pass_with_a_deprecation_warning() {
     let err = stderr(&out);
     for expected in [
         "`providers` is deprecated, rename it `federations`",
+        "`oidc` is deprecated, rename it `provider`",
+        "`clients` is deprecated, rename it `demarches`",
         "populations[0].providers: deprecated, rename it `federations`",
-        "clients[0].providers: deprecated, rename it `federations`",
+        "demarches[0].providers: deprecated, rename it `federations`",
     ] {
         assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
     }
@@ -241,7 +247,7 @@ fn the_portal_starts_with_the_old_configuration_names() {
         .args(["--config", &file, "serve"])
         .env_remove("AIGUILLAGE_CONFIG")
         .env("AIGUILLAGE__SERVER__PORT", "0")
-        .env("AIGUILLAGE__OIDC__DATA_DIR", &data_dir)
+        .env("AIGUILLAGE__PROVIDER__DATA_DIR", &data_dir)
         .env("AIGUILLAGE__PROVIDERS__PROCONNECT__ENABLED", "false")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

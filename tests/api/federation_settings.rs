@@ -68,7 +68,7 @@ async fn every_secret_can_be_given_as_a_file() {
             secret_file("session", &session_key),
         ),
         (
-            "oidc",
+            "provider",
             "pairwise_secret_file",
             secret_file("pairwise", "un-secret-pairwise-assez-long-0123456789"),
         ),

@@ -653,15 +653,15 @@ fn check_config_warns_when_a_redis_store_is_used_with_keys_from_a_local_data_dir
         &["check-config"],
         &[
             ("AIGUILLAGE__STORE__URL", "redis://127.0.0.1:6379/0"),
-            ("AIGUILLAGE__OIDC__DATA_DIR", data),
+            ("AIGUILLAGE__PROVIDER__DATA_DIR", data),
         ],
     );
     assert!(out.status.success(), "warnings, not errors");
     let stderr = String::from_utf8_lossy(&out.stderr);
     for key in [
         "server.session_key",
-        "oidc.signing_key_file",
-        "oidc.pairwise_secret",
+        "provider.signing_key_file",
+        "provider.pairwise_secret",
         "server.trusted_proxies",
     ] {
         assert!(
@@ -697,7 +697,7 @@ fn check_config_warns_when_a_redis_store_is_used_with_keys_from_a_local_data_dir
         "aiguillage.toml",
         &format!(
             "[server]\nsession_key_file = \"{session}\"\ntrusted_proxies = [\"10.0.0.0/8\"]\n\
-             [oidc]\nsigning_key_file = \"{}\"\npairwise_secret_file = \"{pairwise}\"\n\
+             [provider]\nsigning_key_file = \"{}\"\npairwise_secret_file = \"{pairwise}\"\n\
              [store]\nurl_file = \"{url}\"\n",
             signing.display()
         ),

@@ -9,10 +9,11 @@ pub mod resume;
 pub mod token;
 pub mod userinfo;
 
+pub use super::{no_store_json, retry_later, temporarily_unavailable};
+
 use actix_web::dev::Payload;
-use actix_web::http::{Method, header};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use url::Url;
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, web};
 
 /// The encoded parameters of an endpoint that takes them as a query (GET)
 /// or as a form body (POST): authorization and logout requests.
@@ -31,44 +32,4 @@ impl FromRequest for QueryOrForm {
             Box::pin(async move { Ok(QueryOrForm(query)) })
         }
     }
-}
-
-/// Sends the browser back to a démarche (a code or an error).
-pub fn redirect(url: &Url) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, url.as_str()))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish()
-}
-
-/// How long to suggest waiting when the store does not answer.
-pub const RETRY_AFTER_SECONDS: u64 = 5;
-
-/// `Retry-After` on a 503 answer.
-pub fn retry_later(res: &mut HttpResponse) {
-    res.headers_mut()
-        .insert(header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
-}
-
-/// `503 temporarily_unavailable` as JSON, for the machine endpoints.
-pub fn temporarily_unavailable() -> HttpResponse {
-    let error = crate::provider::OAuthError::store_unavailable();
-    let mut res = no_store_json(
-        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-        &error.json(),
-    );
-    retry_later(&mut res);
-    res
-}
-
-/// A JSON answer that no cache may keep (tokens, personal data).
-pub fn no_store_json(
-    status: actix_web::http::StatusCode,
-    body: &serde_json::Value,
-) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::PRAGMA, "no-cache"))
-        .content_type("application/json")
-        .body(body.to_string())
 }

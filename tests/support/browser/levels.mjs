@@ -2,16 +2,25 @@
 // eidas2 (FranceConnect+'s official button and what it needs) and the
 // chooser with a federation found down (disabled button, notice), audited
 // with axe (WCAG 2.1 AA) and used with the keyboard under the real CSP.
-//   BASE_URL, FC_PLUS_PAGE (a /choix/particulier?demande=… path),
+//   BASE_URL, FC_PLUS_AUTHORIZE (a démarche's authorization request path,
+//   asking eidas2 for a particulier: the browser is sent to its chooser),
 //   DOWN_PAGE (a chooser page where Pro Santé Connect is down).
 import { mkdirSync } from 'node:fs';
 import { BASE, launch, axeViolations, runner, assert, tabTo } from './lib.mjs';
 
 const SHOTS = process.env.SCREENSHOTS_DIR;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-const FC_PLUS_PAGE = process.env.FC_PLUS_PAGE;
+const FC_PLUS_AUTHORIZE = process.env.FC_PLUS_AUTHORIZE;
 const DOWN_PAGE = process.env.DOWN_PAGE;
-assert(FC_PLUS_PAGE && DOWN_PAGE, 'FC_PLUS_PAGE and DOWN_PAGE are required');
+assert(FC_PLUS_AUTHORIZE && DOWN_PAGE, 'FC_PLUS_AUTHORIZE and DOWN_PAGE are required');
+
+// The démarche's request is this browser's own: it is sent to the chooser.
+async function fcPlusPage(page) {
+  await page.goto(`${BASE}${FC_PLUS_AUTHORIZE}`);
+  const url = new URL(page.url());
+  assert(url.pathname === '/choix/particulier' && url.searchParams.get('demande'), `at ${page.url()}`);
+  return `${url.pathname}${url.search}`;
+}
 
 const browser = await launch();
 const t = runner();
@@ -20,8 +29,9 @@ await t.test('both pages have no axe violation (wcag2a, wcag2aa, wcag21a, wcag21
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   const problems = [];
+  const fcPlus = await fcPlusPage(page);
   for (const lang of ['fr', 'en']) {
-    for (const path of [FC_PLUS_PAGE, DOWN_PAGE, '/federations']) {
+    for (const path of [fcPlus, DOWN_PAGE, '/federations']) {
       await page.goto(`${BASE}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
       const violations = await axeViolations(page);
       if (violations.length) problems.push(`${path} (${lang}): ${JSON.stringify(violations, null, 1)}`);
@@ -38,7 +48,7 @@ await t.test('both pages have no axe violation (wcag2a, wcag2aa, wcag21a, wcag21
 await t.test('the FranceConnect+ button is reached and pressed with the keyboard', async () => {
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
-  await page.goto(`${BASE}${FC_PLUS_PAGE}`);
+  await fcPlusPage(page);
   const needs = await page.locator('#franceconnect-plus-needs').innerText();
   assert(needs.includes('France Identité'), `what it needs: ${needs}`);
   await tabTo(page, 'button.fr-connect.fr-connect--plus');

@@ -4,8 +4,11 @@
 // resource against the allow-list below (the federations' and the State's
 // sites, the remedies the legal pages owe, the configured contact).
 //
-// Env: BASE_URL; SEEDS (space-separated portal paths to start from too,
-// e.g. a démarche's chooser); CONTACT_URL (the configured [site] contact).
+// Env: BASE_URL; SEEDS (space-separated portal paths to start from too);
+// DEMARCHE_AUTHORIZE (a démarche's authorization request: the crawl starts
+// from the chooser it leads to, this browser's own) and DEMARCHE_SEEDS
+// (paths where `{demande}` becomes that request's id); CONTACT_URL (the
+// configured [site] contact).
 import { BASE, launch, runner, assert } from './lib.mjs';
 
 const PORTAL = new URL(BASE).origin;
@@ -38,6 +41,15 @@ await t.test('every page links, posts and loads only within the portal or to dec
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
   const queue = SEEDS.map((p) => new URL(p.startsWith('//') ? `${PORTAL}${p}` : p, PORTAL).href);
+  if (process.env.DEMARCHE_AUTHORIZE) {
+    await page.goto(new URL(process.env.DEMARCHE_AUTHORIZE, PORTAL).href);
+    const demande = new URL(page.url()).searchParams.get('demande');
+    assert(demande, `the démarche's request led to ${page.url()}`);
+    queue.push(page.url());
+    for (const seed of (process.env.DEMARCHE_SEEDS ?? '').split(' ').filter(Boolean)) {
+      queue.push(new URL(seed.replace('{demande}', demande), PORTAL).href);
+    }
+  }
   const seen = new Set();
   const offsite = [];
   const external = new Set();
