@@ -10,8 +10,6 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 fn scan(dir: &Path, keys: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
@@ -237,7 +235,8 @@ fn static_assets(out_dir: &Path) {
             let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
             data = rewrite_css(&String::from_utf8(data).unwrap(), dir, &hashed).into_bytes();
         }
-        let digest = Sha256::digest(&data);
+        // A content hash for the file's name (cache busting), not security.
+        let digest = xxhash_rust::xxh3::xxh3_128(&data).to_be_bytes();
         let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
         let name = hashed_name(path, &hash);
         let variants = prepare(&out, &name, &data, compressible(path));

@@ -160,6 +160,11 @@ impl Application {
             // On its own address, `/metrics` is not on the portal's.
             metrics: metrics.filter(|_| metrics_server.is_none()),
             clock,
+            single_use_routes: routes::route_table(&config.federations)
+                .into_iter()
+                .filter(|r| r.single_use)
+                .map(|r| r.pattern)
+                .collect(),
         };
         let rate_limits = config
             .rate_limit

@@ -1,11 +1,16 @@
 use base64::Engine;
-use rand::RngCore;
+use ring::rand::{SecureRandom, SystemRandom};
 
 /// A random token of `bytes` bytes, base64url without padding (state,
-/// nonce, codes, access tokens, session ids: 32 bytes = 256 bits).
+/// nonce, codes, access tokens, session ids: 32 bytes = 256 bits), from
+/// the system's generator.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    rand::rng().fill_bytes(&mut buf);
+    // The system's generator does not fail on the systems the portal
+    // runs on; if it ever did, no token may be made from zeroes.
+    SystemRandom::new()
+        .fill(&mut buf)
+        .expect("the system's random generator answers");
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 

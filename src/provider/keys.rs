@@ -2,22 +2,18 @@
 //! understands) and P-256 (ES256, for démarches that register
 //! `id_token_signed_response_alg = "ES256"`). The active keys sign; every
 //! key is published in the JWKS (a retired RSA key stays while its tokens
-//! may live). Keys are parsed once, at start, into `ring` key pairs
-//! (native-speed signatures, see [`super::jws`]); the JWKS document is
-//! serialized once too.
+//! may live). Keys are parsed once, at start: the RSA key into an OpenSSL
+//! key, the P-256 key into a `ring` key pair (the faster of each, see
+//! [`super::jws`]); the JWKS document is serialized once too.
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use ring::digest::{SHA256, digest};
 use ring::rand::SystemRandom;
 use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
-use rsa::RsaPrivateKey;
-use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
-use rsa::pkcs8::der::pem;
-use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
-use rsa::traits::PublicKeyParts;
-use sha2::{Digest, Sha256};
 
 use super::alg::IdTokenAlg;
 use super::settings::ProviderConfig;
@@ -55,45 +51,37 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn parse_rsa(pem: &str, path: &Path) -> Result<RsaPrivateKey, KeyError> {
-    RsaPrivateKey::from_pkcs1_pem(pem)
-        .or_else(|_| RsaPrivateKey::from_pkcs8_pem(pem))
+/// An RSA private key in PKCS#1 (`BEGIN RSA PRIVATE KEY`) or PKCS#8
+/// (`BEGIN PRIVATE KEY`) PEM.
+fn parse_rsa(pem: &str, path: &Path) -> Result<Rsa<Private>, KeyError> {
+    PKey::private_key_from_pem(pem.as_bytes())
+        .and_then(|key| key.rsa())
         .map_err(|_| KeyError::Parse(path.to_owned()))
 }
 
-/// A stable `kid`: a digest of the public key (like a JWK thumbprint).
-fn kid_of(key: &RsaPrivateKey) -> String {
-    let der = key
-        .to_public_key()
-        .to_public_key_der()
-        .map(|d| d.as_bytes().to_vec())
-        .unwrap_or_default();
-    b64(&Sha256::digest(der)[..12])
+/// A stable `kid`: a digest of the public key (its SubjectPublicKeyInfo
+/// DER, like a JWK thumbprint).
+fn kid_of(key: &Rsa<Private>) -> String {
+    let der = key.public_key_to_der().unwrap_or_default();
+    b64(&digest(&SHA256, &der).as_ref()[..12])
 }
 
 fn ec_kid_of(point: &[u8]) -> String {
-    let mut digest = Sha256::new();
-    digest.update(b"P-256");
-    digest.update(point);
-    b64(&digest.finalize()[..12])
+    let input = [b"P-256".as_slice(), point].concat();
+    b64(&digest(&SHA256, &input).as_ref()[..12])
 }
 
 /// An RSA key: its OpenSSL key, its JWK and its `kid`.
 fn rsa_key(
-    key: &RsaPrivateKey,
+    key: Rsa<Private>,
     path: &Path,
 ) -> Result<(PKey<Private>, serde_json::Value, String), KeyError> {
-    let kid = kid_of(key);
-    let der = key
-        .to_pkcs1_der()
-        .map_err(|e| KeyError::Generate(e.to_string()))?;
-    let pair = openssl::rsa::Rsa::private_key_from_der(der.as_bytes())
-        .and_then(PKey::from_rsa)
-        .map_err(|_| KeyError::Parse(path.into()))?;
+    let kid = kid_of(&key);
     let jwk = serde_json::json!({
         "kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
-        "n": b64(&key.n().to_bytes_be()), "e": b64(&key.e().to_bytes_be()),
+        "n": b64(&key.n().to_vec()), "e": b64(&key.e().to_vec()),
     });
+    let pair = PKey::from_rsa(key).map_err(|_| KeyError::Parse(path.into()))?;
     Ok((pair, jwk, kid))
 }
 
@@ -118,16 +106,45 @@ fn read_text(path: &Path) -> Result<String, KeyError> {
     std::fs::read_to_string(path).map_err(|e| KeyError::Read(path.to_owned(), e))
 }
 
-fn read_rsa(path: &Path) -> Result<RsaPrivateKey, KeyError> {
+fn read_rsa(path: &Path) -> Result<Rsa<Private>, KeyError> {
     parse_rsa(&read_text(path)?, path)
+}
+
+/// The DER inside a PEM's first block, and its label.
+fn pem_decode(text: &str) -> Result<(&str, Vec<u8>), String> {
+    let begin = text.find("-----BEGIN ").ok_or("no PEM block")?;
+    let rest = &text[begin + "-----BEGIN ".len()..];
+    let (label, rest) = rest.split_once("-----").ok_or("malformed PEM header")?;
+    let end = rest
+        .find(&format!("-----END {label}-----"))
+        .ok_or("PEM block not closed")?;
+    let body: String = rest[..end].split_whitespace().collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|e| format!("PEM body: {e}"))?;
+    Ok((label, der))
+}
+
+/// `der` as a PEM block labelled `label` (64 characters a line).
+fn pem_encode(label: &str, der: &[u8]) -> String {
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap_or_default())
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        lines.join("\n")
+    )
 }
 
 fn read_ec(path: &Path) -> Result<Vec<u8>, KeyError> {
     let text = read_text(path)?;
-    match pem::decode_vec(text.as_bytes()) {
+    match pem_decode(&text) {
         Ok(("PRIVATE KEY", der)) => Ok(der),
         Ok((label, _)) => Err(KeyError::ParseEc(path.into(), format!("found {label}"))),
-        Err(e) => Err(KeyError::ParseEc(path.into(), e.to_string())),
+        Err(e) => Err(KeyError::ParseEc(path.into(), e)),
     }
 }
 
@@ -142,17 +159,15 @@ fn store_generated(path: &Path, pem: &str) -> Result<(), KeyError> {
 }
 
 /// Reads the RSA key at `path`, or creates it (2048-bit, mode 0600).
-fn read_or_generate_rsa(path: &Path) -> Result<RsaPrivateKey, KeyError> {
+fn read_or_generate_rsa(path: &Path) -> Result<Rsa<Private>, KeyError> {
     if path.exists() {
         return read_rsa(path);
     }
     tracing::warn!(path = %path.display(), "no signing key: generating one (keep it: démarches trust its kid)");
-    let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048)
+    let pem = Rsa::generate(2048)
+        .and_then(|key| key.private_key_to_pem())
         .map_err(|e| KeyError::Generate(e.to_string()))?;
-    let pem = key
-        .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
-        .map_err(|e| KeyError::Generate(e.to_string()))?;
-    store_generated(path, &pem)?;
+    store_generated(path, &String::from_utf8_lossy(&pem))?;
     read_rsa(path)
 }
 
@@ -164,9 +179,7 @@ fn read_or_generate_ec(path: &Path, rng: &SystemRandom) -> Result<Vec<u8>, KeyEr
     tracing::warn!(path = %path.display(), "no ES256 signing key: generating one (keep it: démarches trust its kid)");
     let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, rng)
         .map_err(|e| KeyError::Generate(e.to_string()))?;
-    let pem = pem::encode_string("PRIVATE KEY", pem::LineEnding::LF, pkcs8.as_ref())
-        .map_err(|e| KeyError::Generate(e.to_string()))?;
-    store_generated(path, &pem)?;
+    store_generated(path, &pem_encode("PRIVATE KEY", pkcs8.as_ref()))?;
     read_ec(path)
 }
 
@@ -187,7 +200,7 @@ impl SigningKeys {
             Some(path) => read_rsa(path)?,
             None => read_or_generate_rsa(&rsa_path)?,
         };
-        let (rsa, rsa_jwk, rsa_kid) = rsa_key(&rsa_private, &rsa_path)?;
+        let (rsa, rsa_jwk, rsa_kid) = rsa_key(rsa_private, &rsa_path)?;
         let ec_path = settings
             .es256_key_file
             .clone()
@@ -199,7 +212,7 @@ impl SigningKeys {
         let (ec, ec_jwk, ec_kid) = ec_key(&ec_pkcs8, &ec_path, &rng)?;
         let mut jwks = vec![rsa_jwk, ec_jwk];
         for path in &settings.retired_key_files {
-            let (_, jwk, retired_kid) = rsa_key(&read_rsa(path)?, path)?;
+            let (_, jwk, retired_kid) = rsa_key(read_rsa(path)?, path)?;
             if retired_kid != rsa_kid {
                 jwks.push(jwk);
             }
@@ -227,5 +240,36 @@ impl SigningKeys {
     /// The JWKS document, serialized.
     pub fn jwks(&self) -> &str {
         &self.jwks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_blocks_round_trip_and_a_foreign_label_is_named() {
+        let der: Vec<u8> = (0..=255).collect();
+        let pem = pem_encode("PRIVATE KEY", &der);
+        assert!(pem.lines().all(|l| l.len() <= 64));
+        assert_eq!(pem_decode(&pem).unwrap(), ("PRIVATE KEY", der.clone()));
+        let other = pem_encode("EC PRIVATE KEY", &der);
+        assert_eq!(pem_decode(&other).unwrap().0, "EC PRIVATE KEY");
+        assert!(pem_decode("-----BEGIN PRIVATE KEY-----\nAAAA\n").is_err());
+    }
+
+    #[test]
+    fn the_test_keys_keep_their_kid_and_public_numbers() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+        let path = dir.join("rsa-1.pem");
+        let (_, jwk, kid) = rsa_key(read_rsa(&path).unwrap(), &path).unwrap();
+        // The kid as `openssl pkey -pubout -outform DER | sha256` gives it
+        // (the first 12 bytes): the same as before the keys moved to
+        // OpenSSL, so démarches that cached the JWKS still find the key.
+        assert_eq!(kid, "EfPIsQWXgJDhkEch");
+        let public: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("rsa-1.jwk.json")).unwrap()).unwrap();
+        assert_eq!(jwk["n"], public["n"]);
+        assert_eq!(jwk["e"], public["e"]);
     }
 }

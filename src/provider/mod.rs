@@ -49,7 +49,8 @@ pub struct OpenIdProvider {
     pub issuer: String,
     pub demarches: Demarches,
     pub keys: SigningKeys,
-    pairwise_secret: Vec<u8>,
+    /// HMAC-SHA-256 key of the pairwise `sub` (`provider.pairwise_secret`).
+    pairwise_key: ring::hmac::Key,
     pub code_ttl: std::time::Duration,
     pub token_ttl: std::time::Duration,
     /// The portal's clock: ID tokens' times and what lives in the store.
@@ -101,7 +102,10 @@ impl OpenIdProvider {
             issuer: public_url.as_str().trim_end_matches('/').to_owned(),
             demarches: Demarches::new(demarches),
             keys: SigningKeys::load(settings)?,
-            pairwise_secret: pairwise_secret(settings)?,
+            pairwise_key: ring::hmac::Key::new(
+                ring::hmac::HMAC_SHA256,
+                &pairwise_secret(settings)?,
+            ),
             code_ttl: settings.code_ttl,
             token_ttl: settings.token_ttl,
             clock,
@@ -115,15 +119,13 @@ impl OpenIdProvider {
     /// The `sub` a démarche sees: stable for one person and one démarche,
     /// different between démarches (no cross-démarche correlation).
     pub fn pairwise_sub(&self, federation: &str, upstream_sub: &str, client_id: &str) -> String {
-        use hmac::{Hmac, Mac};
-        let mut mac =
-            Hmac::<sha2::Sha256>::new_from_slice(&self.pairwise_secret).expect("any key length");
+        let mut mac = ring::hmac::Context::with_key(&self.pairwise_key);
         // Length-prefixed parts: no two inputs can collide by concatenation.
         for part in [federation, upstream_sub, client_id] {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part.as_bytes());
         }
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.sign().as_ref())
     }
 
     /// The discovery document (OpenID Connect Discovery 1.0).

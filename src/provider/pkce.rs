@@ -1,7 +1,6 @@
 //! PKCE (RFC 7636), S256 only: `plain` would let a stolen code be redeemed.
 
 use base64::Engine;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// A code challenge or verifier: 43 to 128 characters of the unreserved set
@@ -15,8 +14,10 @@ pub fn is_well_formed(value: &str) -> bool {
 
 /// `BASE64URL(SHA256(verifier)) == challenge`, in constant time.
 pub fn verifier_matches(challenge: &str, verifier: &str) -> bool {
-    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(Sha256::digest(verifier.as_bytes()));
+    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ring::digest::digest(
+        &ring::digest::SHA256,
+        verifier.as_bytes(),
+    ));
     is_well_formed(verifier) && bool::from(computed.as_bytes().ct_eq(challenge.as_bytes()))
 }
 

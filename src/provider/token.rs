@@ -463,6 +463,16 @@ mod exchange_tests {
         );
     }
 
+    #[test]
+    fn the_pairwise_sub_is_hmac_sha256_of_the_length_prefixed_parts() {
+        // Computed with Python's hmac module: the same sub for the same
+        // person whatever the implementation (démarches know people by it).
+        assert_eq!(
+            op().pairwise_sub("franceconnect", "person-1", "demarche"),
+            "qw0xKcFFQ1k0mJaKJefgewdGiHrImyR44h_2b7OKH0o"
+        );
+    }
+
     #[tokio::test]
     async fn a_wrong_secret_is_invalid_client() {
         let (provider, store) = (op(), MemoryStore::new());

@@ -41,6 +41,9 @@ pub struct AppState {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// The portal's clock (tests move it forward).
     pub clock: Clock,
+    /// The route patterns whose GET a language link must not repeat
+    /// (`.single_use()` in the route table).
+    pub single_use_routes: std::collections::HashSet<String>,
 }
 
 /// The session key of this browser's binding ([`crate::broker::Browser`]).
@@ -163,27 +166,6 @@ pub fn record_journey(req: &HttpRequest, journey: Journey) {
     req.extensions_mut().insert(journey);
 }
 
-/// Routes whose GET must not be repeated by a language link: they consume
-/// a single-use value (a login's or logout's `state`, a parked request) or
-/// act (authorization, logout, discovery).
-const SINGLE_USE_ROUTES: &[&str] = &[
-    "/oidc/authorize",
-    "/oidc/logout",
-    "/oidc/reprise/{demande}",
-    "/decouverte",
-];
-
-impl AppState {
-    fn is_single_use_route(&self, pattern: &str) -> bool {
-        SINGLE_USE_ROUTES.contains(&pattern)
-            || pattern == "/deconnexion/fin"
-            || self.federations.all().any(|c| {
-                c.settings.redirect_path == pattern
-                    || (c.settings.post_logout_redirect_path == pattern && pattern != "/")
-            })
-    }
-}
-
 /// The page's own address, rebuilt from the route that matched (its
 /// pattern and the values it captured, percent-encoded), with the only
 /// query a page needs besides `demande`: `population` (the answer form).
@@ -193,7 +175,7 @@ fn route_self_link(req: &HttpRequest, state: &AppState) -> Option<String> {
         return None;
     }
     let pattern = req.match_pattern()?;
-    if state.is_single_use_route(&pattern) {
+    if state.single_use_routes.contains(pattern.as_str()) {
         return None;
     }
     let mut path = fill_pattern(&pattern, |name| req.match_info().get(name))?;

@@ -42,6 +42,10 @@ pub const SESSION_COOKIE: &str = "aiguillage_session";
 pub struct RouteInfo {
     pub pattern: String,
     pub methods: Vec<Method>,
+    /// Its GET consumes a single-use value (a login's or logout's `state`,
+    /// a pending request) or acts (authorization, logout, discovery): a
+    /// language link must not repeat it.
+    pub single_use: bool,
 }
 
 impl RouteInfo {
@@ -68,6 +72,7 @@ fn endpoint(pattern: &str) -> Endpoint {
         info: RouteInfo {
             pattern: pattern.to_owned(),
             methods: Vec::new(),
+            single_use: false,
         },
         resource: web::resource(pattern),
         oauth_json: false,
@@ -115,6 +120,11 @@ impl Endpoint {
         self
     }
 
+    fn single_use(mut self) -> Endpoint {
+        self.info.single_use = true;
+        self
+    }
+
     fn oauth_json(mut self) -> Endpoint {
         self.oauth_json = true;
         self
@@ -145,7 +155,8 @@ fn endpoints<'a>(
         list.push(
             endpoint(&settings.redirect_path)
                 .data(callback::CallbackFor(federation))
-                .get(callback::finish),
+                .get(callback::finish)
+                .single_use(),
         );
         let path = &settings.post_logout_redirect_path;
         // `/` is the home page, which recognises a logout's `state` itself.
@@ -154,7 +165,7 @@ fn endpoints<'a>(
         }
     }
     for path in post_logout_paths {
-        list.push(endpoint(&path).get(logout::finished));
+        list.push(endpoint(&path).get(logout::finished).single_use());
     }
     list.extend([
         endpoint("/").get(home::show),
@@ -169,13 +180,18 @@ fn endpoints<'a>(
         endpoint("/accessibilite").get(site_pages::accessibility),
         endpoint("/mentions-legales").get(site_pages::legal),
         endpoint("/donnees-personnelles").get(site_pages::privacy),
-        endpoint("/decouverte").get(discovery_service::start),
+        endpoint("/decouverte")
+            .get(discovery_service::start)
+            .single_use(),
         endpoint("/.well-known/openid-configuration").get(provider::metadata::discovery),
         endpoint("/oidc/jwks").get(provider::metadata::jwks),
         endpoint("/oidc/authorize")
             .get(provider::authorize::authorize)
-            .post(provider::authorize::authorize),
-        endpoint("/oidc/reprise/{demande}").get(provider::resume::resume),
+            .post(provider::authorize::authorize)
+            .single_use(),
+        endpoint("/oidc/reprise/{demande}")
+            .get(provider::resume::resume)
+            .single_use(),
         endpoint("/oidc/token")
             .post(provider::token::exchange)
             .method(Method::OPTIONS, provider::cors::preflight)
@@ -187,7 +203,8 @@ fn endpoints<'a>(
             .oauth_json(),
         endpoint("/oidc/logout")
             .get(provider::logout::logout)
-            .post(provider::logout::logout),
+            .post(provider::logout::logout)
+            .single_use(),
         endpoint("/choix").get(choice::answer),
         endpoint("/choix/oublier").post(choice::forget),
         endpoint("/choix/{population}").get(choice::show),

@@ -17,7 +17,6 @@ use josekit::jwk::KeyPair;
 use josekit::jwk::alg::ec::{EcCurve, EcKeyPair};
 use josekit::jwk::alg::rsa::RsaKeyPair;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::FederationSettings;
 use crate::domain::Federation;
@@ -60,7 +59,8 @@ pub fn is_jwe(token: &str) -> bool {
 
 /// A stable `kid`: a digest of the public key.
 fn kid_of(public_der: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&Sha256::digest(public_der)[..12])
+    let digest = ring::digest::digest(&ring::digest::SHA256, public_der);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest.as_ref()[..12])
 }
 
 fn key_from_pem(
