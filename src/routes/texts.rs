@@ -4,7 +4,7 @@
 
 use crate::configuration::site::AccessibilityStatus;
 use crate::domain::{Chooser, Federation};
-use crate::i18n::{Lang, Locales};
+use crate::i18n::{Lang, LocaleIssue, Locales};
 use crate::routes::error::ErrorStem;
 
 mod used {
@@ -60,4 +60,13 @@ pub fn missing_keys(locales: &Locales, chooser: &Chooser) -> Vec<(Lang, String)>
         }
     }
     missing
+}
+
+/// [`missing_keys`] as issues located in the file each text belongs in
+/// (what `check-locales` prints and a refused edit logs).
+pub fn missing_issues(locales: &Locales, chooser: &Chooser) -> Vec<LocaleIssue> {
+    missing_keys(locales, chooser)
+        .into_iter()
+        .map(|(lang, key)| locales.missing_text(lang, &key))
+        .collect()
 }
