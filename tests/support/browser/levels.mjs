@@ -41,6 +41,11 @@ await t.test('the FranceConnect+ button is reached and pressed with the keyboard
   await page.goto(`${BASE}${FC_PLUS_PAGE}`);
   const needs = await page.locator('#franceconnect-plus-needs').innerText();
   assert(needs.includes('France Identité'), `what it needs: ${needs}`);
+  // Its accessible name has the "+" (the DSFR draws it; ours is in the text).
+  const named = page.getByRole('button', { name: 'S’identifier avec FranceConnect+', exact: true });
+  assert(await named.count() === 1, `the button's name: ${await page.locator('button.fr-connect--plus').ariaSnapshot()}`);
+  const plus = await page.locator('button.fr-connect--plus').evaluate((b) => getComputedStyle(b, '::after').content);
+  assert(plus.startsWith('"+"'), `the "+" is still drawn: ${plus}`);
   await tabTo(page, 'button.fr-connect.fr-connect--plus');
   const [request] = await Promise.all([
     page.waitForRequest((r) => r.url().includes('/authorize?')),
@@ -59,6 +64,12 @@ await t.test('a federation found down has no button the keyboard can reach', asy
   assert(await disabled.isDisabled(), 'the button is disabled');
   const notice = await page.locator('#unavailable-prosanteconnect-notice').innerText();
   assert(/indisponible/.test(notice), `notice: ${notice}`);
+  // Disabled, it keeps its mark and its name, like the active one.
+  const logo = await page.locator('#unavailable-prosanteconnect button svg.aig-psc__logo').boundingBox();
+  assert(logo && logo.width > 20 && logo.height > 20, `the mark is drawn: ${JSON.stringify(logo)}`);
+  assert(await page.getByRole('button', { name: 'S’identifier avec Pro Santé Connect', exact: true, disabled: true }).count() === 1,
+    'the disabled button keeps its name');
+  if (SHOTS) await page.locator('#unavailable-prosanteconnect').screenshot({ path: `${SHOTS}/levels-psc-disabled.png` });
   // Tabbing through the page never focuses it.
   for (let i = 0; i < 30; i++) {
     await page.keyboard.press('Tab');
