@@ -254,10 +254,7 @@ fn line_of(source: &str, byte: usize) -> usize {
 /// broken entry).
 fn error_line(source: &str, error: &fluent_syntax::parser::ParserError) -> usize {
     let at = error.pos.start.min(source.len());
-    let entry_start = error
-        .slice
-        .as_ref()
-        .map_or(0, |s| s.start.min(at));
+    let entry_start = error.slice.as_ref().map_or(0, |s| s.start.min(at));
     let before = source[entry_start..at].trim_end();
     if before.is_empty() {
         line_of(source, at)
@@ -403,7 +400,10 @@ impl Locales {
                     r
                 }
             };
-            let lang_places = parsed.places.get_mut(&file.lang).expect("all languages present");
+            let lang_places = parsed
+                .places
+                .get_mut(&file.lang)
+                .expect("all languages present");
             let order = parsed
                 .order
                 .entry((file.lang, file.name.clone()))
@@ -525,18 +525,20 @@ impl Locales {
 
 /// The file the built-in French texts keep `key` in, if they have it.
 fn embedded_file_of(key: &str) -> Option<String> {
-    static FILES: std::sync::LazyLock<BTreeMap<String, String>> =
-        std::sync::LazyLock::new(|| {
-            let mut files = BTreeMap::new();
-            for file in embedded_files().into_iter().filter(|f| f.lang == Lang::DEFAULT) {
-                if let Ok(resource) = FluentResource::try_new(file.source) {
-                    for (key, _) in keys_of(&resource, resource_source(&resource)) {
-                        files.entry(key).or_insert_with(|| file.name.clone());
-                    }
+    static FILES: std::sync::LazyLock<BTreeMap<String, String>> = std::sync::LazyLock::new(|| {
+        let mut files = BTreeMap::new();
+        for file in embedded_files()
+            .into_iter()
+            .filter(|f| f.lang == Lang::DEFAULT)
+        {
+            if let Ok(resource) = FluentResource::try_new(file.source) {
+                for (key, _) in keys_of(&resource, resource_source(&resource)) {
+                    files.entry(key).or_insert_with(|| file.name.clone());
                 }
             }
-            files
-        });
+        }
+        files
+    });
     FILES.get(key).cloned()
 }
 
@@ -873,7 +875,10 @@ mod tests {
             (format!("{FR}d = {{ $x\n"), 5),
             (format!("{FR}d = {{ $x"), 5),
             // Opened on a continuation line, blank lines after it.
-            ("a = A\nb =\n    Bonjour\n    { $name\n\n\nc = C\n".to_owned(), 4),
+            (
+                "a = A\nb =\n    Bonjour\n    { $name\n\n\nc = C\n".to_owned(),
+                4,
+            ),
             // Another kind of mistake, in the middle of a line.
             ("a = A\nb = Bonjour { $name ! }\nc = C\n".to_owned(), 2),
         ] {
@@ -907,7 +912,9 @@ mod tests {
         ]);
         assert_eq!(
             shown(&found),
-            ["/t/fr/portail.ftl:2: `b` is missing in fr: it goes after `a` (en has it at /t/en/portail.ftl:3)"]
+            [
+                "/t/fr/portail.ftl:2: `b` is missing in fr: it goes after `a` (en has it at /t/en/portail.ftl:3)"
+            ]
         );
         assert_eq!(found[0].key.as_deref(), Some("b"));
         // The first key of a file has no key before it: the file alone.
@@ -928,7 +935,11 @@ mod tests {
             file(Lang::Fr, "portail.ftl", FR),
             file(Lang::Fr, "extra.ftl", "seulement-fr = Bonjour\n"),
             file(Lang::En, "portail.ftl", EN),
-            file(Lang::En, "portail-bis.ftl", "## English\n\nonly-en = Hello\n"),
+            file(
+                Lang::En,
+                "portail-bis.ftl",
+                "## English\n\nonly-en = Hello\n",
+            ),
         ]);
         assert_eq!(
             shown(&found),

@@ -26,6 +26,9 @@ pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
             keys.push(format!("federation-{}{suffix}", f.id()));
         }
     }
+    for level in 1..=3 {
+        keys.push(level_key(level).to_owned());
+    }
     for status in AccessibilityStatus::ALL {
         keys.push(format!("accessibility-status-{}", status.id()));
     }
@@ -34,6 +37,16 @@ pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
         keys.push(format!("error-{}-body", stem.as_str()));
     }
     keys
+}
+
+/// The text of an eIDAS level's name (`faible`, `substantiel`, `élevé`),
+/// for an `eidasN` level (N above 3 is the highest).
+pub fn level_key(level: u8) -> &'static str {
+    match level {
+        0 | 1 => "level-eidas1",
+        2 => "level-eidas2",
+        _ => "level-eidas3",
+    }
 }
 
 /// Every (language, key) the portal uses and the files do not define.

@@ -387,7 +387,15 @@ async fn franceconnect_plus_logs_in_through_the_chooser_with_encrypted_tokens() 
         text_of(&doc, &format!("{button} .fr-connect__brand .fr-sr-only")),
         "FranceConnect+"
     );
-    assert!(text_of(&doc, "#franceconnect-plus-needs").contains("France Identité"));
+    // eidas2 is the substantial level (eIDAS), not the high one.
+    let needs = text_of(&doc, "#franceconnect-plus-needs");
+    assert!(needs.contains("France Identité"), "{needs}");
+    assert!(
+        needs.contains("le niveau de garantie substantiel") && !needs.contains("élevé"),
+        "{needs}"
+    );
+    let why = text_of(&doc, "#federation-franceconnect-plus");
+    assert!(why.contains("substantiel ou élevé"), "{why}");
     let res = submit_form(
         &app.client,
         &url,

@@ -41,6 +41,8 @@ await t.test('the FranceConnect+ button is reached and pressed with the keyboard
   await page.goto(`${BASE}${FC_PLUS_PAGE}`);
   const needs = await page.locator('#franceconnect-plus-needs').innerText();
   assert(needs.includes('France Identité'), `what it needs: ${needs}`);
+  // eidas2 is the substantial level, named as eIDAS names it.
+  assert(needs.includes('le niveau de garantie substantiel') && !needs.includes('élevé'), `the level: ${needs}`);
   // Its accessible name has the "+" (the DSFR draws it; ours is in the text).
   const named = page.getByRole('button', { name: 'S’identifier avec FranceConnect+', exact: true });
   assert(await named.count() === 1, `the button's name: ${await page.locator('button.fr-connect--plus').ariaSnapshot()}`);
