@@ -17,17 +17,20 @@ footer-accessibility = Accessibility: { $status }
 footer-licence = Unless otherwise stated for third-party intellectual property, the content of this site is available under the
 footer-licence-name = etalab-2.0 license
 new-window = new window
+# The title (title tag) of a page whose form has an error.
+form-error-title = Error: { $title }
 table-scroll-hint = On a small screen, scroll the table sideways to see every column.
 
 ## Home page: "You are…"
 
 home-title = Sign in
 home-intro = Tell us your situation: we will offer you the French State sign-in service that fits you.
-home-remembered = On your last visit, you answered: { $population }. This answer is preselected below.
+home-remembered = You already answered: { $population }. This answer is preselected below.
 home-forget = Not me: clear this answer
 home-question = You are…
 home-question-hint = Choose the situation in which you are using this online service.
-home-missing-answer = Tell us who you are to continue.
+home-missing-answer = Choose the situation that fits you to continue.
+home-error-title = Your answer is needed
 home-help = I don't know what to answer
 home-continue = Continue
 

@@ -18,17 +18,20 @@ footer-accessibility = Accessibilité : { $status }
 footer-licence = Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés sous
 footer-licence-name = licence etalab-2.0
 new-window = nouvelle fenêtre
+# Le titre (balise title) d’une page dont le formulaire a une erreur.
+form-error-title = Erreur : { $title }
 table-scroll-hint = Sur un petit écran, faites défiler le tableau vers la droite pour voir toutes les colonnes.
 
 ## Page d’accueil : « Vous êtes… »
 
 home-title = Se connecter
 home-intro = Indiquez votre situation : nous vous proposons le service de connexion de l’État qui vous correspond.
-home-remembered = Lors de votre dernière visite, vous avez répondu : { $population }. Cette réponse est présélectionnée ci-dessous.
+home-remembered = Vous avez déjà répondu : { $population }. Cette réponse est présélectionnée ci-dessous.
 home-forget = Ce n’est pas moi : effacer cette réponse
 home-question = Vous êtes…
 home-question-hint = Choisissez la situation dans laquelle vous faites cette démarche.
-home-missing-answer = Indiquez qui vous êtes pour continuer.
+home-missing-answer = Choisissez la situation qui vous correspond pour continuer.
+home-error-title = Votre réponse est nécessaire
 home-help = Je ne sais pas quoi répondre
 home-continue = Continuer
 

@@ -160,14 +160,36 @@ async fn the_home_form_leads_to_the_choice_page_with_a_303() {
 #[tokio::test]
 async fn no_answer_shows_the_question_again_with_an_error() {
     let app = spawn_app().await;
+    let message = "Choisissez la situation qui vous correspond pour continuer.";
     for path in ["/choix", "/choix?population="] {
         let doc = app.page(path, StatusCode::BAD_REQUEST).await;
+        // DSFR's error pattern, rendered by the server (no JavaScript):
+        // the title says it, a summary at the top takes the focus and
+        // announces the message, the group is in error with its message.
+        assert_eq!(text_of(&doc, "title"), "Erreur : Se connecter – Aiguillage");
+        assert_eq!(attr(&doc, "#error-summary", "autofocus").as_deref(), Some(""));
+        assert_eq!(attr(&doc, "#error-summary", "tabindex").as_deref(), Some("-1"));
+        assert_eq!(text_of(&doc, "#error-summary [role=alert] a"), message);
         assert_eq!(
-            text_of(&doc, "#population-error"),
-            "Indiquez qui vous êtes pour continuer."
+            attr(&doc, "#error-summary a", "href").as_deref(),
+            Some("#population-particulier")
         );
-        assert!(!select(&doc, "fieldset.fr-fieldset--error").is_empty());
+        assert_eq!(text_of(&doc, "#population-error"), message);
+        assert_eq!(
+            attr(&doc, "fieldset.fr-fieldset--error", "aria-labelledby").as_deref(),
+            Some("population-legend population-messages")
+        );
+        assert_eq!(
+            attr(&doc, "fieldset.fr-fieldset--error", "role").as_deref(),
+            Some("group")
+        );
     }
+    let doc = app.page("/choix?lang=en", StatusCode::BAD_REQUEST).await;
+    assert_eq!(text_of(&doc, "title"), "Error: Sign in – Aiguillage");
+    // Without the error, nothing of it.
+    let doc = app.page("/?lang=fr", StatusCode::OK).await;
+    assert_eq!(text_of(&doc, "title"), "Se connecter – Aiguillage");
+    assert!(select(&doc, "#error-summary, [autofocus], .fr-fieldset--error").is_empty());
 }
 
 #[tokio::test]

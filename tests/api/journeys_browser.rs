@@ -71,6 +71,12 @@ async fn an_error_after_a_button_switches_language_in_a_real_browser() {
 }
 
 #[tokio::test]
+async fn continuing_without_an_answer_moves_focus_to_an_announced_error_summary_in_a_real_browser() {
+    let app = spawn_app().await;
+    run_browser_script("journeys.mjs", &app.address, &[("SCENARIO", "home-error")]).await;
+}
+
+#[tokio::test]
 async fn every_page_is_accessible_in_both_languages_at_320_and_1280_px_with_alike_buttons() {
     let app = spawn_app_with_every_button().await;
     run_browser_script("pages.mjs", &app.address, &[]).await;

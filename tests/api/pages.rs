@@ -100,9 +100,14 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
         "kept across browser restarts: {cookie}"
     );
 
-    // Return: preselected, and the page says so.
+    // Return: preselected, and the page says so, truthfully whether the
+    // answer was given a minute ago or on another day.
     let doc = app.page("/", StatusCode::OK).await;
-    assert!(text_of(&doc, "#remembered").contains("Une entreprise"));
+    assert_eq!(
+        text_of(&doc, "#remembered"),
+        "Vous avez déjà répondu : Une entreprise ou une association. Cette réponse est présélectionnée ci-dessous."
+    );
+    assert!(!text_of(&doc, "main").contains("dernière visite"));
     let checked: Vec<_> = select(&doc, "input[name=population][checked]")
         .iter()
         .map(|e| e.value().attr("value").unwrap().to_owned())

@@ -15,7 +15,8 @@ const SHOTS = process.env.SCREENSHOTS_DIR;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
 const PAGES = ['/', '/aide', '/accessibilite', '/mentions-legales', '/donnees-personnelles', '/federations',
-  '/compte', '/deconnexion', '/choix/particulier', '/choix/professionnel-sante', '/choix/agent-etat',
+  '/choix', '/compte', '/deconnexion', '/choix/particulier', '/choix/professionnel-sante',
+  '/choix/agent-etat',
   '/erreur/unavailable?federation=prosanteconnect&population=professionnel-sante', '/erreur/not-found',
   '/nulle-part'];
 const WIDTHS = [{ width: 320, height: 640 }, { width: 1280, height: 900 }];
