@@ -22,7 +22,8 @@ pub struct HomePage<'a> {
     pub t: Tr<'a>,
     pub page: &'a PageCtx,
     pub populations: &'a [Population],
-    /// Population to preselect (the remembered answer).
+    /// Population to preselect: the one in the address (`?population=`,
+    /// e.g. kept by a language link), else the remembered answer.
     pub selected: Option<&'a str>,
     /// The answer remembered from before (cookie), when it is the one
     /// preselected: the page says so and offers to forget it.
@@ -51,13 +52,19 @@ pub async fn render(page: &PageCtx, missing_answer: bool) -> Result<HttpResponse
     let chooser = demarche
         .as_ref()
         .map_or(&page.state().chooser, |d| &d.chooser);
-    // A remembered answer the démarche does not serve is not preselected.
+    // An answer the démarche does not serve is not preselected.
+    let served = |id: &&str| chooser.population(id).is_some();
+    let asked = (!missing_answer)
+        .then_some(page.population.as_ref())
+        .flatten()
+        .map(|id| id.as_str())
+        .filter(served);
     let remembered = page
         .remembered
         .as_ref()
         .map(|id| id.as_str())
-        .filter(|id| chooser.population(id).is_some());
-    let selected = remembered;
+        .filter(served);
+    let selected = asked.or(remembered);
     let t = page.tr();
     let heading = match &demarche {
         Some(d) => t.t1("demarche-title", "demarche", &d.name),

@@ -77,6 +77,17 @@ async fn continuing_without_an_answer_moves_focus_to_an_announced_error_summary_
 }
 
 #[tokio::test]
+async fn switching_language_keeps_an_answer_checked_but_not_sent_in_a_real_browser() {
+    let app = spawn_app().await;
+    run_browser_script(
+        "journeys.mjs",
+        &app.address,
+        &[("SCENARIO", "lang-keeps-answer")],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn every_page_is_accessible_in_both_languages_at_320_and_1280_px_with_alike_buttons() {
     let app = spawn_app_with_every_button().await;
     run_browser_script("pages.mjs", &app.address, &[]).await;

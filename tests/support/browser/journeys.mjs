@@ -20,6 +20,9 @@
 //                     the error summary (a role=alert region, read at once),
 //                     which is in the first screen and leads to the first
 //                     answer; the group's name includes the message; axe.
+//   lang-keeps-answer an answer checked but not sent survives the language
+//                     switch (the portal's own script), and nothing breaks
+//                     without JavaScript.
 //
 // Env: BASE_URL; for the démarche scenarios DEMARCHE_URL, DEMARCHE_NAME,
 // LOGIN (FranceConnect's test account).
@@ -316,6 +319,51 @@ if (SCENARIO === 'home-error') {
       await context.close();
     }
     assert(problems.length === 0, problems.join('\n'));
+  });
+}
+
+if (SCENARIO === 'lang-keeps-answer') {
+  await t.test('an answer checked but not sent survives the language switch (JavaScript on, real CSP)', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const cspErrors = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+    await page.goto(`${BASE}/`);
+    await page.locator('label[for="population-entreprise"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(await page.locator('html').getAttribute('lang') === 'en', 'English');
+    assert(await page.locator('#population-entreprise').isChecked(), `the answer kept: ${page.url()}`);
+    assert(await page.locator('#remembered').count() === 0, 'not called a remembered answer: it was never sent');
+    // Another answer, then back to French: that one is kept.
+    await page.locator('label[for="population-particulier"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=fr]').click());
+    assert(await page.locator('#population-particulier').isChecked(), `the new answer kept: ${page.url()}`);
+    // And it is still only an unsent choice: "Continuer" sends it.
+    await navigate(page, () => page.getByRole('button', { name: 'Continuer' }).click());
+    assert(new URL(page.url()).pathname === '/choix/particulier', `sent: ${page.url()}`);
+    assert(cspErrors.length === 0, `CSP: ${cspErrors.join('\n')}`);
+    // On the error page, a choice then a switch leads to the question with
+    // the answer checked, not to a sent answer.
+    await page.goto(`${BASE}/choix?lang=fr`);
+    await page.locator('label[for="population-agent-etat"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(new URL(page.url()).pathname === '/', `the question, not a sent answer: ${page.url()}`);
+    assert(await page.locator('#population-agent-etat').isChecked(), 'checked');
+    await context.close();
+  });
+
+  await t.test('without JavaScript the language links still work (the unsent choice aside)', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/`);
+    await page.locator('label[for="population-entreprise"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(await page.locator('html').getAttribute('lang') === 'en', 'English');
+    assert(await page.locator('input[name=population]:checked').count() === 0, 'nothing checked: the choice was not sent');
+    await navigate(page, () => page.locator('label[for="population-entreprise"]').click().then(
+      () => page.getByRole('button', { name: 'Continue' }).click()));
+    assert(new URL(page.url()).pathname === '/choix/entreprise', `still works: ${page.url()}`);
+    await context.close();
   });
 }
 
