@@ -14,7 +14,7 @@ help-title = Which answer should I choose?
 help-intro = Your answer is only used to offer you the right sign-in service. Choose the situation in which you are using this online service.
 help-choose = Choose "{ $population }"
 help-still-title = Still not sure?
-help-still = For something personal, choose "An individual". For your work, choose the situation of the organization you work for. If in doubt, the public administration that runs the online service can help you.
+help-still = For something personal, choose "An individual". For your work, choose the answer that best describes your employer or your activity. If in doubt, the public administration that runs the online service can help you.
 help-back = Back to the question
 
 ## Accessibility statement (RGAA)

@@ -14,7 +14,7 @@ help-title = Quelle réponse choisir ?
 help-intro = Votre réponse sert seulement à vous proposer le bon service de connexion. Choisissez la situation dans laquelle vous faites cette démarche.
 help-choose = Choisir « { $population } »
 help-still-title = Vous hésitez encore ?
-help-still = Pour une démarche personnelle, choisissez « Un particulier ». Pour votre travail, choisissez la situation de la structure pour laquelle vous travaillez. En cas de doute, l’administration qui propose la démarche peut vous aider.
+help-still = Pour une démarche personnelle, choisissez « Un particulier ». Pour votre travail, choisissez la réponse qui décrit le mieux votre employeur ou votre activité. En cas de doute, l’administration qui propose la démarche peut vous aider.
 help-back = Revenir à la question
 
 ## Déclaration d’accessibilité (RGAA)

@@ -193,6 +193,52 @@ async fn no_answer_shows_the_question_again_with_an_error() {
 }
 
 #[tokio::test]
+async fn the_professional_answer_agrees_with_the_services_it_offers_and_differs_from_a_company() {
+    let app = spawn_app_with_every_button().await;
+    for (lang, not_a_company, company, psc_fits) in [
+        (
+            "fr",
+            "sans représenter une entreprise ou une association",
+            "Vous la dirigez ou vous agissez en son nom",
+            "Pro Santé Connect convient si vous travaillez dans la santé ou le social",
+        ),
+        (
+            "en",
+            "not on behalf of a company or an association",
+            "You run it or act on its behalf",
+            "Pro Santé Connect fits if you work in health or social care",
+        ),
+    ] {
+        let doc = app.page(&format!("/?lang={lang}"), StatusCode::OK).await;
+        let professional = text_of(&doc, "label[for=population-professionnel]");
+        // The hint no longer excludes health, which the page then offers.
+        assert!(
+            !professional.contains("hors santé") && !professional.contains("outside health"),
+            "{professional}"
+        );
+        assert!(professional.contains(not_a_company), "{professional}");
+        let label = text_of(&doc, "label[for=population-entreprise]");
+        assert!(label.contains(company), "{label}");
+        // The professional's page offers Pro Santé Connect and says when it fits.
+        let doc = app
+            .page(&format!("/choix/professionnel?lang={lang}"), StatusCode::OK)
+            .await;
+        assert_eq!(
+            select(&doc, "form[action='/connexion/prosanteconnect'] button").len(),
+            1
+        );
+        assert!(text_of(&doc, "#advice").contains(psc_fits), "{}", text_of(&doc, "#advice"));
+        // The help page tells the professional from the company.
+        let doc = app.page(&format!("/aide?lang={lang}"), StatusCode::OK).await;
+        let help = text_of(&doc, "#help-entreprise");
+        assert!(
+            help.contains("Un professionnel ou une professionnelle") || help.contains("A professional"),
+            "{help}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn unknown_population_or_federation_gets_a_localized_404() {
     let app = spawn_app().await;
     for (path, title) in [
