@@ -169,6 +169,7 @@ fn endpoints<'a>(
         endpoint("/accessibilite").get(site_pages::accessibility),
         endpoint("/mentions-legales").get(site_pages::legal),
         endpoint("/donnees-personnelles").get(site_pages::privacy),
+        endpoint("/plan-du-site").get(site_pages::sitemap),
         endpoint("/decouverte").get(discovery_service::start),
         endpoint("/.well-known/openid-configuration").get(oidc::metadata::discovery),
         endpoint("/oidc/jwks").get(oidc::metadata::jwks),

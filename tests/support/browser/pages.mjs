@@ -15,7 +15,7 @@ const SHOTS = process.env.SCREENSHOTS_DIR;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
 const PAGES = ['/', '/aide', '/accessibilite', '/mentions-legales', '/donnees-personnelles', '/federations',
-  '/choix', '/compte', '/deconnexion', '/choix/particulier', '/choix/professionnel-sante',
+  '/plan-du-site', '/choix', '/compte', '/deconnexion', '/choix/particulier', '/choix/professionnel-sante',
   '/choix/agent-etat',
   '/erreur/unavailable?federation=prosanteconnect&population=professionnel-sante', '/erreur/not-found',
   '/nulle-part'];
