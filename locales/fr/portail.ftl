@@ -56,10 +56,10 @@ account-title = Votre connexion
 account-intro = Votre connexion avec { $federation } est active. Voici les informations que ce service a transmises.
 account-name = Nom
 account-federation = Service de connexion
-account-acr = Niveau de garantie (acr)
-account-amr = Méthodes d’authentification (amr)
+account-acr = Niveau de garantie
+account-amr = Méthodes d’authentification
 account-email = Adresse électronique
-account-sub = Identifiant (sub)
+account-sub = Identifiant technique
 account-caption = Informations transmises par { $federation }
 account-field = Information
 account-value = Valeur
@@ -76,6 +76,29 @@ logout-confirm-body = Voulez-vous mettre fin à votre connexion sur ce portail e
 logout-confirm-demarche = « { $demarche } » demande à mettre fin à votre connexion sur ce portail et auprès de votre service de connexion. Voulez-vous vous déconnecter ?
 logout-confirm-yes = Me déconnecter
 logout-confirm-no = Annuler
+
+## Informations transmises par les services de connexion (page « Votre connexion »)
+
+claim-uid = Identifiant dans votre organisation
+claim-siret = Numéro SIRET de votre organisation
+claim-siren = Numéro SIREN de votre organisation
+claim-idp_id = Identifiant de votre fournisseur d’identité
+claim-idp_acr = Niveau de garantie donné par votre fournisseur d’identité
+claim-organizational_unit = Service
+claim-organization_label = Organisation
+claim-belonging_population = Catégorie
+claim-phone_number = Téléphone
+claim-birthdate = Date de naissance
+claim-birthplace = Lieu de naissance (code INSEE)
+claim-birthcountry = Pays de naissance (code INSEE)
+claim-gender = Sexe
+claim-preferred_username = Nom d’usage
+claim-given_name_array = Prénoms
+claim-SubjectNameID = Identifiant national (RPPS ou ADELI)
+claim-SubjectRefPro = Données d’exercice professionnel
+claim-SubjectOrganization = Structure d’exercice
+claim-SubjectRole = Rôles
+claim-codeCivilite = Civilité
 
 ## Connexion demandée par une démarche
 

@@ -26,6 +26,9 @@ pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
             keys.push(format!("federation-{}{suffix}", f.id()));
         }
     }
+    for claim in LABELLED_CLAIMS {
+        keys.push(format!("claim-{claim}"));
+    }
     for level in 1..=3 {
         keys.push(level_key(level).to_owned());
     }
@@ -38,6 +41,32 @@ pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
     }
     keys
 }
+
+/// Claims the federations send (README, "What the démarche gets") that
+/// `/compte` names for people, `claim-<name>` in `locales/*/portail.ftl`;
+/// others keep their name.
+pub const LABELLED_CLAIMS: &[&str] = &[
+    "uid",
+    "siret",
+    "siren",
+    "idp_id",
+    "idp_acr",
+    "organizational_unit",
+    "organization_label",
+    "belonging_population",
+    "phone_number",
+    "birthdate",
+    "birthplace",
+    "birthcountry",
+    "gender",
+    "preferred_username",
+    "given_name_array",
+    "SubjectNameID",
+    "SubjectRefPro",
+    "SubjectOrganization",
+    "SubjectRole",
+    "codeCivilite",
+];
 
 /// The text of an eIDAS level's name (`faible`, `substantiel`, `élevé`),
 /// for an `eidasN` level (N above 3 is the highest).
