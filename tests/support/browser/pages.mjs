@@ -50,6 +50,43 @@ await t.test('every page: no axe violation and no sideways scroll, in fr and en,
   assert(problems.length === 0, problems.join('\n'));
 });
 
+// Smaller at each level; from h3 down visibly so, at least 15 % (an h3 at
+// 28 px under an h2 at 32 px reads as another h2; h2 under h1 keeps the
+// DSFR's page-title scale, 28 under 32 px on a phone).
+await t.test('every page draws its headings by level: one size per level, smaller at each level down', async () => {
+  const problems = [];
+  for (const viewport of WIDTHS) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    for (const path of PAGES) {
+      await page.goto(`${BASE}${path}${path.includes('?') ? '&' : '?'}lang=fr`);
+      const levels = await page.evaluate(() => {
+        const sizes = {};
+        for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')) {
+          const level = Number(h.tagName[1]);
+          (sizes[level] ??= new Set()).add(parseFloat(getComputedStyle(h).fontSize));
+        }
+        return Object.entries(sizes).map(([level, set]) => [Number(level), [...set].sort((a, b) => a - b)]);
+      });
+      const where = `${path} (${viewport.width} px)`;
+      for (const [level, sizes] of levels) {
+        if (sizes.length > 1) problems.push(`${where}: h${level} drawn at ${sizes.join(', ')} px`);
+      }
+      levels.sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < levels.length; i++) {
+        const [upper, bigger] = levels[i - 1];
+        const [lower, smaller] = levels[i];
+        const limit = lower >= 3 ? 0.85 * Math.min(...bigger) : Math.min(...bigger) - 1;
+        if (Math.max(...smaller) > limit) {
+          problems.push(`${where}: h${lower} (${smaller.join(', ')} px) not ${lower >= 3 ? '15 % ' : ''}smaller than h${upper} (${bigger.join(', ')} px)`);
+        }
+      }
+    }
+    await context.close();
+  }
+  assert(problems.length === 0, problems.join('\n'));
+});
+
 await t.test('from 320 to 991 px the header tools sit inside the header, not detached below it', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
