@@ -133,9 +133,12 @@ function assertAccessDenied(navigations, state, page) {
   assert(q.get('error') === 'access_denied', `error=${q.get('error')}`);
   assert(q.get('state') === state, `the démarche's state ${state}, got ${q.get('state')}`);
   assert(q.get('iss') === ISSUER, `iss=${q.get('iss')}, expected ${ISSUER}`);
-  return page.locator('#error').innerText().then((text) => {
-    assert(text.startsWith('access_denied'), `the démarche shows the error: ${text}`);
-  });
+  return Promise.all([page.locator('#error').innerText(), page.locator('#error-code').innerText()])
+    .then(([text, code]) => {
+      // In French, the OAuth code as a technical detail.
+      assert(text.startsWith('La connexion a été annulée'), `the démarche says it in French: ${text}`);
+      assert(code === 'access_denied', `the démarche shows the code as a detail: ${code}`);
+    });
 }
 
 if (SCENARIO === 'demarche-refusal') {
