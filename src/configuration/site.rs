@@ -231,7 +231,11 @@ impl SiteSettings {
             contact_email,
             accessibility_status: self.accessibility_status,
             accessibility_audit_date: audit_date,
-            accessibility_auditor: text("accessibility_auditor", &self.accessibility_auditor, issues),
+            accessibility_auditor: text(
+                "accessibility_auditor",
+                &self.accessibility_auditor,
+                issues,
+            ),
             accessibility_rate: self.accessibility_rate.filter(|r| *r <= 100),
             accessibility_statement_date: statement_date,
             accessibility_non_compliances: sentences(
@@ -364,7 +368,10 @@ mod tests {
             accessibility_rate: Some(101),
             ..Default::default()
         });
-        assert!(issues[0].starts_with("site.accessibility_rate"), "{issues:?}");
+        assert!(
+            issues[0].starts_with("site.accessibility_rate"),
+            "{issues:?}"
+        );
     }
 
     #[test]

@@ -167,8 +167,14 @@ async fn no_answer_shows_the_question_again_with_an_error() {
         // the title says it, a summary at the top takes the focus and
         // announces the message, the group is in error with its message.
         assert_eq!(text_of(&doc, "title"), "Erreur : Se connecter – Aiguillage");
-        assert_eq!(attr(&doc, "#error-summary", "autofocus").as_deref(), Some(""));
-        assert_eq!(attr(&doc, "#error-summary", "tabindex").as_deref(), Some("-1"));
+        assert_eq!(
+            attr(&doc, "#error-summary", "autofocus").as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            attr(&doc, "#error-summary", "tabindex").as_deref(),
+            Some("-1")
+        );
         assert_eq!(text_of(&doc, "#error-summary [role=alert] a"), message);
         assert_eq!(
             attr(&doc, "#error-summary a", "href").as_deref(),
@@ -227,12 +233,19 @@ async fn the_professional_answer_agrees_with_the_services_it_offers_and_differs_
             select(&doc, "form[action='/connexion/prosanteconnect'] button").len(),
             1
         );
-        assert!(text_of(&doc, "#advice").contains(psc_fits), "{}", text_of(&doc, "#advice"));
+        assert!(
+            text_of(&doc, "#advice").contains(psc_fits),
+            "{}",
+            text_of(&doc, "#advice")
+        );
         // The help page tells the professional from the company.
-        let doc = app.page(&format!("/aide?lang={lang}"), StatusCode::OK).await;
+        let doc = app
+            .page(&format!("/aide?lang={lang}"), StatusCode::OK)
+            .await;
         let help = text_of(&doc, "#help-entreprise");
         assert!(
-            help.contains("Un professionnel ou une professionnelle") || help.contains("A professional"),
+            help.contains("Un professionnel ou une professionnelle")
+                || help.contains("A professional"),
             "{help}"
         );
     }

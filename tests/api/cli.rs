@@ -333,10 +333,7 @@ fn check_locales_reports_file_and_line_and_exits_2() {
     )
     .unwrap();
     let out = fails(&["check-locales"], &env);
-    let problems: Vec<&str> = out
-        .lines()
-        .filter(|l| l.starts_with("  "))
-        .collect();
+    let problems: Vec<&str> = out.lines().filter(|l| l.starts_with("  ")).collect();
     assert_eq!(
         problems,
         [format!(

@@ -691,11 +691,17 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
         text_of(&doc, "#accessibility-statement-date"),
         "La date d’établissement de cette déclaration n’a pas été renseignée par l’exploitant de ce portail."
     );
-    assert!(text_of(&doc, "#accessibility-non-compliances").starts_with("Aucun audit n’ayant encore été réalisé"));
+    assert!(
+        text_of(&doc, "#accessibility-non-compliances")
+            .starts_with("Aucun audit n’ayant encore été réalisé")
+    );
     assert_eq!(text_of(&doc, "#accessibility-derogations"), "Aucune.");
     assert!(text_of(&doc, "#accessibility-exempt").contains("FranceConnect"));
     assert!(text_of(&doc, "#accessibility-environment-automated").contains("Chromium"));
-    assert!(text_of(&doc, "#accessibility-commitment").starts_with("L’éditeur de ce portail, dont le nom"));
+    assert!(
+        text_of(&doc, "#accessibility-commitment")
+            .starts_with("L’éditeur de ce portail, dont le nom")
+    );
     let doc = app.page("/accessibilite?lang=en", StatusCode::OK).await;
     assert!(text_of(&doc, "#accessibility-status").contains("not compliant"));
     let doc = app.page("/mentions-legales?lang=fr", StatusCode::OK).await;
@@ -752,12 +758,12 @@ async fn the_site_map_lists_every_page_a_person_can_open() {
     // Every route that answers a page to a GET from a link, from the
     // route table (a new page must be added to the map or here, on purpose).
     let not_pages = [
-        "/choix",                   // the form's action
-        "/deconnexion",             // reached from "Votre connexion"
-        "/deconnexion/fin",         // a federation's return
-        "/erreur/{stem}",           // an error shown again
-        "/decouverte",              // for démarches' own choosers
-        "/federations/jwks",        // keys
+        "/choix",            // the form's action
+        "/deconnexion",      // reached from "Votre connexion"
+        "/deconnexion/fin",  // a federation's return
+        "/erreur/{stem}",    // an error shown again
+        "/decouverte",       // for démarches' own choosers
+        "/federations/jwks", // keys
         "/.well-known/openid-configuration",
         "/healthz",
         "/readyz",
@@ -874,7 +880,9 @@ async fn publisher_contact_and_accessibility_status_come_from_the_site_section()
         text_of(&doc, "#legal-publisher"),
         "Direction du numérique d’exemple"
     );
-    let doc = app.page("/donnees-personnelles?lang=fr", StatusCode::OK).await;
+    let doc = app
+        .page("/donnees-personnelles?lang=fr", StatusCode::OK)
+        .await;
     assert!(text_of(&doc, "tr[data-cookie=session]").contains("20 minutes"));
     assert!(text_of(&doc, "tr[data-cookie=session]").contains("8 heures"));
     assert_eq!(
@@ -893,7 +901,10 @@ fn check_config_names_the_site_keys_it_refuses() {
             "totalement-conforme",
         )
         .env("AIGUILLAGE__SITE__CONTACT_EMAIL", "pas-une-adresse")
-        .env("AIGUILLAGE__SITE__ACCESSIBILITY_STATEMENT_DATE", "le 20 mars")
+        .env(
+            "AIGUILLAGE__SITE__ACCESSIBILITY_STATEMENT_DATE",
+            "le 20 mars",
+        )
         .env("AIGUILLAGE__SITE__ACCESSIBILITY_RATE", "130")
         .output()
         .unwrap();
@@ -901,7 +912,10 @@ fn check_config_names_the_site_keys_it_refuses() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("site.accessibility_audit_date"), "{stderr}");
     assert!(stderr.contains("site.contact_email"), "{stderr}");
-    assert!(stderr.contains("site.accessibility_statement_date"), "{stderr}");
+    assert!(
+        stderr.contains("site.accessibility_statement_date"),
+        "{stderr}"
+    );
     assert!(stderr.contains("site.accessibility_rate"), "{stderr}");
 }
 

@@ -71,7 +71,8 @@ async fn an_error_after_a_button_switches_language_in_a_real_browser() {
 }
 
 #[tokio::test]
-async fn continuing_without_an_answer_moves_focus_to_an_announced_error_summary_in_a_real_browser() {
+async fn continuing_without_an_answer_moves_focus_to_an_announced_error_summary_in_a_real_browser()
+{
     let app = spawn_app().await;
     run_browser_script("journeys.mjs", &app.address, &[("SCENARIO", "home-error")]).await;
 }

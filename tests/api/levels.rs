@@ -380,7 +380,10 @@ async fn franceconnect_plus_logs_in_through_the_chooser_with_encrypted_tokens() 
     // brand is read from a hidden copy with it (the accessible name is
     // checked in Chromium, levels.mjs).
     assert_eq!(
-        text_of(&doc, &format!("{button} .fr-connect__brand [aria-hidden=true]")),
+        text_of(
+            &doc,
+            &format!("{button} .fr-connect__brand [aria-hidden=true]")
+        ),
         "FranceConnect"
     );
     assert_eq!(

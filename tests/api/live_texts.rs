@@ -106,8 +106,12 @@ async fn an_edit_is_served_without_restart_and_a_broken_edit_keeps_the_last_good
     let refused = portal
         .wait_for_line(&["text edit refused", &location], Duration::from_secs(10))
         .await;
-    let refused = refused.unwrap_or_else(|| panic!("refusal with file:line in:\n{}", portal.logs()));
-    assert!(refused.contains("home-remembered"), "the key is named: {refused}");
+    let refused =
+        refused.unwrap_or_else(|| panic!("refusal with file:line in:\n{}", portal.logs()));
+    assert!(
+        refused.contains("home-remembered"),
+        "the key is named: {refused}"
+    );
     // Once: the English text of the same key is not "missing" in French.
     assert!(!portal.logs().contains("is missing"), "{}", portal.logs());
     let shown = title(&portal).await;
@@ -182,7 +186,12 @@ async fn a_folder_broken_at_start_gives_the_embedded_texts_until_fixed() {
     // The embedded texts serve every page meanwhile; the folder is refused.
     assert!(title(&portal).await.contains("Aiguillage"));
     assert_eq!(refused_gauge(&portal).await, "1");
-    assert!(readiness(&portal).await.1.starts_with("ready; text edit refused"));
+    assert!(
+        readiness(&portal)
+            .await
+            .1
+            .starts_with("ready; text edit refused")
+    );
 
     let fixed = original.replace("site-name = Aiguillage", "site-name = Aiguillage réparé");
     assert_ne!(fixed, original, "en/portail.ftl names the site");

@@ -165,7 +165,9 @@ async fn proconnect_login_asks_acr_through_claims_and_maps_usual_name() {
         .collect();
     for raw in ["uid", "siret", "idp_id", "amr", "acr", "sub"] {
         assert!(
-            !labels.iter().any(|l| l == raw || l.contains(&format!("({raw})"))),
+            !labels
+                .iter()
+                .any(|l| l == raw || l.contains(&format!("({raw})"))),
             "{raw} shown raw: {labels:?}"
         );
     }

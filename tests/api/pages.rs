@@ -133,7 +133,9 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
 async fn an_answer_in_the_address_is_preselected_without_being_called_remembered() {
     let app = spawn_app().await;
     // A language link carrying an answer checked but not sent.
-    let doc = app.page("/?population=agent-etat&lang=en", StatusCode::OK).await;
+    let doc = app
+        .page("/?population=agent-etat&lang=en", StatusCode::OK)
+        .await;
     let checked: Vec<_> = select(&doc, "input[name=population][checked]")
         .iter()
         .map(|e| e.value().attr("value").unwrap().to_owned())
