@@ -16,18 +16,21 @@ assert(FC_PLUS_PAGE && DOWN_PAGE, 'FC_PLUS_PAGE and DOWN_PAGE are required');
 const browser = await launch();
 const t = runner();
 
-await t.test('both pages have no axe violation (wcag2a, wcag2aa, wcag21a, wcag21aa) in fr and en', async () => {
+await t.test('both pages have no axe violation (wcag2a, wcag2aa, wcag21a, wcag21aa) in fr and en, at 320 and 1280 px', async () => {
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   const problems = [];
-  for (const lang of ['fr', 'en']) {
-    for (const path of [FC_PLUS_PAGE, DOWN_PAGE, '/federations']) {
-      await page.goto(`${BASE}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
-      const violations = await axeViolations(page);
-      if (violations.length) problems.push(`${path} (${lang}): ${JSON.stringify(violations, null, 1)}`);
-      if (SHOTS && lang === 'fr') {
-        const name = path.startsWith('/choix/particulier') ? 'levels-fc-plus' : path === DOWN_PAGE ? 'levels-down' : 'levels-federations';
-        await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  for (const width of [320, 1280]) {
+    await page.setViewportSize({ width, height: width === 320 ? 640 : 900 });
+    for (const lang of ['fr', 'en']) {
+      for (const path of [FC_PLUS_PAGE, DOWN_PAGE, '/federations']) {
+        await page.goto(`${BASE}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+        const violations = await axeViolations(page);
+        if (violations.length) problems.push(`${path} (${lang}, ${width} px): ${JSON.stringify(violations, null, 1)}`);
+        if (SHOTS && lang === 'fr' && width === 1280) {
+          const name = path.startsWith('/choix/particulier') ? 'levels-fc-plus' : path === DOWN_PAGE ? 'levels-down' : 'levels-federations';
+          await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+        }
       }
     }
   }
