@@ -84,14 +84,11 @@ fn check_locales(config: &Config) -> ExitCode {
             return ExitCode::from(INVALID);
         }
     };
-    let missing = crate::routes::texts::missing_keys(&locales, &config.chooser);
+    let missing = crate::routes::texts::missing_issues(&locales, &config.chooser);
     if !missing.is_empty() {
         eprintln!("missing translations in {}:", locales.source());
-        for (lang, key) in missing {
-            eprintln!(
-                "  {}: `{key}` is used by the portal but not defined",
-                lang.code()
-            );
+        for issue in missing {
+            eprintln!("  {issue}");
         }
         return ExitCode::from(INVALID);
     }

@@ -11,14 +11,21 @@
 //!
 //! While the portal runs, [`watch`] looks at the folder every second and
 //! puts an edit in service at once; an edit with a mistake is refused
-//! (each problem logged as `file:line`) and the texts in service stay. A
-//! folder broken at start gives the embedded texts, with an error logged,
+//! (each problem logged as `file:line` with its key, the gauge
+//! `aiguillage_locales_refused` at 1) and the texts in service stay. A
+//! folder broken at start gives the embedded texts, refused the same way,
 //! rather than no portal at all ([`load_for_serving`]).
+//!
+//! Each problem is located where the administrator must act: a syntax
+//! error at the line of the mistake (not where the parser gave up), and
+//! only once (the keys of the broken entry are not also "missing" in the
+//! other language); a key one language lacks, in that language's file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -110,10 +117,13 @@ impl fmt::Display for Lang {
     }
 }
 
-/// One problem in the locale files, located as `file:line`.
+/// One problem in the text files: where (`file:line`, or the file alone
+/// when the problem is a text that is not there), which key, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocaleIssue {
     pub location: String,
+    /// The key concerned, when one is (a folder that cannot be read has none).
+    pub key: Option<String>,
     pub message: String,
 }
 
@@ -123,17 +133,43 @@ impl fmt::Display for LocaleIssue {
     }
 }
 
+/// Where the files come from: a folder, or the copies in the binary. Says
+/// how a file of a language is named for people (the file a missing key
+/// belongs in may not exist).
+#[derive(Debug, Clone)]
+enum Origin {
+    Folder(PathBuf),
+    Embedded,
+}
+
+impl Origin {
+    fn file(&self, lang: Lang, name: &str) -> String {
+        match self {
+            Origin::Folder(dir) => dir.join(lang.code()).join(name).display().to_string(),
+            Origin::Embedded => format!("locales/{}/{name} (embedded)", lang.code()),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Origin::Folder(dir) => dir.display().to_string(),
+            Origin::Embedded => "embedded".to_owned(),
+        }
+    }
+}
+
 struct LocaleFile {
     lang: Lang,
+    /// The file's name in its language's folder (`portail.ftl`).
     name: String,
     source: String,
 }
 
-fn read_files(dir: &Path) -> Result<(Vec<LocaleFile>, String), Vec<LocaleIssue>> {
+fn read_files(dir: &Path) -> Result<(Vec<LocaleFile>, Origin), Vec<LocaleIssue>> {
     if dir.is_dir() {
-        read_folder(dir)
+        read_folder(dir).map(|files| (files, Origin::Folder(dir.to_owned())))
     } else {
-        Ok((embedded_files(), "embedded".to_owned()))
+        Ok((embedded_files(), Origin::Embedded))
     }
 }
 
@@ -147,40 +183,44 @@ fn ftl_paths(lang_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
-fn read_folder(dir: &Path) -> Result<(Vec<LocaleFile>, String), Vec<LocaleIssue>> {
+fn read_folder(dir: &Path) -> Result<Vec<LocaleFile>, Vec<LocaleIssue>> {
     let mut files = Vec::new();
-    {
-        let mut issues = Vec::new();
-        for lang in Lang::ALL {
-            let lang_dir = dir.join(lang.code());
-            let paths = match ftl_paths(&lang_dir) {
-                Ok(paths) => paths,
-                Err(e) => {
-                    issues.push(LocaleIssue {
-                        location: lang_dir.display().to_string(),
-                        message: format!("cannot read folder: {e}"),
-                    });
-                    continue;
-                }
-            };
-            for path in paths {
-                match std::fs::read_to_string(&path) {
-                    Ok(source) => files.push(LocaleFile {
-                        lang,
-                        name: path.display().to_string(),
-                        source,
-                    }),
-                    Err(e) => issues.push(LocaleIssue {
-                        location: path.display().to_string(),
-                        message: format!("cannot read file: {e}"),
-                    }),
-                }
+    let mut issues = Vec::new();
+    for lang in Lang::ALL {
+        let lang_dir = dir.join(lang.code());
+        let paths = match ftl_paths(&lang_dir) {
+            Ok(paths) => paths,
+            Err(e) => {
+                issues.push(LocaleIssue {
+                    location: lang_dir.display().to_string(),
+                    key: None,
+                    message: format!("cannot read folder: {e}"),
+                });
+                continue;
+            }
+        };
+        for path in paths {
+            match std::fs::read_to_string(&path) {
+                Ok(source) => files.push(LocaleFile {
+                    lang,
+                    name: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    source,
+                }),
+                Err(e) => issues.push(LocaleIssue {
+                    location: path.display().to_string(),
+                    key: None,
+                    message: format!("cannot read file: {e}"),
+                }),
             }
         }
-        if !issues.is_empty() {
-            return Err(issues);
-        }
-        Ok((files, dir.display().to_string()))
+    }
+    if issues.is_empty() {
+        Ok(files)
+    } else {
+        Err(issues)
     }
 }
 
@@ -190,13 +230,16 @@ fn embedded_files() -> Vec<LocaleFile> {
     let mut names: Vec<_> = EmbeddedLocales::iter().collect();
     names.sort();
     for name in names {
-        let Some(lang) = name.split('/').next().and_then(Lang::parse) else {
+        let Some((lang, file)) = name
+            .split_once('/')
+            .and_then(|(l, f)| Some((Lang::parse(l)?, f)))
+        else {
             continue;
         };
         let data = EmbeddedLocales::get(&name).expect("listed file exists");
         files.push(LocaleFile {
             lang,
-            name: format!("locales/{name} (embedded)"),
+            name: file.to_owned(),
             source: String::from_utf8_lossy(&data.data).into_owned(),
         });
     }
@@ -205,6 +248,40 @@ fn embedded_files() -> Vec<LocaleFile> {
 
 fn line_of(source: &str, byte: usize) -> usize {
     source[..byte.min(source.len())].matches('\n').count() + 1
+}
+
+/// The line to name for a syntax error: the parser reports where it gave
+/// up, which, for a placeable left open at the end of a line (`{ $name`),
+/// is the start of the next entry, after the line break it skipped. The
+/// mistake is on the last line with text before that point (within the
+/// broken entry).
+fn error_line(source: &str, error: &fluent_syntax::parser::ParserError) -> usize {
+    let at = error.pos.start.min(source.len());
+    let entry_start = error.slice.as_ref().map_or(0, |s| s.start.min(at));
+    let before = source[entry_start..at].trim_end();
+    if before.is_empty() {
+        line_of(source, at)
+    } else {
+        line_of(source, entry_start + before.len() - 1)
+    }
+}
+
+/// The key a broken entry was meant to define: the identifier it starts
+/// with (`-term` included), if it starts with one.
+fn broken_key(source: &str, error: &fluent_syntax::parser::ParserError) -> Option<String> {
+    let slice = error.slice.as_ref()?;
+    let text = source.get(slice.start..slice.end.min(source.len()))?;
+    let (prefix, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    Some(format!("{prefix}{}", &rest[..end]))
 }
 
 /// Every translatable key a file defines: message ids, `id.attribute` for
@@ -228,18 +305,45 @@ fn keys_of(resource: &FluentResource, source: &str) -> Vec<(String, usize)> {
     keys
 }
 
+/// Where a key is defined: its file (name in its language's folder) and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Place {
+    file: String,
+    line: usize,
+}
+
 /// The loaded translations of every language.
 pub struct Locales {
     bundles: BTreeMap<Lang, FluentBundle<FluentResource>>,
     keys: BTreeMap<Lang, BTreeSet<String>>,
-    source: String,
+    places: BTreeMap<Lang, BTreeMap<String, Place>>,
+    origin: Origin,
 }
 
 impl fmt::Debug for Locales {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Locales")
-            .field("source", &self.source)
+            .field("source", &self.source())
             .finish()
+    }
+}
+
+/// What the files say before the languages are compared: each language's
+/// keys with their place and order, and the keys of entries that failed
+/// to parse (their translations are not "missing": the syntax error is
+/// the problem, reported once).
+#[derive(Default)]
+struct Parsed {
+    places: BTreeMap<Lang, BTreeMap<String, Place>>,
+    /// Each file's keys in the order written, per language and file name.
+    order: BTreeMap<(Lang, String), Vec<String>>,
+    broken: BTreeSet<(Lang, String)>,
+}
+
+impl Parsed {
+    fn is_broken(&self, lang: Lang, key: &str) -> bool {
+        let message = key.split('.').next().unwrap_or(key);
+        self.broken.contains(&(lang, message.to_owned()))
     }
 }
 
@@ -247,19 +351,19 @@ impl Locales {
     /// Loads and validates every file. Any problem (syntax error, duplicate
     /// id, a key present in one language and not the other) is an error.
     pub fn load(dir: &Path) -> Result<Locales, Vec<LocaleIssue>> {
-        let (files, source) = read_files(dir)?;
-        Locales::from_files(files, source)
+        let (files, origin) = read_files(dir)?;
+        Locales::from_files(files, origin)
     }
 
     /// The texts compiled into the binary (checked by the tests).
     pub fn embedded() -> Result<Locales, Vec<LocaleIssue>> {
-        Locales::from_files(embedded_files(), "embedded".to_owned())
+        Locales::from_files(embedded_files(), Origin::Embedded)
     }
 
-    fn from_files(files: Vec<LocaleFile>, source: String) -> Result<Locales, Vec<LocaleIssue>> {
+    fn from_files(files: Vec<LocaleFile>, origin: Origin) -> Result<Locales, Vec<LocaleIssue>> {
         let mut issues = Vec::new();
         let mut bundles = BTreeMap::new();
-        let mut keys: BTreeMap<Lang, BTreeMap<String, String>> = BTreeMap::new();
+        let mut parsed = Parsed::default();
         for lang in Lang::ALL {
             let langid: unic_langid::LanguageIdentifier =
                 lang.code().parse().expect("valid language id");
@@ -267,64 +371,91 @@ impl Locales {
             // Bidi isolation marks are invisible noise in HTML attributes and tests.
             bundle.set_use_isolating(false);
             bundles.insert(lang, bundle);
-            keys.insert(lang, BTreeMap::new());
+            parsed.places.insert(lang, BTreeMap::new());
         }
         if !files.iter().any(|f| f.lang == Lang::DEFAULT) {
             issues.push(LocaleIssue {
-                location: source.clone(),
+                location: origin.describe(),
+                key: None,
                 message: "no French (fr) file found".into(),
             });
         }
         for file in files {
+            let shown = origin.file(file.lang, &file.name);
             let resource = match FluentResource::try_new(file.source.clone()) {
                 Ok(r) => r,
                 Err((r, errors)) => {
                     for e in errors {
+                        let key = broken_key(&file.source, &e);
+                        if let Some(k) = &key {
+                            parsed.broken.insert((file.lang, k.clone()));
+                        }
+                        let what = key
+                            .as_ref()
+                            .map(|k| format!(" in `{k}`"))
+                            .unwrap_or_default();
                         issues.push(LocaleIssue {
-                            location: format!(
-                                "{}:{}",
-                                file.name,
-                                line_of(&file.source, e.pos.start)
-                            ),
-                            message: format!("syntax error: {}", e.kind),
+                            location: format!("{shown}:{}", error_line(&file.source, &e)),
+                            key,
+                            message: format!("syntax error{what}: {}", e.kind),
                         });
                     }
                     r
                 }
             };
-            let lang_keys = keys.get_mut(&file.lang).expect("all languages present");
+            let lang_places = parsed
+                .places
+                .get_mut(&file.lang)
+                .expect("all languages present");
+            let order = parsed
+                .order
+                .entry((file.lang, file.name.clone()))
+                .or_default();
             for (key, line) in keys_of(&resource, resource_source(&resource)) {
-                let here = format!("{}:{line}", file.name);
-                if let Some(previous) = lang_keys.get(&key) {
+                if let Some(previous) = lang_places.get(&key) {
                     issues.push(LocaleIssue {
-                        location: here,
-                        message: format!("`{key}` is already defined at {previous}"),
+                        location: format!("{shown}:{line}"),
+                        message: format!(
+                            "`{key}` is already defined at {}:{}",
+                            origin.file(file.lang, &previous.file),
+                            previous.line
+                        ),
+                        key: Some(key),
                     });
                 } else {
-                    lang_keys.insert(key, here);
+                    order.push(key.clone());
+                    lang_places.insert(
+                        key,
+                        Place {
+                            file: file.name.clone(),
+                            line,
+                        },
+                    );
                 }
             }
             let bundle = bundles.get_mut(&file.lang).expect("all languages present");
             // Duplicates were reported above with their lines; keep the first one.
             bundle.add_resource_overriding(resource);
         }
-        issues.extend(untranslated(&keys));
+        issues.extend(untranslated(&parsed, &origin));
         if !issues.is_empty() {
             return Err(issues);
         }
         Ok(Locales {
             bundles,
-            keys: keys
-                .into_iter()
-                .map(|(l, k)| (l, k.into_keys().collect()))
+            keys: parsed
+                .places
+                .iter()
+                .map(|(l, k)| (*l, k.keys().cloned().collect()))
                 .collect(),
-            source,
+            places: parsed.places,
+            origin,
         })
     }
 
     /// Where the texts come from: a folder path, or `embedded`.
-    pub fn source(&self) -> &str {
-        &self.source
+    pub fn source(&self) -> String {
+        self.origin.describe()
     }
 
     pub fn has(&self, lang: Lang, key: &str) -> bool {
@@ -333,6 +464,27 @@ impl Locales {
 
     pub fn keys(&self, lang: Lang) -> &BTreeSet<String> {
         &self.keys[&lang]
+    }
+
+    /// A text the portal needs and no language defines, located in the
+    /// file it belongs in: where the built-in texts keep it (`portail.ftl`
+    /// for `home-continue`), in this folder, for `lang`.
+    pub fn missing_text(&self, lang: Lang, key: &str) -> LocaleIssue {
+        let file = self
+            .places
+            .values()
+            .find_map(|places| places.get(key))
+            .map(|p| p.file.clone())
+            .or_else(|| embedded_file_of(key));
+        let location = match file {
+            Some(name) => self.origin.file(lang, &name),
+            None => self.origin.file(lang, ""),
+        };
+        LocaleIssue {
+            location,
+            key: Some(key.to_owned()),
+            message: format!("`{key}` is used by the portal but not defined"),
+        }
     }
 
     /// The text of `id` in `lang`, falling back to French. A key missing
@@ -374,19 +526,80 @@ impl Locales {
     }
 }
 
-/// Identical key sets: a key missing in one language is an error located
-/// where the other language defines it (`keys`: each key's `file:line`).
-fn untranslated(keys: &BTreeMap<Lang, BTreeMap<String, String>>) -> Vec<LocaleIssue> {
-    let mut issues = Vec::new();
-    for lang in Lang::ALL {
-        for other in Lang::ALL.into_iter().filter(|o| *o != lang) {
-            for (key, location) in &keys[&other] {
-                if !keys[&lang].contains_key(key) {
-                    issues.push(LocaleIssue {
-                        location: location.clone(),
-                        message: format!("`{key}` has no {} translation", lang.code()),
-                    });
+/// The file the built-in French texts keep `key` in, if they have it.
+fn embedded_file_of(key: &str) -> Option<String> {
+    static FILES: std::sync::LazyLock<BTreeMap<String, String>> = std::sync::LazyLock::new(|| {
+        let mut files = BTreeMap::new();
+        for file in embedded_files()
+            .into_iter()
+            .filter(|f| f.lang == Lang::DEFAULT)
+        {
+            if let Ok(resource) = FluentResource::try_new(file.source) {
+                for (key, _) in keys_of(&resource, resource_source(&resource)) {
+                    files.entry(key).or_insert_with(|| file.name.clone());
                 }
+            }
+        }
+        files
+    });
+    FILES.get(key).cloned()
+}
+
+/// Identical key sets. A key one language lacks is reported against that
+/// language's file (the same file name as where the other language has
+/// it), at the line of the key it should follow when that one is there.
+/// Keys of an entry that failed to parse are not reported again: the
+/// syntax error already names them.
+fn untranslated(parsed: &Parsed, origin: &Origin) -> Vec<LocaleIssue> {
+    let mut issues = Vec::new();
+    for other in Lang::ALL {
+        for (key, place) in &parsed.places[&other] {
+            for lang in Lang::ALL.into_iter().filter(|l| *l != other) {
+                if parsed.places[&lang].contains_key(key)
+                    || parsed.is_broken(lang, key)
+                    || parsed.is_broken(other, key)
+                {
+                    continue;
+                }
+                let here = origin.file(lang, &place.file);
+                let has_it = format!(
+                    "{} has it at {}:{}",
+                    other.code(),
+                    origin.file(other, &place.file),
+                    place.line
+                );
+                // The nearest key before it, in the other language's file,
+                // that this language's file of the same name has.
+                let anchor = parsed
+                    .order
+                    .get(&(other, place.file.clone()))
+                    .and_then(|order| {
+                        let at = order.iter().position(|k| k == key)?;
+                        order[..at].iter().rev().find_map(|previous| {
+                            parsed.places[&lang]
+                                .get(previous)
+                                .filter(|p| p.file == place.file)
+                                .map(|p| (previous, p.line))
+                        })
+                    });
+                let (location, message) = match anchor {
+                    Some((previous, line)) => (
+                        format!("{here}:{line}"),
+                        format!(
+                            "`{key}` is missing in {}: it goes after `{previous}` ({has_it})",
+                            lang.code()
+                        ),
+                    ),
+                    None => (
+                        here,
+                        format!("`{key}` is missing in {} ({has_it})", lang.code()),
+                    ),
+                };
+                issues.push(LocaleIssue {
+                    location,
+                    key: Some(key.clone()),
+                    message,
+                });
             }
         }
     }
@@ -441,15 +654,45 @@ impl<'a> Tr<'a> {
 }
 
 /// The texts in service, replaced whole when an edit is accepted: a page
-/// reads one consistent set ([`ArcSwap::load_full`]) and never waits.
-pub type LiveLocales = Arc<ArcSwap<Locales>>;
+/// reads one consistent set ([`LiveTexts::load_full`]) and never waits.
+pub struct LiveTexts {
+    current: ArcSwap<Locales>,
+    /// The folder on disk is refused (a mistake): the texts in service are
+    /// the last good ones, or the built-in ones since the start.
+    refused: AtomicBool,
+}
+
+pub type LiveLocales = Arc<LiveTexts>;
+
+impl LiveTexts {
+    pub fn new(locales: Locales, refused: bool) -> LiveTexts {
+        LiveTexts {
+            current: ArcSwap::from_pointee(locales),
+            refused: AtomicBool::new(refused),
+        }
+    }
+
+    pub fn load_full(&self) -> Arc<Locales> {
+        self.current.load_full()
+    }
+
+    /// Whether the text folder as it is now on disk is refused.
+    pub fn refused(&self) -> bool {
+        self.refused.load(Ordering::Relaxed)
+    }
+
+    fn set_refused(&self, refused: bool) {
+        self.refused.store(refused, Ordering::Relaxed);
+        crate::metrics::locales_refused(refused);
+    }
+}
 
 /// How often the folder is looked at.
 pub const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Checks the portal adds to the files' own (e.g. every key a page uses
-/// exists): one message per problem.
-pub type ExtraCheck = Box<dyn Fn(&Locales) -> Vec<String> + Send + Sync>;
+/// exists): one issue per problem.
+pub type ExtraCheck = Box<dyn Fn(&Locales) -> Vec<LocaleIssue> + Send + Sync>;
 
 /// What the folder holds now, to notice an edit: each `.ftl` file's path
 /// and content, hashed. `None` when the folder does not exist.
@@ -471,61 +714,78 @@ pub fn fingerprint(dir: &Path) -> Option<u64> {
     Some(hasher.finish())
 }
 
+/// The folder's texts if they pass every check, else every problem.
+fn load_checked(dir: &Path, check: &ExtraCheck) -> Result<Locales, Vec<LocaleIssue>> {
+    let locales = Locales::load(dir)?;
+    let problems = check(&locales);
+    if problems.is_empty() {
+        Ok(locales)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Each problem on its own line at `error`, with its place and key as
+/// fields (`location="…/fr/portail.ftl:26" key="home-intro"`).
+fn log_problems(problems: &[LocaleIssue], what: &str) {
+    for problem in problems {
+        tracing::error!(
+            location = %problem.location,
+            key = problem.key.as_deref().unwrap_or("-"),
+            problem = %problem,
+            "{what}"
+        );
+    }
+}
+
 /// The texts to start with: the folder's (or the embedded ones when there
 /// is no folder); when the folder has a mistake, the embedded texts, with
-/// every problem logged: a typo never keeps the portal from starting.
-pub fn load_for_serving(dir: &Path, check: &ExtraCheck) -> Locales {
-    let problems = match Locales::load(dir) {
+/// every problem logged and the folder marked refused: a typo never keeps
+/// the portal from starting.
+pub fn load_for_serving(dir: &Path, check: &ExtraCheck) -> LiveTexts {
+    match load_checked(dir, check) {
         Ok(locales) => {
-            let problems = check(&locales);
-            if problems.is_empty() {
-                tracing::info!(source = locales.source(), "texts loaded");
-                return locales;
-            }
-            problems
+            tracing::info!(source = %locales.source(), "texts loaded");
+            LiveTexts::new(locales, false)
         }
-        Err(issues) => issues.iter().map(ToString::to_string).collect(),
-    };
-    for problem in &problems {
-        tracing::error!(problem = %problem, "text files refused");
+        Err(problems) => {
+            log_problems(&problems, "text files refused");
+            tracing::error!(
+                folder = %dir.display(),
+                "text files refused at start: serving the texts built into the program until the files are fixed"
+            );
+            let embedded = Locales::embedded().expect("the embedded texts are valid (tested)");
+            LiveTexts::new(embedded, true)
+        }
     }
-    tracing::error!(
-        folder = %dir.display(),
-        "text files refused at start: serving the texts built into the program until the files are fixed"
-    );
-    Locales::embedded().expect("the embedded texts are valid (tested)")
 }
 
 /// Reads the folder again; puts the new texts in service when they pass
 /// every check, else logs each problem and keeps the texts in service.
-fn reload(dir: &Path, live: &ArcSwap<Locales>, check: &ExtraCheck) {
+fn reload(dir: &Path, live: &LiveTexts, check: &ExtraCheck) {
     let result = if dir.is_dir() {
-        Locales::load(dir).map_err(|issues| issues.iter().map(ToString::to_string).collect())
+        load_checked(dir, check)
     } else {
-        Err(vec![format!("{}: folder not found", dir.display())])
+        Err(vec![LocaleIssue {
+            location: dir.display().to_string(),
+            key: None,
+            message: "folder not found".into(),
+        }])
     };
-    let result = result.and_then(|locales| {
-        let problems = check(&locales);
-        if problems.is_empty() {
-            Ok(locales)
-        } else {
-            Err(problems)
-        }
-    });
     match result {
         Ok(locales) => {
-            tracing::info!(source = locales.source(), "text edit applied");
-            live.store(Arc::new(locales));
+            tracing::info!(source = %locales.source(), "text edit applied");
+            live.current.store(Arc::new(locales));
+            live.set_refused(false);
             crate::metrics::locales_reload(true);
         }
         Err(problems) => {
-            for problem in &problems {
-                tracing::error!(problem = %problem, "text edit refused");
-            }
+            log_problems(&problems, "text edit refused");
             tracing::error!(
                 folder = %dir.display(),
                 "text edit refused: the texts in service stay until the files are fixed"
             );
+            live.set_refused(true);
             crate::metrics::locales_reload(false);
         }
     }
@@ -539,7 +799,7 @@ fn reload(dir: &Path, live: &ArcSwap<Locales>, check: &ExtraCheck) {
 /// every kind of mount (network shares, container volumes whose files are
 /// swapped through symbolic links), needs no extra dependency, and costs a
 /// few small reads a second.
-pub fn watch(dir: PathBuf, seen: Option<u64>, live: Weak<ArcSwap<Locales>>, check: ExtraCheck) {
+pub fn watch(dir: PathBuf, seen: Option<u64>, live: Weak<LiveTexts>, check: ExtraCheck) {
     let check = Arc::new(check);
     tokio::spawn(async move {
         let mut seen = seen;
@@ -569,7 +829,165 @@ pub fn watch(dir: PathBuf, seen: Option<u64>, live: Weak<ArcSwap<Locales>>, chec
 
 #[cfg(test)]
 mod tests {
-    use super::Lang;
+    use super::*;
+
+    const EN: &str = "## English\na = A\nb = Hello { $name }\nc = C\n";
+    const FR: &str = "## Français\na = A\nb = Bonjour { $name }\nc = C\n";
+
+    fn file(lang: Lang, name: &str, source: &str) -> LocaleFile {
+        LocaleFile {
+            lang,
+            name: name.to_owned(),
+            source: source.to_owned(),
+        }
+    }
+
+    /// The problems of these files, as `check-locales` prints them.
+    fn issues(files: Vec<LocaleFile>) -> Vec<LocaleIssue> {
+        Locales::from_files(files, Origin::Folder(PathBuf::from("/t")))
+            .expect_err("the files have a mistake")
+    }
+
+    fn shown(issues: &[LocaleIssue]) -> Vec<String> {
+        issues.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_placeable_left_open_is_reported_at_its_own_line_and_nothing_else() {
+        let fr = FR.replace("Bonjour { $name }", "Bonjour { $name");
+        let found = issues(vec![
+            file(Lang::Fr, "portail.ftl", &fr),
+            file(Lang::En, "portail.ftl", EN),
+        ]);
+        // One problem: line 3 of the French file, naming the key; no
+        // "missing translation" against the English file for `b`.
+        assert_eq!(found.len(), 1, "{:#?}", shown(&found));
+        assert_eq!(found[0].location, "/t/fr/portail.ftl:3");
+        assert_eq!(found[0].key.as_deref(), Some("b"));
+        assert!(
+            found[0].message.starts_with("syntax error in `b`"),
+            "{}",
+            found[0]
+        );
+    }
+
+    #[test]
+    fn a_placeable_left_open_on_the_last_line_or_a_continuation_line_is_at_that_line() {
+        for (fr, line) in [
+            // Last line, with and without its line break.
+            (format!("{FR}d = {{ $x\n"), 5),
+            (format!("{FR}d = {{ $x"), 5),
+            // Opened on a continuation line, blank lines after it.
+            (
+                "a = A\nb =\n    Bonjour\n    { $name\n\n\nc = C\n".to_owned(),
+                4,
+            ),
+            // Another kind of mistake, in the middle of a line.
+            ("a = A\nb = Bonjour { $name ! }\nc = C\n".to_owned(), 2),
+        ] {
+            let en = if fr.contains("d = ") {
+                format!("{EN}d = D {{ $x }}\n")
+            } else {
+                EN.replace("## English\n", "")
+            };
+            let found = issues(vec![
+                file(Lang::Fr, "portail.ftl", &fr),
+                file(Lang::En, "portail.ftl", &en),
+            ]);
+            assert_eq!(
+                shown(&found)
+                    .iter()
+                    .map(|i| i.split(": ").next().unwrap().to_owned())
+                    .collect::<Vec<_>>(),
+                [format!("/t/fr/portail.ftl:{line}")],
+                "{fr:?}: {:#?}",
+                shown(&found)
+            );
+        }
+    }
+
+    #[test]
+    fn a_deleted_french_key_is_reported_against_the_french_file_where_it_belongs() {
+        let fr = FR.replace("b = Bonjour { $name }\n", "");
+        let found = issues(vec![
+            file(Lang::Fr, "portail.ftl", &fr),
+            file(Lang::En, "portail.ftl", EN),
+        ]);
+        assert_eq!(
+            shown(&found),
+            [
+                "/t/fr/portail.ftl:2: `b` is missing in fr: it goes after `a` (en has it at /t/en/portail.ftl:3)"
+            ]
+        );
+        assert_eq!(found[0].key.as_deref(), Some("b"));
+        // The first key of a file has no key before it: the file alone.
+        let fr = FR.replace("a = A\n", "");
+        let found = issues(vec![
+            file(Lang::Fr, "portail.ftl", &fr),
+            file(Lang::En, "portail.ftl", EN),
+        ]);
+        assert_eq!(
+            shown(&found),
+            ["/t/fr/portail.ftl: `a` is missing in fr (en has it at /t/en/portail.ftl:2)"]
+        );
+    }
+
+    #[test]
+    fn a_key_only_one_language_has_is_reported_against_the_other_language() {
+        let found = issues(vec![
+            file(Lang::Fr, "portail.ftl", FR),
+            file(Lang::Fr, "extra.ftl", "seulement-fr = Bonjour\n"),
+            file(Lang::En, "portail.ftl", EN),
+            file(
+                Lang::En,
+                "portail-bis.ftl",
+                "## English\n\nonly-en = Hello\n",
+            ),
+        ]);
+        assert_eq!(
+            shown(&found),
+            [
+                "/t/en/extra.ftl: `seulement-fr` is missing in en (fr has it at /t/fr/extra.ftl:1)",
+                "/t/fr/portail-bis.ftl: `only-en` is missing in fr (en has it at /t/en/portail-bis.ftl:3)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_defined_twice_is_reported_at_the_second_with_the_first() {
+        let found = issues(vec![
+            file(Lang::Fr, "portail.ftl", &format!("{FR}\na = Encore\n")),
+            file(Lang::En, "portail.ftl", EN),
+        ]);
+        assert_eq!(
+            shown(&found),
+            ["/t/fr/portail.ftl:6: `a` is already defined at /t/fr/portail.ftl:2"]
+        );
+    }
+
+    #[test]
+    fn a_text_the_portal_needs_is_located_in_the_file_the_built_in_texts_keep_it_in() {
+        let locales = Locales::from_files(
+            vec![
+                file(Lang::Fr, "portail.ftl", FR),
+                file(Lang::En, "portail.ftl", EN),
+            ],
+            Origin::Folder(PathBuf::from("/t")),
+        )
+        .unwrap();
+        let issue = locales.missing_text(Lang::En, "home-continue");
+        assert_eq!(
+            issue.to_string(),
+            "/t/en/portail.ftl: `home-continue` is used by the portal but not defined"
+        );
+        assert_eq!(issue.key.as_deref(), Some("home-continue"));
+    }
+
+    #[test]
+    fn the_built_in_texts_are_valid() {
+        let locales = Locales::embedded().expect("valid");
+        assert_eq!(locales.keys(Lang::Fr), locales.keys(Lang::En));
+    }
 
     #[test]
     fn accept_language_honours_q_values_and_regions() {

@@ -20,6 +20,7 @@
 //! | `aiguillage_rate_limited_requests_total` | counter | `limit` |
 //! | `aiguillage_store_errors_total` | counter | `kind` |
 //! | `aiguillage_locales_reloads_total` | counter | `outcome` (`applied`, `refused`) |
+//! | `aiguillage_locales_refused` | gauge | (1: the text folder on disk is refused, older texts served) |
 //! | `aiguillage_http_requests_total` | counter | `method`, `route`, `status` |
 //! | `aiguillage_http_request_duration_seconds` | histogram | `route` |
 //!
@@ -49,6 +50,7 @@ pub const DISCOVERY_UP: &str = "aiguillage_federation_discovery_up";
 pub const RATE_LIMITED: &str = "aiguillage_rate_limited_requests_total";
 pub const STORE_ERRORS: &str = "aiguillage_store_errors_total";
 pub const LOCALES_RELOADS: &str = "aiguillage_locales_reloads_total";
+pub const LOCALES_REFUSED: &str = "aiguillage_locales_refused";
 pub const HTTP_REQUESTS: &str = "aiguillage_http_requests_total";
 pub const HTTP_DURATION: &str = "aiguillage_http_request_duration_seconds";
 
@@ -127,6 +129,10 @@ fn describe() {
     describe_counter!(
         LOCALES_RELOADS,
         "Edits of the text files applied or refused"
+    );
+    describe_gauge!(
+        LOCALES_REFUSED,
+        "1 while the text folder on disk is refused (the last good texts, or the built-in ones, are served), else 0"
     );
     describe_counter!(
         HTTP_REQUESTS,
@@ -261,6 +267,13 @@ pub fn store_error(kind: &'static str) {
 pub fn locales_reload(applied: bool) {
     let outcome = if applied { "applied" } else { "refused" };
     metrics::counter!(LOCALES_RELOADS, "outcome" => outcome).increment(1);
+}
+
+/// Whether the text folder as it is on disk is refused (set at start and
+/// after every reload): an alert on `aiguillage_locales_refused == 1`
+/// catches an edit that never reached the pages.
+pub fn locales_refused(refused: bool) {
+    metrics::gauge!(LOCALES_REFUSED).set(if refused { 1.0 } else { 0.0 });
 }
 
 /// An answered HTTP request; `route` is the matched pattern (`/choix/{population}`)

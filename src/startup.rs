@@ -122,7 +122,7 @@ impl Application {
         };
         let store = open_store(&config, &clock)?;
         let texts_complete = {
-            let missing = routes::texts::missing_keys(&locales.load(), &config.chooser);
+            let missing = routes::texts::missing_keys(&locales.load_full(), &config.chooser);
             for (lang, key) in &missing {
                 tracing::warn!(lang = lang.code(), key, "text missing: not ready");
             }
@@ -133,6 +133,8 @@ impl Application {
             config.server.client_ip_header.clone(),
         );
         let metrics = config.metrics.enabled.then(crate::metrics::install);
+        // The texts were read before the recorder existed: publish their state now.
+        crate::metrics::locales_refused(locales.refused());
         let metrics_server = match (&metrics, config.metrics.listen) {
             (Some(handle), Some(address)) => Some(metrics_server(handle.clone(), address)?),
             _ => None,
@@ -246,22 +248,11 @@ fn open_store(config: &Config, clock: &Clock) -> Result<SharedStore, StartupErro
 /// text a page needs is refused too).
 fn live_locales(config: &Config) -> i18n::LiveLocales {
     let chooser = config.chooser.clone();
-    let check: i18n::ExtraCheck = Box::new(move |locales| {
-        routes::texts::missing_keys(locales, &chooser)
-            .into_iter()
-            .map(|(lang, key)| {
-                format!(
-                    "{}: `{key}` is used by the portal but not defined",
-                    lang.code()
-                )
-            })
-            .collect()
-    });
+    let check: i18n::ExtraCheck =
+        Box::new(move |locales| routes::texts::missing_issues(locales, &chooser));
     let dir = config.locales_dir.clone();
     let seen = i18n::fingerprint(&dir);
-    let live = Arc::new(arc_swap::ArcSwap::from_pointee(i18n::load_for_serving(
-        &dir, &check,
-    )));
+    let live = Arc::new(i18n::load_for_serving(&dir, &check));
     i18n::watch(dir, seen, Arc::downgrade(&live), check);
     live
 }

@@ -117,7 +117,7 @@ async function discover() {
 function portal() {
   oidcPromise ??= discover().catch((err) => {
     oidcPromise = undefined; // nouvel essai à la prochaine demande
-    throw err;
+    throw Object.assign(new Error(`portail injoignable : ${err.message}`), { code: 'portal_unreachable' });
   });
   return oidcPromise;
 }
@@ -144,7 +144,7 @@ const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
 }[c]));
 
-function send(res, status, body) {
+function send(res, status, body, { error = false } = {}) {
   res.status(status)
     .set('Content-Type', 'text/html; charset=utf-8')
     .set('Cache-Control', 'no-store')
@@ -153,11 +153,11 @@ function send(res, status, body) {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Démarche d'exemple</title>
+<title>${error ? 'Erreur : ' : ''}Démarche d’exemple</title>
 </head>
 <body>
 <main>
-<h1>Démarche d'exemple</h1>
+<h1>Démarche d’exemple</h1>
 ${body}
 </main>
 </body>
@@ -165,11 +165,34 @@ ${body}
 `);
 }
 
-function sendError(res, error, description) {
-  send(res, 400, `<p id="error">${esc(error)}: ${esc(description)}</p>
-<p><a href="/">Retour à l'accueil</a></p>`);
+// Ce que la personne lit pour chaque code d'erreur OAuth (RFC 6749,
+// OpenID Connect) ou incident ; le code lui-même n'est qu'un détail
+// technique, utile pour le support. La description envoyée par le portail
+// (souvent en anglais) va au journal, pas à la page.
+const MESSAGES = {
+  access_denied: 'La connexion a été annulée ou refusée. Vous pouvez réessayer.',
+  login_required: 'Vous devez vous connecter pour continuer.',
+  interaction_required: 'Vous devez vous connecter pour continuer.',
+  consent_required: 'Votre accord est nécessaire pour continuer.',
+  temporarily_unavailable: 'Le service de connexion est momentanément indisponible. Réessayez dans quelques minutes.',
+  server_error: 'Le portail de connexion a rencontré un problème technique. Réessayez dans quelques minutes.',
+  invalid_state: 'La réponse reçue ne correspond pas à la connexion en cours. Recommencez depuis « Se connecter ».',
+  no_pending_login: 'Aucune connexion n’est en cours dans ce navigateur. Recommencez depuis « Se connecter ».',
+  logout_not_verified: 'La déconnexion n’a pas pu être vérifiée. Pour mettre fin à toute connexion, fermez votre navigateur.',
+  portal_unreachable: 'Le portail de connexion ne répond pas pour le moment. Réessayez dans quelques minutes.',
+  not_found: 'Cette page n’existe pas.',
+};
+const TECHNICAL = 'La connexion n’a pas pu aboutir à cause d’un problème technique. Recommencez ; si le problème persiste, signalez-le avec le détail ci-dessous.';
+
+function sendError(res, code, description, status = 400) {
+  if (description) console.error(`demarche: erreur ${code} : ${description}`);
+  send(res, status, `<p id="error">${esc(MESSAGES[code] ?? TECHNICAL)}</p>
+<p>Détail technique : <code id="error-code">${esc(code)}</code></p>
+<p><a href="/">Revenir à l’accueil de la démarche</a></p>`, { error: true });
 }
 
+// [code, description] d'une erreur : celle du portail (OAuth), sinon le
+// code de l'incident (portal_unreachable : la découverte a échoué).
 function describe(err) {
   if (err?.error) return [err.error, err.error_description ?? err.message];
   if (err?.cause?.error) return [err.cause.error, err.cause.error_description ?? err.message];
@@ -189,20 +212,23 @@ app.get('/', (req, res) => {
   if (s.user) {
     const who = [s.user.given_name, s.user.family_name ?? s.user.usual_name].filter(Boolean).join(' ');
     send(res, 200, `<p id="who">Bonjour ${esc(who)}</p>
-<p>Connecté·e avec <span id="idp">${esc(s.user.idp)}</span></p>
-<h2>ID token</h2>
+<p>Service de connexion utilisé : <span id="idp">${esc(s.user.idp)}</span></p>
+<h2>Jeton d’identité reçu (<code>id_token</code>)</h2>
 <pre id="claims">${esc(JSON.stringify(s.idTokenClaims, null, 2))}</pre>
-<h2>userinfo</h2>
+<h2>Informations transmises par le portail (<code>userinfo</code>)</h2>
 <pre id="userinfo">${esc(JSON.stringify(s.userinfo, null, 2))}</pre>
 <p><a href="/logout">Se déconnecter</a></p>`);
     return;
   }
   let notice = '';
   if (s.logoutState && req.query.state !== undefined) {
-    notice = req.query.state === s.logoutState
-      ? '<p id="logged-out">Vous êtes déconnecté.</p>\n'
-      : '<p id="error">invalid_state: état de déconnexion inattendu</p>\n';
+    const verified = req.query.state === s.logoutState;
     s.logoutState = undefined;
+    if (!verified) {
+      sendError(res, 'logout_not_verified', 'state de déconnexion inattendu', 200);
+      return;
+    }
+    notice = '<p id="logged-out">Déconnexion effectuée.</p>\n';
   }
   send(res, 200, `${notice}<p><a href="/login">Se connecter</a></p>`);
 });
@@ -243,7 +269,7 @@ app.get('/callback', async (req, res) => {
       return;
     }
     if (!pending) {
-      sendError(res, 'invalid_request', 'aucune connexion en cours');
+      sendError(res, 'no_pending_login', 'aucune connexion en cours');
       return;
     }
     const oidc = await portal();
@@ -293,7 +319,7 @@ app.get('/logout', async (req, res) => {
   }
 });
 
-app.use((req, res) => send(res, 404, '<p id="error">not_found: page introuvable</p>'));
+app.use((req, res) => sendError(res, 'not_found', '', 404));
 app.use((err, req, res, next) => {
   console.error('demarche: erreur', err);
   if (res.headersSent) return next(err);

@@ -1,9 +1,15 @@
-## Levels of assurance (eIDAS), FranceConnect+ and the login services' status.
+## Levels of assurance (eIDAS), FranceConnect+ and the sign-in services' status.
+## The three levels have the eIDAS regulation's names: low (eidas1),
+## substantial (eidas2), high (eidas3).
 
-federation-franceconnect-plus-why = For procedures that need an identity verified at a high level: you log in with the France Identité app and your identity card.
-federation-franceconnect-plus-what = FranceConnect+ is FranceConnect for sensitive procedures: it guarantees the identity at the substantial or high level of the European eIDAS regulation, and each procedure asks for a new authentication.
+level-eidas1 = low
+level-eidas2 = substantial
+level-eidas3 = high
+
+federation-franceconnect-plus-why = For online services that need an identity verified at the substantial or high level of assurance: you sign in with the France Identité app and your identity card.
+federation-franceconnect-plus-what = FranceConnect+ is FranceConnect for sensitive online services: it guarantees the identity at the substantial or high level of assurance of the European eIDAS regulation, and asks you to authenticate again for each online service.
 federation-franceconnect-plus-access = Administrations request access on FranceConnect’s partner site; for FranceConnect+, the portal publishes its encryption key at /federations/jwks.
-niveaux-franceconnect-plus-needs = This procedure asks for a high level of assurance. You need the France Identité app on your phone and your credit-card-sized identity card.
+niveaux-franceconnect-plus-needs = This online service asks for the { $level } level of assurance (European eIDAS regulation). You need the France Identité app on your phone and your credit-card-sized identity card.
 
 niveaux-unavailable = { $federation } is temporarily unavailable.
 niveaux-unavailable-alternative = Meanwhile, you can use { $federation }, offered on this page.
@@ -15,4 +21,4 @@ niveaux-status-unknown = Status: not checked yet.
 niveaux-status-not-configured = Status: not configured on this portal.
 
 error-level-not-offered-title = Level of assurance not offered by this service
-error-level-not-offered-body = This procedure asks for a level of assurance that { $federation } does not provide. Go back to the choice to use the right service.
+error-level-not-offered-body = This online service asks for a level of assurance that { $federation } does not provide. Go back to the choice to use the right service.

@@ -9,9 +9,9 @@ population-particulier-hint = You are doing something for yourself or your famil
 population-particulier-help = You are doing something personal: taxes, health, family, housing, ID papers… for yourself or for someone close to you.
 
 population-professionnel = A professional
-population-professionnel-hint = You act for your work or your employer, outside health care and public administration.
-population-professionnel-help = You work in a company, for yourself or in an association, and you are using this online service for that work.
-population-professionnel-advice = Pro Santé Connect is for health and social care workers with a CPS card or the e-CPS app.
+population-professionnel-hint = You are using this online service for your own work, in your own name, not on behalf of a company or an association.
+population-professionnel-help = You are using this online service for your own professional activity (a job, self-employment, a liberal profession, volunteering), not on behalf of an organization. In health or social care, with a CPS card or the e-CPS app, choose "A health professional" instead.
+population-professionnel-advice = Use ProConnect with your work email address. Pro Santé Connect fits if you work in health or social care with a CPS card or the e-CPS app.
 
 population-professionnel-sante = A health professional
 population-professionnel-sante-hint = Medicine, pharmacy, nursing, social or medico-social care, with or without a CPS card.
@@ -19,8 +19,8 @@ population-professionnel-sante-help = You work in health, social or medico-socia
 population-professionnel-sante-advice = Without a CPS card or the e-CPS app, choose ProConnect.
 
 population-entreprise = A company or an association
-population-entreprise-hint = You act on behalf of a company or an association (SIRET number).
-population-entreprise-help = You represent a company or an association, for example to register it, apply for support or answer a public administration on its behalf.
+population-entreprise-hint = You run it or act on its behalf (SIRET number): registering it, applying for support, answering a public administration.
+population-entreprise-help = You represent a company or an association: you run it, or it asked you to act on its behalf, for example to register it, apply for support or answer a public administration. If the online service concerns your own work, choose "A professional" instead.
 
 population-agent-etat = An employee of the State, a public hospital or a public body
 population-agent-etat-hint = Ministry, prefecture, public hospital, university or other public body.

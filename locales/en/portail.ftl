@@ -17,17 +17,20 @@ footer-accessibility = Accessibility: { $status }
 footer-licence = Unless otherwise stated for third-party intellectual property, the content of this site is available under the
 footer-licence-name = etalab-2.0 license
 new-window = new window
+# The title (title tag) of a page whose form has an error.
+form-error-title = Error: { $title }
 table-scroll-hint = On a small screen, scroll the table sideways to see every column.
 
 ## Home page: "You are…"
 
 home-title = Sign in
 home-intro = Tell us your situation: we will offer you the French State sign-in service that fits you.
-home-remembered = On your last visit, you answered: { $population }. This answer is preselected below.
+home-remembered = You already answered: { $population }. This answer is preselected below.
 home-forget = Not me: clear this answer
 home-question = You are…
 home-question-hint = Choose the situation in which you are using this online service.
-home-missing-answer = Tell us who you are to continue.
+home-missing-answer = Choose the situation that fits you to continue.
+home-error-title = Your answer is needed
 home-help = I don't know what to answer
 home-continue = Continue
 
@@ -52,10 +55,10 @@ account-title = Your sign-in
 account-intro = You are signed in with { $federation }. Here is the information this service sent.
 account-name = Name
 account-federation = Sign-in service
-account-acr = Level of assurance (acr)
-account-amr = Authentication methods (amr)
+account-acr = Level of assurance
+account-amr = Authentication methods
 account-email = Email address
-account-sub = Identifier (sub)
+account-sub = Technical identifier
 account-caption = Information sent by { $federation }
 account-field = Item
 account-value = Value
@@ -72,6 +75,29 @@ logout-confirm-body = Do you want to end your sign-in on this portal and with yo
 logout-confirm-demarche = "{ $demarche }" asks to end your sign-in on this portal and with your sign-in service. Do you want to sign out?
 logout-confirm-yes = Sign me out
 logout-confirm-no = Cancel
+
+## Information sent by the sign-in services ("Your sign-in" page)
+
+claim-uid = Identifier in your organization
+claim-siret = Your organization's SIRET number
+claim-siren = Your organization's SIREN number
+claim-idp_id = Your identity provider's identifier
+claim-idp_acr = Level of assurance given by your identity provider
+claim-organizational_unit = Department
+claim-organization_label = Organization
+claim-belonging_population = Category
+claim-phone_number = Phone number
+claim-birthdate = Date of birth
+claim-birthplace = Place of birth (INSEE code)
+claim-birthcountry = Country of birth (INSEE code)
+claim-gender = Sex
+claim-preferred_username = Usual name
+claim-given_name_array = Given names
+claim-SubjectNameID = National identifier (RPPS or ADELI)
+claim-SubjectRefPro = Professional practice data
+claim-SubjectOrganization = Place of practice
+claim-SubjectRole = Roles
+claim-codeCivilite = Title
 
 ## Sign-in asked by an online service (démarche)
 

@@ -1,9 +1,15 @@
 ## Niveaux de garantie (eIDAS), FranceConnect+ et état des services de connexion.
+## Les trois niveaux portent les noms du règlement eIDAS : faible (eidas1),
+## substantiel (eidas2), élevé (eidas3).
 
-federation-franceconnect-plus-why = Pour les démarches qui demandent une identité vérifiée à un niveau élevé : vous vous connectez avec l’application France Identité et votre carte d’identité.
-federation-franceconnect-plus-what = FranceConnect+ est la version de FranceConnect pour les démarches sensibles : il garantit l’identité au niveau substantiel ou élevé du règlement européen eIDAS, et chaque démarche demande une nouvelle authentification.
+level-eidas1 = faible
+level-eidas2 = substantiel
+level-eidas3 = élevé
+
+federation-franceconnect-plus-why = Pour les démarches qui demandent une identité vérifiée au niveau de garantie substantiel ou élevé : vous vous connectez avec l’application France Identité et votre carte d’identité.
+federation-franceconnect-plus-what = FranceConnect+ est la version de FranceConnect pour les démarches sensibles : il garantit l’identité au niveau de garantie substantiel ou élevé du règlement européen eIDAS, et vous demande de vous authentifier de nouveau à chaque démarche.
 federation-franceconnect-plus-access = Les administrations demandent l’accès sur l’espace partenaires de FranceConnect ; le portail publie pour FranceConnect+ sa clé de chiffrement à l’adresse /federations/jwks.
-niveaux-franceconnect-plus-needs = Cette démarche demande un niveau de garantie élevé. Il vous faut l’application France Identité sur votre téléphone et votre carte d’identité au format carte bancaire.
+niveaux-franceconnect-plus-needs = Cette démarche demande le niveau de garantie { $level } (règlement européen eIDAS). Il vous faut l’application France Identité sur votre téléphone et votre carte d’identité au format carte bancaire.
 
 niveaux-unavailable = { $federation } est momentanément indisponible.
 niveaux-unavailable-alternative = En attendant, vous pouvez utiliser { $federation }, proposé sur cette page.

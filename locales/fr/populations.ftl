@@ -10,9 +10,9 @@ population-particulier-hint = Vous faites une démarche pour vous-même ou pour 
 population-particulier-help = Vous faites une démarche personnelle : impôts, santé, famille, logement, papiers… pour vous-même ou pour un proche.
 
 population-professionnel = Un professionnel ou une professionnelle
-population-professionnel-hint = Vous agissez pour votre travail ou votre employeur, hors santé et hors administration.
-population-professionnel-help = Vous travaillez dans une entreprise, à votre compte ou dans une association, et vous faites la démarche dans le cadre de ce travail.
-population-professionnel-advice = Pro Santé Connect est réservé au secteur de la santé et du social, avec une carte CPS ou l’application e-CPS.
+population-professionnel-hint = Vous faites la démarche pour votre métier, en votre nom, sans représenter une entreprise ou une association.
+population-professionnel-help = Vous faites la démarche pour votre propre activité professionnelle (emploi, activité indépendante ou libérale, bénévolat), et non au nom de la structure. Dans la santé ou le social, avec une carte CPS ou l’application e-CPS, choisissez plutôt « Un professionnel ou une professionnelle de santé ».
+population-professionnel-advice = Utilisez ProConnect avec votre adresse électronique professionnelle. Pro Santé Connect convient si vous travaillez dans la santé ou le social avec une carte CPS ou l’application e-CPS.
 
 population-professionnel-sante = Un professionnel ou une professionnelle de santé
 population-professionnel-sante-hint = Médecine, pharmacie, soins infirmiers, secteur social ou médico-social, avec ou sans carte CPS.
@@ -20,8 +20,8 @@ population-professionnel-sante-help = Vous exercez dans la santé, le social ou 
 population-professionnel-sante-advice = Sans carte CPS ni application e-CPS, choisissez ProConnect.
 
 population-entreprise = Une entreprise ou une association
-population-entreprise-hint = Vous agissez au nom d’une entreprise ou d’une association (numéro SIRET).
-population-entreprise-help = Vous représentez une entreprise ou une association, par exemple pour la déclarer, demander une aide ou répondre à une administration en son nom.
+population-entreprise-hint = Vous la dirigez ou vous agissez en son nom (numéro SIRET) : déclaration, demande d’aide, réponse à une administration.
+population-entreprise-help = Vous représentez une entreprise ou une association : vous la dirigez, ou elle vous a confié le soin d’agir en son nom, par exemple pour la déclarer, demander une aide ou répondre à une administration. Si la démarche concerne votre propre métier, choisissez plutôt « Un professionnel ou une professionnelle ».
 
 population-agent-etat = Un agent ou une agente de l’État, d’un hôpital ou d’un établissement public
 population-agent-etat-hint = Ministère, préfecture, hôpital public, université ou autre établissement public.

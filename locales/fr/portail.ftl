@@ -18,17 +18,20 @@ footer-accessibility = Accessibilité : { $status }
 footer-licence = Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés sous
 footer-licence-name = licence etalab-2.0
 new-window = nouvelle fenêtre
+# Le titre (balise title) d’une page dont le formulaire a une erreur.
+form-error-title = Erreur : { $title }
 table-scroll-hint = Sur un petit écran, faites défiler le tableau vers la droite pour voir toutes les colonnes.
 
 ## Page d’accueil : « Vous êtes… »
 
 home-title = Se connecter
 home-intro = Indiquez votre situation : nous vous proposons le service de connexion de l’État qui vous correspond.
-home-remembered = Lors de votre dernière visite, vous avez répondu : { $population }. Cette réponse est présélectionnée ci-dessous.
+home-remembered = Vous avez déjà répondu : { $population }. Cette réponse est présélectionnée ci-dessous.
 home-forget = Ce n’est pas moi : effacer cette réponse
 home-question = Vous êtes…
 home-question-hint = Choisissez la situation dans laquelle vous faites cette démarche.
-home-missing-answer = Indiquez qui vous êtes pour continuer.
+home-missing-answer = Choisissez la situation qui vous correspond pour continuer.
+home-error-title = Votre réponse est nécessaire
 home-help = Je ne sais pas quoi répondre
 home-continue = Continuer
 
@@ -53,10 +56,10 @@ account-title = Votre connexion
 account-intro = Votre connexion avec { $federation } est active. Voici les informations que ce service a transmises.
 account-name = Nom
 account-federation = Service de connexion
-account-acr = Niveau de garantie (acr)
-account-amr = Méthodes d’authentification (amr)
+account-acr = Niveau de garantie
+account-amr = Méthodes d’authentification
 account-email = Adresse électronique
-account-sub = Identifiant (sub)
+account-sub = Identifiant technique
 account-caption = Informations transmises par { $federation }
 account-field = Information
 account-value = Valeur
@@ -73,6 +76,29 @@ logout-confirm-body = Voulez-vous mettre fin à votre connexion sur ce portail e
 logout-confirm-demarche = « { $demarche } » demande à mettre fin à votre connexion sur ce portail et auprès de votre service de connexion. Voulez-vous vous déconnecter ?
 logout-confirm-yes = Me déconnecter
 logout-confirm-no = Annuler
+
+## Informations transmises par les services de connexion (page « Votre connexion »)
+
+claim-uid = Identifiant dans votre organisation
+claim-siret = Numéro SIRET de votre organisation
+claim-siren = Numéro SIREN de votre organisation
+claim-idp_id = Identifiant de votre fournisseur d’identité
+claim-idp_acr = Niveau de garantie donné par votre fournisseur d’identité
+claim-organizational_unit = Service
+claim-organization_label = Organisation
+claim-belonging_population = Catégorie
+claim-phone_number = Téléphone
+claim-birthdate = Date de naissance
+claim-birthplace = Lieu de naissance (code INSEE)
+claim-birthcountry = Pays de naissance (code INSEE)
+claim-gender = Sexe
+claim-preferred_username = Nom d’usage
+claim-given_name_array = Prénoms
+claim-SubjectNameID = Identifiant national (RPPS ou ADELI)
+claim-SubjectRefPro = Données d’exercice professionnel
+claim-SubjectOrganization = Structure d’exercice
+claim-SubjectRole = Rôles
+claim-codeCivilite = Civilité
 
 ## Connexion demandée par une démarche
 

@@ -58,6 +58,8 @@ impl PendingRequest {
 pub struct ForDemarche {
     pub name: String,
     pub chooser: Chooser,
+    /// The eIDAS level it asks, if any.
+    pub level: Option<u8>,
 }
 
 /// Where a login goes once the federation vouched for the person.
@@ -207,6 +209,7 @@ impl super::Broker<'_> {
         Ok(ForDemarche {
             name: demarche.name.clone(),
             chooser,
+            level: pending.level(),
         })
     }
 

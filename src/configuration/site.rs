@@ -63,6 +63,26 @@ pub struct SiteSettings {
     /// Date (YYYY-MM-DD) of the audit the status comes from; required for
     /// any status but `non-conforme`.
     pub accessibility_audit_date: Option<String>,
+    /// Who carried out that audit (RGAA's model statement: "L'audit de
+    /// conformité réalisé par …").
+    pub accessibility_auditor: Option<String>,
+    /// The share of the RGAA's criteria met, in percent (0 to 100), as
+    /// the audit found it; only with `accessibility_audit_date`.
+    pub accessibility_rate: Option<u8>,
+    /// Date (YYYY-MM-DD) this statement was made or last updated (the
+    /// RGAA asks for it). Absent: said not provided.
+    pub accessibility_statement_date: Option<String>,
+    /// The audit's non-compliances, one sentence each ("contenus non
+    /// accessibles").
+    #[serde(default)]
+    pub accessibility_non_compliances: Vec<String>,
+    /// Exemptions for disproportionate burden, one sentence each.
+    #[serde(default)]
+    pub accessibility_derogations: Vec<String>,
+    /// The environment the audit's checks were made in (browsers and
+    /// assistive technologies with their versions), one item each.
+    #[serde(default)]
+    pub accessibility_test_environment: Vec<String>,
 }
 
 /// `[site]` checked, for the pages.
@@ -75,6 +95,12 @@ pub struct SiteConfig {
     pub contact_email: Option<String>,
     pub accessibility_status: AccessibilityStatus,
     pub accessibility_audit_date: Option<NaiveDate>,
+    pub accessibility_auditor: Option<String>,
+    pub accessibility_rate: Option<u8>,
+    pub accessibility_statement_date: Option<NaiveDate>,
+    pub accessibility_non_compliances: Vec<String>,
+    pub accessibility_derogations: Vec<String>,
+    pub accessibility_test_environment: Vec<String>,
     /// `server.session_ttl_minutes`, which the personal data page states.
     pub session_ttl: Duration,
 }
@@ -98,6 +124,37 @@ impl SiteConfig {
     pub fn session_ttl_minutes(&self) -> u64 {
         self.session_ttl.as_secs() / 60
     }
+}
+
+/// A list of sentences: none may be empty.
+fn sentences(key: &str, values: &[String], issues: &mut Vec<ConfigIssue>) -> Vec<String> {
+    let mut kept = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        let v = value.trim();
+        if v.is_empty() {
+            issues.push(ConfigIssue::new(
+                format!("site.{key}[{i}]"),
+                "must not be empty (leave it out instead)",
+            ));
+        } else {
+            kept.push(v.to_owned());
+        }
+    }
+    kept
+}
+
+/// A date written `YYYY-MM-DD`.
+fn date(key: &str, value: &Option<String>, issues: &mut Vec<ConfigIssue>) -> Option<NaiveDate> {
+    text(key, value, issues).and_then(|d| match NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            issues.push(ConfigIssue::new(
+                format!("site.{key}"),
+                format!("`{d}` is not a date (YYYY-MM-DD)"),
+            ));
+            None
+        }
+    })
 }
 
 fn text(key: &str, value: &Option<String>, issues: &mut Vec<ConfigIssue>) -> Option<String> {
@@ -132,21 +189,29 @@ impl SiteSettings {
                 ));
             }
         }
-        let audit_date = text(
+        let audit_date = date(
             "accessibility_audit_date",
             &self.accessibility_audit_date,
             issues,
-        )
-        .and_then(|d| match NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
-            Ok(date) => Some(date),
-            Err(_) => {
+        );
+        if let Some(rate) = self.accessibility_rate {
+            if rate > 100 {
                 issues.push(ConfigIssue::new(
-                    "site.accessibility_audit_date",
-                    format!("`{d}` is not a date (YYYY-MM-DD)"),
+                    "site.accessibility_rate",
+                    format!("`{rate}` is not a percentage (0 to 100)"),
                 ));
-                None
+            } else if self.accessibility_audit_date.is_none() {
+                issues.push(ConfigIssue::new(
+                    "site.accessibility_rate",
+                    "comes from an audit: set `site.accessibility_audit_date` too",
+                ));
             }
-        });
+        }
+        let statement_date = date(
+            "accessibility_statement_date",
+            &self.accessibility_statement_date,
+            issues,
+        );
         if self.accessibility_status != AccessibilityStatus::NonConforme
             && self.accessibility_audit_date.is_none()
         {
@@ -166,6 +231,28 @@ impl SiteSettings {
             contact_email,
             accessibility_status: self.accessibility_status,
             accessibility_audit_date: audit_date,
+            accessibility_auditor: text(
+                "accessibility_auditor",
+                &self.accessibility_auditor,
+                issues,
+            ),
+            accessibility_rate: self.accessibility_rate.filter(|r| *r <= 100),
+            accessibility_statement_date: statement_date,
+            accessibility_non_compliances: sentences(
+                "accessibility_non_compliances",
+                &self.accessibility_non_compliances,
+                issues,
+            ),
+            accessibility_derogations: sentences(
+                "accessibility_derogations",
+                &self.accessibility_derogations,
+                issues,
+            ),
+            accessibility_test_environment: sentences(
+                "accessibility_test_environment",
+                &self.accessibility_test_environment,
+                issues,
+            ),
             session_ttl,
         }
     }
@@ -236,6 +323,54 @@ mod tests {
                 "site.accessibility_audit_date",
                 "site.publisher"
             ]
+        );
+    }
+
+    #[test]
+    fn the_statement_s_own_values_are_checked_with_their_key() {
+        let (c, issues) = resolve(SiteSettings {
+            accessibility_status: AccessibilityStatus::PartiellementConforme,
+            accessibility_audit_date: Some("2026-03-12".into()),
+            accessibility_auditor: Some("Audit SAS".into()),
+            accessibility_rate: Some(72),
+            accessibility_statement_date: Some("2026-03-20".into()),
+            accessibility_non_compliances: vec!["Le tableau n’a pas d’en-têtes.".into()],
+            accessibility_test_environment: vec!["NVDA 2024.4 avec Firefox 128".into()],
+            ..Default::default()
+        });
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(c.accessibility_rate, Some(72));
+        assert_eq!(
+            c.accessibility_statement_date,
+            NaiveDate::from_ymd_opt(2026, 3, 20)
+        );
+        let (_, issues) = resolve(SiteSettings {
+            accessibility_rate: Some(72),
+            accessibility_statement_date: Some("20/03/2026".into()),
+            accessibility_derogations: vec!["  ".into()],
+            ..Default::default()
+        });
+        let keys: Vec<&str> = issues
+            .iter()
+            .map(|i| i.split(':').next().unwrap())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "site.accessibility_rate",
+                "site.accessibility_statement_date",
+                "site.accessibility_derogations[0]",
+            ],
+            "{issues:?}"
+        );
+        let (_, issues) = resolve(SiteSettings {
+            accessibility_audit_date: Some("2026-03-12".into()),
+            accessibility_rate: Some(101),
+            ..Default::default()
+        });
+        assert!(
+            issues[0].starts_with("site.accessibility_rate"),
+            "{issues:?}"
         );
     }
 

@@ -8,7 +8,8 @@ use askama::Template;
 use super::PageError;
 use super::context::PageCtx;
 use super::session::{csrf_token, logged_in};
-use crate::domain::LoggedIn;
+use super::texts::{LABELLED_CLAIMS, level_key};
+use crate::domain::{Federation, LoggedIn};
 use crate::i18n::Tr;
 
 #[derive(Template)]
@@ -17,8 +18,12 @@ struct AccountPage<'a> {
     t: Tr<'a>,
     page: &'a PageCtx,
     login: &'a LoggedIn,
-    /// Federation-specific claims, shown as they came (name, JSON value).
-    extra: Vec<(String, String)>,
+    /// The eIDAS name of the login's level (`faible`…), when its `acr` is one.
+    level: Option<String>,
+    /// Federation-specific claims: (claim name, label, value as it came).
+    /// Known claims have a label in the page's language; an empty value
+    /// has no row.
+    extra: Vec<(String, String, String)>,
     /// The session's token, for the logout form.
     csrf: String,
 }
@@ -39,28 +44,54 @@ pub async fn show(page: PageCtx, session: Session) -> Result<HttpResponse, PageE
         };
         return Ok(no_store(super::html(StatusCode::OK, &body)));
     };
+    let t = page.tr();
+    let federation = login.identity.federation;
     let extra = login
         .identity
         .claims
         .iter()
         // Protocol claims and those with a row of their own are not in
         // `claims` (see `Identity::from_claims`).
-        .map(|(k, v)| {
+        .filter_map(|(k, v)| {
             let shown = match v {
                 serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
                 other => other.to_string(),
             };
-            (k.clone(), shown)
+            let empty = shown.trim().is_empty() || shown == "[]" || shown == "{}";
+            (!empty).then(|| (k.clone(), claim_label(&t, federation, k), shown))
         })
         .collect();
+    let level = login
+        .identity
+        .acr
+        .as_deref()
+        .and_then(crate::domain::eidas_level)
+        .map(|l| t.t(level_key(l)));
     let body = AccountPage {
-        t: page.tr(),
+        t,
         page: &page,
         login: &login,
+        level,
         extra,
         csrf: csrf_token(&session)?,
     };
     Ok(no_store(super::html(StatusCode::OK, &body)))
+}
+
+/// The label of a claim: `claim-<name>` when [`LABELLED_CLAIMS`] has it
+/// (Pro Santé Connect's `preferred_username` is its national identifier),
+/// else the claim's own name.
+fn claim_label(t: &crate::i18n::Tr<'_>, federation: Federation, claim: &str) -> String {
+    let key = match (federation, claim) {
+        (Federation::ProSanteConnect, "preferred_username") => "SubjectNameID",
+        (_, c) => c,
+    };
+    if LABELLED_CLAIMS.contains(&key) {
+        t.t(&format!("claim-{key}"))
+    } else {
+        claim.to_owned()
+    }
 }
 
 /// Personal data must not stay in any cache.

@@ -55,6 +55,9 @@ struct ChoicePage<'a> {
     demarche: Option<String>,
     /// Where people without a way to log in here may ask (`[site]`).
     contact: Option<super::site_pages::Contact>,
+    /// The eIDAS name of the level the démarche asks (`substantiel`,
+    /// `élevé`), said with FranceConnect+'s button.
+    level: String,
 }
 
 impl ChoicePage<'_> {
@@ -118,6 +121,10 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         .map(|o| o.federation)
         .collect();
     let t = page.tr();
+    // FranceConnect+ shows only from eidas2 on: its sentence names the
+    // level the démarche asks.
+    let level = demarche.as_ref().and_then(|d| d.level).unwrap_or(2);
+    let level = t.t(super::texts::level_key(level));
     // One button: no choice to make, the heading says which service.
     let heading = match active.as_slice() {
         [] => t.t("choice-none-title"),
@@ -133,6 +140,7 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         heading,
         demarche: demarche.as_ref().map(|d| d.name.clone()),
         contact: super::site_pages::contact(&page),
+        level,
     };
     Ok(super::html(actix_web::http::StatusCode::OK, &body))
 }

@@ -12,14 +12,26 @@ pub async fn check() -> HttpResponse {
 }
 
 /// Readiness (`GET /readyz`): 200 when the store answers (Redis PING,
-/// bounded by `store.timeout_ms`) and every text is loaded; 503 otherwise,
-/// so that a load balancer sends people to another instance. Federations
-/// are not checked: one down must not take every instance out.
+/// bounded by `store.timeout_ms`) and the texts in service have every
+/// text the pages use; 503 otherwise, so that a load balancer sends people
+/// to another instance. Federations are not checked: one down must not
+/// take every instance out.
+///
+/// A refused edit of the text folder does not make the instance unready:
+/// it keeps serving complete texts (the last good ones), and every
+/// instance reading the same folder would be taken out at once for a
+/// typo. It is said in the body (`ready; text edit refused…`), logged at
+/// `error` with each problem's `file:line` and key, and in the gauge
+/// `aiguillage_locales_refused` (README, "Readiness and liveness").
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     if !state.texts_complete {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "texts missing");
     }
     match state.store.ping().await {
+        Ok(()) if state.locales.refused() => plain(
+            StatusCode::OK,
+            "ready; text edit refused: the last good texts are served (see the log)",
+        ),
         Ok(()) => plain(StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: the store does not answer");

@@ -180,6 +180,7 @@ fn endpoints<'a>(
         endpoint("/accessibilite").get(site_pages::accessibility),
         endpoint("/mentions-legales").get(site_pages::legal),
         endpoint("/donnees-personnelles").get(site_pages::privacy),
+        endpoint("/plan-du-site").get(site_pages::sitemap),
         endpoint("/decouverte")
             .get(discovery_service::start)
             .single_use(),

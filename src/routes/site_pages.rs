@@ -1,7 +1,8 @@
 //! The pages every State site owes, and the help page: `/accessibilite`
-//! (accessibility statement, RGAA), `/mentions-legales` (legal notice,
-//! LCEN art. 6), `/donnees-personnelles` (what the portal handles and the
-//! cookies it sets), `/aide` ("I don't know which answer fits me"). What
+//! (accessibility statement, after the RGAA's model), `/mentions-legales`
+//! (legal notice, LCEN art. 6), `/donnees-personnelles` (what the portal
+//! handles, how long, and the cookies it sets), `/plan-du-site` (every
+//! public page), `/aide` ("I don't know which answer fits me"). What
 //! depends on the operator comes from `[site]`; what is not configured is
 //! said to be missing, never made up.
 
@@ -11,6 +12,7 @@ use askama::Template;
 
 use super::PageError;
 use super::context::{LANG_COOKIE, POPULATION_COOKIE, PageCtx};
+use crate::configuration::site::SiteConfig;
 use crate::domain::Population;
 use crate::i18n::{Lang, Tr};
 
@@ -31,13 +33,12 @@ pub fn contact(page: &PageCtx) -> Option<Contact> {
     Some(Contact { href, label })
 }
 
-/// The publisher's name, or what stands for it when not configured.
-fn publisher(page: &PageCtx) -> String {
-    page.state()
-        .site
-        .publisher
-        .clone()
-        .unwrap_or_else(|| page.tr().t("site-publisher-unknown"))
+/// A date as the page's language writes it (`12/03/2026`, `March 12, 2026`).
+fn written_date(lang: Lang, date: chrono::NaiveDate) -> String {
+    match lang {
+        Lang::Fr => date.format("%d/%m/%Y").to_string(),
+        Lang::En => date.format("%B %-d, %Y").to_string(),
+    }
 }
 
 #[derive(Template)]
@@ -45,27 +46,32 @@ fn publisher(page: &PageCtx) -> String {
 struct AccessibilityPage<'a> {
     t: Tr<'a>,
     page: &'a PageCtx,
-    publisher: String,
+    site: &'a SiteConfig,
     site_url: String,
     status: String,
     /// The audit's date, written for the page's language.
     audit_date: Option<String>,
+    /// The date this statement was made, written for the page's language.
+    statement_date: Option<String>,
+    rate: Option<String>,
     contact: Option<Contact>,
 }
 
 pub async fn accessibility(page: PageCtx) -> HttpResponse {
     let site = &page.state().site;
-    let audit_date = site.accessibility_audit_date.map(|d| match page.lang {
-        Lang::Fr => d.format("%d/%m/%Y").to_string(),
-        Lang::En => d.format("%B %-d, %Y").to_string(),
-    });
     let body = AccessibilityPage {
         t: page.tr(),
         page: &page,
-        publisher: publisher(&page),
+        site,
         site_url: page.state().public_url.to_string(),
         status: page.accessibility_status(),
-        audit_date,
+        audit_date: site
+            .accessibility_audit_date
+            .map(|d| written_date(page.lang, d)),
+        statement_date: site
+            .accessibility_statement_date
+            .map(|d| written_date(page.lang, d)),
+        rate: site.accessibility_rate.map(|r| r.to_string()),
         contact: contact(&page),
     };
     super::html(StatusCode::OK, &body)
@@ -102,8 +108,10 @@ pub async fn legal(page: PageCtx) -> HttpResponse {
 struct PrivacyPage<'a> {
     t: Tr<'a>,
     page: &'a PageCtx,
-    publisher: String,
+    publisher: Option<String>,
     session_minutes: String,
+    /// The absolute maximum of a login (`server.session_max_hours`).
+    session_hours: String,
     code_seconds: String,
     token_seconds: String,
     session_cookie: String,
@@ -117,8 +125,9 @@ pub async fn privacy(page: PageCtx) -> HttpResponse {
     let body = PrivacyPage {
         t: page.tr(),
         page: &page,
-        publisher: publisher(&page),
+        publisher: state.site.publisher.clone(),
         session_minutes: state.site.session_ttl_minutes().to_string(),
+        session_hours: (state.session_max.as_secs() / 3600).to_string(),
         code_seconds: state.provider.code_ttl.as_secs().to_string(),
         token_seconds: state.provider.token_ttl.as_secs().to_string(),
         session_cookie: state.cookie_name(super::SESSION_COOKIE),
@@ -127,6 +136,31 @@ pub async fn privacy(page: PageCtx) -> HttpResponse {
         contact: contact(&page),
     };
     super::html(StatusCode::OK, &body)
+}
+
+#[derive(Template)]
+#[template(path = "plan_du_site.html")]
+struct SitemapPage<'a> {
+    t: Tr<'a>,
+    page: &'a PageCtx,
+    populations: &'a [Population],
+    demarche: Option<String>,
+}
+
+/// `/plan-du-site`: every page a person can open from a link (the
+/// démarche's situations when there is one), as the DSFR's site map.
+pub async fn sitemap(page: PageCtx) -> Result<HttpResponse, PageError> {
+    let demarche = super::pending::for_page(&page).await?;
+    let chooser = demarche
+        .as_ref()
+        .map_or(&page.state().chooser, |d| &d.chooser);
+    let body = SitemapPage {
+        t: page.tr(),
+        page: &page,
+        populations: chooser.populations(),
+        demarche: demarche.as_ref().map(|d| d.name.clone()),
+    };
+    Ok(super::html(StatusCode::OK, &body))
 }
 
 #[derive(Template)]

@@ -4,7 +4,7 @@
 
 use crate::configuration::site::AccessibilityStatus;
 use crate::domain::{Chooser, Federation};
-use crate::i18n::{Lang, Locales};
+use crate::i18n::{Lang, LocaleIssue, Locales};
 use crate::routes::error::ErrorStem;
 
 mod used {
@@ -26,6 +26,12 @@ pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
             keys.push(format!("federation-{}{suffix}", f.id()));
         }
     }
+    for claim in LABELLED_CLAIMS {
+        keys.push(format!("claim-{claim}"));
+    }
+    for level in 1..=3 {
+        keys.push(level_key(level).to_owned());
+    }
     for status in AccessibilityStatus::ALL {
         keys.push(format!("accessibility-status-{}", status.id()));
     }
@@ -34,6 +40,42 @@ pub fn dynamic_keys(chooser: &Chooser) -> Vec<String> {
         keys.push(format!("error-{}-body", stem.as_str()));
     }
     keys
+}
+
+/// Claims the federations send (README, "What the démarche gets") that
+/// `/compte` names for people, `claim-<name>` in `locales/*/portail.ftl`;
+/// others keep their name.
+pub const LABELLED_CLAIMS: &[&str] = &[
+    "uid",
+    "siret",
+    "siren",
+    "idp_id",
+    "idp_acr",
+    "organizational_unit",
+    "organization_label",
+    "belonging_population",
+    "phone_number",
+    "birthdate",
+    "birthplace",
+    "birthcountry",
+    "gender",
+    "preferred_username",
+    "given_name_array",
+    "SubjectNameID",
+    "SubjectRefPro",
+    "SubjectOrganization",
+    "SubjectRole",
+    "codeCivilite",
+];
+
+/// The text of an eIDAS level's name (`faible`, `substantiel`, `élevé`),
+/// for an `eidasN` level (N above 3 is the highest).
+pub fn level_key(level: u8) -> &'static str {
+    match level {
+        0 | 1 => "level-eidas1",
+        2 => "level-eidas2",
+        _ => "level-eidas3",
+    }
 }
 
 /// Every (language, key) the portal uses and the files do not define.
@@ -60,4 +102,13 @@ pub fn missing_keys(locales: &Locales, chooser: &Chooser) -> Vec<(Lang, String)>
         }
     }
     missing
+}
+
+/// [`missing_keys`] as issues located in the file each text belongs in
+/// (what `check-locales` prints and a refused edit logs).
+pub fn missing_issues(locales: &Locales, chooser: &Chooser) -> Vec<LocaleIssue> {
+    missing_keys(locales, chooser)
+        .into_iter()
+        .map(|(lang, key)| locales.missing_text(lang, &key))
+        .collect()
 }

@@ -160,13 +160,94 @@ async fn the_home_form_leads_to_the_choice_page_with_a_303() {
 #[tokio::test]
 async fn no_answer_shows_the_question_again_with_an_error() {
     let app = spawn_app().await;
+    let message = "Choisissez la situation qui vous correspond pour continuer.";
     for path in ["/choix", "/choix?population="] {
         let doc = app.page(path, StatusCode::BAD_REQUEST).await;
+        // DSFR's error pattern, rendered by the server (no JavaScript):
+        // the title says it, a summary at the top takes the focus and
+        // announces the message, the group is in error with its message.
+        assert_eq!(text_of(&doc, "title"), "Erreur : Se connecter – Aiguillage");
         assert_eq!(
-            text_of(&doc, "#population-error"),
-            "Indiquez qui vous êtes pour continuer."
+            attr(&doc, "#error-summary", "autofocus").as_deref(),
+            Some("")
         );
-        assert!(!select(&doc, "fieldset.fr-fieldset--error").is_empty());
+        assert_eq!(
+            attr(&doc, "#error-summary", "tabindex").as_deref(),
+            Some("-1")
+        );
+        assert_eq!(text_of(&doc, "#error-summary [role=alert] a"), message);
+        assert_eq!(
+            attr(&doc, "#error-summary a", "href").as_deref(),
+            Some("#population-particulier")
+        );
+        assert_eq!(text_of(&doc, "#population-error"), message);
+        assert_eq!(
+            attr(&doc, "fieldset.fr-fieldset--error", "aria-labelledby").as_deref(),
+            Some("population-legend population-messages")
+        );
+        assert_eq!(
+            attr(&doc, "fieldset.fr-fieldset--error", "role").as_deref(),
+            Some("group")
+        );
+    }
+    let doc = app.page("/choix?lang=en", StatusCode::BAD_REQUEST).await;
+    assert_eq!(text_of(&doc, "title"), "Error: Sign in – Aiguillage");
+    // Without the error, nothing of it.
+    let doc = app.page("/?lang=fr", StatusCode::OK).await;
+    assert_eq!(text_of(&doc, "title"), "Se connecter – Aiguillage");
+    assert!(select(&doc, "#error-summary, [autofocus], .fr-fieldset--error").is_empty());
+}
+
+#[tokio::test]
+async fn the_professional_answer_agrees_with_the_services_it_offers_and_differs_from_a_company() {
+    let app = spawn_app_with_every_button().await;
+    for (lang, not_a_company, company, psc_fits) in [
+        (
+            "fr",
+            "sans représenter une entreprise ou une association",
+            "Vous la dirigez ou vous agissez en son nom",
+            "Pro Santé Connect convient si vous travaillez dans la santé ou le social",
+        ),
+        (
+            "en",
+            "not on behalf of a company or an association",
+            "You run it or act on its behalf",
+            "Pro Santé Connect fits if you work in health or social care",
+        ),
+    ] {
+        let doc = app.page(&format!("/?lang={lang}"), StatusCode::OK).await;
+        let professional = text_of(&doc, "label[for=population-professionnel]");
+        // The hint no longer excludes health, which the page then offers.
+        assert!(
+            !professional.contains("hors santé") && !professional.contains("outside health"),
+            "{professional}"
+        );
+        assert!(professional.contains(not_a_company), "{professional}");
+        let label = text_of(&doc, "label[for=population-entreprise]");
+        assert!(label.contains(company), "{label}");
+        // The professional's page offers Pro Santé Connect and says when it fits.
+        let doc = app
+            .page(&format!("/choix/professionnel?lang={lang}"), StatusCode::OK)
+            .await;
+        assert_eq!(
+            select(&doc, "form[action='/connexion/prosanteconnect'] button").len(),
+            1
+        );
+        assert!(
+            text_of(&doc, "#advice").contains(psc_fits),
+            "{}",
+            text_of(&doc, "#advice")
+        );
+        // The help page tells the professional from the company.
+        let doc = app
+            .page(&format!("/aide?lang={lang}"), StatusCode::OK)
+            .await;
+        let help = text_of(&doc, "#help-entreprise");
+        assert!(
+            help.contains("Un professionnel ou une professionnelle")
+                || help.contains("A professional"),
+            "{help}"
+        );
     }
 }
 

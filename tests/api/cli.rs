@@ -305,20 +305,50 @@ fn check_locales_reports_file_and_line_and_exits_2() {
     let out = aiguillage(&["check-locales"], &env);
     assert!(out.status.success(), "copy is valid: {}", stderr(&out));
 
-    // A syntax error, and a key only French has.
+    // A syntax error, and a key only French has: the key is missing in
+    // English, so reported against the English file of the same name.
     let fr_extra = write(
         dir.path(),
         "fr/extra.ftl",
         "extra-only-fr = Bonjour\n\nbroken = { $\n",
     );
+    let en_extra = dir.path().join("en/extra.ftl").display().to_string();
+    let out = fails(&["check-locales"], &env);
     assert_mentions(
-        &fails(&["check-locales"], &env),
+        &out,
         &[
-            &format!("{fr_extra}:3: syntax error"),
-            &format!("{fr_extra}:1: `extra-only-fr` has no en translation"),
+            &format!("{fr_extra}:3: syntax error in `broken`"),
+            &format!("{en_extra}: `extra-only-fr` is missing in en (fr has it at {fr_extra}:1)"),
         ],
     );
+    // The broken entry is not "missing" in English on top of its syntax error.
+    assert!(!out.contains("`broken` is missing"), "{out}");
     std::fs::remove_file(&fr_extra).unwrap();
+
+    // A placeable left open in an existing French text: its own line, once.
+    let fr_portail = dir.path().join("fr/portail.ftl");
+    let original = std::fs::read_to_string(&fr_portail).unwrap();
+    let line = original
+        .lines()
+        .position(|l| l.starts_with("home-remembered ="))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &fr_portail,
+        original.replace("{ $population }.", "{ $population ."),
+    )
+    .unwrap();
+    let out = fails(&["check-locales"], &env);
+    let problems: Vec<&str> = out.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(
+        problems,
+        [format!(
+            "  {}:{line}: syntax error in `home-remembered`: Expected a token starting with \"}}\"",
+            fr_portail.display()
+        )],
+        "{out}"
+    );
+    std::fs::write(&fr_portail, &original).unwrap();
 
     // A key the portal needs, missing in both languages.
     for lang in ["fr", "en"] {
@@ -333,8 +363,14 @@ fn check_locales_reports_file_and_line_and_exits_2() {
     assert_mentions(
         &fails(&["check-locales"], &env),
         &[
-            "fr: `home-continue` is used by the portal but not defined",
-            "en: `home-continue`",
+            &format!(
+                "{}: `home-continue` is used by the portal but not defined",
+                dir.path().join("fr/portail.ftl").display()
+            ),
+            &format!(
+                "{}: `home-continue`",
+                dir.path().join("en/portail.ftl").display()
+            ),
         ],
     );
 }

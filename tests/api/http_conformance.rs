@@ -18,7 +18,7 @@ use crate::helpers::*;
 
 /// Every federation enabled, at an address where nothing answers: the
 /// callback routes exist, no test here needs a federation to answer.
-fn all_federations(s: &mut Settings) {
+pub(crate) fn all_federations(s: &mut Settings) {
     for f in Federation::ALL {
         let p = s.federations.get_mut(f);
         p.enabled = true;

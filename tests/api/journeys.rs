@@ -394,6 +394,7 @@ async fn every_chooser_page_has_its_own_title_and_one_choice_pages_do_not_ask_to
         "/accessibilite",
         "/mentions-legales",
         "/donnees-personnelles",
+        "/plan-du-site",
         "/compte",
         "/choix/particulier",
         "/choix/professionnel",
@@ -645,10 +646,62 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
             "{path}"
         );
     }
+    // The site map first among the footer's links (DSFR).
+    assert_eq!(
+        attr(&doc, "footer .fr-footer__bottom-item:first-child a", "href").as_deref(),
+        Some("/plan-du-site")
+    );
+    assert_eq!(text_of(&doc, "#footer-sitemap"), "Plan du site");
     let doc = app.page("/accessibilite", StatusCode::OK).await;
     assert!(text_of(&doc, "#accessibility-status").contains("non conforme"));
     assert!(text_of(&doc, "#accessibility-audit").starts_with("Aucun audit"));
     assert_eq!(select(&doc, "#no-contact").len(), 1, "no contact invented");
+    // The RGAA's model statement: its sections, with honest defaults.
+    let h2: Vec<String> = select(&doc, "main h2")
+        .iter()
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert_eq!(
+        h2,
+        [
+            "État de conformité",
+            "Résultats des tests",
+            "Contenus non accessibles",
+            "Établissement de cette déclaration",
+            "Retour d’information et contact",
+            "Voies de recours"
+        ]
+    );
+    let h3: Vec<String> = select(&doc, "main h3")
+        .iter()
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    for wanted in [
+        "Non-conformités",
+        "Dérogations pour charge disproportionnée",
+        "Contenus non soumis à l’obligation d’accessibilité",
+        "Technologies utilisées pour la réalisation du portail",
+        "Environnement de test",
+        "Outils pour évaluer l’accessibilité",
+        "Pages du portail ayant fait l’objet de la vérification de conformité",
+    ] {
+        assert!(h3.iter().any(|h| h == wanted), "{wanted} in {h3:?}");
+    }
+    assert_eq!(
+        text_of(&doc, "#accessibility-statement-date"),
+        "La date d’établissement de cette déclaration n’a pas été renseignée par l’exploitant de ce portail."
+    );
+    assert!(
+        text_of(&doc, "#accessibility-non-compliances")
+            .starts_with("Aucun audit n’ayant encore été réalisé")
+    );
+    assert_eq!(text_of(&doc, "#accessibility-derogations"), "Aucune.");
+    assert!(text_of(&doc, "#accessibility-exempt").contains("FranceConnect"));
+    assert!(text_of(&doc, "#accessibility-environment-automated").contains("Chromium"));
+    assert!(
+        text_of(&doc, "#accessibility-commitment")
+            .starts_with("L’éditeur de ce portail, dont le nom")
+    );
     let doc = app.page("/accessibilite?lang=en", StatusCode::OK).await;
     assert!(text_of(&doc, "#accessibility-status").contains("not compliant"));
     let doc = app.page("/mentions-legales?lang=fr", StatusCode::OK).await;
@@ -657,11 +710,23 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
         "Non renseigné par l’exploitant de ce portail."
     );
     let doc = app.page("/donnees-personnelles", StatusCode::OK).await;
+    // Without a publisher, a sentence that reads right.
+    assert_eq!(
+        text_of(&doc, "#privacy-controller"),
+        "Le responsable du traitement est l’éditeur de ce portail, dont le nom n’a pas été renseigné par son exploitant."
+    );
+    // The inactivity timeout and the absolute maximum of a login.
+    let retention = text_of(&doc, "#privacy-retention-session");
+    assert!(
+        retention.contains("30 minutes sans activité") && retention.contains("12 heures au plus"),
+        "{retention}"
+    );
     let cookie = |name: &str, col: usize| {
         text_of(&doc, &format!("tr[data-cookie={name}] > :nth-child({col})"))
     };
     assert_eq!(cookie("session", 1), "aiguillage_session");
     assert!(cookie("session", 3).contains("30 minutes"));
+    assert!(cookie("session", 3).contains("12 heures"));
     assert_eq!(cookie("lang", 1), "aiguillage_lang");
     assert_eq!(cookie("lang", 3), "1 an");
     assert_eq!(cookie("population", 1), "aiguillage_population");
@@ -677,6 +742,68 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
         text_of(&doc, "tr[data-cookie=lang] > :nth-child(3)"),
         "1 year"
     );
+    assert!(text_of(&doc, "#privacy-retention-session").contains("12 hours at most"));
+}
+
+#[tokio::test]
+async fn the_site_map_lists_every_page_a_person_can_open() {
+    let app = spawn_app_with_every_button().await;
+    let doc = app.page("/plan-du-site", StatusCode::OK).await;
+    assert_eq!(text_of(&doc, "h1"), "Plan du site");
+    assert_eq!(text_of(&doc, "title"), "Plan du site – Aiguillage");
+    let listed: std::collections::BTreeSet<String> = select(&doc, "#sitemap a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_owned())
+        .collect();
+    // Every route that answers a page to a GET from a link, from the
+    // route table (a new page must be added to the map or here, on purpose).
+    let not_pages = [
+        "/choix",            // the form's action
+        "/deconnexion",      // reached from "Votre connexion"
+        "/deconnexion/fin",  // a federation's return
+        "/erreur/{stem}",    // an error shown again
+        "/decouverte",       // for démarches' own choosers
+        "/federations/jwks", // keys
+        "/.well-known/openid-configuration",
+        "/healthz",
+        "/readyz",
+        "/static/{path:.*}",
+    ];
+    let mut settings = crate::internals::Settings::defaults();
+    crate::http_conformance::all_federations(&mut settings);
+    let routes = aiguillage::routes::route_table(&settings.resolve().unwrap().federations);
+    let mut expected = std::collections::BTreeSet::new();
+    for route in routes {
+        let p = route.pattern.as_str();
+        let get = route.methods.iter().any(|m| m.as_str() == "GET");
+        let callback = p.contains("retour") || p == "/login-callback";
+        if !get || p.starts_with("/oidc/") || not_pages.contains(&p) || callback {
+            continue;
+        }
+        if p == "/choix/{population}" {
+            for id in [
+                "particulier",
+                "professionnel",
+                "professionnel-sante",
+                "entreprise",
+                "agent-etat",
+                "agent-collectivite",
+            ] {
+                expected.insert(format!("/choix/{id}"));
+            }
+        } else {
+            expected.insert(p.to_owned());
+        }
+    }
+    assert_eq!(listed, expected);
+    // Every link of the map opens a page.
+    for href in &listed {
+        let res = app.get(href).await;
+        assert_eq!(res.status(), StatusCode::OK, "{href}");
+    }
+    let doc = app.page("/plan-du-site?lang=en", StatusCode::OK).await;
+    assert_eq!(text_of(&doc, "h1"), "Site map");
+    assert_eq!(text_of(&doc, "#footer-sitemap"), "Site map");
 }
 
 #[tokio::test]
@@ -687,7 +814,17 @@ async fn publisher_contact_and_accessibility_status_come_from_the_site_section()
         s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
         s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
         s.site.accessibility_audit_date = Some("2026-03-12".into());
+        s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
+        s.site.accessibility_rate = Some(72);
+        s.site.accessibility_statement_date = Some("2026-03-20".into());
+        s.site.accessibility_non_compliances = vec![
+            "Le tableau des services n’a pas de résumé.".into(),
+            "Un lien d’évitement manque sur la page d’erreur.".into(),
+        ];
+        s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
+        s.site.accessibility_test_environment = vec!["NVDA 2024.4 avec Firefox 128".into()];
         s.server.session_ttl_minutes = 20;
+        s.server.session_max_hours = 8;
     })
     .await;
     let doc = app.page("/accessibilite", StatusCode::OK).await;
@@ -696,20 +833,62 @@ async fn publisher_contact_and_accessibility_status_come_from_the_site_section()
         "Accessibilité : partiellement conforme"
     );
     assert!(text_of(&doc, "main").contains("Direction du numérique d’exemple s’engage"));
-    assert!(text_of(&doc, "#accessibility-audit").contains("12/03/2026"));
+    assert_eq!(
+        text_of(&doc, "#accessibility-audit"),
+        "Ce statut est celui établi par l’audit de conformité réalisé le 12/03/2026. \
+         L’audit a été réalisé par Audit Accessible SAS. \
+         Il révèle que 72 % des critères du RGAA version 4.1.2 sont respectés."
+    );
+    assert_eq!(
+        text_of(&doc, "#accessibility-statement-date"),
+        "Cette déclaration a été établie le 20/03/2026."
+    );
+    let items = |css: &str| -> Vec<String> {
+        select(&doc, &format!("{css} li"))
+            .iter()
+            .map(|li| li.text().collect::<String>())
+            .collect()
+    };
+    assert_eq!(
+        items("#accessibility-non-compliances"),
+        [
+            "Le tableau des services n’a pas de résumé.",
+            "Un lien d’évitement manque sur la page d’erreur."
+        ]
+    );
+    assert_eq!(
+        items("#accessibility-derogations"),
+        ["Les anciennes captures d’écran."]
+    );
+    assert_eq!(
+        items("#accessibility-environment"),
+        ["NVDA 2024.4 avec Firefox 128"]
+    );
     assert_eq!(
         attr(&doc, "#contact-link", "href").as_deref(),
         Some("mailto:aiguillage@example.gouv.fr")
     );
     let doc = app.page("/accessibilite?lang=en", StatusCode::OK).await;
     assert!(text_of(&doc, "#accessibility-audit").contains("March 12, 2026"));
+    assert!(text_of(&doc, "#accessibility-audit").contains("72% of the criteria"));
+    assert_eq!(
+        text_of(&doc, "#accessibility-statement-date"),
+        "This statement was prepared on March 20, 2026."
+    );
     let doc = app.page("/mentions-legales", StatusCode::OK).await;
     assert_eq!(
         text_of(&doc, "#legal-publisher"),
         "Direction du numérique d’exemple"
     );
-    let doc = app.page("/donnees-personnelles", StatusCode::OK).await;
+    let doc = app
+        .page("/donnees-personnelles?lang=fr", StatusCode::OK)
+        .await;
     assert!(text_of(&doc, "tr[data-cookie=session]").contains("20 minutes"));
+    assert!(text_of(&doc, "tr[data-cookie=session]").contains("8 heures"));
+    assert_eq!(
+        text_of(&doc, "#privacy-controller"),
+        "Le responsable du traitement est Direction du numérique d’exemple."
+    );
 }
 
 #[test]
@@ -722,12 +901,22 @@ fn check_config_names_the_site_keys_it_refuses() {
             "totalement-conforme",
         )
         .env("AIGUILLAGE__SITE__CONTACT_EMAIL", "pas-une-adresse")
+        .env(
+            "AIGUILLAGE__SITE__ACCESSIBILITY_STATEMENT_DATE",
+            "le 20 mars",
+        )
+        .env("AIGUILLAGE__SITE__ACCESSIBILITY_RATE", "130")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("site.accessibility_audit_date"), "{stderr}");
     assert!(stderr.contains("site.contact_email"), "{stderr}");
+    assert!(
+        stderr.contains("site.accessibility_statement_date"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("site.accessibility_rate"), "{stderr}");
 }
 
 #[tokio::test]
@@ -768,6 +957,7 @@ async fn no_new_page_shows_a_raw_message_id() {
             "/accessibilite",
             "/mentions-legales",
             "/donnees-personnelles",
+            "/plan-du-site",
             "/compte",
             "/deconnexion",
             "/choix/professionnel-sante",

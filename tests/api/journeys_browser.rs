@@ -71,9 +71,62 @@ async fn an_error_after_a_button_switches_language_in_a_real_browser() {
 }
 
 #[tokio::test]
+async fn continuing_without_an_answer_moves_focus_to_an_announced_error_summary_in_a_real_browser()
+{
+    let app = spawn_app().await;
+    run_browser_script("journeys.mjs", &app.address, &[("SCENARIO", "home-error")]).await;
+}
+
+#[tokio::test]
+async fn switching_language_keeps_an_answer_checked_but_not_sent_in_a_real_browser() {
+    let app = spawn_app().await;
+    run_browser_script(
+        "journeys.mjs",
+        &app.address,
+        &[("SCENARIO", "lang-keeps-answer")],
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn every_page_is_accessible_in_both_languages_at_320_and_1280_px_with_alike_buttons() {
     let app = spawn_app_with_every_button().await;
     run_browser_script("pages.mjs", &app.address, &[]).await;
+}
+
+#[tokio::test]
+async fn the_pages_a_state_site_owes_with_every_site_value_are_accessible_at_320_and_1280_px() {
+    use aiguillage::configuration::site::AccessibilityStatus;
+    let app = spawn_app_with(|s| {
+        s.site.publisher = Some("Direction du numérique d’exemple".into());
+        s.site.publication_director = Some("Prénom Nom, directrice du numérique".into());
+        s.site.host = Some("Hébergeur SAS, 1 rue de l’Exemple, 75000 Paris".into());
+        s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
+        s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
+        s.site.accessibility_audit_date = Some("2026-03-12".into());
+        s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
+        s.site.accessibility_rate = Some(72);
+        s.site.accessibility_statement_date = Some("2026-03-20".into());
+        s.site.accessibility_non_compliances = vec![
+            "Le tableau des services n’a pas de résumé.".into(),
+            "Un lien d’évitement manque sur la page d’erreur.".into(),
+        ];
+        s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
+        s.site.accessibility_test_environment = vec![
+            "NVDA 2024.4 avec Firefox 128".into(),
+            "VoiceOver avec Safari 18".into(),
+        ];
+    })
+    .await;
+    run_browser_script(
+        "pages.mjs",
+        &app.address,
+        &[(
+            "PAGES",
+            "/accessibilite /mentions-legales /donnees-personnelles /plan-du-site",
+        )],
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -376,8 +376,29 @@ async fn franceconnect_plus_logs_in_through_the_chooser_with_encrypted_tokens() 
     let doc = html(res).await;
     assert!(select(&doc, "form[action='/connexion/franceconnect']").is_empty());
     let button = "form[action='/connexion/franceconnect-plus'] button.fr-connect.fr-connect--plus";
-    assert_eq!(text_of(&doc, button), "S’identifier avec FranceConnect");
-    assert!(text_of(&doc, "#franceconnect-plus-needs").contains("France Identité"));
+    // The "+" drawn by the DSFR is hidden from assistive technologies; the
+    // brand is read from a hidden copy with it (the accessible name is
+    // checked in Chromium, levels.mjs).
+    assert_eq!(
+        text_of(
+            &doc,
+            &format!("{button} .fr-connect__brand [aria-hidden=true]")
+        ),
+        "FranceConnect"
+    );
+    assert_eq!(
+        text_of(&doc, &format!("{button} .fr-connect__brand .fr-sr-only")),
+        "FranceConnect+"
+    );
+    // eidas2 is the substantial level (eIDAS), not the high one.
+    let needs = text_of(&doc, "#franceconnect-plus-needs");
+    assert!(needs.contains("France Identité"), "{needs}");
+    assert!(
+        needs.contains("le niveau de garantie substantiel") && !needs.contains("élevé"),
+        "{needs}"
+    );
+    let why = text_of(&doc, "#federation-franceconnect-plus");
+    assert!(why.contains("substantiel ou élevé"), "{why}");
     let res = submit_form(
         &app.client,
         &url,

@@ -179,9 +179,14 @@ async fn readiness_says_whether_the_store_answers_and_the_texts_are_complete() {
         }
     }
     // A folder lacking a text is refused at start: the portal serves the
-    // texts built into it (live texts), complete, so it is ready.
+    // texts built into it (live texts), complete, so it is ready, and
+    // says the folder is refused.
     let incomplete = spawn_app_with(|s| s.i18n.locales_dir = dir.path().to_owned()).await;
     assert_eq!(incomplete.get("/healthz").await.status(), StatusCode::OK);
     let res = incomplete.get("/readyz").await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.text().await.unwrap(),
+        "ready; text edit refused: the last good texts are served (see the log)"
+    );
 }

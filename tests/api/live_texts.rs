@@ -84,24 +84,45 @@ async fn an_edit_is_served_without_restart_and_a_broken_edit_keeps_the_last_good
         "the edit is served within 10 s"
     );
 
-    // A broken edit, together with a new site name that must not show.
+    assert_eq!(refused_gauge(&portal).await, "0");
+    assert_eq!(readiness(&portal).await, (200, "ready".to_owned()));
+
+    // A broken edit (a placeable left open at the end of an existing
+    // French text, as an administrator would leave it), together with a
+    // new site name that must not show.
     set_text(&portail, "site-name", "Jamais servi");
-    let mut text = std::fs::read_to_string(&portail).unwrap();
-    let broken_line = text.lines().count() + 1;
-    text.push_str("texte-casse = { $\n");
-    std::fs::write(&portail, text).unwrap();
+    set_text(
+        &portail,
+        "home-remembered",
+        "Vous avez déjà répondu : { $population",
+    );
+    let text = std::fs::read_to_string(&portail).unwrap();
+    let broken_line = text
+        .lines()
+        .position(|l| l.starts_with("home-remembered ="))
+        .unwrap()
+        + 1;
     let location = format!("{}:{broken_line}", portail.display());
     let refused = portal
         .wait_for_line(&["text edit refused", &location], Duration::from_secs(10))
         .await;
+    let refused =
+        refused.unwrap_or_else(|| panic!("refusal with file:line in:\n{}", portal.logs()));
     assert!(
-        refused.is_some(),
-        "refusal with file:line in:\n{}",
-        portal.logs()
+        refused.contains("home-remembered"),
+        "the key is named: {refused}"
     );
+    // Once: the English text of the same key is not "missing" in French.
+    assert!(!portal.logs().contains("is missing"), "{}", portal.logs());
     let shown = title(&portal).await;
     assert!(shown.contains("Portail des démarches (édité)"), "{shown}");
     assert!(!shown.contains("Jamais servi"));
+    // Visible to operators: the gauge, and readiness says it (still ready:
+    // the instance serves the last good texts).
+    assert_eq!(refused_gauge(&portal).await, "1");
+    let (status, body) = readiness(&portal).await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("ready; text edit refused"), "{body}");
 
     // check-locales says the same.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aiguillage"))
@@ -113,11 +134,36 @@ async fn an_edit_is_served_without_restart_and_a_broken_edit_keeps_the_last_good
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("{location}: syntax error")));
 
-    // Fixed: served again.
+    // Fixed: served again, no longer refused.
     set_text(&portail, "site-name", "Portail réparé");
-    let text = std::fs::read_to_string(&portail).unwrap();
-    std::fs::write(&portail, text.replace("texte-casse = { $\n", "")).unwrap();
+    set_text(
+        &portail,
+        "home-remembered",
+        "Vous avez déjà répondu : { $population }.",
+    );
     assert!(wait_for_title(&portal, "Portail réparé").await);
+    assert_eq!(refused_gauge(&portal).await, "0");
+    assert_eq!(readiness(&portal).await, (200, "ready".to_owned()));
+}
+
+/// `/readyz`'s status and body.
+async fn readiness(portal: &PortalProcess) -> (u16, String) {
+    let res = reqwest::get(portal.url("/readyz")).await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// The value of `aiguillage_locales_refused` on `/metrics`.
+async fn refused_gauge(portal: &PortalProcess) -> String {
+    let text = reqwest::get(portal.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("aiguillage_locales_refused "))
+        .unwrap_or_else(|| panic!("the gauge in:\n{text}"))
+        .to_owned()
 }
 
 #[tokio::test]
@@ -137,13 +183,21 @@ async fn a_folder_broken_at_start_gives_the_embedded_texts_until_fixed() {
             .await;
         assert!(logged.is_some(), "{needle} in:\n{}", portal.logs());
     }
-    // The embedded texts serve every page meanwhile.
+    // The embedded texts serve every page meanwhile; the folder is refused.
     assert!(title(&portal).await.contains("Aiguillage"));
+    assert_eq!(refused_gauge(&portal).await, "1");
+    assert!(
+        readiness(&portal)
+            .await
+            .1
+            .starts_with("ready; text edit refused")
+    );
 
     let fixed = original.replace("site-name = Aiguillage", "site-name = Aiguillage réparé");
     assert_ne!(fixed, original, "en/portail.ftl names the site");
     std::fs::write(&portail, fixed).unwrap();
     assert!(wait_for_english_title(&portal, "Aiguillage réparé").await);
+    assert_eq!(refused_gauge(&portal).await, "0");
 }
 
 async fn wait_for_english_title(portal: &PortalProcess, text: &str) -> bool {

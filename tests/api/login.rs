@@ -107,8 +107,20 @@ async fn franceconnect_login_checks_es256_id_token_and_signed_userinfo() {
         "eidas1",
     )
     .await;
-    // Federation-specific claims are kept raw, from the signed userinfo.
+    // Federation-specific claims are kept raw, from the signed userinfo,
+    // under their names in the page's language.
     assert_eq!(text_of(&doc, "[data-claim=birthdate]"), "1962-08-24");
+    assert_eq!(
+        text_of(&doc, "[data-claim-label=birthdate]"),
+        "Date de naissance"
+    );
+    assert_eq!(text_of(&doc, "#identity-level"), "faible (eidas1)");
+    // FranceConnect sends no amr here: no empty row.
+    assert!(select(&doc, "#identity-amr").is_empty());
+    for cell in select(&doc, "#identity td") {
+        let text: String = cell.text().collect();
+        assert!(!text.trim().is_empty(), "an empty row: {}", cell.html());
+    }
 }
 
 #[tokio::test]
@@ -146,6 +158,39 @@ async fn proconnect_login_asks_acr_through_claims_and_maps_usual_name() {
     );
     assert_eq!(text_of(&doc, "[data-claim=siret]"), "21340126800130");
     assert_eq!(text_of(&doc, "[data-claim=uid]"), "1");
+    // Named for people, not by the claims' raw names.
+    let labels: Vec<String> = select(&doc, "#identity tbody th")
+        .iter()
+        .map(|th| th.text().collect::<String>())
+        .collect();
+    for raw in ["uid", "siret", "idp_id", "amr", "acr", "sub"] {
+        assert!(
+            !labels
+                .iter()
+                .any(|l| l == raw || l.contains(&format!("({raw})"))),
+            "{raw} shown raw: {labels:?}"
+        );
+    }
+    assert_eq!(
+        text_of(&doc, "[data-claim-label=siret]"),
+        "Numéro SIRET de votre organisation"
+    );
+    assert_eq!(
+        text_of(&doc, "[data-claim-label=uid]"),
+        "Identifiant dans votre organisation"
+    );
+    if !select(&doc, "[data-claim=idp_id]").is_empty() {
+        assert_eq!(
+            text_of(&doc, "[data-claim-label=idp_id]"),
+            "Identifiant de votre fournisseur d’identité"
+        );
+    }
+    let doc = s.app.page("/compte?lang=en", StatusCode::OK).await;
+    assert_eq!(
+        text_of(&doc, "[data-claim-label=siret]"),
+        "Your organization's SIRET number"
+    );
+    assert_eq!(text_of(&doc, "#identity-level"), "low (eidas1)");
 }
 
 #[tokio::test]
@@ -156,6 +201,10 @@ async fn prosanteconnect_login_uses_scope_all_and_keeps_subject_ref_pro() {
     assert_eq!(q["acr_values"], "eidas1");
     let doc = assert_logged_in_page(res, Federation::ProSanteConnect, "Paul DOC", "eidas1").await;
     assert_eq!(text_of(&doc, "[data-claim=SubjectNameID]"), "899700218896");
+    assert_eq!(
+        text_of(&doc, "[data-claim-label=SubjectNameID]"),
+        "Identifiant national (RPPS ou ADELI)"
+    );
     assert!(text_of(&doc, "[data-claim=SubjectRefPro]").contains("\"codeProfession\":\"10\""));
 }
 

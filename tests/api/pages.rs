@@ -100,9 +100,14 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
         "kept across browser restarts: {cookie}"
     );
 
-    // Return: preselected, and the page says so.
+    // Return: preselected, and the page says so, truthfully whether the
+    // answer was given a minute ago or on another day.
     let doc = app.page("/", StatusCode::OK).await;
-    assert!(text_of(&doc, "#remembered").contains("Une entreprise"));
+    assert_eq!(
+        text_of(&doc, "#remembered"),
+        "Vous avez déjà répondu : Une entreprise ou une association. Cette réponse est présélectionnée ci-dessous."
+    );
+    assert!(!text_of(&doc, "main").contains("dernière visite"));
     let checked: Vec<_> = select(&doc, "input[name=population][checked]")
         .iter()
         .map(|e| e.value().attr("value").unwrap().to_owned())
@@ -122,6 +127,41 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
     let doc = app.page("/", StatusCode::OK).await;
     assert!(select(&doc, "#remembered").is_empty());
     assert!(select(&doc, "input[name=population][checked]").is_empty());
+}
+
+#[tokio::test]
+async fn an_answer_in_the_address_is_preselected_without_being_called_remembered() {
+    let app = spawn_app().await;
+    // A language link carrying an answer checked but not sent.
+    let doc = app
+        .page("/?population=agent-etat&lang=en", StatusCode::OK)
+        .await;
+    let checked: Vec<_> = select(&doc, "input[name=population][checked]")
+        .iter()
+        .map(|e| e.value().attr("value").unwrap().to_owned())
+        .collect();
+    assert_eq!(checked, ["agent-etat"]);
+    assert!(select(&doc, "#remembered").is_empty());
+    // Its own language links keep it.
+    assert_eq!(
+        attr(&doc, "header a[hreflang=fr]", "href").as_deref(),
+        Some("/?population=agent-etat&lang=fr")
+    );
+    // It wins over a remembered answer, which is then not announced.
+    let res = app.get("/choix?population=entreprise").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let doc = app.page("/?population=particulier", StatusCode::OK).await;
+    assert_eq!(
+        attr(&doc, "input[name=population][checked]", "value").as_deref(),
+        Some("particulier")
+    );
+    assert!(select(&doc, "#remembered").is_empty());
+    // An unknown one is ignored.
+    let doc = app.page("/?population=inconnue", StatusCode::OK).await;
+    assert_eq!(
+        attr(&doc, "input[name=population][checked]", "value").as_deref(),
+        Some("entreprise")
+    );
 }
 
 #[tokio::test]

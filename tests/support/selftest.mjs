@@ -595,7 +595,7 @@ async function demarcheSuite() {
     eq(dem.info, { url: `${base}/`, redirect_uri: `${base}/callback`, post_logout_redirect_uri: `${base}/` }, 'line');
     const home = await browser.fetch(dem.info.url);
     eq(home.status, 200, 'status');
-    assert(home.text.includes("<h1>Démarche d'exemple</h1>"), 'h1');
+    assert(home.text.includes('<h1>Démarche d’exemple</h1>'), 'h1');
     assert(home.text.includes('<a href="/login">Se connecter</a>'), 'login link');
   });
 
@@ -631,7 +631,9 @@ async function demarcheSuite() {
     const f = formOf(start.text);
     const res = await browser.follow(new URL(f.action, start.url), { method: 'POST', form: { action: 'deny' } });
     eq(res.status, 400, 'status');
-    assert(/<p id="error">access_denied: /.test(res.text), `#error:\n${res.text}`);
+    assert(/<p id="error">La connexion a été annulée/.test(res.text), `#error in French:\n${res.text}`);
+    assert(res.text.includes('<code id="error-code">access_denied</code>'), `#error-code:\n${res.text}`);
+    assert(!/·/.test(res.text), 'no point médian');
     const replay = await browser.fetch(`${base}/callback?code=nope&state=nope`);
     eq(replay.status, 400, 'callback without a pending login');
   });

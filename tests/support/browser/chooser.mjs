@@ -71,7 +71,7 @@ await t.test('without JavaScript the chooser and the language selector still wor
   await page.goto(`${BASE}/?lang=fr`);
   // A person clicks the label (the DSFR draws the radio on it).
   await page.locator('label[for="population-entreprise"]').click();
-  assert(await page.getByLabel('Une entreprise').isChecked(), 'answer checked by its label');
+  assert(await page.locator('#population-entreprise').isChecked(), 'answer checked by its label');
   await Promise.all([page.waitForURL(/\/choix\/entreprise$/), page.getByRole('button', { name: 'Continuer' }).click()]);
   const button = page.locator('form[action="/connexion/proconnect"] button.fr-connect');
   assert(await button.isVisible(), 'ProConnect button visible');
@@ -80,7 +80,7 @@ await t.test('without JavaScript the chooser and the language selector still wor
   await Promise.all([page.waitForURL(/lang=en/), english.click()]);
   assert((await page.locator('html').getAttribute('lang')) === 'en', 'switched to English');
   await Promise.all([page.waitForURL(/\/$/), page.getByRole('link', { name: 'Change my answer' }).click()]);
-  assert(await page.getByLabel('A company').isChecked(), 'answer remembered');
+  assert(await page.locator('#population-entreprise').isChecked(), 'answer remembered');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/nojs-home-en.png`, fullPage: true });
   await context.close();
 });

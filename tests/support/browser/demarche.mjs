@@ -118,7 +118,7 @@ await t.test(`${title}, back at the démarche logged in${LOGOUT ? ', then logged
   const navigations = recordNavigations(page);
 
   await page.goto(DEMARCHE.href);
-  assert((await page.locator('h1').innerText()) === "Démarche d'exemple", 'démarche home');
+  assert((await page.locator('h1').innerText()) === 'Démarche d’exemple', 'démarche home');
   const loginLink = page.getByRole('link', { name: 'Se connecter' });
   if (IDP_HINT) {
     // The démarche adds idp_hint to its own login link (passed through to the portal).
@@ -165,6 +165,10 @@ await t.test(`${title}, back at the démarche logged in${LOGOUT ? ', then logged
   const idp = (await page.locator('#idp').innerText()).trim();
   const first = await shownClaims(page);
   checkLoggedIn(who, idp, first);
+  // The example's page is French, in plain words, without point médian.
+  const said = await page.locator('main').innerText();
+  assert(said.includes(`Service de connexion utilisé : ${FEDERATION}`), `the service used: ${said}`);
+  assert(!said.includes('·'), `no point médian: ${said}`);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/${SHOT}-logged-in.png`, fullPage: true });
 
   if (LOGOUT) {

@@ -14,6 +14,15 @@
 //   post-error-lang   a button whose federation is down (POST): the error
 //                     page switches language (a GET route, same status) and
 //                     offers the other service that fits.
+//   home-error        "Continuer" with nothing chosen, in fr and en, at 320
+//                     and 1280 px, with and without JavaScript, under the
+//                     real CSP: the title says "Erreur : ", the focus is on
+//                     the error summary (a role=alert region, read at once),
+//                     which is in the first screen and leads to the first
+//                     answer; the group's name includes the message; axe.
+//   lang-keeps-answer an answer checked but not sent survives the language
+//                     switch (the portal's own script), and nothing breaks
+//                     without JavaScript.
 //
 // Env: BASE_URL; for the démarche scenarios DEMARCHE_URL, DEMARCHE_NAME,
 // LOGIN (FranceConnect's test account).
@@ -124,9 +133,12 @@ function assertAccessDenied(navigations, state, page) {
   assert(q.get('error') === 'access_denied', `error=${q.get('error')}`);
   assert(q.get('state') === state, `the démarche's state ${state}, got ${q.get('state')}`);
   assert(q.get('iss') === ISSUER, `iss=${q.get('iss')}, expected ${ISSUER}`);
-  return page.locator('#error').innerText().then((text) => {
-    assert(text.startsWith('access_denied'), `the démarche shows the error: ${text}`);
-  });
+  return Promise.all([page.locator('#error').innerText(), page.locator('#error-code').innerText()])
+    .then(([text, code]) => {
+      // In French, the OAuth code as a technical detail.
+      assert(text.startsWith('La connexion a été annulée'), `the démarche says it in French: ${text}`);
+      assert(code === 'access_denied', `the démarche shows the code as a detail: ${code}`);
+    });
 }
 
 if (SCENARIO === 'demarche-refusal') {
@@ -225,6 +237,135 @@ if (SCENARIO === 'post-error-lang') {
     await navigate(page, () => page.getByRole('link', { name: 'Choose another sign-in service' }).click());
     assert(new URL(page.url()).pathname === '/choix/professionnel-sante', `the person's page, got ${page.url()}`);
     assert(await h1(page) === 'Choose your sign-in service', `h1: ${await h1(page)}`);
+    await context.close();
+  });
+}
+
+if (SCENARIO === 'home-error') {
+  const TEXTS = {
+    fr: { continue: 'Continuer', title: 'Erreur : Se connecter – Aiguillage',
+      message: 'Choisissez la situation qui vous correspond pour continuer.', summary: 'Votre réponse est nécessaire' },
+    en: { continue: 'Continue', title: 'Error: Sign in – Aiguillage',
+      message: 'Choose the situation that fits you to continue.', summary: 'Your answer is needed' },
+  };
+  for (const javaScriptEnabled of [true, false]) {
+    for (const viewport of [{ width: 320, height: 640 }, { width: 1280, height: 900 }]) {
+      for (const lang of ['fr', 'en']) {
+        const where = `${lang}, ${viewport.width} px, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`;
+        await t.test(`"${TEXTS[lang].continue}" with nothing chosen: title, focus, announcement, first screen (${where})`, async () => {
+          const x = TEXTS[lang];
+          // The real CSP: the page's own script runs (or not), nothing else.
+          const context = await browser.newContext({ viewport, javaScriptEnabled });
+          const page = await context.newPage();
+          const cspErrors = [];
+          page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+          await page.goto(`${BASE}/?lang=${lang}`);
+          const res = await navigate(page, () => page.getByRole('button', { name: x.continue }).click());
+          assert(res.status() === 400, `the question again, 400: ${res.status()}`);
+          assert(new URL(page.url()).pathname === '/choix', `at /choix: ${page.url()}`);
+          // The title says there is an error (RGAA 8.6, DSFR).
+          assert(await page.title() === x.title, `title: ${await page.title()}`);
+          // The focus left <body>: on the error summary, which holds the
+          // alert and the message (a screen reader reads it on arrival).
+          await page.waitForFunction(() => document.activeElement?.id === 'error-summary', null, { timeout: 5000 })
+            .catch(() => {});
+          const focus = await page.evaluate(() => {
+            const a = document.activeElement;
+            return { id: a?.id, tag: a?.tagName, text: a?.innerText };
+          });
+          assert(focus.id === 'error-summary', `focus on the error summary, got ${JSON.stringify(focus)}`);
+          assert(focus.text.includes(x.summary) && focus.text.includes(x.message), `the focused summary says it: ${focus.text}`);
+          const alert = page.getByRole('alert');
+          assert(await alert.count() === 1, 'one alert');
+          const announced = await alert.innerText();
+          assert(announced.includes(x.message), `announced: ${announced}`);
+          // The group in error: DSFR's class, and its name includes the message.
+          assert(await page.locator('fieldset.fr-fieldset--error').count() === 1, 'the group is in error');
+          assert(await page.getByRole('group', { name: x.message }).count() === 1, 'the group is named with the message');
+          assert((await page.locator('#population-error').innerText()).trim() === x.message, 'the message in the group');
+          // In the first screen.
+          const box = await page.locator('#error-summary').boundingBox();
+          assert(box && box.y >= 0 && box.y + box.height <= viewport.height,
+            `the summary is in the first screen: ${JSON.stringify(box)} in ${viewport.height} px`);
+          await noSideScroll(page, `error state (${where})`);
+          if (javaScriptEnabled) assert(cspErrors.length === 0, `CSP: ${cspErrors.join('\n')}`);
+          if (SHOTS) await page.screenshot({ path: `${SHOTS}/home-error-${lang}-${viewport.width}${javaScriptEnabled ? '' : '-nojs'}.png` });
+          // The summary's link leads to the first answer: from there, the
+          // keyboard picks one and sends it.
+          await page.locator('#error-summary a').click();
+          await page.keyboard.press('Tab');
+          await page.keyboard.press('Shift+Tab');
+          const at = await page.evaluate(() => document.activeElement?.name);
+          assert(at === 'population', `the link leads to the answers, focus on ${at}`);
+          await page.keyboard.press('Space');
+          await navigate(page, () => page.keyboard.press('Enter'));
+          assert(/^\/choix\/[a-z-]+$/.test(new URL(page.url()).pathname), `an answer sent: ${page.url()}`);
+          await context.close();
+        });
+      }
+    }
+  }
+
+  await t.test('the error state has no axe violation, in fr and en, at 320 and 1280 px, and switches language', async () => {
+    const problems = [];
+    for (const viewport of [{ width: 320, height: 640 }, { width: 1280, height: 900 }]) {
+      const context = await browser.newContext({ viewport, bypassCSP: true });
+      const page = await context.newPage();
+      for (const lang of ['fr', 'en']) {
+        await page.goto(`${BASE}/choix?lang=${lang}`);
+        const v = await axeViolations(page);
+        if (v.length) problems.push(`/choix (${lang}, ${viewport.width} px): ${JSON.stringify(v, null, 1)}`);
+      }
+      // The language link shows the same error in the other language.
+      const french = await navigate(page, () => page.locator('header a[hreflang=fr]').click());
+      assert(french.status() === 400 && await page.title() === TEXTS.fr.title, `same error in French: ${await page.title()}`);
+      await context.close();
+    }
+    assert(problems.length === 0, problems.join('\n'));
+  });
+}
+
+if (SCENARIO === 'lang-keeps-answer') {
+  await t.test('an answer checked but not sent survives the language switch (JavaScript on, real CSP)', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const cspErrors = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+    await page.goto(`${BASE}/`);
+    await page.locator('label[for="population-entreprise"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(await page.locator('html').getAttribute('lang') === 'en', 'English');
+    assert(await page.locator('#population-entreprise').isChecked(), `the answer kept: ${page.url()}`);
+    assert(await page.locator('#remembered').count() === 0, 'not called a remembered answer: it was never sent');
+    // Another answer, then back to French: that one is kept.
+    await page.locator('label[for="population-particulier"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=fr]').click());
+    assert(await page.locator('#population-particulier').isChecked(), `the new answer kept: ${page.url()}`);
+    // And it is still only an unsent choice: "Continuer" sends it.
+    await navigate(page, () => page.getByRole('button', { name: 'Continuer' }).click());
+    assert(new URL(page.url()).pathname === '/choix/particulier', `sent: ${page.url()}`);
+    assert(cspErrors.length === 0, `CSP: ${cspErrors.join('\n')}`);
+    // On the error page, a choice then a switch leads to the question with
+    // the answer checked, not to a sent answer.
+    await page.goto(`${BASE}/choix?lang=fr`);
+    await page.locator('label[for="population-agent-etat"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(new URL(page.url()).pathname === '/', `the question, not a sent answer: ${page.url()}`);
+    assert(await page.locator('#population-agent-etat').isChecked(), 'checked');
+    await context.close();
+  });
+
+  await t.test('without JavaScript the language links still work (the unsent choice aside)', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/`);
+    await page.locator('label[for="population-entreprise"]').click();
+    await navigate(page, () => page.locator('header a[hreflang=en]').click());
+    assert(await page.locator('html').getAttribute('lang') === 'en', 'English');
+    assert(await page.locator('input[name=population]:checked').count() === 0, 'nothing checked: the choice was not sent');
+    await navigate(page, () => page.locator('label[for="population-entreprise"]').click().then(
+      () => page.getByRole('button', { name: 'Continue' }).click()));
+    assert(new URL(page.url()).pathname === '/choix/entreprise', `still works: ${page.url()}`);
     await context.close();
   });
 }

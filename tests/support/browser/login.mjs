@@ -57,8 +57,21 @@ await t.test('the account and logged-out pages have no axe violation', async () 
   await page.locator('#login').fill(LOGIN);
   await Promise.all([page.waitForURL(`${BASE}/compte`), page.getByRole('button', { name: 'Se connecter' }).click()]);
   const problems = [];
-  let v = await axeViolations(page);
-  if (v.length) problems.push(`/compte: ${JSON.stringify(v, null, 1)}`);
+  let v;
+  // The account page (its claims under their names) in both languages and widths.
+  for (const viewport of [{ width: 320, height: 640 }, { width: 1280, height: 900 }]) {
+    await page.setViewportSize(viewport);
+    for (const lang of ['fr', 'en']) {
+      await page.goto(`${BASE}/compte?lang=${lang}`);
+      v = await axeViolations(page);
+      if (v.length) problems.push(`/compte (${lang}, ${viewport.width} px): ${JSON.stringify(v, null, 1)}`);
+      const { scroll, inner } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+      }));
+      if (scroll > inner) problems.push(`/compte (${lang}, ${viewport.width} px): ${scroll} px wide in ${inner} px`);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/login-account-${lang}-${viewport.width}.png`, fullPage: true });
+    }
+  }
   // A plain link to /deconnexion asks first (another site could link there).
   await page.goto(`${BASE}/deconnexion`);
   assert(await page.locator('#logout-form').isVisible(), 'the logout is confirmed first');
