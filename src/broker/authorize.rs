@@ -43,7 +43,7 @@ impl Broker<'_> {
                 state,
                 error,
             }) => {
-                let url = redirect::error_to_client(
+                let url = redirect::error_to_demarche(
                     &redirect_uri,
                     &self.provider.issuer,
                     state.as_deref(),
@@ -229,7 +229,7 @@ impl Broker<'_> {
 
     /// The démarche's redirect URI with `error` (and its `state`, `iss`).
     pub(super) fn refuse(&self, request: &AuthorizationRequest, error: &OAuthError) -> Next {
-        Next::Demarche(redirect::error_to_client(
+        Next::Demarche(redirect::error_to_demarche(
             &request.redirect_uri,
             &self.provider.issuer,
             request.state.as_deref(),

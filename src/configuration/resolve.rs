@@ -297,7 +297,7 @@ impl Settings {
         issues: &mut Vec<ConfigIssue>,
     ) -> Vec<Demarche> {
         let mut seen = HashSet::new();
-        let mut clients = Vec::new();
+        let mut demarches = Vec::new();
         for (i, settings) in self.demarches.iter().enumerate() {
             if !seen.insert(settings.client_id.as_str()) {
                 issues.push(ConfigIssue::new(
@@ -305,11 +305,11 @@ impl Settings {
                     format!("`{}` is registered twice", settings.client_id),
                 ));
             }
-            if let Some(client) = settings.resolve(i, chooser, notes, issues) {
-                clients.push(client);
+            if let Some(demarche) = settings.resolve(i, chooser, notes, issues) {
+                demarches.push(demarche);
             }
         }
-        clients
+        demarches
     }
 }
 

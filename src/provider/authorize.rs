@@ -100,7 +100,7 @@ pub enum Refusal {
 
 /// Parses an authorization request (query string or form body).
 pub fn parse<'a>(
-    clients: &'a Demarches,
+    demarches: &'a Demarches,
     encoded: &[u8],
 ) -> Result<(&'a Demarche, AuthorizationRequest), Refusal> {
     // Before anything is trusted: the client and its exact redirect URI.
@@ -108,20 +108,20 @@ pub fn parse<'a>(
     let first = |name: &str| raw.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let client_id = first("client_id").unwrap_or_default();
     // Logged once, cut, with the error page (`routes::middleware`).
-    let client = clients
+    let demarche = demarches
         .get(client_id)
         .ok_or_else(|| Refusal::UnknownDemarche(client_id.to_owned()))?;
     let redirect_uri = first("redirect_uri").unwrap_or_default();
-    if !client.has_redirect_uri(redirect_uri)
+    if !demarche.has_redirect_uri(redirect_uri)
         || raw.iter().filter(|(k, _)| k == "redirect_uri").count() > 1
     {
         tracing::warn!(
-            client_id = %client.client_id,
+            client_id = %demarche.client_id,
             "authorization request with an unregistered redirect URI"
         );
         return Err(Refusal::BadRedirectUri);
     }
-    let to_client = |error| Refusal::ToDemarche {
+    let to_demarche = |error| Refusal::ToDemarche {
         redirect_uri: redirect_uri.to_owned(),
         state: first("state")
             .filter(|s| !s.is_empty() && s.len() <= MAX_STATE_BYTES)
@@ -129,19 +129,19 @@ pub fn parse<'a>(
         error,
     };
     if encoded.len() > MAX_REQUEST_BYTES {
-        return Err(to_client(OAuthError::invalid_request(format!(
+        return Err(to_demarche(OAuthError::invalid_request(format!(
             "request too large: at most {MAX_REQUEST_BYTES} bytes"
         ))));
     }
-    let params = parse_params(encoded).map_err(to_client)?;
-    check_sizes(&params).map_err(to_client)?;
-    let request = validate(client, redirect_uri, &params).map_err(to_client)?;
-    Ok((client, request))
+    let params = parse_params(encoded).map_err(to_demarche)?;
+    check_sizes(&params).map_err(to_demarche)?;
+    let request = validate(demarche, redirect_uri, &params).map_err(to_demarche)?;
+    Ok((demarche, request))
 }
 
 /// Everything after client and redirect URI, as OAuth errors.
 fn validate(
-    client: &Demarche,
+    demarche: &Demarche,
     redirect_uri: &str,
     p: &HashMap<String, String>,
 ) -> Result<AuthorizationRequest, OAuthError> {
@@ -155,7 +155,7 @@ fn validate(
         ));
     }
     let code_challenge = code_challenge(get("code_challenge"), get("code_challenge_method"))?;
-    if client.public && code_challenge.is_none() {
+    if demarche.public && code_challenge.is_none() {
         return Err(OAuthError::invalid_request(
             "PKCE (S256) is required for this client",
         ));
@@ -175,7 +175,7 @@ fn validate(
         ),
     };
     Ok(AuthorizationRequest {
-        client_id: client.client_id.clone(),
+        client_id: demarche.client_id.clone(),
         redirect_uri: redirect_uri.to_owned(),
         state: get("state").map(str::to_owned),
         nonce: get("nonce").map(str::to_owned),
@@ -185,7 +185,7 @@ fn validate(
         max_age: max_age(get("max_age"))?,
         force_login: prompts.iter().any(|p| p == "login"),
         login_hint: get("login_hint").map(str::to_owned),
-        idp_hint: idp_hint(client, get("idp_hint"))?,
+        idp_hint: idp_hint(demarche, get("idp_hint"))?,
         population,
         prompt_none,
         ui_lang: get("ui_locales").and_then(Lang::from_ui_locales),
@@ -302,12 +302,12 @@ fn max_age(value: Option<&str>) -> Result<Option<i64>, OAuthError> {
         .transpose()
 }
 
-fn idp_hint(client: &Demarche, value: Option<&str>) -> Result<Option<Federation>, OAuthError> {
+fn idp_hint(demarche: &Demarche, value: Option<&str>) -> Result<Option<Federation>, OAuthError> {
     let Some(v) = value else { return Ok(None) };
     let federation: Federation = v
         .parse()
         .map_err(|_| OAuthError::invalid_request(format!("unknown idp_hint `{v}`")))?;
-    if !client.accepts(federation) {
+    if !demarche.accepts(federation) {
         return Err(OAuthError::invalid_request(format!(
             "idp_hint `{v}` is not accepted for this client"
         )));
@@ -320,7 +320,7 @@ mod tests {
     use super::*;
     use crate::provider::settings::DemarcheSettings;
 
-    fn clients() -> Demarches {
+    fn demarches() -> Demarches {
         let settings: DemarcheSettings = serde_json::from_value(serde_json::json!({
             "client_id": "demarche",
             "name": "Démarche",
@@ -328,10 +328,10 @@ mod tests {
             "public": true,
         }))
         .unwrap();
-        let client = settings
+        let demarche = settings
             .resolve(0, None, &mut Vec::new(), &mut Vec::new())
             .unwrap();
-        Demarches::new(vec![client])
+        Demarches::new(vec![demarche])
     }
 
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -344,18 +344,18 @@ mod tests {
     }
 
     fn refused(extra: &str) -> (OAuthErrorCode, Option<String>) {
-        let clients = clients();
-        match parse(&clients, query(extra).as_bytes()) {
+        let demarches = demarches();
+        match parse(&demarches, query(extra).as_bytes()) {
             Err(Refusal::ToDemarche { error, state, .. }) => (error.code, state),
-            other => panic!("expected an error for the client, got {other:?}"),
+            other => panic!("expected an error for the démarche, got {other:?}"),
         }
     }
 
     #[test]
     fn a_valid_request_is_parsed_with_its_hints() {
-        let clients = clients();
+        let demarches = demarches();
         let q = query("&prompt=login&max_age=60&idp_hint=proconnect&ui_locales=en-GB+fr");
-        let (_, request) = parse(&clients, q.as_bytes()).unwrap();
+        let (_, request) = parse(&demarches, q.as_bytes()).unwrap();
         assert!(request.force_login);
         assert_eq!(request.max_age, Some(60));
         assert_eq!(request.code_challenge.as_deref(), Some(CHALLENGE));
@@ -365,15 +365,15 @@ mod tests {
 
     #[test]
     fn an_unknown_client_or_redirect_uri_is_never_sent_back() {
-        let clients = clients();
+        let demarches = demarches();
         let q = query("").replace("client_id=demarche", "client_id=other");
         assert!(matches!(
-            parse(&clients, q.as_bytes()),
+            parse(&demarches, q.as_bytes()),
             Err(Refusal::UnknownDemarche(_))
         ));
         let q = query("").replace("cb", "cb2");
         assert!(matches!(
-            parse(&clients, q.as_bytes()),
+            parse(&demarches, q.as_bytes()),
             Err(Refusal::BadRedirectUri)
         ));
     }
@@ -402,8 +402,8 @@ mod tests {
             let extra = format!("&{name}={}", "a".repeat(max + 1));
             let q =
                 query(&extra).replace("&state=s1", if *name == "state" { "" } else { "&state=s1" });
-            let clients = clients();
-            match parse(&clients, q.as_bytes()) {
+            let demarches = demarches();
+            match parse(&demarches, q.as_bytes()) {
                 Err(Refusal::ToDemarche { error, state, .. }) => {
                     assert_eq!(error.code, InvalidRequest, "{name}");
                     assert!(error.description.contains(name), "{name}: {error}");
@@ -415,21 +415,21 @@ mod tests {
         }
         let huge = query(&format!("&x={}", "a".repeat(MAX_REQUEST_BYTES)));
         assert!(matches!(
-            parse(&clients(), huge.as_bytes()),
+            parse(&demarches(), huge.as_bytes()),
             Err(Refusal::ToDemarche { error, .. }) if error.description.contains("too large")
         ));
     }
 
     #[test]
     fn a_public_client_must_use_pkce_s256() {
-        let clients = clients();
+        let demarches = demarches();
         let plain = query("").replace("S256", "plain");
         let without = query("").replace(
             &format!("&code_challenge={CHALLENGE}&code_challenge_method=S256"),
             "",
         );
         for q in [plain, without] {
-            match parse(&clients, q.as_bytes()) {
+            match parse(&demarches, q.as_bytes()) {
                 Err(Refusal::ToDemarche { error, .. }) => {
                     assert_eq!(error.code, OAuthErrorCode::InvalidRequest)
                 }

@@ -139,7 +139,7 @@ impl Demarches {
 mod tests {
     use super::*;
 
-    fn client(prefix: &str) -> Demarche {
+    fn demarche(prefix: &str) -> Demarche {
         let settings: DemarcheSettings = serde_json::from_value(serde_json::json!({
             "client_id": "d",
             "name": "D",
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn discovery_returns_match_the_prefix_at_a_path_boundary_without_query() {
-        let c = client("https://d.example/sso");
+        let c = demarche("https://d.example/sso");
         let ok = |u: &str| c.allows_discovery_return(&Url::parse(u).unwrap());
         assert!(ok("https://d.example/sso"));
         assert!(ok("https://d.example/sso/retour"));
@@ -164,7 +164,7 @@ mod tests {
         assert!(!ok("https://d.example/sso/retour?entityID=evil"));
         assert!(!ok("https://d.example/sso#x"));
         assert!(!ok("https://evil.example/sso"));
-        let slash = client("https://d.example/retour/");
+        let slash = demarche("https://d.example/retour/");
         assert!(slash.allows_discovery_return(&Url::parse("https://d.example/retour/x").unwrap()));
         assert!(!slash.allows_discovery_return(&Url::parse("https://d.example/retourx").unwrap()));
     }

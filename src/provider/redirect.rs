@@ -6,7 +6,7 @@ use url::Url;
 use super::OAuthError;
 
 /// `redirect_uri?…params…&iss=…`.
-pub fn to_client(redirect_uri: &str, issuer: &str, params: &[(&str, &str)]) -> Url {
+pub fn to_demarche(redirect_uri: &str, issuer: &str, params: &[(&str, &str)]) -> Url {
     let mut url = Url::parse(redirect_uri).expect("registered redirect URIs are valid URLs");
     {
         let mut q = url.query_pairs_mut();
@@ -19,7 +19,7 @@ pub fn to_client(redirect_uri: &str, issuer: &str, params: &[(&str, &str)]) -> U
 }
 
 /// An OAuth error for the démarche, with its `state`.
-pub fn error_to_client(
+pub fn error_to_demarche(
     redirect_uri: &str,
     issuer: &str,
     state: Option<&str>,
@@ -37,5 +37,5 @@ pub fn error_to_client(
     if let Some(s) = state {
         params.push(("state", s));
     }
-    to_client(redirect_uri, issuer, &params)
+    to_demarche(redirect_uri, issuer, &params)
 }

@@ -164,14 +164,14 @@ impl DemarcheSettings {
         if issues.len() > before {
             return None;
         }
-        let mut client = Demarche::new(
+        let mut demarche = Demarche::new(
             self,
             secret.as_ref(),
             federations.map(|(_, list)| list),
             populations,
         );
-        client.id_token_alg = id_token_alg;
-        Some(client)
+        demarche.id_token_alg = id_token_alg;
+        Some(demarche)
     }
 
     /// The secret, present exactly when the client is confidential.

@@ -67,7 +67,7 @@ pub async fn issue_code(
     if let Some(s) = &request.state {
         params.push(("state", s.as_str()));
     }
-    Ok(redirect::to_client(
+    Ok(redirect::to_demarche(
         &request.redirect_uri,
         &provider.issuer,
         &params,
@@ -83,11 +83,11 @@ pub async fn exchange(
     body: &[u8],
 ) -> Result<serde_json::Value, OAuthError> {
     let params = parse_params(body).inspect_err(|e| refused(None, e))?;
-    let client = authenticate(provider, basic, &params).inspect_err(|e| refused(None, e))?;
-    let result = exchange_for(provider, store, client, &params).await;
+    let demarche = authenticate(provider, basic, &params).inspect_err(|e| refused(None, e))?;
+    let result = exchange_for(provider, store, demarche, &params).await;
     match &result {
-        Ok(_) => crate::metrics::code_redeemed(&client.client_id),
-        Err(e) => refused(Some(&client.client_id), e),
+        Ok(_) => crate::metrics::code_redeemed(&demarche.client_id),
+        Err(e) => refused(Some(&demarche.client_id), e),
     }
     result
 }
@@ -100,7 +100,7 @@ fn refused(client_id: Option<&str>, error: &OAuthError) {
 async fn exchange_for(
     provider: &OpenIdProvider,
     store: &dyn Store,
-    client: &Demarche,
+    demarche: &Demarche,
     params: &HashMap<String, String>,
 ) -> Result<serde_json::Value, OAuthError> {
     match params.get("grant_type").map(String::as_str) {
@@ -116,8 +116,8 @@ async fn exchange_for(
     let code = params
         .get("code")
         .ok_or_else(|| OAuthError::invalid_request("code is required"))?;
-    let record = redeem(store, client, code, params).await?;
-    issue_tokens(provider, store, client, code, record).await
+    let record = redeem(store, demarche, code, params).await?;
+    issue_tokens(provider, store, demarche, code, record).await
 }
 
 /// Client authentication (the démarche's): `client_secret_basic`, `client_secret_post`, or
@@ -135,10 +135,10 @@ fn authenticate<'a>(
     };
     let Some(b64) = basic else {
         let id = params.get("client_id").ok_or_else(invalid)?;
-        let client = provider.demarches.get(id).ok_or_else(invalid)?;
-        return match (client.public, params.get("client_secret")) {
-            (true, None) => Ok(client),
-            (false, Some(secret)) if client.secret_matches(secret) => Ok(client),
+        let demarche = provider.demarches.get(id).ok_or_else(invalid)?;
+        return match (demarche.public, params.get("client_secret")) {
+            (true, None) => Ok(demarche),
+            (false, Some(secret)) if demarche.secret_matches(secret) => Ok(demarche),
             _ => Err(invalid()),
         };
     };
@@ -148,16 +148,16 @@ fn authenticate<'a>(
         ));
     }
     let credentials = BasicCredentials::decode(b64).ok_or_else(invalid)?;
-    let client = credentials
+    let demarche = credentials
         .ids()
         .find_map(|id| provider.demarches.get(id))
         .ok_or_else(invalid)?;
     // Both readings of the secret are compared, each in constant time.
     let matches = credentials
         .secrets()
-        .fold(false, |ok, secret| client.secret_matches(secret) | ok);
-    if !client.public && matches {
-        Ok(client)
+        .fold(false, |ok, secret| demarche.secret_matches(secret) | ok);
+    if !demarche.public && matches {
+        Ok(demarche)
     } else {
         Err(invalid())
     }
@@ -211,7 +211,7 @@ impl BasicCredentials {
 /// binding: client, redirect URI, PKCE.
 async fn redeem(
     store: &dyn Store,
-    client: &Demarche,
+    demarche: &Demarche,
     code: &str,
     params: &HashMap<String, String>,
 ) -> Result<CodeRecord, OAuthError> {
@@ -226,7 +226,7 @@ async fn redeem(
         tracing::warn!(client_id = %record.client_id, "authorization code replayed: its tokens are revoked");
         return Err(OAuthError::invalid_grant("code already used"));
     }
-    if record.client_id != client.client_id {
+    if record.client_id != demarche.client_id {
         return Err(OAuthError::invalid_grant("code issued to another client"));
     }
     if login_ended(store, &record.sid)
@@ -259,14 +259,14 @@ async fn redeem(
 async fn issue_tokens(
     provider: &OpenIdProvider,
     store: &dyn Store,
-    client: &Demarche,
+    demarche: &Demarche,
     code: &str,
     mut record: CodeRecord,
 ) -> Result<serde_json::Value, OAuthError> {
     let access_token = random_token(32);
     let access = AccessRecord {
-        client_id: client.client_id.clone(),
-        claims: provider.user_claims(&record.identity, &client.client_id),
+        client_id: demarche.client_id.clone(),
+        claims: provider.user_claims(&record.identity, &demarche.client_id),
         sid: record.sid.clone(),
     };
     let key = ACCESS.key(&access_token);
@@ -279,7 +279,7 @@ async fn issue_tokens(
     put_json(store, &CODE.key(code), &record, provider.token_ttl)
         .await
         .map_err(OAuthError::storage)?;
-    tracing::info!(client_id = %client.client_id, "tokens issued");
+    tracing::info!(client_id = %demarche.client_id, "tokens issued");
     Ok(serde_json::json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -333,7 +333,7 @@ mod exchange_tests {
     const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
-    fn op() -> OpenIdProvider {
+    fn provider() -> OpenIdProvider {
         let settings: DemarcheSettings = serde_json::from_value(serde_json::json!({
             "client_id": "demarche",
             "client_secret": SECRET,
@@ -341,7 +341,7 @@ mod exchange_tests {
             "redirect_uris": [REDIRECT],
         }))
         .unwrap();
-        let client = settings
+        let demarche = settings
             .resolve(0, None, &mut Vec::new(), &mut Vec::new())
             .unwrap();
         let config = ProviderConfig {
@@ -356,7 +356,7 @@ mod exchange_tests {
             token_ttl: Duration::from_secs(300),
         };
         let url = Url::parse("https://aiguillage.example/").unwrap();
-        OpenIdProvider::new(&config, vec![client], &url, Default::default()).unwrap()
+        OpenIdProvider::new(&config, vec![demarche], &url, Default::default()).unwrap()
     }
 
     fn login() -> LoggedIn {
@@ -406,7 +406,7 @@ mod exchange_tests {
 
     #[tokio::test]
     async fn a_code_is_exchanged_once_and_its_replay_revokes_the_tokens() {
-        let (provider, store) = (op(), MemoryStore::new());
+        let (provider, store) = (provider(), MemoryStore::new());
         let basic = base64::engine::general_purpose::STANDARD.encode(format!("demarche:{SECRET}"));
         let url = issue_code(&provider, &store, &request(), &login())
             .await
@@ -468,14 +468,14 @@ mod exchange_tests {
         // Computed with Python's hmac module: the same sub for the same
         // person whatever the implementation (démarches know people by it).
         assert_eq!(
-            op().pairwise_sub("franceconnect", "person-1", "demarche"),
+            provider().pairwise_sub("franceconnect", "person-1", "demarche"),
             "qw0xKcFFQ1k0mJaKJefgewdGiHrImyR44h_2b7OKH0o"
         );
     }
 
     #[tokio::test]
     async fn a_wrong_secret_is_invalid_client() {
-        let (provider, store) = (op(), MemoryStore::new());
+        let (provider, store) = (provider(), MemoryStore::new());
         let basic = base64::engine::general_purpose::STANDARD.encode("demarche:not-the-secret");
         let refused = exchange(&provider, &store, Some(&basic), &body("x", VERIFIER)).await;
         assert_eq!(refused.unwrap_err().code, OAuthErrorCode::InvalidClient);

@@ -38,7 +38,7 @@ pub enum PageError {
     LogoutUnconfirmed,
     #[error("unknown démarche `{0}`")]
     UnknownDemarche(String),
-    #[error("redirect URI not registered for the client")]
+    #[error("redirect URI not registered for the démarche")]
     BadRedirectUri,
     #[error("post-logout redirect URI not registered")]
     BadLogoutRedirectUri,

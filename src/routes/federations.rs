@@ -45,13 +45,13 @@ struct StatusText {
 
 fn status_text(page: &PageCtx, federation: Federation) -> StatusText {
     let t = page.tr();
-    let Some(client) = page.state().federations.get(federation) else {
+    let Some(federation_client) = page.state().federations.get(federation) else {
         return StatusText {
             code: "not-configured",
             text: t.t("niveaux-status-not-configured"),
         };
     };
-    let status = client.status();
+    let status = federation_client.status();
     let since = status
         .since
         .and_then(|s| chrono::DateTime::from_timestamp(s, 0))

@@ -192,12 +192,12 @@ pub async fn cache_policy(
 /// the post-logout URI (a confirmed logout ends there).
 fn form_action_origins(state: &AppState) -> Vec<String> {
     let mut origins = state.federations.form_action_origins();
-    for client in state.provider.demarches.all() {
-        let uris = client
+    for demarche in state.provider.demarches.all() {
+        let uris = demarche
             .discovery_return_prefixes
             .iter()
-            .chain(&client.redirect_uris)
-            .chain(&client.post_logout_redirect_uris);
+            .chain(&demarche.redirect_uris)
+            .chain(&demarche.post_logout_redirect_uris);
         for uri in uris {
             // Private-use schemes (native apps) have no origin to list.
             if let url::Origin::Tuple(..) = uri.origin() {

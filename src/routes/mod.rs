@@ -225,7 +225,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: &context::AppState) {
     let federations = state
         .federations
         .all()
-        .map(|client| (client.federation, &client.settings));
+        .map(|federation_client| (federation_client.federation, &federation_client.settings));
     for endpoint in endpoints(federations) {
         endpoint.register(cfg);
     }

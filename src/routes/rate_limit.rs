@@ -58,10 +58,10 @@ impl Budget {
     }
 
     /// `Err(wait)` when the client is over its budget.
-    async fn check(&self, client: IpAddr) -> Result<(), Duration> {
+    async fn check(&self, address: IpAddr) -> Result<(), Duration> {
         let limiter = self
             .limiters
-            .get_with(client, async {
+            .get_with(address, async {
                 Arc::new(DefaultDirectRateLimiter::direct_with_clock(
                     self.quota,
                     self.clock.clone(),
@@ -171,14 +171,14 @@ pub async fn limit(
 
 async fn check(limits: &RateLimits, kind: Kind, req: &ServiceRequest) -> Result<(), Duration> {
     let peer = req.peer_addr().map(|a| a.ip());
-    let Some(client) = limits.clients.client_ip(peer, req.headers()) else {
+    let Some(address) = limits.clients.client_ip(peer, req.headers()) else {
         return Ok(());
     };
     let budget = match kind {
         Kind::Login => &limits.login,
         Kind::Token => &limits.token,
     };
-    budget.check(bucket(client)).await
+    budget.check(bucket(address)).await
 }
 
 #[cfg(test)]

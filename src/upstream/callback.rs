@@ -10,10 +10,10 @@ use openidconnect::{
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::client::RawTokenResponse;
 use super::discovery::Discovered;
 use super::encryption::is_jwe;
 use super::login::{CallbackParams, LoginTransaction, UpstreamLogin};
+use super::oidc_client::RawTokenResponse;
 use super::signatures::CLOCK_SKEW_SECS;
 use super::{FederationClient, UpstreamError};
 use crate::common::jws::{SignatureError, at_hash};
@@ -83,8 +83,8 @@ impl FederationClient {
         tx: &LoginTransaction,
         code: &str,
     ) -> Result<RawTokenResponse, UpstreamError> {
-        let client = self.client(d)?;
-        let mut exchange = client
+        let oidc_client = self.discovered_client(d)?;
+        let mut exchange = oidc_client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| UpstreamError::Unreachable(format!("no token endpoint: {e}")))?;
         if let Some(v) = &tx.pkce_verifier {
@@ -127,9 +127,9 @@ impl FederationClient {
             .verify(raw_id_token)
             .map_err(|e| e.about("ID token"))?;
         let id_token: CoreIdToken = raw_id_token.parse().map_err(|e| reject(&e))?;
-        let client = self.client(d).map_err(|e| reject(&e))?;
+        let oidc_client = self.discovered_client(d).map_err(|e| reject(&e))?;
         // The signature was checked above, with the same key choice rules.
-        let verifier = client
+        let verifier = oidc_client
             .id_token_verifier()
             .insecure_disable_signature_check();
         let claims = id_token

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use openidconnect::core::CoreJsonWebKeySet;
 use url::Url;
 
-use super::client::{DiscoveredClient, Metadata};
+use super::oidc_client::{DiscoveredClient, Metadata};
 use super::{FederationClient, UpstreamError};
 use crate::common::Untrusted;
 use crate::common::jws::VerificationKeys;
@@ -21,7 +21,7 @@ pub struct Discovered {
     pub signing_keys: VerificationKeys,
     /// The `openidconnect` client over this discovery (built once: it
     /// holds a copy of the metadata), or why it cannot be used.
-    pub(super) client: Result<DiscoveredClient, String>,
+    pub(super) oidc_client: Result<DiscoveredClient, String>,
     pub issuer: String,
     pub authorization_endpoint: Url,
     pub end_session_endpoint: Option<Url>,
@@ -157,7 +157,7 @@ impl FederationClient {
         let metadata = metadata.set_jwks(jwks);
         let extra = metadata.additional_metadata();
         Ok(Discovered {
-            client: self.build_client(&metadata),
+            oidc_client: self.build_client(&metadata),
             authorization_endpoint: metadata.authorization_endpoint().url().clone(),
             end_session_endpoint: extra.end_session_endpoint.clone(),
             iss_parameter_supported: extra.authorization_response_iss_parameter_supported

@@ -8,8 +8,8 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::client::DiscoveredClient;
 use super::discovery::Discovered;
+use super::oidc_client::DiscoveredClient;
 use super::{FederationClient, PkceMode, UpstreamError};
 use crate::common::random_token;
 use crate::domain::{Federation, Identity};
@@ -82,11 +82,11 @@ type CoreAuthorizationRequest<'a> = openidconnect::AuthorizationRequest<
 impl FederationClient {
     /// The `openidconnect` client for this discovery, built once when the
     /// discovery is loaded ([`FederationClient::build_client`]).
-    pub(super) fn client<'d>(
+    pub(super) fn discovered_client<'d>(
         &self,
         d: &'d Discovered,
     ) -> Result<&'d DiscoveredClient, UpstreamError> {
-        d.client
+        d.oidc_client
             .as_ref()
             .map_err(|reason| UpstreamError::Unreachable(reason.clone()))
     }
@@ -104,7 +104,7 @@ impl FederationClient {
     /// transaction to store under `state`.
     pub async fn start(&self, hints: &LoginHints) -> Result<AuthorizationStart, UpstreamError> {
         let d = self.discovered().await?;
-        let client = self.client(&d)?;
+        let oidc_client = self.discovered_client(&d)?;
         // 32 random bytes each: FranceConnect wants a nonce of 22+ characters,
         // ProConnect a state and nonce of 32+.
         let state = random_token(32);
@@ -114,7 +114,7 @@ impl FederationClient {
             .clone()
             .unwrap_or_else(|| self.settings.acr_values.clone());
         let (state_c, nonce_c) = (state.clone(), nonce.clone());
-        let mut request = client.authorize_url(
+        let mut request = oidc_client.authorize_url(
             CoreAuthenticationFlow::AuthorizationCode,
             move || CsrfToken::new(state_c),
             move || Nonce::new(nonce_c),

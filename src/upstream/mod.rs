@@ -3,10 +3,10 @@
 //! enabled federation, all of them in [`Federations`].
 
 mod callback;
-mod client;
 mod discovery;
 pub mod encryption;
 mod login;
+mod oidc_client;
 pub mod settings;
 mod signatures;
 pub mod status;
@@ -69,7 +69,7 @@ pub struct FederationClient {
 /// Every federation the portal can log in with (the enabled ones).
 #[derive(Default)]
 pub struct Federations {
-    clients: BTreeMap<Federation, Arc<FederationClient>>,
+    federation_clients: BTreeMap<Federation, Arc<FederationClient>>,
 }
 
 impl Federations {
@@ -80,7 +80,7 @@ impl Federations {
         public_url: &Url,
         data_dir: &std::path::Path,
     ) -> Result<Federations, EncryptionKeyError> {
-        let mut clients = BTreeMap::new();
+        let mut federation_clients = BTreeMap::new();
         for config in configs {
             let s = &config.settings;
             let decryption = if s.encrypted_tokens {
@@ -98,7 +98,7 @@ impl Federations {
                 .build()
                 .expect("HTTP client builds");
             let join = |path: &str| public_url.join(path).expect("valid path");
-            clients.insert(
+            federation_clients.insert(
                 config.federation,
                 Arc::new(FederationClient {
                     federation: config.federation,
@@ -116,14 +116,14 @@ impl Federations {
                 }),
             );
         }
-        Ok(Federations { clients })
+        Ok(Federations { federation_clients })
     }
 
     /// The portal's public encryption keys, for every federation that
     /// encrypts (`/federations/jwks`, the `jwks_uri` registered there).
     pub fn encryption_jwks(&self) -> serde_json::Value {
         let keys: Vec<&serde_json::Map<String, serde_json::Value>> = self
-            .clients
+            .federation_clients
             .values()
             .filter_map(|c| c.decryption.as_ref())
             .flat_map(|d| d.public_jwks())
@@ -133,23 +133,23 @@ impl Federations {
 
     /// The federation's client, if it is enabled and configured here.
     pub fn get(&self, federation: Federation) -> Option<&Arc<FederationClient>> {
-        self.clients.get(&federation)
+        self.federation_clients.get(&federation)
     }
 
     pub fn all(&self) -> impl Iterator<Item = &Arc<FederationClient>> {
-        self.clients.values()
+        self.federation_clients.values()
     }
 
     /// Fetches every discovery document in the background, so the first
     /// login is fast and the CSP knows the authorization endpoints. Never
     /// blocks start-up; failures are retried when someone logs in.
     pub fn warm_up(&self) {
-        for client in self.clients.values() {
-            let client = client.clone();
+        for federation_client in self.federation_clients.values() {
+            let federation_client = federation_client.clone();
             tokio::spawn(async move {
-                if let Err(e) = client.discovered().await {
+                if let Err(e) = federation_client.discovered().await {
                     tracing::warn!(
-                        federation = %client.federation,
+                        federation = %federation_client.federation,
                         error = %crate::common::Untrusted(&e),
                         "discovery failed; will retry on use"
                     );
@@ -161,7 +161,7 @@ impl Federations {
     /// Changes whenever a federation's discovery is loaded or forgotten
     /// (each client's counter only grows, so their sum only grows).
     pub fn discovery_generation(&self) -> u64 {
-        self.clients
+        self.federation_clients
             .values()
             .map(|c| {
                 c.cache_generation
@@ -173,7 +173,7 @@ impl Federations {
     /// Origins a login form may be redirected to (CSP `form-action`).
     pub fn form_action_origins(&self) -> Vec<String> {
         let mut origins = Vec::new();
-        for p in self.clients.values() {
+        for p in self.federation_clients.values() {
             origins.push(p.settings.issuer.origin().ascii_serialization());
             if let Some(d) = p.cached() {
                 origins.push(d.authorization_endpoint.origin().ascii_serialization());

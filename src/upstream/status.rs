@@ -101,14 +101,14 @@ impl Federations {
     /// also warms the discovery cache), then every `every`.
     pub fn start_probes(&self, every: Duration) {
         let retry_after = (every / 2).min(Duration::from_secs(2));
-        for client in self.clients.values() {
-            let client = client.clone();
+        for federation_client in self.federation_clients.values() {
+            let federation_client = federation_client.clone();
             tokio::spawn(async move {
                 let mut ticks = tokio::time::interval(every);
                 ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     ticks.tick().await;
-                    client.probe(retry_after).await;
+                    federation_client.probe(retry_after).await;
                 }
             });
         }
