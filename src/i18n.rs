@@ -381,60 +381,10 @@ impl Locales {
             });
         }
         for file in files {
-            let shown = origin.file(file.lang, &file.name);
-            let resource = match FluentResource::try_new(file.source.clone()) {
-                Ok(r) => r,
-                Err((r, errors)) => {
-                    for e in errors {
-                        let key = broken_key(&file.source, &e);
-                        if let Some(k) = &key {
-                            parsed.broken.insert((file.lang, k.clone()));
-                        }
-                        let what = key
-                            .as_ref()
-                            .map(|k| format!(" in `{k}`"))
-                            .unwrap_or_default();
-                        issues.push(LocaleIssue {
-                            location: format!("{shown}:{}", error_line(&file.source, &e)),
-                            key,
-                            message: format!("syntax error{what}: {}", e.kind),
-                        });
-                    }
-                    r
-                }
-            };
-            let lang_places = parsed
-                .places
-                .get_mut(&file.lang)
-                .expect("all languages present");
-            let order = parsed
-                .order
-                .entry((file.lang, file.name.clone()))
-                .or_default();
-            for (key, line) in keys_of(&resource, resource_source(&resource)) {
-                if let Some(previous) = lang_places.get(&key) {
-                    issues.push(LocaleIssue {
-                        location: format!("{shown}:{line}"),
-                        message: format!(
-                            "`{key}` is already defined at {}:{}",
-                            origin.file(file.lang, &previous.file),
-                            previous.line
-                        ),
-                        key: Some(key),
-                    });
-                } else {
-                    order.push(key.clone());
-                    lang_places.insert(
-                        key,
-                        Place {
-                            file: file.name.clone(),
-                            line,
-                        },
-                    );
-                }
-            }
+            let resource = parse_file(&file, &origin, &mut parsed, &mut issues);
+            record_keys(&file, &resource, &origin, &mut parsed, &mut issues);
             let bundle = bundles.get_mut(&file.lang).expect("all languages present");
-            // Duplicates were reported above with their lines; keep the first one.
+            // Duplicates were reported with their lines; keep the first one.
             bundle.add_resource_overriding(resource);
         }
         issues.extend(untranslated(&parsed, &origin));
@@ -543,6 +493,80 @@ fn embedded_file_of(key: &str) -> Option<String> {
         files
     });
     FILES.get(key).cloned()
+}
+
+/// A file's resource, its syntax errors reported at their line and key
+/// (a key that does not parse is remembered as broken: no knock-on
+/// "missing translation" for it).
+fn parse_file(
+    file: &LocaleFile,
+    origin: &Origin,
+    parsed: &mut Parsed,
+    issues: &mut Vec<LocaleIssue>,
+) -> FluentResource {
+    let shown = origin.file(file.lang, &file.name);
+    match FluentResource::try_new(file.source.clone()) {
+        Ok(r) => r,
+        Err((r, errors)) => {
+            for e in errors {
+                let key = broken_key(&file.source, &e);
+                if let Some(k) = &key {
+                    parsed.broken.insert((file.lang, k.clone()));
+                }
+                let what = key
+                    .as_ref()
+                    .map(|k| format!(" in `{k}`"))
+                    .unwrap_or_default();
+                issues.push(LocaleIssue {
+                    location: format!("{shown}:{}", error_line(&file.source, &e)),
+                    key,
+                    message: format!("syntax error{what}: {}", e.kind),
+                });
+            }
+            r
+        }
+    }
+}
+
+/// Where each key of a file is, in order; a key defined twice is reported.
+fn record_keys(
+    file: &LocaleFile,
+    resource: &FluentResource,
+    origin: &Origin,
+    parsed: &mut Parsed,
+    issues: &mut Vec<LocaleIssue>,
+) {
+    let shown = origin.file(file.lang, &file.name);
+    let lang_places = parsed
+        .places
+        .get_mut(&file.lang)
+        .expect("all languages present");
+    let order = parsed
+        .order
+        .entry((file.lang, file.name.clone()))
+        .or_default();
+    for (key, line) in keys_of(resource, resource_source(resource)) {
+        if let Some(previous) = lang_places.get(&key) {
+            issues.push(LocaleIssue {
+                location: format!("{shown}:{line}"),
+                message: format!(
+                    "`{key}` is already defined at {}:{}",
+                    origin.file(file.lang, &previous.file),
+                    previous.line
+                ),
+                key: Some(key),
+            });
+        } else {
+            order.push(key.clone());
+            lang_places.insert(
+                key,
+                Place {
+                    file: file.name.clone(),
+                    line,
+                },
+            );
+        }
+    }
 }
 
 /// Identical key sets. A key one language lacks is reported against that

@@ -97,12 +97,7 @@ impl Application {
         listener: TcpListener,
         clock: Clock,
     ) -> Result<Application, StartupError> {
-        for note in &config.deprecations {
-            tracing::warn!(note = %note, "deprecated configuration name");
-        }
-        for warning in config.warnings() {
-            tracing::warn!(key = %warning.key, "{}", warning.message);
-        }
+        log_configuration_notes(&config);
         let address = listener
             .local_addr()
             .map(|a| a.to_string())
@@ -110,25 +105,10 @@ impl Application {
         let port = listener.local_addr().expect("bound socket").port();
         let public_url = config.server.public_url(port);
         let locales = live_locales(&config);
-        let session_key = match &config.server.session_key {
-            Some(bytes) => Key::from(bytes),
-            None => {
-                tracing::warn!(
-                    "no server.session_key configured: using a random one; sessions end when the portal restarts \
-                     and are not shared between instances"
-                );
-                Key::generate()
-            }
-        };
+        let session_key = session_key(&config);
         let store = open_store(&config, &clock)?;
-        let texts_complete = {
-            let missing = routes::texts::missing_keys(&locales.load_full(), &config.chooser);
-            for (lang, key) in &missing {
-                tracing::warn!(lang = lang.code(), key, "text missing: not ready");
-            }
-            missing.is_empty()
-        };
-        let clients = ClientIpRule::new(
+        let texts_complete = texts_complete(&locales, &config.chooser);
+        let client_addresses = ClientIpRule::new(
             config.server.trusted_proxies.clone(),
             config.server.client_ip_header.clone(),
         );
@@ -171,7 +151,7 @@ impl Application {
         let rate_limits = config
             .rate_limit
             .as_ref()
-            .map(|limits| web::Data::new(RateLimits::new(limits, clients)));
+            .map(|limits| web::Data::new(RateLimits::new(limits, client_addresses)));
         let sessions = SessionSettings {
             key: session_key,
             ttl: actix_web::cookie::time::Duration::try_from(config.server.session_ttl)
@@ -222,6 +202,40 @@ impl Application {
             }
         }
     }
+}
+
+/// Deprecated names and risky choices, logged before the portal listens.
+fn log_configuration_notes(config: &Config) {
+    for note in &config.deprecations {
+        tracing::warn!(note = %note, "deprecated configuration name");
+    }
+    for warning in config.warnings() {
+        tracing::warn!(key = %warning.key, "{}", warning.message);
+    }
+}
+
+/// The key that encrypts session cookies: the configured one, else a
+/// random one (sessions then end at restart and stay on one instance).
+fn session_key(config: &Config) -> Key {
+    match &config.server.session_key {
+        Some(bytes) => Key::from(bytes),
+        None => {
+            tracing::warn!(
+                "no server.session_key configured: using a random one; sessions end when the portal restarts \
+                 and are not shared between instances"
+            );
+            Key::generate()
+        }
+    }
+}
+
+/// Every text the pages use is defined in every language (readiness).
+fn texts_complete(locales: &i18n::LiveLocales, chooser: &crate::domain::Chooser) -> bool {
+    let missing = routes::texts::missing_keys(&locales.load_full(), chooser);
+    for (lang, key) in &missing {
+        tracing::warn!(lang = lang.code(), key, "text missing: not ready");
+    }
+    missing.is_empty()
 }
 
 /// The store `[store]` asks for. With Redis, whether it answers is logged

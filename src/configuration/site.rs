@@ -177,52 +177,13 @@ impl SiteSettings {
         {
             issues.push(ConfigIssue::new("site.contact_url", message));
         }
-        let contact_email = text("contact_email", &self.contact_email, issues);
-        if let Some(e) = &contact_email {
-            let ok = e.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
-            });
-            if !ok {
-                issues.push(ConfigIssue::new(
-                    "site.contact_email",
-                    format!("`{e}` is not an e-mail address"),
-                ));
-            }
-        }
-        let audit_date = date(
-            "accessibility_audit_date",
-            &self.accessibility_audit_date,
-            issues,
-        );
-        if let Some(rate) = self.accessibility_rate {
-            if rate > 100 {
-                issues.push(ConfigIssue::new(
-                    "site.accessibility_rate",
-                    format!("`{rate}` is not a percentage (0 to 100)"),
-                ));
-            } else if self.accessibility_audit_date.is_none() {
-                issues.push(ConfigIssue::new(
-                    "site.accessibility_rate",
-                    "comes from an audit: set `site.accessibility_audit_date` too",
-                ));
-            }
-        }
+        let contact_email = self.contact_email(issues);
+        let audit_date = self.audit(issues);
         let statement_date = date(
             "accessibility_statement_date",
             &self.accessibility_statement_date,
             issues,
         );
-        if self.accessibility_status != AccessibilityStatus::NonConforme
-            && self.accessibility_audit_date.is_none()
-        {
-            issues.push(ConfigIssue::new(
-                "site.accessibility_audit_date",
-                format!(
-                    "`{}` needs the date of the audit it comes from (the RGAA allows no other status than `non-conforme` without an audit)",
-                    self.accessibility_status.id()
-                ),
-            ));
-        }
         SiteConfig {
             publisher: text("publisher", &self.publisher, issues),
             publication_director: text("publication_director", &self.publication_director, issues),
@@ -255,6 +216,59 @@ impl SiteSettings {
             ),
             session_ttl,
         }
+    }
+}
+
+impl SiteSettings {
+    /// `contact_email`, when it looks like an e-mail address.
+    fn contact_email(&self, issues: &mut Vec<ConfigIssue>) -> Option<String> {
+        let email = text("contact_email", &self.contact_email, issues);
+        if let Some(e) = &email {
+            let ok = e.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
+            });
+            if !ok {
+                issues.push(ConfigIssue::new(
+                    "site.contact_email",
+                    format!("`{e}` is not an e-mail address"),
+                ));
+            }
+        }
+        email
+    }
+
+    /// The audit's date, checked with the rate and the status it backs.
+    fn audit(&self, issues: &mut Vec<ConfigIssue>) -> Option<NaiveDate> {
+        let audit_date = date(
+            "accessibility_audit_date",
+            &self.accessibility_audit_date,
+            issues,
+        );
+        if let Some(rate) = self.accessibility_rate {
+            if rate > 100 {
+                issues.push(ConfigIssue::new(
+                    "site.accessibility_rate",
+                    format!("`{rate}` is not a percentage (0 to 100)"),
+                ));
+            } else if self.accessibility_audit_date.is_none() {
+                issues.push(ConfigIssue::new(
+                    "site.accessibility_rate",
+                    "comes from an audit: set `site.accessibility_audit_date` too",
+                ));
+            }
+        }
+        if self.accessibility_status != AccessibilityStatus::NonConforme
+            && self.accessibility_audit_date.is_none()
+        {
+            issues.push(ConfigIssue::new(
+                "site.accessibility_audit_date",
+                format!(
+                    "`{}` needs the date of the audit it comes from (the RGAA allows no other status than `non-conforme` without an audit)",
+                    self.accessibility_status.id()
+                ),
+            ));
+        }
+        audit_date
     }
 }
 

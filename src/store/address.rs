@@ -128,10 +128,6 @@ fn decode(text: &str, what: &str) -> Result<String, String> {
 }
 
 fn parse(kind: HaKind, tls: bool, rest: &str) -> Result<HaAddress, String> {
-    let (what, default_port) = match kind {
-        HaKind::Sentinel => ("sentinel", DEFAULT_SENTINEL_PORT),
-        HaKind::Cluster => ("cluster", DEFAULT_CLUSTER_PORT),
-    };
     if rest.contains('#') {
         return Err("a Redis URL has no #fragment".into());
     }
@@ -147,79 +143,10 @@ fn parse(kind: HaKind, tls: bool, rest: &str) -> Result<HaAddress, String> {
         Some((userinfo, hosts)) => (Some(userinfo), hosts),
         None => (None, authority),
     };
-    let (username, password) = match userinfo {
-        None => (None, None),
-        Some(info) => {
-            let (user, password) = match info.split_once(':') {
-                Some((user, password)) => (user, Some(password)),
-                None => (info, None),
-            };
-            let user = Some(decode(user, "the user name")?).filter(|u| !u.is_empty());
-            let password = password
-                .map(|p| decode(p, "the password"))
-                .transpose()?
-                .filter(|p| !p.is_empty());
-            (user, password)
-        }
-    };
-    let mut nodes = Vec::new();
-    for host in hosts.split(',').filter(|h| !h.is_empty()) {
-        nodes.push(host_port(host, default_port)?);
-    }
-    if nodes.is_empty() {
-        return Err(format!(
-            "no {what} host: write {}",
-            match kind {
-                HaKind::Sentinel => "redis+sentinel://host1:26379,host2:26379/<master name>",
-                HaKind::Cluster => "redis+cluster://host1:6379,host2:6379",
-            }
-        ));
-    }
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let (master, db) = match kind {
-        HaKind::Sentinel => match segments.as_slice() {
-            [] => {
-                return Err(
-                    "no master name: write redis+sentinel://host:26379/<master name>, \
-                     the name the sentinels monitor"
-                        .into(),
-                );
-            }
-            [master] => (Some(decode(master, "the master name")?), 0),
-            [master, db] => (Some(decode(master, "the master name")?), database(db)?),
-            _ => return Err("path must be /<master name> or /<master name>/<db>".into()),
-        },
-        HaKind::Cluster => match segments.as_slice() {
-            [] => (None, 0),
-            ["0"] => (None, 0),
-            _ => {
-                return Err("a Redis Cluster has only database 0: no path after the hosts".into());
-            }
-        },
-    };
-    let mut sentinel_username = None;
-    let mut sentinel_password = None;
-    for (name, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-        match (kind, name.as_ref()) {
-            (HaKind::Sentinel, "sentinel_username") => {
-                sentinel_username = Some(value.into_owned()).filter(|v| !v.is_empty());
-            }
-            (HaKind::Sentinel, "sentinel_password") => {
-                sentinel_password = Some(value.into_owned()).filter(|v| !v.is_empty());
-            }
-            (HaKind::Sentinel, other) => {
-                return Err(format!(
-                    "unknown parameter {other:?}: only sentinel_username and \
-                     sentinel_password"
-                ));
-            }
-            (HaKind::Cluster, other) => {
-                return Err(format!(
-                    "unknown parameter {other:?}: a cluster URL takes none"
-                ));
-            }
-        }
-    }
+    let (username, password) = userinfo.map(credentials).transpose()?.unwrap_or_default();
+    let nodes = nodes(kind, hosts)?;
+    let (master, db) = master_and_db(kind, path)?;
+    let (sentinel_username, sentinel_password) = sentinel_credentials(kind, query)?;
     Ok(HaAddress {
         kind,
         tls,
@@ -231,6 +158,93 @@ fn parse(kind: HaKind, tls: bool, rest: &str) -> Result<HaAddress, String> {
         sentinel_username,
         sentinel_password,
     })
+}
+
+/// `user:password` (either may be empty), percent-decoded.
+fn credentials(info: &str) -> Result<(Option<String>, Option<String>), String> {
+    let (user, password) = match info.split_once(':') {
+        Some((user, password)) => (user, Some(password)),
+        None => (info, None),
+    };
+    let user = Some(decode(user, "the user name")?).filter(|u| !u.is_empty());
+    let password = password
+        .map(|p| decode(p, "the password"))
+        .transpose()?
+        .filter(|p| !p.is_empty());
+    Ok((user, password))
+}
+
+/// `host1:port,host2` (the kind's default port where none is given).
+fn nodes(kind: HaKind, hosts: &str) -> Result<Vec<(String, u16)>, String> {
+    let (what, default_port, example) = match kind {
+        HaKind::Sentinel => (
+            "sentinel",
+            DEFAULT_SENTINEL_PORT,
+            "redis+sentinel://host1:26379,host2:26379/<master name>",
+        ),
+        HaKind::Cluster => (
+            "cluster",
+            DEFAULT_CLUSTER_PORT,
+            "redis+cluster://host1:6379,host2:6379",
+        ),
+    };
+    let nodes = hosts
+        .split(',')
+        .filter(|h| !h.is_empty())
+        .map(|host| host_port(host, default_port))
+        .collect::<Result<Vec<_>, String>>()?;
+    if nodes.is_empty() {
+        return Err(format!("no {what} host: write {example}"));
+    }
+    Ok(nodes)
+}
+
+/// The path: `/<master name>[/<db>]` for sentinels, nothing (or `/0`) for a cluster.
+fn master_and_db(kind: HaKind, path: &str) -> Result<(Option<String>, i64), String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match (kind, segments.as_slice()) {
+        (HaKind::Sentinel, []) => Err(
+            "no master name: write redis+sentinel://host:26379/<master name>, \
+             the name the sentinels monitor"
+                .into(),
+        ),
+        (HaKind::Sentinel, [master]) => Ok((Some(decode(master, "the master name")?), 0)),
+        (HaKind::Sentinel, [master, db]) => {
+            Ok((Some(decode(master, "the master name")?), database(db)?))
+        }
+        (HaKind::Sentinel, _) => Err("path must be /<master name> or /<master name>/<db>".into()),
+        (HaKind::Cluster, [] | ["0"]) => Ok((None, 0)),
+        (HaKind::Cluster, _) => {
+            Err("a Redis Cluster has only database 0: no path after the hosts".into())
+        }
+    }
+}
+
+/// The query: the sentinels' own credentials, nothing else.
+fn sentinel_credentials(
+    kind: HaKind,
+    query: Option<&str>,
+) -> Result<(Option<String>, Option<String>), String> {
+    let mut username = None;
+    let mut password = None;
+    for (name, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        let value = Some(value.into_owned()).filter(|v| !v.is_empty());
+        match (kind, name.as_ref()) {
+            (HaKind::Sentinel, "sentinel_username") => username = value,
+            (HaKind::Sentinel, "sentinel_password") => password = value,
+            (HaKind::Sentinel, other) => {
+                return Err(format!(
+                    "unknown parameter {other:?}: only sentinel_username and sentinel_password"
+                ));
+            }
+            (HaKind::Cluster, other) => {
+                return Err(format!(
+                    "unknown parameter {other:?}: a cluster URL takes none"
+                ));
+            }
+        }
+    }
+    Ok((username, password))
 }
 
 fn database(text: &str) -> Result<i64, String> {
