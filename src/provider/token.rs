@@ -404,11 +404,9 @@ mod exchange_tests {
         .into_bytes()
     }
 
-    #[tokio::test]
-    async fn a_code_is_exchanged_once_and_its_replay_revokes_the_tokens() {
-        let (provider, store) = (provider(), MemoryStore::new());
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("demarche:{SECRET}"));
-        let url = issue_code(&provider, &store, &request(), &login())
+    /// A code issued for the test request: the redirect and the code.
+    async fn issue(provider: &OpenIdProvider, store: &MemoryStore) -> (Url, String) {
+        let url = issue_code(provider, store, &request(), &login())
             .await
             .unwrap();
         let code = url
@@ -416,6 +414,14 @@ mod exchange_tests {
             .find(|(k, _)| k == "code")
             .map(|(_, v)| v.into_owned())
             .unwrap();
+        (url, code)
+    }
+
+    #[tokio::test]
+    async fn a_code_is_exchanged_once_and_its_replay_revokes_the_tokens() {
+        let (provider, store) = (provider(), MemoryStore::new());
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("demarche:{SECRET}"));
+        let (url, code) = issue(&provider, &store).await;
         assert!(url.as_str().contains("state=s") && url.as_str().contains("iss=https"));
 
         let wrong = exchange(
@@ -432,15 +438,7 @@ mod exchange_tests {
         );
 
         // The failed attempt took the code: PKCE failures are final too.
-        let url = issue_code(&provider, &store, &request(), &login())
-            .await
-            .unwrap();
-        let code = url
-            .query_pairs()
-            .find(|(k, _)| k == "code")
-            .unwrap()
-            .1
-            .into_owned();
+        let (_, code) = issue(&provider, &store).await;
         let tokens = exchange(&provider, &store, Some(&basic), &body(&code, VERIFIER))
             .await
             .unwrap();
