@@ -20,7 +20,7 @@ use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::routes::client_ip::ClientIpRule;
 use crate::routes::compression::{CompressedBodies, compress_once};
 use crate::routes::rate_limit::RateLimits;
-use crate::routes::{self, context::AppState, middleware, rate_limit};
+use crate::routes::{self, context::AppState, middleware};
 use crate::store::{SharedStore, StoreError, StoreSessions};
 use crate::upstream::Federations;
 
@@ -391,7 +391,7 @@ fn run(
             .wrap(from_fn(middleware::render_error_pages))
             .wrap(session)
             .wrap(from_fn(middleware::session_store_failures))
-            .wrap(from_fn(rate_limit::limit))
+            .wrap(from_fn(middleware::body_deadline))
             .wrap(from_fn(middleware::remember_language))
             .wrap(from_fn(middleware::canonical_host))
             .wrap(from_fn(middleware::cache_policy))

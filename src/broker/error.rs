@@ -37,6 +37,10 @@ pub enum BrokerError {
     BadDiscoveryReturn,
     #[error(transparent)]
     LogoutRefused(crate::provider::logout::LogoutRefusal),
+    /// The federation vouched for the person with more than the portal
+    /// keeps in a session: refused before anything is kept or issued.
+    #[error("the identity {0} gave is too large to keep ({1} bytes)")]
+    IdentityTooLarge(Federation, usize),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

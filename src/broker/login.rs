@@ -137,7 +137,16 @@ impl Broker<'_> {
             Ok(_) => metrics::login_completed(federation),
             Err(failed) => metrics::login_failed(federation, failure(&failed.error)),
         }
-        let return_to = result?;
+        let return_to = match result {
+            // The démarche waiting is told, with a standard error.
+            Err(Failed {
+                error: BrokerError::IdentityTooLarge(..),
+                journey: Some(Journey {
+                    pending: Some(id), ..
+                }),
+            }) => return self.refuse_too_large(browser, &id).await,
+            other => other?,
+        };
         match return_to {
             ReturnTo::Pending(id) => self.resume(browser, &id).await,
             ReturnTo::Account => Ok(Next::Account),
@@ -188,15 +197,42 @@ impl Broker<'_> {
             ReturnTo::Pending(id) => Some(id.clone()),
             ReturnTo::Account => None,
         };
-        browser.log_in(LoggedIn {
+        let login = LoggedIn {
             identity: login.identity,
             id_token: login.id_token,
             at: self.clock.now(),
             sid: random_token(32),
             made_for,
-        });
+        };
+        // Before anything is kept or issued: a session that could not be
+        // written would lose the login after the démarche's code was given.
+        let size = serde_json::to_vec(&login).map_or(usize::MAX, |j| j.len());
+        if size + SESSION_ROOM > self.store.max_value_bytes() {
+            tracing::warn!(%federation, size, "the federation's identity is too large to keep");
+            return Err(during(BrokerError::IdentityTooLarge(federation, size)));
+        }
+        browser.log_in(login);
         tracing::info!(%federation, "login succeeded");
         Ok(record.return_to)
+    }
+}
+
+/// What a session holds besides the login (binding, CSRF token, keys).
+const SESSION_ROOM: usize = 2048;
+
+impl Broker<'_> {
+    /// The démarche's request `id` answered with `server_error`: the
+    /// person's identity is too large for the portal to keep.
+    async fn refuse_too_large(&self, browser: &Browser, id: &PendingId) -> Result<Next, Failed> {
+        let pending = self.take_pending(browser, id).await?;
+        let PendingKind::Authorize(request) = pending.kind else {
+            return Err(BrokerError::PendingExpired.into());
+        };
+        let error = crate::provider::OAuthError::new(
+            crate::provider::OAuthErrorCode::ServerError,
+            "the identity the federation gave is too large for the portal to keep",
+        );
+        Ok(self.refuse(&request, &error))
     }
 }
 

@@ -20,7 +20,7 @@ use crate::domain::{Chooser, Federation, Journey, PendingId};
 use crate::provider::Demarche;
 use crate::provider::authorize::AuthorizationRequest;
 use crate::store::keys::{LOGIN, LOGOUT, PENDING};
-use crate::store::{StoreError, get_json, put_json, take_json};
+use crate::store::{StoreError, create_json, get_json, put_json, take_json};
 use crate::upstream::LoginTransaction;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -140,7 +140,8 @@ impl super::Broker<'_> {
             browser: Some(browser.binding()),
             kind,
         };
-        put_json(
+        // New and anonymous: drawn on the strangers' budget.
+        create_json(
             self.store,
             &PENDING.key(id.as_str()),
             &record,
@@ -218,7 +219,7 @@ impl super::Broker<'_> {
         state: &str,
         record: &LoginRecord,
     ) -> Result<(), StoreError> {
-        put_json(self.store, &LOGIN.key(state), record, LOGIN.fixed_ttl()).await
+        create_json(self.store, &LOGIN.key(state), record, LOGIN.fixed_ttl()).await
     }
 
     /// Single use: taken, whatever happens next.

@@ -83,15 +83,40 @@ impl Demarche {
     /// prefix `/sso` admits `/sso` and `/sso/x`, not `/ssoevil`). A query
     /// or fragment is refused: the portal appends the chosen federation
     /// itself, and a caller must not add parameters the démarche would
-    /// read as its own.
+    /// read as its own. The path is compared as the démarche will read it
+    /// ([`plain_path`]): `/sso/..%2f..%2fevil` or `http://evil@host/sso`
+    /// are refused, not matched on their encoded form.
     pub fn allows_discovery_return(&self, url: &Url) -> bool {
+        let Some(path) = plain_path(url) else {
+            return false;
+        };
         url.query().is_none()
             && url.fragment().is_none()
             && self
                 .discovery_return_prefixes
                 .iter()
-                .any(|p| p.origin() == url.origin() && path_under(url.path(), p.path()))
+                .any(|p| p.origin() == url.origin() && path_under(&path, p.path()))
     }
+}
+
+/// The URL's path as its server reads it, when that is unambiguous: no
+/// user or password part, and once percent-decoded, no dot segment, no
+/// separator that was encoded (`%2f`, `%5c`), no backslash, valid UTF-8.
+/// `None` otherwise.
+fn plain_path(url: &Url) -> Option<String> {
+    if !url.username().is_empty() || url.password().is_some() {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(url.path())
+        .decode_utf8()
+        .ok()?;
+    let segments: Vec<&str> = decoded.split('/').collect();
+    let hidden_separator = decoded.matches('/').count() != url.path().matches('/').count();
+    let dot_segment = segments.iter().any(|s| *s == "." || *s == "..");
+    if hidden_separator || dot_segment || decoded.contains('\\') {
+        return None;
+    }
+    Some(decoded.into_owned())
 }
 
 /// `path` equals `prefix` or continues it after a `/`.
@@ -164,6 +189,14 @@ mod tests {
         assert!(!ok("https://d.example/sso/retour?entityID=evil"));
         assert!(!ok("https://d.example/sso#x"));
         assert!(!ok("https://evil.example/sso"));
+        // Read as the démarche will read them.
+        assert!(!ok("https://d.example/sso/..%2f..%2fevil"));
+        assert!(!ok("https://d.example/sso/%2e%2e/evil"));
+        assert!(!ok("https://d.example/sso/%2e%2e%2fevil"));
+        assert!(!ok("https://d.example/sso%5c..%5cevil"));
+        assert!(!ok("https://evil@d.example/sso/retour"));
+        assert!(!ok("https://user:pw@d.example/sso/retour"));
+        assert!(ok("https://d.example/sso/retour%202"));
         let slash = demarche("https://d.example/retour/");
         assert!(slash.allows_discovery_return(&Url::parse("https://d.example/retour/x").unwrap()));
         assert!(!slash.allows_discovery_return(&Url::parse("https://d.example/retourx").unwrap()));

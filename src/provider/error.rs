@@ -85,7 +85,7 @@ impl OAuthError {
         crate::metrics::store_error(e.kind());
         use crate::store::StoreError;
         match e {
-            StoreError::Backend(why) => {
+            StoreError::Backend(why) | StoreError::Full(why) => {
                 tracing::warn!(error = %why, "store unavailable");
                 OAuthError::store_unavailable()
             }

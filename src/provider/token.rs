@@ -17,7 +17,7 @@ use super::{Demarche, OAuthError, OAuthErrorCode, OpenIdProvider, pkce, redirect
 use crate::common::random_token;
 use crate::domain::{Identity, LoggedIn};
 use crate::store::keys::{ACCESS, CODE};
-use crate::store::{Store, StoreError, put_json, take_json};
+use crate::store::{Store, StoreError, get_json, put_json, take_json};
 
 /// A one-time authorization code's binding.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -215,10 +215,24 @@ async fn redeem(
     code: &str,
     params: &HashMap<String, String>,
 ) -> Result<CodeRecord, OAuthError> {
+    let unknown = || OAuthError::invalid_grant("unknown, expired or already used code");
+    // Read first: a code presented by another client is refused without
+    // being used up (its rightful client can still redeem it: RFC 6749
+    // §4.1.3 binds a code to its client, and another client must not be
+    // able to spend it).
+    let seen: CodeRecord = get_json(store, &CODE.key(code))
+        .await
+        .map_err(OAuthError::storage)?
+        .ok_or_else(unknown)?;
+    if seen.client_id != demarche.client_id {
+        tracing::warn!(client_id = %demarche.client_id, "a code presented by another client than its own: refused, kept");
+        return Err(OAuthError::invalid_grant("code issued to another client"));
+    }
+    // Single use from here, whatever happens next.
     let record: CodeRecord = take_json(store, &CODE.key(code))
         .await
         .map_err(OAuthError::storage)?
-        .ok_or_else(|| OAuthError::invalid_grant("unknown, expired or already used code"))?;
+        .ok_or_else(unknown)?;
     if record.used {
         if let Some(key) = &record.access_token_key {
             store.delete(key).await.map_err(OAuthError::storage)?;

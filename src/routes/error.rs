@@ -88,6 +88,7 @@ impl From<crate::broker::BrokerError> for PageError {
             B::LogoutRefused(LogoutRefusal::UnregisteredRedirect) => {
                 PageError::BadLogoutRedirectUri
             }
+            B::IdentityTooLarge(f, _) => PageError::LoginRejected(f),
             B::Store(e) => e.into(),
         }
     }
@@ -101,7 +102,7 @@ impl From<crate::store::StoreError> for PageError {
         crate::metrics::store_error(e.kind());
         use crate::store::StoreError;
         match e {
-            StoreError::Backend(why) => {
+            StoreError::Backend(why) | StoreError::Full(why) => {
                 tracing::warn!(error = %why, "store unavailable");
                 PageError::StoreUnavailable
             }

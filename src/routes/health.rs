@@ -12,9 +12,10 @@ pub async fn check() -> HttpResponse {
 }
 
 /// Readiness (`GET /readyz`): 200 when the store answers (Redis PING,
-/// bounded by `store.timeout_ms`) and the texts in service have every
-/// text the pages use; 503 otherwise, so that a load balancer sends people
-/// to another instance. Federations are not checked: one down must not
+/// bounded by `store.timeout_ms`), cannot evict people's sessions (Redis
+/// with a `maxmemory` must have `maxmemory-policy noeviction`), and the
+/// texts in service have every text the pages use; 503 otherwise, so that
+/// a load balancer sends people to another instance. Federations are not checked: one down must not
 /// take every instance out.
 ///
 /// A refused edit of the text folder does not make the instance unready:
@@ -28,6 +29,10 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "texts missing");
     }
     match state.store.ping().await {
+        Ok(()) if eviction_risk(&state).await.is_some() => plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store may evict sessions: set Redis maxmemory-policy noeviction",
+        ),
         Ok(()) if state.locales.refused() => plain(
             StatusCode::OK,
             "ready; text edit refused: the last good texts are served (see the log)",
@@ -38,6 +43,13 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
             plain(StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
         }
     }
+}
+
+/// The store's eviction policy when it may push out people's sessions.
+async fn eviction_risk(state: &AppState) -> Option<String> {
+    let policy = state.store.eviction_risk().await.ok().flatten()?;
+    tracing::error!(maxmemory_policy = %policy, "not ready: Redis may evict people's sessions; set maxmemory-policy noeviction");
+    Some(policy)
 }
 
 fn plain(status: StatusCode, body: &'static str) -> HttpResponse {

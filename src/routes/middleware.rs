@@ -302,3 +302,55 @@ fn canonical_redirect(req: &ServiceRequest) -> Option<String> {
     target.set_query(Some(req.query_string()).filter(|q| !q.is_empty()));
     Some(target.to_string())
 }
+
+/// How long a request's body may take to arrive. Every body the portal
+/// reads is small (16 KiB at most): one trickled byte by byte must not
+/// hold a worker's request open for as long as its sender likes.
+pub const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A request body that fails once [`BODY_DEADLINE`] has passed.
+struct BodyWithDeadline {
+    body: actix_web::dev::Payload,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    expired: bool,
+}
+
+impl futures_core::Stream for BodyWithDeadline {
+    type Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::future::Future;
+        use std::task::Poll;
+        if self.expired {
+            return Poll::Ready(None);
+        }
+        if self.deadline.as_mut().poll(cx).is_ready() {
+            self.expired = true;
+            let late = std::io::Error::new(std::io::ErrorKind::TimedOut, "request body too slow");
+            return Poll::Ready(Some(Err(actix_web::error::PayloadError::Io(late))));
+        }
+        std::pin::Pin::new(&mut self.body).poll_next(cx)
+    }
+}
+
+/// Gives every request body [`BODY_DEADLINE`] to arrive: past it, reading
+/// it fails (a 400 page, or OAuth JSON at the token endpoint) and the
+/// request ends.
+pub async fn body_deadline(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let body = req.take_payload();
+    let timed = BodyWithDeadline {
+        body,
+        deadline: Box::pin(tokio::time::sleep(BODY_DEADLINE)),
+        expired: false,
+    };
+    req.set_payload(actix_web::dev::Payload::Stream {
+        payload: Box::pin(timed),
+    });
+    next.call(req).await
+}

@@ -65,6 +65,8 @@ struct Endpoint {
     resource: Resource,
     /// The 405 and errors of OAuth endpoints are OAuth JSON, not pages.
     oauth_json: bool,
+    /// The rate limit budget its requests draw on (`rate_limit`).
+    limit: Option<rate_limit::Kind>,
 }
 
 fn endpoint(pattern: &str) -> Endpoint {
@@ -76,6 +78,7 @@ fn endpoint(pattern: &str) -> Endpoint {
         },
         resource: web::resource(pattern),
         oauth_json: false,
+        limit: None,
     }
 }
 
@@ -130,12 +133,26 @@ impl Endpoint {
         self
     }
 
+    /// Keeps something or calls a federation: each client address has a
+    /// budget of such requests ([`rate_limit`]).
+    fn limited(mut self, kind: rate_limit::Kind) -> Endpoint {
+        self.limit = Some(kind);
+        self
+    }
+
     fn register(self, cfg: &mut web::ServiceConfig) {
         let allow = self.info.allow();
         let oauth_json = self.oauth_json;
-        cfg.service(self.resource.default_service(web::to(move || {
+        let resource = self.resource.default_service(web::to(move || {
             method_not_allowed(allow.clone(), oauth_json)
-        })));
+        }));
+        match self.limit {
+            // On the resource the router matched, whatever the path's spelling.
+            Some(kind) => cfg.service(resource.wrap(actix_web::middleware::from_fn(
+                move |req, next| rate_limit::limit(kind, req, next),
+            ))),
+            None => cfg.service(resource),
+        };
     }
 }
 
@@ -167,14 +184,18 @@ fn endpoints<'a>(
     for path in post_logout_paths {
         list.push(endpoint(&path).get(logout::finished).single_use());
     }
+    use rate_limit::Kind::{Login, Token};
     list.extend([
         endpoint("/").get(home::show),
         endpoint("/compte").get(account::show),
         // GET only asks; the POST (the portal's own form) logs out.
         endpoint("/deconnexion")
             .get(logout::ask)
-            .post(logout::start),
-        endpoint("/retour-demarche").post(demarche_return::back),
+            .post(logout::start)
+            .limited(Login),
+        endpoint("/retour-demarche")
+            .post(demarche_return::back)
+            .limited(Login),
         endpoint("/erreur/{stem}").get(error_page::show),
         endpoint("/aide").get(site_pages::help),
         endpoint("/accessibilite").get(site_pages::accessibility),
@@ -183,20 +204,24 @@ fn endpoints<'a>(
         endpoint("/plan-du-site").get(site_pages::sitemap),
         endpoint("/decouverte")
             .get(discovery_service::start)
-            .single_use(),
+            .single_use()
+            .limited(Login),
         endpoint("/.well-known/openid-configuration").get(provider::metadata::discovery),
         endpoint("/oidc/jwks").get(provider::metadata::jwks),
         endpoint("/oidc/authorize")
             .get(provider::authorize::authorize)
             .post(provider::authorize::authorize)
-            .single_use(),
+            .single_use()
+            .limited(Login),
         endpoint("/oidc/reprise/{demande}")
             .get(provider::resume::resume)
-            .single_use(),
+            .single_use()
+            .limited(Login),
         endpoint("/oidc/token")
             .post(provider::token::exchange)
             .method(Method::OPTIONS, provider::cors::preflight)
-            .oauth_json(),
+            .oauth_json()
+            .limited(Token),
         endpoint("/oidc/userinfo")
             .get(provider::userinfo::userinfo)
             .post(provider::userinfo::userinfo)
@@ -205,13 +230,16 @@ fn endpoints<'a>(
         endpoint("/oidc/logout")
             .get(provider::logout::logout)
             .post(provider::logout::logout)
-            .single_use(),
+            .single_use()
+            .limited(Login),
         endpoint("/choix").get(choice::answer),
         endpoint("/choix/oublier").post(choice::forget),
         endpoint("/choix/{population}").get(choice::show),
         endpoint("/federations").get(federations::show),
         endpoint("/federations/jwks").get(federations::encryption_jwks),
-        endpoint("/connexion/{federation}").post(connect::start),
+        endpoint("/connexion/{federation}")
+            .post(connect::start)
+            .limited(Login),
         endpoint("/healthz").get(health::check),
         endpoint("/readyz").get(health::ready),
         endpoint("/static/{path:.*}").get(assets::serve),

@@ -1,8 +1,15 @@
-//! Rate limiting per client address (`[rate_limit]`) on what makes the
-//! portal keep something or call a federation: `POST /connexion/*` and
-//! `/oidc/authorize` (the "login" budget), `POST /oidc/token` (the "token"
-//! budget, larger: a démarche's server redeems every person's code from
-//! one address).
+//! Rate limiting per client address (`[rate_limit]`) on every route that
+//! makes the portal keep something or call a federation, declared in the
+//! route table (`routes::endpoints`, `.limited(…)`): the "login" budget
+//! (`/oidc/authorize`, `/oidc/reprise/…`, `/decouverte`, `POST
+//! /connexion/*`, `POST /retour-demarche`, logouts) and the "token" budget
+//! (`POST /oidc/token`, larger: a démarche's server redeems every person's
+//! code from one address).
+//!
+//! The limit is a middleware of the route the router matched, not of the
+//! raw path: a percent-encoded path (`/%63onnexion/…`), `HEAD` for `GET`,
+//! any spelling that reaches a route reaches its limit; one that reaches
+//! no route stores nothing.
 //!
 //! Each client address has its own GCRA limiter (`governor`): a burst,
 //! then a sustained rate. Limiters live in a bounded `moka` cache (at most
@@ -11,7 +18,8 @@
 //! cannot grow memory either. IPv6 clients are counted per /64 (what one
 //! subscriber usually gets). Past the limit: `429 Too Many Requests` with
 //! `Retry-After`, a localized page for browsers, OAuth JSON at the token
-//! endpoint.
+//! endpoint. The counters are per instance: behind N instances an address
+//! gets N times the budget at most (README, "Rate limits").
 //!
 //! The address is the TCP peer's unless `[server] trusted_proxies` says
 //! otherwise ([`super::client_ip`]): behind a load balancer, configure it,
@@ -21,7 +29,7 @@ use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
@@ -91,20 +99,11 @@ impl RateLimits {
     }
 }
 
-/// Which budget a request draws on, if any.
+/// Which budget a route draws on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Login,
     Token,
-}
-
-fn kind_of(method: &Method, path: &str) -> Option<Kind> {
-    match (method, path) {
-        (&Method::POST, p) if p.starts_with("/connexion/") => Some(Kind::Login),
-        (&Method::GET | &Method::POST, "/oidc/authorize") => Some(Kind::Login),
-        (&Method::POST, "/oidc/token") => Some(Kind::Token),
-        _ => None,
-    }
 }
 
 /// IPv6 clients by /64, IPv4 by address.
@@ -123,21 +122,20 @@ fn retry_after(wait: Duration) -> u64 {
     (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
-/// Answers 429 to a client past its budget; lets every other request by.
+/// The middleware of a route limited by `kind` (`OPTIONS` goes by: it
+/// keeps nothing). Answers 429 to a client past its budget.
 pub async fn limit(
+    kind: Kind,
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
     // Registered beside the app's state only when rate limiting is on.
-    let verdict = match (
-        kind_of(req.method(), req.path()),
-        req.app_data::<web::Data<RateLimits>>(),
-    ) {
-        (Some(kind), Some(limits)) => check(limits, kind, &req).await.err().map(|w| (kind, w)),
+    let wait = match req.app_data::<web::Data<RateLimits>>() {
+        Some(limits) if req.method() != Method::OPTIONS => check(limits, kind, &req).await.err(),
         _ => None,
     };
-    let Some((kind, wait)) = verdict else {
-        return Ok(next.call(req).await?.map_into_left_body());
+    let Some(wait) = wait else {
+        return next.call(req).await;
     };
     let seconds = retry_after(wait);
     crate::metrics::rate_limited(match kind {
@@ -145,7 +143,7 @@ pub async fn limit(
         Kind::Token => "token",
     });
     tracing::warn!(
-        path = req.path(),
+        route = req.match_pattern().as_deref().unwrap_or("?"),
         retry_after = seconds,
         "rate limit reached"
     );
@@ -166,7 +164,7 @@ pub async fn limit(
                 .await
         }
     };
-    Ok(req.into_response(res).map_into_right_body())
+    Ok(req.into_response(res))
 }
 
 async fn check(limits: &RateLimits, kind: Kind, req: &ServiceRequest) -> Result<(), Duration> {
@@ -185,18 +183,6 @@ async fn check(limits: &RateLimits, kind: Kind, req: &ServiceRequest) -> Result<
 mod tests {
     use super::*;
     use crate::configuration::rate_limit::RateLimitSettings;
-
-    #[test]
-    fn the_limited_endpoints_are_the_ones_that_keep_something() {
-        assert_eq!(
-            kind_of(&Method::POST, "/connexion/proconnect"),
-            Some(Kind::Login)
-        );
-        assert_eq!(kind_of(&Method::GET, "/oidc/authorize"), Some(Kind::Login));
-        assert_eq!(kind_of(&Method::POST, "/oidc/token"), Some(Kind::Token));
-        assert_eq!(kind_of(&Method::GET, "/"), None);
-        assert_eq!(kind_of(&Method::GET, "/choix/particulier"), None);
-    }
 
     #[test]
     fn zero_rates_are_refused_with_their_key() {

@@ -18,7 +18,7 @@ use crate::common::random_token;
 use crate::domain::LoggedIn;
 use crate::store::SESSION_UNAVAILABLE;
 
-const LOGIN: &str = "login";
+use crate::store::SESSION_LOGIN_KEY as LOGIN;
 
 fn session_error(e: impl std::fmt::Display) -> PageError {
     PageError::Internal(format!("session: {e}"))

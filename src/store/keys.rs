@@ -1,15 +1,17 @@
 //! Every kind of value the portal keeps in the [`Store`](super::Store):
-//! its key prefix and how long it lives, in one table.
+//! its key prefix, how long it lives, and whether a stranger can make the
+//! portal create it (anonymous: made before anyone logs in), in one table.
 //!
-//! | keyspace  | key                    | value                                   | lifetime                        |
-//! |-----------|------------------------|-----------------------------------------|---------------------------------|
-//! | `session` | `session:<id>`         | a browser's session (actix-session)     | `server.session_ttl_minutes`, started again by every request (`touch`) |
-//! | `login`   | `login:<state>`        | a login in progress at a federation     | 10 minutes                      |
-//! | `pending` | `pending:<id>`         | a démarche's parked request             | 15 minutes                      |
-//! | `code`    | `code:<code>`          | an authorization code's binding         | `provider.code_ttl_seconds`, then kept used for `provider.token_ttl_seconds` |
-//! | `access`  | `access:<token>`       | what an access token gives at userinfo  | `provider.token_ttl_seconds`        |
-//! | `logout`  | `logout:<state>`       | a logout in progress at a federation    | 10 minutes                      |
-//! | `ended`   | `ended:<sid>`          | a login that was logged out: its codes and tokens are void | `provider.code_ttl_seconds` + `provider.token_ttl_seconds` |
+//! | keyspace  | key                    | value                                   | lifetime                        | anonymous |
+//! |-----------|------------------------|-----------------------------------------|---------------------------------|-----------|
+//! | `session` | `session:<id>`         | the session of a person logged in (actix-session) | `server.session_ttl_minutes`, started again by every request (`touch`) | |
+//! | `visitor` | `visitor:<id>`         | the session of a browser nobody logged in with | the same                  | yes |
+//! | `login`   | `login:<state>`        | a login in progress at a federation     | 10 minutes                      | yes |
+//! | `pending` | `pending:<id>`         | a démarche's pending request            | 15 minutes                      | yes |
+//! | `code`    | `code:<code>`          | an authorization code's binding         | `provider.code_ttl_seconds`, then kept used for `provider.token_ttl_seconds` |           |
+//! | `access`  | `access:<token>`       | what an access token gives at userinfo  | `provider.token_ttl_seconds`        |           |
+//! | `logout`  | `logout:<state>`       | a logout in progress at a federation    | 10 minutes                      |           |
+//! | `ended`   | `ended:<sid>`          | a login that was logged out: its codes and tokens are void | `provider.code_ttl_seconds` + `provider.token_ttl_seconds` |           |
 //!
 //! Each operation touches one key (Redis Cluster places keys freely).
 
@@ -21,6 +23,9 @@ pub struct Keyspace {
     prefix: &'static str,
     /// The lifetime when it is fixed; `None` when a setting gives it.
     pub ttl: Option<Duration>,
+    /// Anyone can make the portal create one, without logging in: these
+    /// have a budget of their own, and can never push out the others.
+    pub anonymous: bool,
 }
 
 impl Keyspace {
@@ -38,32 +43,84 @@ impl Keyspace {
 pub const SESSION: Keyspace = Keyspace {
     prefix: "session",
     ttl: None,
+    anonymous: false,
+};
+/// The session of a browser nobody logged in with (a binding, a language
+/// choice…): anonymous, moved to `session:` at login.
+pub const VISITOR: Keyspace = Keyspace {
+    prefix: "visitor",
+    ttl: None,
+    anonymous: true,
 };
 /// How long a person has to log in at the federation.
 pub const LOGIN: Keyspace = Keyspace {
     prefix: "login",
     ttl: Some(Duration::from_secs(600)),
+    anonymous: true,
 };
 /// How long a person has to choose and log in for a démarche.
 pub const PENDING: Keyspace = Keyspace {
     prefix: "pending",
     ttl: Some(Duration::from_secs(15 * 60)),
+    anonymous: true,
 };
 pub const CODE: Keyspace = Keyspace {
     prefix: "code",
     ttl: None,
+    anonymous: false,
 };
 pub const ACCESS: Keyspace = Keyspace {
     prefix: "access",
     ttl: None,
+    anonymous: false,
 };
 pub const LOGOUT: Keyspace = Keyspace {
     prefix: "logout",
     ttl: Some(Duration::from_secs(600)),
+    anonymous: false,
 };
 /// A login that ended (logout): the codes and tokens given from it no
 /// longer answer. Kept as long as any of them could live.
 pub const ENDED: Keyspace = Keyspace {
     prefix: "ended",
     ttl: None,
+    anonymous: false,
 };
+
+/// Every keyspace.
+pub const ALL: [Keyspace; 8] = [
+    SESSION, VISITOR, LOGIN, PENDING, CODE, ACCESS, LOGOUT, ENDED,
+];
+
+/// The key belongs to an anonymous keyspace ([`Keyspace::anonymous`]).
+pub fn is_anonymous(key: &str) -> bool {
+    ALL.iter().any(|k| {
+        k.anonymous
+            && key
+                .strip_prefix(k.prefix)
+                .is_some_and(|r| r.starts_with(':'))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_stranger_can_create_is_told_from_what_people_hold() {
+        for key in ["visitor:v", "login:s", "pending:p"] {
+            assert!(is_anonymous(key), "{key}");
+        }
+        for key in [
+            "session:s",
+            "code:c",
+            "access:a",
+            "logout:s",
+            "ended:s",
+            "loginx:s",
+            "other",
+        ] {
+            assert!(!is_anonymous(key), "{key}");
+        }
+    }
+}

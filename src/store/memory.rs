@@ -1,21 +1,26 @@
 //! [`Store`] in this process' memory: one instance only, bounded.
 //!
-//! A `moka` cache, each entry expiring after its own TTL, bounded in bytes
-//! (keys + values + a per-entry overhead) and in entries.
+//! Two pools, each a `moka` cache with per-entry expiry, bounded in bytes
+//! (keys + values + a per-entry overhead) and in entries:
 //!
-//! **When full**, a `put` is always accepted and the least recently used
-//! entries are evicted to make room (LRU policy, chosen over moka's default
-//! TinyLFU, which may instead refuse a new entry: a fresh login
-//! transaction would then vanish at once, while under a flood it is the
-//! oldest untouched entries, which are the likeliest abandoned, that
-//! should go). So a flood of writes cannot grow memory past the bound, but
-//! can push out live sessions or login transactions: the bound is a
-//! safety net, the limits on what strangers can make the portal keep are
-//! enforced by the callers. Eviction runs in moka's housekeeping, right
-//! after writes: the size may pass the bound briefly, by the writes not
-//! yet applied.
+//! - **strangers' entries** ([`super::keys::is_anonymous`]: pending
+//!   requests, logins in progress, visitors' sessions), which anyone can
+//!   make the portal create without logging in. At most
+//!   `anonymous_max_bytes`: past it a new one is refused
+//!   ([`StoreError::Full`], the stranger gets a 503), so a flood can
+//!   neither grow memory nor push out what people hold, nor the logins
+//!   people have in progress.
+//! - **what people hold**: sessions of people logged in, codes, tokens,
+//!   logouts in progress. The rest of the bytes. Only people who logged in
+//!   at a federation create these, so only they can fill it; when full,
+//!   the least recently used go (LRU, chosen over moka's default TinyLFU,
+//!   which may instead refuse a new entry).
+//!
+//! Eviction runs in moka's housekeeping, right after writes: a pool may
+//! pass its bound briefly, by the writes not yet applied.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -24,6 +29,7 @@ use moka::future::Cache;
 use moka::ops::compute::Op;
 use moka::policy::EvictionPolicy;
 
+use super::keys::is_anonymous;
 use super::{Store, StoreError, StoreSettings};
 use crate::common::clock::Clock;
 
@@ -82,10 +88,72 @@ impl Expiry<String, Entry> for PerEntryTtl {
     }
 }
 
-/// The single-instance store: a bounded cache with per-entry expiry.
-pub struct MemoryStore {
+/// The bytes an entry counts for.
+fn bytes_of(key: &str, entry: &Entry) -> u64 {
+    (key.len() + entry.value.len()) as u64 + ENTRY_OVERHEAD
+}
+
+/// One pool: a bounded cache, and the bytes it holds (kept by moka's
+/// removal listener, so that a new stranger's entry can be refused before
+/// moka would evict another one).
+struct Pool {
     cache: Cache<String, Entry>,
     max_bytes: u64,
+    held_bytes: Arc<AtomicU64>,
+}
+
+impl Pool {
+    /// `max_bytes` and `max_entries` (both at least 1). moka bounds one
+    /// weighted size only: every entry weighs at least `max_bytes /
+    /// max_entries`, so that the byte bound also caps the entries.
+    fn new(max_bytes: u64, max_entries: u64) -> Pool {
+        let max_bytes = max_bytes.max(1);
+        let min_weight = max_bytes.div_ceil(max_entries.max(1));
+        let weight = move |key: &str, entry: &Entry| bytes_of(key, entry).max(min_weight);
+        let held_bytes = Arc::new(AtomicU64::new(0));
+        let held = held_bytes.clone();
+        let cache = Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(move |key: &String, entry: &Entry| {
+                u32::try_from(weight(key, entry)).unwrap_or(u32::MAX)
+            })
+            .expire_after(PerEntryTtl)
+            .eviction_policy(EvictionPolicy::lru())
+            .eviction_listener(move |key: Arc<String>, entry: Entry, _cause| {
+                let gone = weight(&key, &entry);
+                let _ = held.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                    Some(b.saturating_sub(gone))
+                });
+            })
+            .build();
+        Pool {
+            cache,
+            max_bytes,
+            held_bytes,
+        }
+    }
+
+    /// Room for `bytes` more without evicting anything (after the
+    /// housekeeping moka has pending, when that is close).
+    async fn has_room(&self, bytes: u64) -> bool {
+        if self.held_bytes.load(Ordering::Relaxed) + bytes <= self.max_bytes {
+            return true;
+        }
+        self.cache.run_pending_tasks().await;
+        self.held_bytes.load(Ordering::Relaxed) + bytes <= self.max_bytes
+    }
+
+    async fn insert(&self, key: &str, entry: Entry) {
+        self.held_bytes
+            .fetch_add(bytes_of(key, &entry), Ordering::Relaxed);
+        self.cache.insert(key.to_owned(), entry).await;
+    }
+}
+
+/// The single-instance store: two bounded pools with per-entry expiry.
+pub struct MemoryStore {
+    held: Pool,
+    anonymous: Pool,
     max_value_bytes: usize,
     clock: Clock,
 }
@@ -106,27 +174,27 @@ impl MemoryStore {
     }
 
     /// At most `max_bytes` (keys, values and a per-entry overhead) and
-    /// `max_entries` entries (both at least 1). Values up to 64 KiB: see
+    /// `max_entries` entries in all (both at least 1), a quarter of each for
+    /// strangers' entries ([`MemoryStore::with_anonymous_limits`] to say
+    /// otherwise). Values up to 64 KiB: see
     /// [`MemoryStore::with_max_value_bytes`].
-    ///
-    /// moka bounds one weighted size only: every entry weighs at least
-    /// `max_bytes / max_entries`, so that the byte bound also caps the
-    /// number of entries.
     pub fn with_limits(max_bytes: u64, max_entries: u64) -> Self {
-        let max_bytes = max_bytes.max(1);
-        let min_weight = max_bytes.div_ceil(max_entries.max(1));
-        let cache = Cache::builder()
-            .max_capacity(max_bytes)
-            .weigher(move |key: &String, entry: &Entry| {
-                let bytes = (key.len() + entry.value.len()) as u64 + ENTRY_OVERHEAD;
-                u32::try_from(bytes.max(min_weight)).unwrap_or(u32::MAX)
-            })
-            .expire_after(PerEntryTtl)
-            .eviction_policy(EvictionPolicy::lru())
-            .build();
+        Self::with_anonymous_limits(max_bytes, max_entries, max_bytes.div_ceil(4))
+    }
+
+    /// [`MemoryStore::with_limits`], `anonymous_bytes` of them for
+    /// strangers' entries (as many entries in proportion).
+    pub fn with_anonymous_limits(max_bytes: u64, max_entries: u64, anonymous_bytes: u64) -> Self {
+        let max_bytes = max_bytes.max(2);
+        let anonymous_bytes = anonymous_bytes.clamp(1, max_bytes - 1);
+        let share = anonymous_bytes as f64 / max_bytes as f64;
+        let anonymous_entries = ((max_entries as f64 * share) as u64).max(1);
         MemoryStore {
-            cache,
-            max_bytes,
+            held: Pool::new(
+                max_bytes - anonymous_bytes,
+                max_entries.saturating_sub(anonymous_entries).max(1),
+            ),
+            anonymous: Pool::new(anonymous_bytes, anonymous_entries),
             max_value_bytes: StoreSettings::DEFAULT_MAX_VALUE_BYTES,
             clock: Clock::system(),
         }
@@ -138,11 +206,13 @@ impl MemoryStore {
         if let Some((field, problem)) = settings.problems().into_iter().next() {
             return Err(StoreError::Config(format!("{field}: {problem}")));
         }
-        Ok(
-            Self::with_limits(settings.memory_max_bytes, settings.memory_max_entries)
-                .with_max_value_bytes(settings.max_value_bytes)
-                .with_clock(clock.clone()),
+        Ok(Self::with_anonymous_limits(
+            settings.memory_max_bytes,
+            settings.memory_max_entries,
+            settings.anonymous_max_bytes(),
         )
+        .with_max_value_bytes(settings.max_value_bytes)
+        .with_clock(clock.clone()))
     }
 
     /// Lifetimes counted on `clock` (the system's by default).
@@ -157,25 +227,34 @@ impl MemoryStore {
         self
     }
 
-    /// The byte bound.
+    /// The byte bound, both pools.
     pub fn max_bytes(&self) -> u64 {
-        self.max_bytes
+        self.held.max_bytes + self.anonymous.max_bytes
     }
 
-    /// Bytes counted against the bound, as of the last housekeeping.
+    /// Bytes counted against the bounds, as of the last housekeeping.
     pub fn weighted_size(&self) -> u64 {
-        self.cache.weighted_size()
+        self.held.cache.weighted_size() + self.anonymous.cache.weighted_size()
     }
 
     /// Entries kept, as of the last housekeeping.
     pub fn entry_count(&self) -> u64 {
-        self.cache.entry_count()
+        self.held.cache.entry_count() + self.anonymous.cache.entry_count()
     }
 
     /// Applies pending writes, evictions and expiries now (moka does it
     /// by itself as it is used): for tests and metrics.
     pub async fn run_pending_tasks(&self) {
-        self.cache.run_pending_tasks().await;
+        self.held.cache.run_pending_tasks().await;
+        self.anonymous.cache.run_pending_tasks().await;
+    }
+
+    fn pool(&self, key: &str) -> &Pool {
+        if is_anonymous(key) {
+            &self.anonymous
+        } else {
+            &self.held
+        }
     }
 }
 
@@ -183,18 +262,36 @@ impl MemoryStore {
 impl Store for MemoryStore {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
         StoreError::check_size(value.len(), self.max_value_bytes)?;
+        let pool = self.pool(key);
         if ttl.is_zero() {
             // Already expired.
-            self.cache.invalidate(key).await;
+            pool.cache.invalidate(key).await;
             return Ok(());
         }
         let entry = Entry::new(value.into(), ttl.min(MAX_TTL), &self.clock);
-        self.cache.insert(key.to_owned(), entry).await;
+        pool.insert(key, entry).await;
         Ok(())
+    }
+
+    /// A stranger's new entry is refused rather than pushing out another
+    /// one when their pool is full.
+    async fn create(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
+        StoreError::check_size(value.len(), self.max_value_bytes)?;
+        if is_anonymous(key) {
+            let bytes = key.len() as u64 + value.len() as u64 + ENTRY_OVERHEAD;
+            if !self.anonymous.has_room(bytes).await {
+                return Err(StoreError::Full(format!(
+                    "the {} bytes kept for entries made before anyone logs in are taken",
+                    self.anonymous.max_bytes
+                )));
+            }
+        }
+        self.put(key, value, ttl).await
     }
 
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
+            .pool(key)
             .cache
             .get(key)
             .await
@@ -206,6 +303,7 @@ impl Store for MemoryStore {
     /// takers, one only gets it. It does not look at expiry, so we do.
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
+            .pool(key)
             .cache
             .remove(key)
             .await
@@ -214,20 +312,21 @@ impl Store for MemoryStore {
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.cache.invalidate(key).await;
+        self.pool(key).cache.invalidate(key).await;
         Ok(())
     }
 
     /// Atomic, like Redis' `PEXPIRE`: a session deleted meanwhile (logout)
     /// is never brought back by a concurrent request extending it.
     async fn touch(&self, key: &str, ttl: Duration) -> Result<(), StoreError> {
+        let pool = self.pool(key);
         if ttl.is_zero() {
-            self.cache.invalidate(key).await;
+            pool.cache.invalidate(key).await;
             return Ok(());
         }
         let ttl = ttl.min(MAX_TTL);
         let clock = &self.clock;
-        self.cache
+        pool.cache
             .entry_by_ref(key)
             .and_compute_with(|current| async move {
                 match current.map(|e| e.into_value()).filter(|e| e.live(clock)) {
@@ -241,6 +340,10 @@ impl Store for MemoryStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         Ok(())
+    }
+
+    fn max_value_bytes(&self) -> usize {
+        self.max_value_bytes
     }
 }
 
@@ -282,5 +385,46 @@ mod tests {
         store.delete("s").await.unwrap();
         store.touch("s", Duration::from_secs(60)).await.unwrap();
         assert_eq!(store.get("s").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn strangers_entries_are_refused_when_their_pool_is_full_and_never_push_out_the_rest() {
+        let store = MemoryStore::with_anonymous_limits(64 * 1024, 10_000, 16 * 1024);
+        let minute = Duration::from_secs(60);
+        store
+            .put("session:held", vec![1; 1000], minute)
+            .await
+            .unwrap();
+        store.put("code:c", vec![2; 1000], minute).await.unwrap();
+        let mut refused = 0;
+        for i in 0..100 {
+            match store
+                .create(&format!("pending:{i}"), vec![3; 1000], minute)
+                .await
+            {
+                Ok(()) => {}
+                Err(StoreError::Full(_)) => refused += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        store.run_pending_tasks().await;
+        assert!(
+            refused > 80,
+            "past 16 KiB the strangers are refused ({refused})"
+        );
+        assert!(
+            store.get("pending:0").await.unwrap().is_some(),
+            "the first kept"
+        );
+        assert!(store.get("session:held").await.unwrap().is_some());
+        assert!(store.get("code:c").await.unwrap().is_some());
+        // Once entries go, there is room again.
+        for i in 0..100 {
+            store.delete(&format!("pending:{i}")).await.unwrap();
+        }
+        store
+            .create("pending:again", vec![3; 1000], minute)
+            .await
+            .unwrap();
     }
 }

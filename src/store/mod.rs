@@ -22,7 +22,9 @@ use crate::common::clock::Clock;
 
 pub use self::redis::RedisStore;
 pub use memory::MemoryStore;
-pub use sessions::{StoreSessions, UNAVAILABLE as SESSION_UNAVAILABLE, watch_writes};
+pub use sessions::{
+    LOGIN_KEY as SESSION_LOGIN_KEY, StoreSessions, UNAVAILABLE as SESSION_UNAVAILABLE, watch_writes,
+};
 pub use settings::{StoreSettings, redacted};
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +37,10 @@ pub enum StoreError {
     TooLarge { size: usize, max: usize },
     #[error("store settings: {0}")]
     Config(String),
+    /// What strangers can make the portal keep is at its budget: the
+    /// stranger may try again later, nothing else is pushed out.
+    #[error("store full for new anonymous entries: {0}")]
+    Full(String),
 }
 
 impl StoreError {
@@ -49,7 +55,7 @@ impl StoreError {
     /// The store could not be reached (Redis down, slow or refusing):
     /// worth trying again shortly; never the caller's fault.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, StoreError::Backend(_))
+        matches!(self, StoreError::Backend(_) | StoreError::Full(_))
     }
 
     /// A fixed word for the metrics (`aiguillage_store_errors_total{kind}`).
@@ -59,6 +65,7 @@ impl StoreError {
             StoreError::Corrupt(_) => "corrupt",
             StoreError::TooLarge { .. } => "too_large",
             StoreError::Config(_) => "config",
+            StoreError::Full(_) => "full",
         }
     }
 }
@@ -67,6 +74,12 @@ impl StoreError {
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError>;
+    /// Puts a new entry. One a stranger can make the portal create
+    /// ([`keys::is_anonymous`]) draws on their budget: refused with
+    /// [`StoreError::Full`] past it, never pushing out another entry.
+    async fn create(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
+        self.put(key, value, ttl).await
+    }
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
     /// Reads and deletes in one step: the value can be taken once only,
     /// even by concurrent requests (single-use `state`, codes).
@@ -82,6 +95,16 @@ pub trait Store: Send + Sync + 'static {
     }
     /// Whether the store answers now (readiness). Always `Ok` in memory.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// The largest value `put` accepts ([`StoreError::TooLarge`] past it).
+    fn max_value_bytes(&self) -> usize;
+    /// The store's own eviction policy, when it may push out entries
+    /// under memory pressure (Redis' `maxmemory-policy`): people's
+    /// sessions could then be lost. `None`: it never evicts (or cannot
+    /// tell). The memory store never evicts what people hold for
+    /// strangers' entries.
+    async fn eviction_risk(&self) -> Result<Option<String>, StoreError> {
+        Ok(None)
+    }
 }
 
 pub type SharedStore = Arc<dyn Store>;
@@ -115,7 +138,12 @@ pub fn connect(settings: &StoreSettings, clock: &Clock) -> Result<SharedStore, S
 /// Logs whether Redis answers now; starting goes on either way.
 pub async fn log_first_ping(store: &dyn Store, address: &str) {
     match store.ping().await {
-        Ok(()) => tracing::info!(redis = %address, "shared store: Redis answers"),
+        Ok(()) => {
+            tracing::info!(redis = %address, "shared store: Redis answers");
+            if let Ok(Some(policy)) = store.eviction_risk().await {
+                tracing::error!(redis = %address, maxmemory_policy = %policy, "Redis may evict people's sessions under memory pressure: set maxmemory-policy noeviction (not ready until then)");
+            }
+        }
         Err(e) => tracing::warn!(
             redis = %address,
             error = %e,
@@ -132,6 +160,16 @@ pub async fn put_json<T: Serialize>(
     ttl: Duration,
 ) -> Result<(), StoreError> {
     store.put(key, serde_json::to_vec(value)?, ttl).await
+}
+
+/// [`Store::create`], as JSON.
+pub async fn create_json<T: Serialize>(
+    store: &dyn Store,
+    key: &str,
+    value: &T,
+    ttl: Duration,
+) -> Result<(), StoreError> {
+    store.create(key, serde_json::to_vec(value)?, ttl).await
 }
 
 pub async fn get_json<T: DeserializeOwned>(

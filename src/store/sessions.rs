@@ -1,6 +1,14 @@
 //! actix-session's storage on top of [`Store`]: the cookie holds only a
 //! random session id (encrypted), the data lives in the store.
 //!
+//! **A visitor's session is not a person's.** A session without a login
+//! (a browser that started a démarche's request or a login, chose a
+//! language…) is anonymous: anyone can make the portal create one, so it
+//! is kept under `visitor:` (its key marked, [`VISITOR_MARK`]) and draws on
+//! the strangers' budget ([`Store::create`]); at login actix-session renews
+//! the session id and the session moves to `session:`, with what people
+//! hold. A flood of visitors can then never push out a logged-in session.
+//!
 //! **When the store is down**, a session cannot be read. actix-session
 //! would answer a bare 500 for every request carrying the cookie, even
 //! pages that need no session (the chooser). So `load` hands back a
@@ -28,13 +36,20 @@ use std::time::Duration as StdDuration;
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
 use actix_web::cookie::time::Duration;
 
-use super::keys::SESSION;
+use super::keys::{SESSION, VISITOR};
 use super::{SharedStore, StoreError};
 use crate::common::random_token;
 
 /// The one key of a session that could not be read because the store is
 /// unavailable.
 pub const UNAVAILABLE: &str = "_store_unavailable";
+
+/// The session key under which a person's login is kept: a session with
+/// it is a person's, one without it a visitor's.
+pub const LOGIN_KEY: &str = "login";
+
+/// Starts a visitor's session key (never in a random token's alphabet).
+pub const VISITOR_MARK: char = '~';
 
 tokio::task_local! {
     /// Set when a session write failed within [`watch_writes`].
@@ -76,7 +91,30 @@ impl StoreSessions {
 }
 
 fn key(session_key: &SessionKey) -> String {
-    SESSION.key(session_key.as_ref())
+    match session_key.as_ref().strip_prefix(VISITOR_MARK) {
+        Some(id) => VISITOR.key(id),
+        None => SESSION.key(session_key.as_ref()),
+    }
+}
+
+fn is_visitors(session_key: &SessionKey) -> bool {
+    session_key.as_ref().starts_with(VISITOR_MARK)
+}
+
+fn logged_in(state: &State) -> bool {
+    state.contains_key(LOGIN_KEY)
+}
+
+/// A new session key: 256 random bits (ASVS 7.2.3 asks for 128), marked
+/// when the session is a visitor's.
+fn new_key(state: &State) -> Result<SessionKey, anyhow::Error> {
+    let id = random_token(32);
+    let key = if logged_in(state) {
+        id
+    } else {
+        format!("{VISITOR_MARK}{id}")
+    };
+    key.try_into().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn ttl(d: &Duration) -> StdDuration {
@@ -109,12 +147,10 @@ impl SessionStore for StoreSessions {
         if state.contains_key(UNAVAILABLE) {
             return Err(SaveError::Other(unreadable_session_written()));
         }
-        // 256 random bits: unguessable (ASVS 7.2.3 asks for 128).
-        let session_key: SessionKey = random_token(32)
-            .try_into()
-            .map_err(|e| SaveError::Other(anyhow::anyhow!("{e}")))?;
+        let session_key = new_key(&state).map_err(SaveError::Other)?;
         let body = serde_json::to_vec(&state).map_err(|e| SaveError::Serialization(e.into()))?;
-        if let Err(e) = self.store.put(&key(&session_key), body, ttl(ttl_)).await {
+        // New: a visitor's draws on the strangers' budget.
+        if let Err(e) = self.store.create(&key(&session_key), body, ttl(ttl_)).await {
             write_failed(e).map_err(SaveError::Other)?;
         }
         Ok(session_key)
@@ -128,6 +164,17 @@ impl SessionStore for StoreSessions {
     ) -> Result<SessionKey, UpdateError> {
         if state.contains_key(UNAVAILABLE) {
             return Err(UpdateError::Other(unreadable_session_written()));
+        }
+        if is_visitors(&session_key) == logged_in(&state) {
+            // A login kept (or dropped) without a new id: the session
+            // moves to the keyspace it now belongs to.
+            if let Err(e) = self.store.delete(&key(&session_key)).await {
+                write_failed(e).map_err(UpdateError::Other)?;
+            }
+            return self.save(state, ttl_).await.map_err(|e| match e {
+                SaveError::Serialization(e) => UpdateError::Serialization(e),
+                SaveError::Other(e) => UpdateError::Other(e),
+            });
         }
         let body = serde_json::to_vec(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         if let Err(e) = self.store.put(&key(&session_key), body, ttl(ttl_)).await {

@@ -39,7 +39,21 @@ pub struct StoreSettings {
     pub memory_max_entries: u64,
     /// Largest single value `put` accepts, in either store. Default 64 KiB.
     pub max_value_bytes: usize,
+    /// In-memory store: of `memory_max_bytes`, the bytes for what anyone
+    /// can make the portal keep without logging in (pending requests,
+    /// logins in progress, visitors' sessions); past it such entries are
+    /// refused, never pushing out the others. Default a quarter.
+    pub anonymous_max_bytes: Option<u64>,
+    /// Redis: how many such entries all instances together may create in
+    /// [`ANONYMOUS_WINDOW`] (their longest lifetime); past it they are
+    /// refused. About 3 KB each: keep this × 3 KB well within Redis'
+    /// `maxmemory`. Default 50 000.
+    pub anonymous_max_entries: u64,
 }
+
+/// The window [`StoreSettings::anonymous_max_entries`] counts in: the
+/// longest lifetime of an anonymous entry (a pending request).
+pub const ANONYMOUS_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 impl StoreSettings {
     pub const DEFAULT_KEY_PREFIX: &'static str = "aiguillage:";
@@ -47,6 +61,13 @@ impl StoreSettings {
     pub const DEFAULT_MEMORY_MAX_BYTES: u64 = 64 * 1024 * 1024;
     pub const DEFAULT_MEMORY_MAX_ENTRIES: u64 = 200_000;
     pub const DEFAULT_MAX_VALUE_BYTES: usize = 64 * 1024;
+    pub const DEFAULT_ANONYMOUS_MAX_ENTRIES: u64 = 50_000;
+
+    /// The in-memory store's bytes for anonymous entries.
+    pub fn anonymous_max_bytes(&self) -> u64 {
+        self.anonymous_max_bytes
+            .unwrap_or_else(|| self.memory_max_bytes.div_ceil(4))
+    }
 
     /// The settings' mistakes, as `(field, message)`; empty when usable.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
@@ -81,6 +102,18 @@ impl StoreSettings {
         }
         if self.max_value_bytes == 0 {
             problems.push(("max_value_bytes", "must be at least 1".into()));
+        }
+        if self
+            .anonymous_max_bytes
+            .is_some_and(|b| b == 0 || b >= self.memory_max_bytes)
+        {
+            problems.push((
+                "anonymous_max_bytes",
+                "must be at least 1 and less than memory_max_bytes".into(),
+            ));
+        }
+        if self.anonymous_max_entries == 0 {
+            problems.push(("anonymous_max_entries", "must be at least 1".into()));
         }
         problems
     }
@@ -123,6 +156,8 @@ impl Default for StoreSettings {
             memory_max_bytes: Self::DEFAULT_MEMORY_MAX_BYTES,
             memory_max_entries: Self::DEFAULT_MEMORY_MAX_ENTRIES,
             max_value_bytes: Self::DEFAULT_MAX_VALUE_BYTES,
+            anonymous_max_bytes: None,
+            anonymous_max_entries: Self::DEFAULT_ANONYMOUS_MAX_ENTRIES,
         }
     }
 }
@@ -138,6 +173,8 @@ impl std::fmt::Debug for StoreSettings {
             .field("memory_max_bytes", &self.memory_max_bytes)
             .field("memory_max_entries", &self.memory_max_entries)
             .field("max_value_bytes", &self.max_value_bytes)
+            .field("anonymous_max_bytes", &self.anonymous_max_bytes)
+            .field("anonymous_max_entries", &self.anonymous_max_entries)
             .finish()
     }
 }

@@ -10,6 +10,7 @@ use openidconnect::{
 use serde_json::{Map, Value};
 use url::Url;
 
+use super::back_channel::{BodyLimits, read_capped};
 use super::discovery::Discovered;
 use super::encryption::is_jwe;
 use super::login::{CallbackParams, LoginTransaction, UpstreamLogin};
@@ -103,6 +104,9 @@ impl FederationClient {
             RequestTokenError::ServerResponse(r) => {
                 rejected(format!("token endpoint answered `{}`", r.error()))
             }
+            RequestTokenError::Request(e) if e.is_too_large() => {
+                rejected(format!("token response: {e}"))
+            }
             RequestTokenError::Request(_) => {
                 UpstreamError::Unreachable("token endpoint unreachable".into())
             }
@@ -135,6 +139,15 @@ impl FederationClient {
         let claims = id_token
             .claims(&verifier, &Nonce::new(nonce.to_owned()))
             .map_err(|e| reject(&e))?;
+        // Core §3.1.3.7: when `azp` is there, it names this client (a
+        // token for another client that lists us among its audiences is not ours).
+        if let Some(azp) = claims.authorized_party()
+            && azp.as_str() != self.client_id
+        {
+            return Err(SignatureError::Rejected(
+                "ID token: azp names another client".into(),
+            ));
+        }
         if let Some(expected) = claims.access_token_hash()
             && at_hash(verified.alg.hash(), access_token.secret()) != **expected
         {
@@ -184,10 +197,13 @@ impl FederationClient {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        let body = res
-            .text()
+        let body = read_capped(res, BodyLimits::DEFAULT.userinfo)
             .await
-            .map_err(|_| UpstreamError::Unreachable("userinfo body unreadable".into()))?;
+            .map_err(|e| match e {
+                e if e.is_too_large() => rejected(format!("userinfo: {e}")),
+                _ => UpstreamError::Unreachable("userinfo body unreadable".into()),
+            })?;
+        let body = String::from_utf8(body).map_err(|_| rejected("userinfo is not UTF-8"))?;
         let claims: Map<String, Value> = match content_type.as_str() {
             "application/jwt" => {
                 let inner = self.open(body.trim(), "userinfo")?;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use openidconnect::core::CoreJsonWebKeySet;
 use url::Url;
 
+use super::back_channel::{BackChannelError, BodyLimits, read_capped};
 use super::oidc_client::{DiscoveredClient, Metadata};
 use super::{FederationClient, UpstreamError};
 use crate::common::Untrusted;
@@ -105,22 +106,22 @@ impl FederationClient {
     }
 
     async fn get_json_untimed(&self, url: &Url) -> Result<serde_json::Value, UpstreamError> {
+        let unreachable =
+            |e: &dyn std::fmt::Display| UpstreamError::Unreachable(format!("GET {url}: {e}"));
         let res = self
             .http
             .get(url.clone())
             .header("Accept", "application/json")
             .send()
             .await
-            .map_err(|e| UpstreamError::Unreachable(format!("GET {url}: {}", without_url(&e))))?;
+            .map_err(|e| unreachable(&BackChannelError::from(e)))?;
         if !res.status().is_success() {
-            return Err(UpstreamError::Unreachable(format!(
-                "GET {url}: HTTP {}",
-                res.status()
-            )));
+            return Err(unreachable(&format!("HTTP {}", res.status())));
         }
-        res.json().await.map_err(|e| {
-            UpstreamError::Unreachable(format!("GET {url}: invalid JSON: {}", without_url(&e)))
-        })
+        let body = read_capped(res, BodyLimits::DEFAULT.metadata)
+            .await
+            .map_err(|e| unreachable(&e))?;
+        serde_json::from_slice(&body).map_err(|_| unreachable(&"invalid JSON"))
     }
 
     /// Discovery and keys; the federation's status in the metrics.
@@ -144,6 +145,8 @@ impl FederationClient {
                 self.settings.issuer
             )));
         }
+        // Before any other request: the keys are fetched from `jwks_uri`.
+        self.check_endpoints(&url, &metadata)?;
         let jwks_url = metadata.jwks_uri().url().clone();
         let jwks_json = self.get_json(&jwks_url, UpstreamEndpoint::Jwks).await?;
         let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
@@ -174,16 +177,47 @@ impl FederationClient {
     }
 }
 
-/// reqwest errors print the URL, which is already in our message.
-fn without_url(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_decode() {
-        "unreadable body"
-    } else {
-        "request failed"
-    };
-    kind.to_owned()
+impl FederationClient {
+    /// Every endpoint the discovery document names is on the issuer's
+    /// origin (scheme, host and port), or https on one of the hosts the
+    /// operator listed (`endpoint_hosts`). Anything else is refused before
+    /// any request goes there: a document (tampered with, or a federation
+    /// misconfigured) must not be able to send the client secret, a code
+    /// or a person's browser elsewhere.
+    fn check_endpoints(&self, url: &Url, metadata: &Metadata) -> Result<(), UpstreamError> {
+        let extra = metadata.additional_metadata();
+        let endpoints = [
+            (
+                "authorization_endpoint",
+                Some(metadata.authorization_endpoint().url()),
+            ),
+            ("token_endpoint", metadata.token_endpoint().map(|e| e.url())),
+            (
+                "userinfo_endpoint",
+                metadata.userinfo_endpoint().map(|e| e.url()),
+            ),
+            ("jwks_uri", Some(metadata.jwks_uri().url())),
+            ("end_session_endpoint", extra.end_session_endpoint.as_ref()),
+        ];
+        let issuer_origin = self.settings.issuer.origin();
+        for (name, endpoint) in endpoints {
+            let Some(endpoint) = endpoint else { continue };
+            let listed = endpoint.scheme() == "https"
+                && endpoint
+                    .host_str()
+                    .is_some_and(|h| self.settings.endpoint_hosts.iter().any(|l| l == h));
+            if endpoint.origin() != issuer_origin && !listed {
+                tracing::error!(
+                    federation = %self.federation,
+                    endpoint = name,
+                    at = %Untrusted(endpoint.as_str()),
+                    "discovery names an endpoint away from the issuer: refused (list its host in endpoint_hosts if it is the federation's)"
+                );
+                return Err(UpstreamError::Unreachable(format!(
+                    "discovery {url}: {name} is not on the issuer's origin nor in endpoint_hosts"
+                )));
+            }
+        }
+        Ok(())
+    }
 }

@@ -2,6 +2,7 @@
 //! code flow with the `openidconnect` crate): one [`FederationClient`] per
 //! enabled federation, all of them in [`Federations`].
 
+mod back_channel;
 mod callback;
 mod discovery;
 pub mod encryption;
@@ -18,6 +19,8 @@ use url::Url;
 
 use crate::domain::Federation;
 pub use crate::domain::acr_satisfies;
+use back_channel::BackChannel;
+pub use back_channel::BodyLimits;
 pub use discovery::Discovered;
 pub use encryption::{DecryptionKeys, EncryptionKeyError};
 pub use login::{AuthorizationStart, CallbackParams, LoginHints, LoginTransaction, UpstreamLogin};
@@ -52,7 +55,7 @@ pub struct FederationClient {
     pub(crate) client_secret: Secret,
     pub redirect_url: Url,
     pub post_logout_redirect_url: Url,
-    http: reqwest::Client,
+    http: BackChannel,
     cache: std::sync::RwLock<Option<Arc<Discovered>>>,
     /// Bumped at each change of `cache`, so that what is derived from
     /// discovery (the CSP's `form-action`) is recomputed only then.
@@ -89,14 +92,7 @@ impl Federations {
                 None
             };
             let timeout = std::time::Duration::from_millis(s.timeout_ms);
-            let http = reqwest::Client::builder()
-                // Never follow redirects from a federation's back channel (SSRF).
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(timeout)
-                .timeout(timeout)
-                .user_agent(concat!("aiguillage/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .expect("HTTP client builds");
+            let http = BackChannel::new(timeout, BodyLimits::DEFAULT.token);
             let join = |path: &str| public_url.join(path).expect("valid path");
             federation_clients.insert(
                 config.federation,

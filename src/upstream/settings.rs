@@ -68,6 +68,12 @@ pub struct FederationSettings {
     /// `RSA-OAEP` (default) or `RSA-OAEP-256`; EC keys `ECDH-ES`.
     #[serde(default)]
     pub encryption_alg: Option<String>,
+    /// Hosts besides the issuer's origin that its discovery document may
+    /// name as endpoints (https only). Any other endpoint is refused: a
+    /// document naming a token endpoint elsewhere would send the client
+    /// secret and the codes there.
+    #[serde(default)]
+    pub endpoint_hosts: Vec<String>,
 }
 
 impl FederationSettings {
@@ -155,6 +161,11 @@ impl FederationSettings {
                 pkce: PkceMode::Auto,
                 userinfo_signed: false,
                 timeout_ms: 4000,
+                // Its login page is on its wallet's host (sandbox, production).
+                endpoint_hosts: strings(&[
+                    "wallet.bas.psc.esante.gouv.fr",
+                    "wallet.esw.esante.gouv.fr",
+                ]),
                 ..FederationSettings::unencrypted()
             },
         }
@@ -181,6 +192,7 @@ impl FederationSettings {
             encryption_key_file: None,
             retired_encryption_key_files: Vec::new(),
             encryption_alg: None,
+            endpoint_hosts: Vec::new(),
         }
     }
 
@@ -247,6 +259,14 @@ impl FederationSettings {
         }
         if self.timeout_ms == 0 || self.timeout_ms > 30_000 {
             push("timeout_ms", "must be between 1 and 30000".into());
+        }
+        for (i, host) in self.endpoint_hosts.iter().enumerate() {
+            if url::Host::parse(host).is_err() || host.contains(['/', ':', '@']) {
+                push(
+                    &format!("endpoint_hosts[{i}]"),
+                    format!("`{host}` must be a host name, without scheme, port or path"),
+                );
+            }
         }
         if let Some(alg) = &self.encryption_alg
             && !super::encryption::KEY_ALGORITHMS.contains(&alg.as_str())

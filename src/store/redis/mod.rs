@@ -7,10 +7,15 @@
 //!   instances asking at the same moment; `touch` is `PEXPIRE` (an active
 //!   session's inactivity timeout starts again, a deleted one stays gone).
 //! - Every key is `key_prefix` + the caller's key (`aiguillage:login:…`).
-//!   All keys have an expiry. When a Redis with `maxmemory` is full,
-//!   `maxmemory-policy volatile-lru` (or `volatile-ttl`) evicts some of
-//!   them (a login in progress may be lost); `noeviction` makes every
-//!   `put` fail instead ([`StoreError::Backend`]).
+//!   All keys have an expiry. **Redis must not evict**: with `maxmemory`,
+//!   only `maxmemory-policy noeviction` keeps people's sessions and tokens
+//!   whatever strangers make the portal create (any other policy would
+//!   push them out under memory pressure); a full Redis then refuses
+//!   writes ([`StoreError::Backend`]). [`Store::eviction_risk`] tells
+//!   (readiness says so). What strangers can make the portal create has a
+//!   budget shared by every instance: [`StoreSettings::anonymous_max_entries`]
+//!   per [`ANONYMOUS_WINDOW`], counted in Redis (`INCR` of one key per
+//!   window), so they cannot fill Redis either.
 //! - One connection (multiplexed: requests are pipelined on it) held by the
 //!   `redis` crate's `ConnectionManager`, created without connecting: the
 //!   portal starts while Redis is down. A broken or refused connection is
@@ -68,7 +73,8 @@ use async_trait::async_trait;
 use self::cluster::Cluster;
 use self::sentinel::SentinelMaster;
 use super::address::{HaAddress, HaKind};
-use super::settings::redacted;
+use super::keys::is_anonymous;
+use super::settings::{ANONYMOUS_WINDOW, redacted};
 use super::{Store, StoreError, StoreSettings};
 
 /// Redis keeps no expiry beyond this (longer TTLs are cut to it): far
@@ -83,6 +89,7 @@ pub struct RedisStore {
     prefix: String,
     timeout: Duration,
     max_value_bytes: usize,
+    anonymous_max_entries: u64,
 }
 
 impl RedisStore {
@@ -114,6 +121,7 @@ impl RedisStore {
             prefix: key_prefix.into(),
             timeout,
             max_value_bytes: StoreSettings::DEFAULT_MAX_VALUE_BYTES,
+            anonymous_max_entries: StoreSettings::DEFAULT_ANONYMOUS_MAX_ENTRIES,
         })
     }
 
@@ -131,7 +139,38 @@ impl RedisStore {
             settings.key_prefix.clone(),
             Duration::from_millis(settings.timeout_ms),
         )?
-        .with_max_value_bytes(settings.max_value_bytes))
+        .with_max_value_bytes(settings.max_value_bytes)
+        .with_anonymous_max_entries(settings.anonymous_max_entries))
+    }
+
+    /// At most `max` anonymous entries created per [`ANONYMOUS_WINDOW`],
+    /// all instances together.
+    pub fn with_anonymous_max_entries(mut self, max: u64) -> Self {
+        self.anonymous_max_entries = max;
+        self
+    }
+
+    /// Counts one anonymous entry in this window's budget; refused past it.
+    /// Fixed windows: at most twice the budget in any window-long span.
+    async fn spend_anonymous_budget(&self) -> Result<(), StoreError> {
+        let window_secs = ANONYMOUS_WINDOW.as_secs();
+        let window = crate::common::clock::system_now() / window_secs as i64;
+        let key = self.key(&format!("anonymous-budget:{window}"));
+        let mut incr = ::redis::cmd("INCR");
+        incr.arg(&key);
+        let count: u64 = self.run("INCR", incr).await?;
+        if count == 1 {
+            let mut expire = ::redis::cmd("PEXPIRE");
+            expire.arg(&key).arg(2 * window_secs * 1000);
+            self.run::<()>("PEXPIRE", expire).await?;
+        }
+        if count > self.anonymous_max_entries {
+            return Err(StoreError::Full(format!(
+                "{} anonymous entries created in this window, the budget (store.anonymous_max_entries)",
+                self.anonymous_max_entries
+            )));
+        }
+        Ok(())
     }
 
     /// Refuse values larger than `max` bytes ([`StoreError::TooLarge`]).
@@ -279,6 +318,14 @@ impl Store for RedisStore {
         self.run::<()>("SET", cmd).await
     }
 
+    async fn create(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
+        StoreError::check_size(value.len(), self.max_value_bytes)?;
+        if is_anonymous(key) {
+            self.spend_anonymous_budget().await?;
+        }
+        self.put(key, value, ttl).await
+    }
+
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let mut cmd = ::redis::cmd("GET");
         cmd.arg(self.key(key));
@@ -304,6 +351,35 @@ impl Store for RedisStore {
         let mut cmd = ::redis::cmd("PEXPIRE");
         cmd.arg(self.key(key)).arg(ttl_ms(ttl));
         self.run::<()>("PEXPIRE", cmd).await
+    }
+
+    fn max_value_bytes(&self) -> usize {
+        self.max_value_bytes
+    }
+
+    /// `maxmemory-policy` when Redis has a `maxmemory` and a policy that
+    /// evicts; `None` when it never evicts, or when `CONFIG GET` is not
+    /// allowed (managed Redis): then only the README's advice holds.
+    async fn eviction_risk(&self) -> Result<Option<String>, StoreError> {
+        let config = |name: &str| {
+            let mut cmd = ::redis::cmd("CONFIG");
+            cmd.arg("GET").arg(name);
+            cmd
+        };
+        let policy: Result<Vec<String>, _> =
+            self.run("CONFIG GET", config("maxmemory-policy")).await;
+        let max: Result<Vec<String>, _> = self.run("CONFIG GET", config("maxmemory")).await;
+        match (policy, max) {
+            (Ok(policy), Ok(max)) => {
+                let policy = policy.get(1).cloned().unwrap_or_default();
+                let bounded = max.get(1).is_some_and(|m| m != "0");
+                Ok(Some(policy).filter(|p| bounded && p != "noeviction"))
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::debug!(error = %e, "CONFIG GET refused: Redis' eviction policy unknown");
+                Ok(None)
+            }
+        }
     }
 
     /// `PING`; on a Cluster, `CLUSTER INFO` on any node, which must say
