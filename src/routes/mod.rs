@@ -147,10 +147,16 @@ impl Endpoint {
             method_not_allowed(allow.clone(), oauth_json)
         }));
         match self.limit {
-            // On the resource the router matched, whatever the path's spelling.
-            Some(kind) => cfg.service(resource.wrap(actix_web::middleware::from_fn(
-                move |req, next| rate_limit::limit(kind, req, next),
-            ))),
+            // On the resource the router matched, whatever the path's
+            // spelling; only its own methods (a 405 keeps nothing).
+            Some(kind) => {
+                let methods = std::rc::Rc::new(self.info.methods);
+                cfg.service(
+                    resource.wrap(actix_web::middleware::from_fn(move |req, next| {
+                        rate_limit::limit(kind, methods.clone(), req, next)
+                    })),
+                )
+            }
             None => cfg.service(resource),
         };
     }

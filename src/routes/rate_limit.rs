@@ -122,16 +122,19 @@ fn retry_after(wait: Duration) -> u64 {
     (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
-/// The middleware of a route limited by `kind` (`OPTIONS` goes by: it
-/// keeps nothing). Answers 429 to a client past its budget.
+/// The middleware of a route limited by `kind`, for its own `methods`
+/// (`OPTIONS` and a method it does not take go by: they keep nothing).
+/// Answers 429 to a client past its budget.
 pub async fn limit(
     kind: Kind,
+    methods: std::rc::Rc<Vec<Method>>,
     req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    let counted = req.method() != Method::OPTIONS && methods.contains(req.method());
     // Registered beside the app's state only when rate limiting is on.
     let wait = match req.app_data::<web::Data<RateLimits>>() {
-        Some(limits) if req.method() != Method::OPTIONS => check(limits, kind, &req).await.err(),
+        Some(limits) if counted => check(limits, kind, &req).await.err(),
         _ => None,
     };
     let Some(wait) = wait else {

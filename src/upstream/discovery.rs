@@ -10,8 +10,8 @@ use url::Url;
 use super::back_channel::{BackChannelError, BodyLimits, read_capped};
 use super::oidc_client::{DiscoveredClient, Metadata};
 use super::{FederationClient, UpstreamError};
-use crate::common::Untrusted;
 use crate::common::jws::VerificationKeys;
+use crate::common::{Untrusted, check_web_url};
 use crate::metrics::{self, UpstreamEndpoint};
 
 /// What the portal knows of a federation after discovery.
@@ -202,7 +202,7 @@ impl FederationClient {
         let issuer_origin = self.settings.issuer.origin();
         for (name, endpoint) in endpoints {
             let Some(endpoint) = endpoint else { continue };
-            let listed = endpoint.scheme() == "https"
+            let listed = check_web_url(endpoint).is_ok()
                 && endpoint
                     .host_str()
                     .is_some_and(|h| self.settings.endpoint_hosts.iter().any(|l| l == h));
