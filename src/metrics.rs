@@ -45,6 +45,7 @@ pub const AUTHORIZATIONS: &str = "aiguillage_authorizations_total";
 pub const CODES_ISSUED: &str = "aiguillage_codes_issued_total";
 pub const CODES_REDEEMED: &str = "aiguillage_codes_redeemed_total";
 pub const CODES_REFUSED: &str = "aiguillage_codes_refused_total";
+pub const TOKEN_EXCHANGES: &str = "aiguillage_token_exchanges_total";
 pub const UPSTREAM_DURATION: &str = "aiguillage_upstream_request_duration_seconds";
 pub const DISCOVERY_UP: &str = "aiguillage_federation_discovery_up";
 pub const RATE_LIMITED: &str = "aiguillage_rate_limited_requests_total";
@@ -112,6 +113,10 @@ fn describe() {
     describe_counter!(CODES_ISSUED, "Authorization codes given to démarches");
     describe_counter!(CODES_REDEEMED, "Authorization codes exchanged for tokens");
     describe_counter!(CODES_REFUSED, "Token requests refused, by OAuth error");
+    describe_counter!(
+        TOKEN_EXCHANGES,
+        "Federation tokens asked by token exchange, by démarche and outcome"
+    );
     describe_histogram!(
         UPSTREAM_DURATION,
         metrics::Unit::Seconds,
@@ -218,6 +223,17 @@ pub fn code_issued(client_id: &str) {
 
 pub fn code_redeemed(client_id: &str) {
     metrics::counter!(CODES_REDEEMED, "client_id" => client_id.to_owned()).increment(1);
+}
+
+/// A token exchange (RFC 8693) by a registered démarche: given, or the
+/// OAuth error it got. Never the tokens.
+pub fn token_exchange(client_id: &str, error: Option<&'static str>) {
+    metrics::counter!(
+        TOKEN_EXCHANGES,
+        "client_id" => client_id.to_owned(),
+        "outcome" => error.unwrap_or("exchanged")
+    )
+    .increment(1);
 }
 
 /// A refused token request; `client_id` when the client authenticated.

@@ -13,6 +13,7 @@ use tracing_actix_web::TracingLogger;
 use url::Url;
 
 use crate::common::clock::Clock;
+use crate::common::seal::Sealer;
 use crate::common::{ConfigErrors, is_loopback_url};
 use crate::configuration::{Config, Settings};
 use crate::i18n;
@@ -106,6 +107,10 @@ impl Application {
         let public_url = config.server.public_url(port);
         let locales = live_locales(&config);
         let session_key = session_key(&config);
+        let sealer = match &config.server.session_key {
+            Some(secret) => Sealer::derive(secret, "federation tokens"),
+            None => Sealer::random("federation tokens"),
+        };
         let store = open_store(&config, &clock)?;
         let texts_complete = texts_complete(&locales, &config.chooser);
         let client_addresses = ClientIpRule::new(
@@ -142,6 +147,7 @@ impl Application {
             // On its own address, `/metrics` is not on the portal's.
             metrics: metrics.filter(|_| metrics_server.is_none()),
             clock,
+            sealer,
             single_use_routes: routes::route_table(&config.federations)
                 .into_iter()
                 .filter(|r| r.single_use)

@@ -7,7 +7,7 @@ use url::Url;
 use super::records::PendingKind;
 use super::rules::{self, Decision, LoginAge};
 use super::{Broker, BrokerError, Browser, Failed, Next};
-use crate::domain::{Federation, Journey, PendingId};
+use crate::domain::{Federation, Journey, LoggedIn, PendingId};
 use crate::provider::authorize::{self, AuthorizationRequest, Refusal};
 use crate::provider::{Demarche, OAuthError, OAuthErrorCode, redirect, token};
 use crate::store::StoreError;
@@ -103,7 +103,7 @@ impl Broker<'_> {
         let PendingKind::Authorize(request) = pending.kind else {
             return Err(Failed::during(&journey)(BrokerError::PendingExpired));
         };
-        self.answer(browser, demarche, request, Some(id.clone()))
+        self.answer(browser, demarche, *request, Some(id.clone()))
             .await
     }
 
@@ -121,7 +121,11 @@ impl Broker<'_> {
             (Some(id), Some(made_for)) if id == made_for => LoginAge::MadeForThisRequest,
             _ => LoginAge::Earlier,
         };
-        let decision = rules::decide(demarche, &request, login, age, self.clock.now());
+        let live_scopes = self.live_data_scopes(demarche, &request, login).await?;
+        let data = rules::DataAccess {
+            live_scopes: &live_scopes,
+        };
+        let decision = rules::decide(demarche, &request, login, age, data, self.clock.now());
         match decision {
             Decision::IssueCode => {
                 // `decide` answers with a code only for a login.
@@ -150,6 +154,28 @@ impl Broker<'_> {
                     .await
             }
         }
+    }
+
+    /// The data scopes the session's login can still give: those it
+    /// granted while the federation's token lives. Read only when the
+    /// request asks some of that federation.
+    async fn live_data_scopes(
+        &self,
+        demarche: &Demarche,
+        request: &AuthorizationRequest,
+        login: Option<&LoggedIn>,
+    ) -> Result<Vec<String>, Failed> {
+        let Some(login) = login else {
+            return Ok(Vec::new());
+        };
+        if demarche
+            .data_scopes_for(login.identity.federation, &request.scope)
+            .is_empty()
+        {
+            return Ok(Vec::new());
+        }
+        let token = self.federation_token(&login.sid).await?;
+        Ok(token.map(|t| t.data_scopes).unwrap_or_default())
     }
 
     /// The person must choose and log in: straight at the one federation
@@ -190,7 +216,7 @@ impl Broker<'_> {
         let id = match pending {
             Some(id) => id,
             None => {
-                let kind = PendingKind::Authorize(request.clone());
+                let kind = PendingKind::Authorize(Box::new(request.clone()));
                 self.park(browser, &demarche.client_id, kind).await?
             }
         };

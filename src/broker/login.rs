@@ -84,6 +84,8 @@ impl Broker<'_> {
                 .as_deref()
                 .and_then(|asked| federation.acr_values_for(asked)),
             max_age: request.max_age,
+            data_scopes: demarche.data_scopes_for(federation, &request.scope),
+            siret_hint: request.siret_hint.clone(),
         };
         let return_to = ReturnTo::Pending(id.clone());
         self.begin(browser, federation, &hints, return_to, journey)
@@ -197,12 +199,17 @@ impl Broker<'_> {
             ReturnTo::Pending(id) => Some(id.clone()),
             ReturnTo::Account => None,
         };
+        let federation_token = login.federation_token;
         let login = LoggedIn {
             identity: login.identity,
             id_token: login.id_token,
             at: self.clock.now(),
             sid: random_token(32),
             made_for,
+            data_scopes: federation_token
+                .as_ref()
+                .map(|t| t.data_scopes.clone())
+                .unwrap_or_default(),
         };
         // Before anything is kept or issued: a session that could not be
         // written would lose the login after the démarche's code was given.
@@ -210,6 +217,11 @@ impl Broker<'_> {
         if size + SESSION_ROOM > self.store.max_value_bytes() {
             tracing::warn!(%federation, size, "the federation's identity is too large to keep");
             return Err(during(BrokerError::IdentityTooLarge(federation, size)));
+        }
+        if let Some(token) = federation_token {
+            self.keep_federation_token(&login.sid, federation, token)
+                .await
+                .map_err(|e| during(e.into()))?;
         }
         browser.log_in(login);
         tracing::info!(%federation, "login succeeded");

@@ -95,6 +95,7 @@ impl Broker<'_> {
             return Ok(LogoutNext::LoggedOut(None));
         };
         end_login(self.provider, self.store, &login.sid).await?;
+        self.forget_federation_token(&login.sid).await?;
         browser.log_out();
         let federation = login.identity.federation;
         tracing::info!(%federation, "logout started");

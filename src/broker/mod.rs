@@ -21,6 +21,7 @@ mod authorize;
 mod back;
 mod browser;
 mod error;
+mod exchange;
 mod login;
 mod logout;
 pub mod records;
@@ -29,6 +30,7 @@ pub mod rules;
 use url::Url;
 
 use crate::common::clock::Clock;
+use crate::common::seal::Sealer;
 use crate::domain::{Chooser, Federation, PendingId, PopulationId};
 use crate::i18n::Lang;
 use crate::provider::OpenIdProvider;
@@ -49,6 +51,8 @@ pub struct Broker<'a> {
     pub chooser: &'a Chooser,
     pub store: &'a dyn Store,
     pub clock: &'a Clock,
+    /// Seals the federations' access tokens kept for démarches.
+    pub sealer: &'a Sealer,
 }
 
 /// Where the browser goes next.

@@ -19,13 +19,13 @@ use super::{BrokerError, Browser};
 use crate::domain::{Chooser, Federation, Journey, PendingId};
 use crate::provider::Demarche;
 use crate::provider::authorize::AuthorizationRequest;
-use crate::store::keys::{LOGIN, LOGOUT, PENDING};
+use crate::store::keys::{FEDERATION_TOKEN, LOGIN, LOGOUT, PENDING};
 use crate::store::{StoreError, create_json, get_json, put_json, take_json};
 use crate::upstream::LoginTransaction;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum PendingKind {
-    Authorize(AuthorizationRequest),
+    Authorize(Box<AuthorizationRequest>),
     /// `/decouverte`: send the chosen federation's id to `return_to`.
     Discovery {
         return_to: String,
@@ -88,6 +88,21 @@ pub struct LoginRecord {
     #[serde(default)]
     pub journey: Journey,
 }
+
+/// A federation's access token kept for the démarches that asked its
+/// data (API FranceConnectées), under the login's `sid`, sealed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FederationTokenRecord {
+    pub federation: Federation,
+    pub access_token: crate::common::Secret,
+    /// Unix time (the system's: the federation's clock) it stops working.
+    pub expires_at: i64,
+    pub data_scopes: Vec<String>,
+}
+
+/// How long a federation token lives when its federation does not say
+/// (ProConnect documents 60 s for its access tokens).
+const FEDERATION_TOKEN_DEFAULT_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A logout in progress at a federation.
 #[derive(Debug, Serialize, Deserialize)]
@@ -225,6 +240,58 @@ impl super::Broker<'_> {
     /// Single use: taken, whatever happens next.
     pub(super) async fn take_login(&self, state: &str) -> Result<Option<LoginRecord>, StoreError> {
         take_json(self.store, &LOGIN.key(state)).await
+    }
+
+    /// Keeps the federation's token of login `sid`, sealed, for as long
+    /// as it lives (never longer).
+    pub(super) async fn keep_federation_token(
+        &self,
+        sid: &str,
+        federation: Federation,
+        token: crate::upstream::FederationToken,
+    ) -> Result<(), StoreError> {
+        let ttl = token.expires_in.unwrap_or(FEDERATION_TOKEN_DEFAULT_TTL);
+        let expires_at = crate::common::clock::system_now()
+            .saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX));
+        let record = FederationTokenRecord {
+            federation,
+            access_token: token.access_token,
+            expires_at,
+            data_scopes: token.data_scopes,
+        };
+        let key = FEDERATION_TOKEN.key(sid);
+        let sealed = self
+            .sealer
+            .seal(&serde_json::to_vec(&record)?, key.as_bytes());
+        self.store.put(&key, sealed, ttl).await
+    }
+
+    /// The federation's token of login `sid`, while it lives.
+    pub(super) async fn federation_token(
+        &self,
+        sid: &str,
+    ) -> Result<Option<FederationTokenRecord>, StoreError> {
+        if sid.is_empty() {
+            return Ok(None);
+        }
+        let key = FEDERATION_TOKEN.key(sid);
+        let Some(sealed) = self.store.get(&key).await? else {
+            return Ok(None);
+        };
+        let Some(plain) = self.sealer.open(&sealed, key.as_bytes()) else {
+            // Another secret sealed it (the session key changed): unusable.
+            tracing::warn!("a federation token sealed with another key: ignored");
+            return Ok(None);
+        };
+        let record: FederationTokenRecord = serde_json::from_slice(&plain)?;
+        Ok(Some(record).filter(|r| r.expires_at > crate::common::clock::system_now()))
+    }
+
+    pub(super) async fn forget_federation_token(&self, sid: &str) -> Result<(), StoreError> {
+        if sid.is_empty() {
+            return Ok(());
+        }
+        self.store.delete(&FEDERATION_TOKEN.key(sid)).await
     }
 
     pub(super) async fn keep_logout(

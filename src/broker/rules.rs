@@ -59,6 +59,10 @@ pub enum Unmet {
     NoSingleSignOnAtThisLevel,
     /// `login_hint` names someone else.
     OtherPerson,
+    /// The démarche asks data scopes of the federation that the login did
+    /// not grant (or whose token has expired): the federation must be
+    /// asked again (its single sign-on, then its consent).
+    DataScopesNotGranted,
 }
 
 impl Unmet {
@@ -71,6 +75,9 @@ impl Unmet {
             Unmet::LevelTooLow => "the session's level of assurance is below the one asked",
             Unmet::NoSingleSignOnAtThisLevel => "eidas2 and above need a new login each time",
             Unmet::OtherPerson => "login_hint names another person than the session's",
+            Unmet::DataScopesNotGranted => {
+                "data scopes asked that the session's login does not hold"
+            }
         }
     }
 }
@@ -84,12 +91,20 @@ pub enum LoginAge {
     Earlier,
 }
 
+/// What the session's login can still give of the federation's data:
+/// the scopes it granted while the federation's token lives.
+#[derive(Debug, Clone, Copy)]
+pub struct DataAccess<'a> {
+    pub live_scopes: &'a [String],
+}
+
 /// Whether `login` answers the démarche's `request` at `now`, and why not.
 pub fn login_answers(
     demarche: &Demarche,
     request: &AuthorizationRequest,
     login: Option<&LoggedIn>,
     age: LoginAge,
+    data: DataAccess<'_>,
     now: i64,
 ) -> Result<(), Unmet> {
     let login = login.ok_or(Unmet::NoSession)?;
@@ -100,6 +115,10 @@ pub fn login_answers(
     }
     if age == LoginAge::Earlier {
         single_sign_on_allows(request, login, now)?;
+        let data_asked = demarche.data_scopes_for(federation, &request.scope);
+        if data_asked.iter().any(|s| !data.live_scopes.contains(s)) {
+            return Err(Unmet::DataScopesNotGranted);
+        }
     }
     if !login.satisfies_acr(asked) {
         return Err(Unmet::LevelTooLow);
@@ -149,9 +168,10 @@ pub fn decide(
     request: &AuthorizationRequest,
     login: Option<&LoggedIn>,
     age: LoginAge,
+    data: DataAccess<'_>,
     now: i64,
 ) -> Decision {
-    let unmet = match login_answers(demarche, request, login, age, now) {
+    let unmet = match login_answers(demarche, request, login, age, data, now) {
         Ok(()) => return Decision::IssueCode,
         Err(unmet) => unmet,
     };
@@ -178,7 +198,12 @@ pub fn decide(
     };
     Decision::Interact {
         federation,
-        fresh_login: !matches!(unmet, Unmet::NoSession | Unmet::OtherFederation),
+        // New data scopes need the federation's consent, not a new
+        // authentication.
+        fresh_login: !matches!(
+            unmet,
+            Unmet::NoSession | Unmet::OtherFederation | Unmet::DataScopesNotGranted
+        ),
     }
 }
 
@@ -250,6 +275,8 @@ mod tests {
     use crate::provider::settings::DemarcheSettings;
 
     const NOW: i64 = 1_800_000_000;
+    /// A login that holds no federation data.
+    const NO_DATA: DataAccess<'static> = DataAccess { live_scopes: &[] };
     const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
     fn demarches(federations: Option<&[&str]>) -> Demarches {
@@ -297,6 +324,7 @@ mod tests {
             at: NOW - 100,
             sid: "sid-1".into(),
             made_for: None,
+            data_scopes: Vec::new(),
         }
     }
 
@@ -465,7 +493,14 @@ mod tests {
         let demarche = demarches.get("demarche").unwrap();
         for (session, extra, expected, why) in cases {
             let request = request(&demarches, extra);
-            let got = outcome(decide(demarche, &request, session, LoginAge::Earlier, NOW));
+            let got = outcome(decide(
+                demarche,
+                &request,
+                session,
+                LoginAge::Earlier,
+                NO_DATA,
+                NOW,
+            ));
             assert_eq!(got, expected, "{why} ({extra})");
         }
     }
@@ -524,6 +559,7 @@ mod tests {
                 &request,
                 Some(login),
                 LoginAge::MadeForThisRequest,
+                NO_DATA,
                 NOW,
             );
             assert_eq!(outcome(decision), expected, "{why} ({extra})");
@@ -535,6 +571,7 @@ mod tests {
             &request,
             Some(&fc),
             LoginAge::MadeForThisRequest,
+            NO_DATA,
             NOW,
         );
         assert_eq!(
@@ -554,6 +591,7 @@ mod tests {
             &request(&demarches, extra),
             session,
             LoginAge::Earlier,
+            NO_DATA,
             NOW,
         ) {
             Decision::Refuse(e) => (e.code, e.description),
@@ -580,6 +618,7 @@ mod tests {
             &request,
             Some(&fc),
             LoginAge::Earlier,
+            NO_DATA,
             NOW,
         );
         assert_eq!(outcome(decision), "chooser, fresh");
@@ -671,5 +710,87 @@ mod tests {
             Some(ProConnect),
             "the only one it accepts"
         );
+    }
+
+    #[test]
+    fn a_login_answers_data_scopes_only_while_the_federation_s_token_holds_them() {
+        let settings: DemarcheSettings = serde_json::from_value(serde_json::json!({
+            "client_id": "demarche",
+            "name": "Démarche",
+            "redirect_uris": ["https://demarche.example/cb"],
+            "public": true,
+            "data_scopes": { "franceconnect": ["dgfip_rfr", "dgfip_nbpart"] },
+        }))
+        .unwrap();
+        let demarche = settings
+            .resolve(0, None, &mut Vec::new(), &mut Vec::new())
+            .unwrap();
+        let demarches = Demarches::new(vec![demarche]);
+        let d = demarches.get("demarche").unwrap();
+        let fc = login(Federation::FranceConnect, "eidas1", Some(NOW - 5));
+        let rfr = ["dgfip_rfr".to_owned()];
+        let both = ["dgfip_rfr".to_owned(), "dgfip_nbpart".to_owned()];
+        // (data scopes asked, extra query, what the login still holds, age, expected, why)
+        type Case<'a> = (
+            &'a [&'a str],
+            &'a str,
+            &'a [String],
+            LoginAge,
+            &'a str,
+            &'a str,
+        );
+        let cases: Vec<Case> = vec![
+            (&[], "", &[], LoginAge::Earlier, "code", "no data asked"),
+            (&["dgfip_rfr"], "", &rfr, LoginAge::Earlier, "code", "held"),
+            (
+                &["dgfip_rfr"],
+                "",
+                &[],
+                LoginAge::Earlier,
+                "to franceconnect",
+                "not held (or its token expired): consent again, no new authentication",
+            ),
+            (
+                &["dgfip_rfr", "dgfip_nbpart"],
+                "",
+                &rfr,
+                LoginAge::Earlier,
+                "to franceconnect",
+                "one more asked",
+            ),
+            (
+                &["dgfip_rfr", "dgfip_nbpart"],
+                "",
+                &both,
+                LoginAge::Earlier,
+                "code",
+                "both held",
+            ),
+            (
+                &["dgfip_rfr"],
+                "",
+                &[],
+                LoginAge::MadeForThisRequest,
+                "code",
+                "made for it: what the person consented to",
+            ),
+            (
+                &["dgfip_rfr"],
+                "&prompt=none",
+                &[],
+                LoginAge::Earlier,
+                "login_required",
+                "silent",
+            ),
+        ];
+        for (data_scopes, extra, live, age, expected, why) in cases {
+            let mut request = request(&demarches, extra);
+            request
+                .scope
+                .extend(data_scopes.iter().map(|s| (*s).to_owned()));
+            let data = DataAccess { live_scopes: live };
+            let got = outcome(decide(d, &request, Some(&fc), age, data, NOW));
+            assert_eq!(got, expected, "{why}");
+        }
     }
 }

@@ -9,6 +9,7 @@ mod config_issue;
 mod files;
 pub mod jws;
 mod random;
+pub mod seal;
 mod secret;
 mod untrusted;
 mod urls;

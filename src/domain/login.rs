@@ -20,6 +20,10 @@ pub struct LoggedIn {
     /// request may take it as fresh (see `broker::rules`).
     #[serde(default)]
     pub made_for: Option<PendingId>,
+    /// The federation's data scopes this login granted (API
+    /// FranceConnectées): a request asking others needs a new login there.
+    #[serde(default)]
+    pub data_scopes: Vec<String>,
 }
 
 impl LoggedIn {

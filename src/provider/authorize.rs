@@ -24,6 +24,19 @@ use super::{Demarche, Demarches, OAuthError, OAuthErrorCode, pkce};
 use crate::domain::{Federation, PopulationId, required_level};
 use crate::i18n::Lang;
 
+/// The scopes the portal answers itself (the federation gives their
+/// claims, or the portal does: `organisation`); any other scope must be
+/// one of the démarche's data scopes.
+pub const STANDARD_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+    "organisation",
+];
+
 /// The longest encoded authorization request (query string or form body).
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024;
 
@@ -43,6 +56,7 @@ pub const LIMITS: &[(&str, usize)] = &[
     ("idp_hint", 64),
     ("population", 64),
     ("claims_locales", 128),
+    ("siret_hint", 14),
 ];
 
 /// A démarche's authorization request, kept while the person chooses and
@@ -74,6 +88,10 @@ pub struct AuthorizationRequest {
     /// First language of `ui_locales` the portal speaks.
     #[serde(default)]
     pub ui_lang: Option<Lang>,
+    /// `siret_hint`: the organisation (14 digits) ProConnect should
+    /// propose, passed on to it.
+    #[serde(default)]
+    pub siret_hint: Option<String>,
 }
 
 impl AuthorizationRequest {
@@ -154,6 +172,15 @@ fn validate(
             "the `openid` scope is required",
         ));
     }
+    if let Some(unknown) = scope
+        .iter()
+        .find(|s| !STANDARD_SCOPES.contains(&s.as_str()) && !demarche.allows_data_scope(s))
+    {
+        return Err(OAuthError::new(
+            OAuthErrorCode::InvalidScope,
+            format!("`{unknown}` is not a scope this client may ask"),
+        ));
+    }
     let code_challenge = code_challenge(get("code_challenge"), get("code_challenge_method"))?;
     if demarche.public && code_challenge.is_none() {
         return Err(OAuthError::invalid_request(
@@ -189,6 +216,7 @@ fn validate(
         population,
         prompt_none,
         ui_lang: get("ui_locales").and_then(Lang::from_ui_locales),
+        siret_hint: siret_hint(get("siret_hint"))?,
     })
 }
 
@@ -289,6 +317,15 @@ fn asked_acr(
         }
     }
     Ok(acr_values.map(|v| words(Some(v))))
+}
+
+/// A SIRET: 14 digits, nothing else.
+fn siret_hint(value: Option<&str>) -> Result<Option<String>, OAuthError> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.len() == 14 && v.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(v.to_owned())),
+        Some(_) => Err(OAuthError::invalid_request("siret_hint must be 14 digits")),
+    }
 }
 
 fn max_age(value: Option<&str>) -> Result<Option<i64>, OAuthError> {
@@ -447,6 +484,27 @@ mod tests {
         ] {
             let (code, _) = refused(&format!("&claims={claims}"));
             assert_eq!(code, OAuthErrorCode::InvalidRequest, "{claims}");
+        }
+    }
+
+    #[test]
+    fn a_scope_the_portal_does_not_give_nor_the_demarche_may_ask_is_invalid_scope() {
+        let demarches = demarches();
+        let with = |scope: &str| query("").replace("&scope=openid", &format!("&scope={scope}"));
+        for scope in ["openid+dgfip_rfr", "openid+admin", "openid+email+unknown"] {
+            match parse(&demarches, with(scope).as_bytes()) {
+                Err(Refusal::ToDemarche { error, .. }) => {
+                    assert_eq!(error.code, OAuthErrorCode::InvalidScope, "{scope}");
+                }
+                other => panic!("{scope}: {other:?}"),
+            }
+        }
+        for scope in [
+            "openid",
+            "openid+profile+email",
+            "openid+organisation+phone",
+        ] {
+            assert!(parse(&demarches, with(scope).as_bytes()).is_ok(), "{scope}");
         }
     }
 }

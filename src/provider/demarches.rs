@@ -23,6 +23,8 @@ pub struct Demarche {
     pub discovery_return_prefixes: Vec<Url>,
     /// How its ID tokens are signed (`id_token_signed_response_alg`).
     pub id_token_alg: IdTokenAlg,
+    /// The federations' data scopes it may ask, per federation.
+    pub data_scopes: std::collections::BTreeMap<Federation, Vec<String>>,
 }
 
 fn digest(secret: &str) -> [u8; 32] {
@@ -49,7 +51,23 @@ impl Demarche {
             public: s.public,
             discovery_return_prefixes: s.discovery_return_prefixes.clone(),
             id_token_alg: IdTokenAlg::default(),
+            data_scopes: Default::default(),
         }
+    }
+
+    /// `scope` is one of its data scopes, for some federation.
+    pub fn allows_data_scope(&self, scope: &str) -> bool {
+        self.data_scopes.values().flatten().any(|s| s == scope)
+    }
+
+    /// Of the scopes `asked`, those it may ask `federation` for.
+    pub fn data_scopes_for(&self, federation: Federation, asked: &[String]) -> Vec<String> {
+        let allowed = self.data_scopes.get(&federation.for_level(None));
+        asked
+            .iter()
+            .filter(|s| allowed.is_some_and(|a| a.contains(s)))
+            .cloned()
+            .collect()
     }
 
     /// Exact match, character for character (no prefix, no normalisation

@@ -9,6 +9,9 @@ pub enum OAuthErrorCode {
     InvalidGrant,
     InvalidScope,
     InvalidToken,
+    /// RFC 8693 §2.2.2: the target (`audience`) is not one the portal
+    /// can give a token for.
+    InvalidTarget,
     UnsupportedGrantType,
     UnsupportedResponseType,
     RequestNotSupported,
@@ -27,6 +30,7 @@ impl OAuthErrorCode {
             OAuthErrorCode::InvalidGrant => "invalid_grant",
             OAuthErrorCode::InvalidScope => "invalid_scope",
             OAuthErrorCode::InvalidToken => "invalid_token",
+            OAuthErrorCode::InvalidTarget => "invalid_target",
             OAuthErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             OAuthErrorCode::UnsupportedResponseType => "unsupported_response_type",
             OAuthErrorCode::RequestNotSupported => "request_not_supported",

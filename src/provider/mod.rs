@@ -128,6 +128,21 @@ impl OpenIdProvider {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.sign().as_ref())
     }
 
+    /// The portal's own scopes, then every data scope a registered
+    /// démarche may ask (sorted, once each).
+    fn scopes_supported(&self) -> Vec<String> {
+        let data: std::collections::BTreeSet<&String> = self
+            .demarches
+            .all()
+            .flat_map(|d| d.data_scopes.values().flatten())
+            .collect();
+        ["openid", "profile", "email", "organisation"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(data.into_iter().cloned())
+            .collect()
+    }
+
     /// The discovery document (OpenID Connect Discovery 1.0).
     pub fn discovery(&self) -> serde_json::Value {
         serde_json::json!({
@@ -139,12 +154,12 @@ impl OpenIdProvider {
             "end_session_endpoint": self.endpoint("/oidc/logout"),
             "response_types_supported": ["code"],
             "response_modes_supported": ["query"],
-            "grant_types_supported": ["authorization_code"],
+            "grant_types_supported": ["authorization_code", token::TOKEN_EXCHANGE],
             "subject_types_supported": ["pairwise"],
             "id_token_signing_alg_values_supported": ["RS256", "ES256"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
             "code_challenge_methods_supported": ["S256"],
-            "scopes_supported": ["openid", "profile", "email"],
+            "scopes_supported": self.scopes_supported(),
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
                 "given_name", "family_name", "email", "idp"],
             "acr_values_supported": ["eidas1", "eidas2", "eidas3"],

@@ -81,6 +81,11 @@ pub struct DemarcheSettings {
     /// (smaller tokens, cheaper to sign).
     #[serde(default)]
     pub id_token_signed_response_alg: Option<String>,
+    /// The federations' data scopes it may ask, per federation (API
+    /// FranceConnectées: `franceconnect = ["dgfip_rfr"]`): passed on to
+    /// the federation when its request asks them. None by default.
+    #[serde(default)]
+    pub data_scopes: std::collections::BTreeMap<Federation, Vec<String>>,
 }
 
 /// `[oidc]` parsed: the pairwise secret read when given inline or as a
@@ -161,6 +166,7 @@ impl DemarcheSettings {
                 issues,
             );
         }
+        let data_scopes = self.checked_data_scopes(&key, issues);
         if issues.len() > before {
             return None;
         }
@@ -171,7 +177,50 @@ impl DemarcheSettings {
             populations,
         );
         demarche.id_token_alg = id_token_alg;
+        demarche.data_scopes = data_scopes;
         Some(demarche)
+    }
+
+    /// `data_scopes`, each a scope name (`A-Z a-z 0-9 _ . : -`, 64 at
+    /// most) the portal does not give itself, for a federation the
+    /// démarche accepts.
+    fn checked_data_scopes(
+        &self,
+        key: &str,
+        issues: &mut Vec<ConfigIssue>,
+    ) -> std::collections::BTreeMap<Federation, Vec<String>> {
+        let accepted = |f: &Federation| {
+            let list = self.federations.as_ref().or(self.providers.as_ref());
+            list.is_none_or(|l| l.contains(f))
+        };
+        for (federation, scopes) in &self.data_scopes {
+            let field = format!("{key}.data_scopes.{}", federation.id());
+            if !accepted(federation) {
+                issues.push(ConfigIssue::new(
+                    field.clone(),
+                    "a federation this démarche does not accept",
+                ));
+            }
+            for (j, scope) in scopes.iter().enumerate() {
+                let well_formed = (1..=64).contains(&scope.len())
+                    && scope
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b));
+                let problem = if !well_formed {
+                    Some(format!("`{scope}` is not a scope name"))
+                } else if super::authorize::STANDARD_SCOPES.contains(&scope.as_str()) {
+                    Some(format!(
+                        "`{scope}` is the portal's own scope, not a federation's data"
+                    ))
+                } else {
+                    None
+                };
+                if let Some(message) = problem {
+                    issues.push(ConfigIssue::new(format!("{field}[{j}]"), message));
+                }
+            }
+        }
+        self.data_scopes.clone()
     }
 
     /// The secret, present exactly when the client is confidential.

@@ -39,6 +39,10 @@ pub struct CodeRecord {
     pub sid: String,
 }
 
+/// RFC 8693's grant type: a démarche exchanges its access token for the
+/// federation's (`crate::broker`, API FranceConnectées).
+pub const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+
 /// A one-time code (256 random bits, `provider.code_ttl_seconds`) bound to the
 /// client, redirect URI, PKCE challenge and nonce. Returns where to send
 /// the browser: the redirect URI with `code`, `state` and `iss`.
@@ -122,7 +126,7 @@ async fn exchange_for(
 
 /// Client authentication (the démarche's): `client_secret_basic`, `client_secret_post`, or
 /// `none` for a public client (which must then use PKCE).
-fn authenticate<'a>(
+pub fn authenticate<'a>(
     provider: &'a OpenIdProvider,
     basic: Option<&str>,
     params: &HashMap<String, String>,
@@ -388,6 +392,7 @@ mod exchange_tests {
             at: crate::common::clock::system_now(),
             sid: "login-1".into(),
             made_for: None,
+            data_scopes: Vec::new(),
         }
     }
 
@@ -407,6 +412,7 @@ mod exchange_tests {
             population: None,
             prompt_none: false,
             ui_lang: None,
+            siret_hint: None,
         }
     }
 

@@ -44,6 +44,9 @@ pub struct AppState {
     /// The route patterns whose GET a language link must not repeat
     /// (`.single_use()` in the route table).
     pub single_use_routes: std::collections::HashSet<String>,
+    /// Seals the federations' tokens kept for démarches (a key derived
+    /// from the session key: the same on every instance).
+    pub sealer: crate::common::seal::Sealer,
 }
 
 /// The session key of this browser's binding ([`crate::broker::Browser`]).
@@ -67,6 +70,7 @@ impl AppState {
             chooser: &self.chooser,
             store: self.store.as_ref(),
             clock: &self.clock,
+            sealer: &self.sealer,
         }
     }
 

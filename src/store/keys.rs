@@ -12,6 +12,7 @@
 //! | `access`  | `access:<token>`       | what an access token gives at userinfo  | `provider.token_ttl_seconds`        |           |
 //! | `logout`  | `logout:<state>`       | a logout in progress at a federation    | 10 minutes                      |           |
 //! | `ended`   | `ended:<sid>`          | a login that was logged out: its codes and tokens are void | `provider.code_ttl_seconds` + `provider.token_ttl_seconds` |           |
+//! | `federation-token` | `federation-token:<sid>` | the federation's access token for a démarche's data scopes, sealed | the federation's `expires_in` (60 s if unsaid) | |
 //!
 //! Each operation touches one key (Redis Cluster places keys freely).
 
@@ -88,9 +89,25 @@ pub const ENDED: Keyspace = Keyspace {
 };
 
 /// Every keyspace.
-pub const ALL: [Keyspace; 8] = [
-    SESSION, VISITOR, LOGIN, PENDING, CODE, ACCESS, LOGOUT, ENDED,
+pub const ALL: [Keyspace; 9] = [
+    SESSION,
+    VISITOR,
+    LOGIN,
+    PENDING,
+    CODE,
+    ACCESS,
+    LOGOUT,
+    ENDED,
+    FEDERATION_TOKEN,
 ];
+
+/// A federation's access token for the data a démarche asked, per login
+/// (`<sid>`), sealed; kept as long as the federation said it lives.
+pub const FEDERATION_TOKEN: Keyspace = Keyspace {
+    prefix: "federation-token",
+    ttl: None,
+    anonymous: false,
+};
 
 /// The key belongs to an anonymous keyspace ([`Keyspace::anonymous`]).
 pub fn is_anonymous(key: &str) -> bool {

@@ -13,7 +13,7 @@ use url::Url;
 use super::back_channel::{BodyLimits, read_capped};
 use super::discovery::Discovered;
 use super::encryption::is_jwe;
-use super::login::{CallbackParams, LoginTransaction, UpstreamLogin};
+use super::login::{CallbackParams, FederationToken, LoginTransaction, UpstreamLogin};
 use super::oidc_client::RawTokenResponse;
 use super::signatures::CLOCK_SKEW_SECS;
 use super::{FederationClient, UpstreamError};
@@ -75,6 +75,7 @@ impl FederationClient {
         Ok(UpstreamLogin {
             identity,
             id_token: raw_id_token,
+            federation_token: federation_token(tx, &token),
         })
     }
 
@@ -252,6 +253,27 @@ impl FederationClient {
             (None, false) => Ok(token.to_owned()),
         }
     }
+}
+
+/// The federation's access token, kept only when the login asked data
+/// scopes (a démarche will exchange it for the person's data).
+fn federation_token(tx: &LoginTransaction, token: &RawTokenResponse) -> Option<FederationToken> {
+    if tx.data_scopes.is_empty() {
+        return None;
+    }
+    let data_scopes = match token.scopes() {
+        Some(granted) => granted
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .filter(|s| tx.data_scopes.contains(s))
+            .collect(),
+        None => tx.data_scopes.clone(),
+    };
+    Some(FederationToken {
+        access_token: crate::common::Secret(token.access_token().secret().clone()),
+        expires_in: token.expires_in(),
+        data_scopes,
+    })
 }
 
 /// RFC 9207: the response names its issuer; it must be the one the request

@@ -26,6 +26,11 @@ pub struct LoginHints {
     /// A démarche's `max_age`: sent to the federations that take it (Pro
     /// Santé Connect, Keycloak); the others get `prompt=login` instead.
     pub max_age: Option<i64>,
+    /// The federation's data scopes a démarche asks (API FranceConnectées),
+    /// besides the configured scopes.
+    pub data_scopes: Vec<String>,
+    /// The organisation to propose (ProConnect's `siret_hint`, 14 digits).
+    pub siret_hint: Option<String>,
 }
 
 /// What the relying party needs to check the federation's answer (the
@@ -46,6 +51,9 @@ pub struct LoginTransaction {
     /// `auth_time`, when given, must not predate the start.
     #[serde(default)]
     pub fresh_login: bool,
+    /// The data scopes asked besides the configured ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_scopes: Vec<String>,
 }
 
 pub struct AuthorizationStart {
@@ -69,6 +77,20 @@ pub struct UpstreamLogin {
     pub identity: Identity,
     /// Kept for the logout `id_token_hint`, never logged.
     pub id_token: String,
+    /// The federation's access token, when data scopes were asked (a key
+    /// to the person's data: never logged), its lifetime, and the data
+    /// scopes it carries.
+    pub federation_token: Option<FederationToken>,
+}
+
+/// The federation's access token for the data a démarche asked.
+pub struct FederationToken {
+    pub access_token: crate::common::Secret,
+    /// As the federation said (`expires_in`), when it did.
+    pub expires_in: Option<std::time::Duration>,
+    /// The data scopes granted: the token response's `scope` when given,
+    /// else those asked (RFC 6749 §5.1).
+    pub data_scopes: Vec<String>,
 }
 
 /// An authorization request being built for a federation.
@@ -119,7 +141,8 @@ impl FederationClient {
             move || CsrfToken::new(state_c),
             move || Nonce::new(nonce_c),
         );
-        for scope in self.settings.scopes.iter().filter(|s| *s != "openid") {
+        let scopes = self.settings.scopes.iter().chain(&hints.data_scopes);
+        for scope in scopes.filter(|s| *s != "openid") {
             request = request.add_scope(Scope::new(scope.clone()));
         }
         request = self.with_level_and_hint(request, &acr_values, hints);
@@ -157,6 +180,7 @@ impl FederationClient {
                 acr_values,
                 started_at: crate::common::clock::system_now(),
                 fresh_login,
+                data_scopes: hints.data_scopes.clone(),
             },
         })
     }
@@ -191,6 +215,15 @@ impl FederationClient {
             .filter(|_| self.federation == Federation::ProConnect)
         {
             request = request.set_login_hint(LoginHint::new(hint.clone()));
+        }
+        // ProConnect proposes this organisation to the agent (only it
+        // takes the parameter; FranceConnect refuses unknown ones).
+        if let Some(siret) = hints
+            .siret_hint
+            .as_ref()
+            .filter(|_| self.federation == Federation::ProConnect)
+        {
+            request = request.add_extra_param("siret_hint", siret.clone());
         }
         request
     }

@@ -23,7 +23,10 @@ use back_channel::BackChannel;
 pub use back_channel::BodyLimits;
 pub use discovery::Discovered;
 pub use encryption::{DecryptionKeys, EncryptionKeyError};
-pub use login::{AuthorizationStart, CallbackParams, LoginHints, LoginTransaction, UpstreamLogin};
+pub use login::{
+    AuthorizationStart, CallbackParams, FederationToken, LoginHints, LoginTransaction,
+    UpstreamLogin,
+};
 pub use settings::{
     FederationConfig, FederationSettings, FederationsSettings, PkceMode, ProbeSettings,
 };

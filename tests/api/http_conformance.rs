@@ -236,6 +236,7 @@ fn clients() -> Vec<DemarcheSettings> {
         public: secret.is_none(),
         discovery_return_prefixes: Vec::new(),
         id_token_signed_response_alg: None,
+        data_scopes: Default::default(),
     };
     vec![
         client(CLIENT, Some(SECRET), "https://demarche.example.fr/retour"),

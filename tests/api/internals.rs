@@ -135,6 +135,7 @@ pub fn register_demarche(settings: &mut Settings, d: Demarche) {
             .into_iter()
             .collect(),
         id_token_signed_response_alg: None,
+        data_scopes: Default::default(),
     });
 }
 
@@ -219,5 +220,6 @@ pub fn demarche_client(
         public: false,
         discovery_return_prefixes: vec![],
         id_token_signed_response_alg: None,
+        data_scopes: Default::default(),
     }
 }

@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::{cors, no_store_json};
 use crate::common::Untrusted;
-use crate::provider::{OAuthError, OAuthErrorCode, authorization_credentials, token};
+use crate::provider::{OAuthError, OAuthErrorCode, authorization_credentials, parse_params, token};
 use crate::routes::context::AppState;
 
 pub async fn exchange(
@@ -22,6 +22,10 @@ pub async fn exchange(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| authorization_credentials(v, "Basic"));
     let result = match body {
+        Ok(body) if is_token_exchange(&body) => match parse_params(&body) {
+            Ok(params) => state.broker().exchange_token(basic, &params).await,
+            Err(e) => Err(e),
+        },
         Ok(body) => token::exchange(&state.provider, state.store.as_ref(), basic, &body).await,
         Err(e) => {
             let error = OAuthError::invalid_request(format!("unreadable request body: {e}"));
@@ -35,6 +39,11 @@ pub async fn exchange(
     };
     cors::add_headers(&req, &state, &mut res);
     res
+}
+
+/// RFC 8693's grant: the broker's (the federation's token), not a code's.
+fn is_token_exchange(body: &[u8]) -> bool {
+    url::form_urlencoded::parse(body).any(|(k, v)| k == "grant_type" && v == token::TOKEN_EXCHANGE)
 }
 
 fn error_response(e: &OAuthError, basic_auth_used: bool) -> HttpResponse {
