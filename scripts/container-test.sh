@@ -61,6 +61,11 @@ export PATH=$CACHE/venv/bin:$PATH   # podman-compose, as the README calls it
 # compose.yaml's network: nothing on it may leave this machine (below).
 SUBNET=$(sed -n 's/^ *- subnet: *//p' deploy/compose.yaml)
 FIREWALL=(FORWARD -s "$SUBNET" ! -d "$SUBNET" -m comment --comment aiguillage-container-test -j DROP)
+# But DNS to this machine's resolver, as on any podman host: HAProxy asks
+# every nameserver of resolv.conf, and one that never answers makes it
+# give up on a name (DNS timeout) instead of hearing "no such name".
+FIREWALL_DNS_UDP=(FORWARD -s "$SUBNET" ! -d "$SUBNET" -p udp --dport 53 -m comment --comment aiguillage-container-test-dns -j ACCEPT)
+FIREWALL_DNS_TCP=(FORWARD -s "$SUBNET" ! -d "$SUBNET" -p tcp --dport 53 -m comment --comment aiguillage-container-test-dns -j ACCEPT)
 ISOLATED=0
 WORK=""
 STACK_FILES=(-f deploy/compose.yaml)
@@ -176,6 +181,8 @@ cleanup() {
   fi
   if [ "$ISOLATED" = 1 ]; then
     while iptables -t mangle -D "${FIREWALL[@]}" 2>/dev/null; do :; done
+    while iptables -t mangle -D "${FIREWALL_DNS_UDP[@]}" 2>/dev/null; do :; done
+    while iptables -t mangle -D "${FIREWALL_DNS_TCP[@]}" 2>/dev/null; do :; done
   fi
   return $status
 }
@@ -246,9 +253,11 @@ probe() {
 isolate_stack_network() {
   [ -n "$SUBNET" ] || die "no subnet in deploy/compose.yaml"
   iptables -t mangle -I "${FIREWALL[@]}"
+  iptables -t mangle -I "${FIREWALL_DNS_UDP[@]}"
+  iptables -t mangle -I "${FIREWALL_DNS_TCP[@]}"
   ISOLATED=1
 }
-dropped_packets() { iptables -t mangle -L FORWARD -v -n -x | awk '/aiguillage-container-test/ { print $1 }'; }
+dropped_packets() { iptables -t mangle -L FORWARD -v -n -x | awk '/aiguillage-container-test / { print $1 }'; }
 
 # ------------------------------------------------------ 2. base images
 
@@ -291,6 +300,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
   : >"$rootfs/etc/resolv.conf"
   : >"$rootfs/etc/hostname"
+  OLD_BASE=$(podman image inspect -f '{{.Id}}' "$RUNTIME_IMAGE" 2>/dev/null || true)
   tar -C "$rootfs" --numeric-owner -c . | podman import -q --change 'CMD ["bash"]' - "$IMG/debian:debootstrap" >/dev/null
   rm -rf "$rootfs"
   # The security updates, in one layer with the rest (--squash-all).
@@ -307,13 +317,18 @@ EOF
 build_on_base() { # TAG
   if [ "$FRESH_BASE" = 1 ] || ! podman image exists "$1"; then
     echo "    building $1"
+    local old
+    old=$(podman image inspect -f '{{.Id}}' "$1" 2>/dev/null || true)
     podman build -q -t "$1" -f - "$WORK" >/dev/null
+    drop_replaced "$old"
   fi
 }
+# The image a tag named before it was made again, unless still in use.
+drop_replaced() { [ -z "$1" ] || podman rmi "$1" >/dev/null 2>&1 || true; }
 
 build_bases() {
   log "base images (kept in podman's storage; REBUILD_BASES=1 makes them again)"
-  FRESH_BASE=0
+  FRESH_BASE=0 OLD_BASE=""
   if [ "${REBUILD_BASES:-0}" = 1 ] || ! podman image exists "$RUNTIME_IMAGE"; then
     echo "    debootstrap: $RUNTIME_IMAGE"
     build_debian_base
@@ -358,11 +373,16 @@ EOF
   # same Debian. Made each time: the host's node may have changed.
   mkdir -p "$WORK/node"
   cp "$(readlink -f "$(command -v node)")" "$WORK/node/node"
+  local old
+  old=$(podman image inspect -f '{{.Id}}' "$NODE_IMAGE" 2>/dev/null || true)
   podman build -q -t "$NODE_IMAGE" -f - "$WORK/node" >/dev/null <<EOF
 FROM $RUNTIME_IMAGE
 COPY node /usr/local/bin/node
 USER 65534:65534
 EOF
+  [ "$old" = "$(podman image inspect -f '{{.Id}}' "$NODE_IMAGE")" ] || drop_replaced "$old"
+  # The Debian base made again: the images on the old one are gone now.
+  drop_replaced "$OLD_BASE"
   podman images --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -F "$IMG/" | sed 's/^/    /'
 }
 
@@ -733,7 +753,7 @@ check_failover() {
   podman start "$a" >/dev/null
   # The relay shared A's network namespace, which went with A: a new one.
   podman restart -t 1 "$(ctr portal-a-relay)" >/dev/null
-  if wait_for 30 balancer_up portal-a; then
+  if wait_for 45 balancer_up portal-a; then
     ok "HAProxy marks portal-a UP again"
   else
     not_ok "HAProxy marks portal-a UP again; its last words:"
