@@ -5,7 +5,8 @@
 #
 # On a fresh machine it first installs what those tests need and is missing:
 # Debian's chromium and redis-server (the shared store's tests start their own
-# redis-server; none needs to be running), libssl-dev and pkg-config (to
+# redis-server; none needs to be running), systemd (systemd-analyze, for the
+# unit in deploy/), libssl-dev and pkg-config (to
 # build josekit), node/npm if absent, then `npm ci`
 # in tests/support and in examples/demarche (the example démarche, which the
 # tests run).
@@ -18,6 +19,8 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chr
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # deploy/make-secrets.sh, which a test runs.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# deploy/aiguillage.service, which a test checks with systemd-analyze.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 # josekit (FranceConnect+'s encrypted tokens) links OpenSSL.
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
