@@ -480,7 +480,7 @@ issuer = "$FED_ISSUER"
 client_id = "aiguillage-container-test"
 client_secret = "$fed_secret"
 
-[[clients]]
+[[demarches]]
 client_id = "$CLIENT_ID"
 client_secret = "$client_secret"
 name = "Démarche d'essai"
