@@ -97,6 +97,32 @@ impl Config {
                 ),
             ));
         }
+        if self.provider.es256_key_file.is_none() {
+            warnings.push(ConfigIssue::new(
+                "provider.es256_key_file",
+                format!(
+                    "not set while [store] url is: each instance generates its own ES256 key into \
+                     {data_dir}/es256-key.pem unless that directory is shared, and a démarche \
+                     registered for ES256 cannot check tokens signed by another instance; give \
+                     every instance the same es256_key_file"
+                ),
+            ));
+        }
+        for federation in self
+            .federations
+            .iter()
+            .filter(|f| f.settings.encrypted_tokens && f.settings.encryption_key_file.is_none())
+        {
+            warnings.push(ConfigIssue::new(
+                format!(
+                    "federations.{}.encryption_key_file",
+                    federation.federation.id()
+                ),
+                "not set while [store] url is: each instance generates its own decryption key, \
+                 and the federation encrypts for one of them only; give every instance the \
+                 same encryption_key_file",
+            ));
+        }
         if self.rate_limit.is_some() && self.server.trusted_proxies.is_empty() {
             warnings.push(ConfigIssue::new(
                 "server.trusted_proxies",

@@ -299,6 +299,19 @@ fn connection_lost(e: &RedisError) -> bool {
     e.is_io_error() || e.is_connection_dropped() || e.is_unrecoverable_error()
 }
 
+/// The policy in an `INFO memory` answer, when `maxmemory` is set and the
+/// policy evicts.
+fn eviction_risk_in(info: &str) -> Option<String> {
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.trim().strip_prefix(name)?.strip_prefix(':'))
+            .map(str::trim)
+    };
+    let bounded = field("maxmemory").is_some_and(|m| m != "0");
+    let policy = field("maxmemory_policy")?;
+    (bounded && policy != "noeviction").then(|| policy.to_owned())
+}
+
 /// Whole milliseconds, rounded up so that a positive TTL never becomes 0.
 fn ttl_ms(ttl: Duration) -> u64 {
     let ms = ttl.as_nanos().div_ceil(1_000_000);
@@ -358,28 +371,20 @@ impl Store for RedisStore {
     }
 
     /// `maxmemory-policy` when Redis has a `maxmemory` and a policy that
-    /// evicts; `None` when it never evicts, or when `CONFIG GET` is not
-    /// allowed (managed Redis): then only the README's advice holds.
+    /// evicts; `None` when it never evicts, or cannot tell. Read from
+    /// `INFO memory`, which managed offers answer even when they refuse
+    /// `CONFIG GET`.
     async fn eviction_risk(&self) -> Result<Option<String>, StoreError> {
-        let config = |name: &str| {
-            let mut cmd = ::redis::cmd("CONFIG");
-            cmd.arg("GET").arg(name);
-            cmd
+        let mut cmd = ::redis::cmd("INFO");
+        cmd.arg("memory");
+        let info: String = match self.run("INFO memory", cmd).await {
+            Ok(info) => info,
+            Err(e) => {
+                tracing::debug!(error = %e, "INFO memory refused: Redis' eviction policy unknown");
+                return Ok(None);
+            }
         };
-        let policy: Result<Vec<String>, _> =
-            self.run("CONFIG GET", config("maxmemory-policy")).await;
-        let max: Result<Vec<String>, _> = self.run("CONFIG GET", config("maxmemory")).await;
-        match (policy, max) {
-            (Ok(policy), Ok(max)) => {
-                let policy = policy.get(1).cloned().unwrap_or_default();
-                let bounded = max.get(1).is_some_and(|m| m != "0");
-                Ok(Some(policy).filter(|p| bounded && p != "noeviction"))
-            }
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::debug!(error = %e, "CONFIG GET refused: Redis' eviction policy unknown");
-                Ok(None)
-            }
-        }
+        Ok(eviction_risk_in(&info))
     }
 
     /// `PING`; on a Cluster, `CLUSTER INFO` on any node, which must say
@@ -407,6 +412,30 @@ impl Store for RedisStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_bounded_redis_that_evicts_is_a_risk() {
+        let info = |max: &str, policy: &str| {
+            format!(
+                "# Memory\r\nused_memory:1000\r\nmaxmemory:{max}\r\nmaxmemory_human:1M\r\nmaxmemory_policy:{policy}\r\n"
+            )
+        };
+        assert_eq!(
+            eviction_risk_in(&info("1048576", "allkeys-lru")).as_deref(),
+            Some("allkeys-lru")
+        );
+        assert_eq!(
+            eviction_risk_in(&info("1048576", "volatile-lru")).as_deref(),
+            Some("volatile-lru")
+        );
+        assert_eq!(eviction_risk_in(&info("1048576", "noeviction")), None);
+        assert_eq!(
+            eviction_risk_in(&info("0", "allkeys-lru")),
+            None,
+            "no maxmemory: nothing evicted"
+        );
+        assert_eq!(eviction_risk_in("# Memory\r\n"), None, "cannot tell");
+    }
 
     #[test]
     fn ttls_round_up_to_whole_milliseconds() {
