@@ -172,10 +172,15 @@ impl Broker<'_> {
             tracing::warn!(%federation, "state not made by this portal");
             return Err(BrokerError::LoginExpired(federation).into());
         }
-        let record = self.take_login(state).await?.ok_or_else(|| {
+        let Some(record) = self.take_login(state).await? else {
             tracing::warn!(%federation, "unknown, expired or replayed state");
-            BrokerError::LoginExpired(federation)
-        })?;
+            // Replayed (Back to the callback): the page still leads back
+            // to the person's démarche.
+            return Err(Failed {
+                error: BrokerError::LoginExpired(federation),
+                journey: self.journey_of_used_login(state).await,
+            });
+        };
         // From here on, any page keeps the person's démarche and answer.
         let during = Failed::during(&record.journey);
         if record.transaction.federation != federation {

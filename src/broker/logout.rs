@@ -20,8 +20,14 @@ use crate::provider::logout::read_logout;
 /// Where a logout goes next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LogoutNext {
-    /// Ask first ("Se déconnecter ?"), naming the démarche that asks.
-    Ask { demarche: Option<String> },
+    /// Ask first ("Se déconnecter ?"), naming the démarche that asks; its
+    /// "Annuler" leads back to the démarche when it gave a return address.
+    Ask {
+        demarche: Option<String>,
+        cancel: Option<String>,
+    },
+    /// Nobody is logged in here: nothing to end (said so, not "logged out").
+    NotLoggedIn,
     /// The federation's logout, which comes back with our `state`.
     Federation(Url),
     /// A démarche's registered post-logout URI, with its `state`.
@@ -40,11 +46,14 @@ impl Broker<'_> {
     ) -> Result<LogoutNext, BrokerError> {
         if browser.login().is_none() {
             // Nothing to end here: said plainly.
-            return Ok(LogoutNext::LoggedOut(None));
+            return Ok(LogoutNext::NotLoggedIn);
         }
         if !confirmed {
             tracing::warn!("logout form without this session's token: asking for confirmation");
-            return Ok(LogoutNext::Ask { demarche: None });
+            return Ok(LogoutNext::Ask {
+                demarche: None,
+                cancel: None,
+            });
         }
         self.end(browser, None).await
     }
@@ -62,7 +71,7 @@ impl Broker<'_> {
             // Nobody logged in: nothing to end, the request goes on.
             return Ok(match request.return_to {
                 Some(uri) => LogoutNext::Demarche(uri),
-                None => LogoutNext::LoggedOut(None),
+                None => LogoutNext::NotLoggedIn,
             });
         };
         let hinted = request
@@ -78,7 +87,11 @@ impl Broker<'_> {
                 .as_deref()
                 .and_then(|id| self.provider.demarches.get(id))
                 .map(|d| d.name.clone());
-            return Ok(LogoutNext::Ask { demarche });
+            // Declining goes back to the démarche, which asked.
+            return Ok(LogoutNext::Ask {
+                demarche,
+                cancel: request.return_to,
+            });
         }
         tracing::info!(federation = %login.identity.federation, "logout asked by a démarche");
         self.end(browser, request.return_to).await

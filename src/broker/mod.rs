@@ -41,7 +41,7 @@ pub use authorize::Authorization;
 pub use browser::{Browser, SessionChange};
 pub use error::{BrokerError, Failed};
 pub use logout::LogoutNext;
-pub use records::{ForDemarche, PendingKind, PendingRequest};
+pub use records::{ForDemarche, PageDemarche, PendingKind, PendingRequest};
 
 /// What the broker works with: borrowed from the running portal for one
 /// request (`routes::context::AppState::broker`).

@@ -19,7 +19,7 @@ use super::{BrokerError, Browser};
 use crate::domain::{Chooser, Federation, Journey, PendingId};
 use crate::provider::Demarche;
 use crate::provider::authorize::AuthorizationRequest;
-use crate::store::keys::{FEDERATION_TOKEN, LOGIN, LOGOUT, PENDING};
+use crate::store::keys::{ANSWERED, FEDERATION_TOKEN, LOGIN, LOGOUT, PENDING, USED_LOGIN};
 use crate::store::{StoreError, create_json, get_json, put_json, take_json};
 use crate::upstream::LoginTransaction;
 
@@ -51,6 +51,23 @@ impl PendingRequest {
             PendingKind::Discovery { .. } => None,
         }
     }
+}
+
+/// A pending request used up (answered with a code or an error, or the
+/// person went back): which démarche, and whose browser.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AnsweredRecord {
+    pub client_id: String,
+    pub browser: Option<String>,
+}
+
+/// The démarche a page carrying `demande=<id>` belongs to.
+pub enum PageDemarche {
+    /// Its request waits for the person.
+    Waiting(ForDemarche),
+    /// Its request was answered: the page leads back to the démarche
+    /// (`home`), never to a login it no longer waits for.
+    Answered { name: String, home: url::Url },
 }
 
 /// What the chooser pages show for a démarche: its name, and the chooser
@@ -195,9 +212,26 @@ impl super::Broker<'_> {
     ) -> Result<PendingRequest, BrokerError> {
         // Checked before it is taken: another browser cannot use it up.
         self.pending(browser, id).await?;
-        take_json(self.store, &PENDING.key(id.as_str()))
+        let taken: PendingRequest = take_json(self.store, &PENDING.key(id.as_str()))
             .await?
-            .ok_or(BrokerError::PendingExpired)
+            .ok_or(BrokerError::PendingExpired)?;
+        let answered = AnsweredRecord {
+            client_id: taken.client_id.clone(),
+            browser: taken.browser.clone(),
+        };
+        // For the stale pages that come after (Back, a reload): losing it
+        // only loses the way back, never the answer.
+        if let Err(e) = put_json(
+            self.store,
+            &ANSWERED.key(id.as_str()),
+            &answered,
+            ANSWERED.fixed_ttl(),
+        )
+        .await
+        {
+            tracing::warn!(error = %e, "the answered request's trace not kept");
+        }
+        Ok(taken)
     }
 
     /// The démarche of a pending request, still registered.
@@ -208,10 +242,32 @@ impl super::Broker<'_> {
             .ok_or_else(|| BrokerError::UnknownDemarche(pending.client_id.clone()))
     }
 
-    /// What a chooser page shows for the pending request `id` of this
-    /// browser: the démarche's name and the chooser restricted to what it
-    /// accepts at the level it asks.
+    /// What a page carrying `demande=<id>` shows of its démarche, for this
+    /// browser: the request waiting (the démarche's name, the chooser
+    /// restricted to what it accepts at the level it asks), or answered
+    /// already (the way back to the démarche).
     pub async fn for_page(
+        &self,
+        browser: &Browser,
+        id: &PendingId,
+    ) -> Result<PageDemarche, BrokerError> {
+        match self.waiting_for_page(browser, id).await {
+            Err(BrokerError::PendingExpired) => {}
+            other => return other.map(PageDemarche::Waiting),
+        }
+        let answered: Option<AnsweredRecord> =
+            get_json(self.store, &ANSWERED.key(id.as_str())).await?;
+        let demarche = answered
+            .filter(|a| browser.owns(a.browser.as_deref()))
+            .and_then(|a| self.provider.demarches.get(&a.client_id))
+            .ok_or(BrokerError::PendingExpired)?;
+        Ok(PageDemarche::Answered {
+            name: demarche.name.clone(),
+            home: demarche.home.clone(),
+        })
+    }
+
+    async fn waiting_for_page(
         &self,
         browser: &Browser,
         id: &PendingId,
@@ -237,9 +293,31 @@ impl super::Broker<'_> {
         create_json(self.store, &LOGIN.key(state), record, LOGIN.fixed_ttl()).await
     }
 
-    /// Single use: taken, whatever happens next.
+    /// Single use: taken, whatever happens next. Where its person was is
+    /// kept a while: the same answer replayed (Back to the callback) still
+    /// knows their démarche ([`Broker::journey_of_used_login`]).
     pub(super) async fn take_login(&self, state: &str) -> Result<Option<LoginRecord>, StoreError> {
-        take_json(self.store, &LOGIN.key(state)).await
+        let record: Option<LoginRecord> = take_json(self.store, &LOGIN.key(state)).await?;
+        if let Some(r) = record.as_ref().filter(|r| !r.journey.is_empty())
+            && let Err(e) = put_json(
+                self.store,
+                &USED_LOGIN.key(state),
+                &r.journey,
+                USED_LOGIN.fixed_ttl(),
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "the finished login's journey not kept");
+        }
+        Ok(record)
+    }
+
+    /// Where the person of a login already finished was (their démarche).
+    pub(super) async fn journey_of_used_login(&self, state: &str) -> Option<Journey> {
+        get_json(self.store, &USED_LOGIN.key(state))
+            .await
+            .ok()
+            .flatten()
     }
 
     /// Keeps the federation's token of login `sid`, sealed, for as long

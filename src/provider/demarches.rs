@@ -25,6 +25,8 @@ pub struct Demarche {
     pub id_token_alg: IdTokenAlg,
     /// The federations' data scopes it may ask, per federation.
     pub data_scopes: std::collections::BTreeMap<Federation, Vec<String>>,
+    /// Its own page (`home_url`, else its first redirect URI's origin).
+    pub home: Url,
 }
 
 fn digest(secret: &str) -> [u8; 32] {
@@ -52,6 +54,10 @@ impl Demarche {
             discovery_return_prefixes: s.discovery_return_prefixes.clone(),
             id_token_alg: IdTokenAlg::default(),
             data_scopes: Default::default(),
+            home: s
+                .home_url
+                .clone()
+                .unwrap_or_else(|| home_of(&s.redirect_uris)),
         }
     }
 
@@ -135,6 +141,21 @@ fn plain_path(url: &Url) -> Option<String> {
         return None;
     }
     Some(decoded.into_owned())
+}
+
+/// The origin of the first redirect URI, as a page (`https://host/`); a
+/// native app's private-use scheme has none: its URI then.
+fn home_of(redirect_uris: &[Url]) -> Url {
+    let Some(first) = redirect_uris.first() else {
+        return Url::parse("about:blank").expect("valid URL");
+    };
+    match first.origin() {
+        origin @ url::Origin::Tuple(..) => {
+            Url::parse(&format!("{}/", origin.ascii_serialization()))
+                .unwrap_or_else(|_| first.clone())
+        }
+        url::Origin::Opaque(_) => first.clone(),
+    }
 }
 
 /// `path` equals `prefix` or continues it after a `/`.

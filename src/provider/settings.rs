@@ -77,6 +77,11 @@ pub struct DemarcheSettings {
     /// URL prefixes the discovery-only mode (`/decouverte`) may return to.
     #[serde(default)]
     pub discovery_return_prefixes: Vec<Url>,
+    /// The démarche's own page, where a person goes back to when its
+    /// request is already answered (Back, a reload). Default: the origin
+    /// of its first redirect URI.
+    #[serde(default)]
+    pub home_url: Option<Url>,
     /// `RS256` (default, what every OpenID library understands) or `ES256`
     /// (smaller tokens, cheaper to sign).
     #[serde(default)]
@@ -252,6 +257,9 @@ impl DemarcheSettings {
     }
 
     fn check_uris(&self, push: &mut impl FnMut(&str, String)) {
+        if let Some(Err(message)) = self.home_url.as_ref().map(check_web_url) {
+            push("home_url", message);
+        }
         let lists = [
             ("redirect_uris", &self.redirect_uris),
             ("post_logout_redirect_uris", &self.post_logout_redirect_uris),

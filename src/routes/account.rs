@@ -36,13 +36,15 @@ struct NotLoggedInPage<'a> {
     page: &'a PageCtx,
 }
 
+/// "Aucune connexion en cours", with the way to log in.
+pub fn not_logged_in_page(page: &PageCtx) -> HttpResponse {
+    let body = NotLoggedInPage { t: page.tr(), page };
+    no_store(super::html(StatusCode::OK, &body))
+}
+
 pub async fn show(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
     let Some(login) = logged_in(&session, page.state())? else {
-        let body = NotLoggedInPage {
-            t: page.tr(),
-            page: &page,
-        };
-        return Ok(no_store(super::html(StatusCode::OK, &body)));
+        return Ok(not_logged_in_page(&page));
     };
     let t = page.tr();
     let federation = login.identity.federation;

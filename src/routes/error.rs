@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::context::PageCtx;
 use super::offers::other_active;
-use crate::broker::ForDemarche;
+use crate::broker::{ForDemarche, PageDemarche};
 use crate::common::Untrusted;
 use crate::domain::Federation;
 use crate::i18n::Tr;
@@ -46,6 +46,10 @@ pub enum PageError {
     BadDiscoveryReturn,
     #[error("démarche request unknown or expired")]
     PendingRequestExpired,
+    /// The démarche's request was answered already (Back, a reload): the
+    /// way back is its page.
+    #[error("démarche request already answered")]
+    PendingRequestAnswered { demarche: String, home: String },
     #[error("federation {0} not accepted by this démarche")]
     FederationNotAccepted(Federation),
     #[error("federation {0} cannot give the level of assurance asked")]
@@ -133,7 +137,8 @@ impl ResponseError for PageError {
             | PageError::BadRedirectUri
             | PageError::BadLogoutRedirectUri
             | PageError::BadDiscoveryReturn
-            | PageError::PendingRequestExpired => StatusCode::BAD_REQUEST,
+            | PageError::PendingRequestExpired
+            | PageError::PendingRequestAnswered { .. } => StatusCode::BAD_REQUEST,
             PageError::FederationNotAccepted(_) | PageError::LevelNotOffered(_) => {
                 StatusCode::FORBIDDEN
             }
@@ -215,6 +220,7 @@ error_stems! {
     BadLogoutRedirectUri => "bad-logout-redirect-uri",
     BadDiscoveryReturn => "bad-discovery-return",
     PendingRequestExpired => "demande-expired",
+    PendingRequestAnswered => "demande-answered",
     FederationNotAccepted => "federation-not-accepted",
     LevelNotOffered => "level-not-offered",
     BadRequest => "bad-request",
@@ -248,6 +254,7 @@ impl PageError {
             PageError::BadLogoutRedirectUri => ErrorStem::BadLogoutRedirectUri,
             PageError::BadDiscoveryReturn => ErrorStem::BadDiscoveryReturn,
             PageError::PendingRequestExpired => ErrorStem::PendingRequestExpired,
+            PageError::PendingRequestAnswered { .. } => ErrorStem::PendingRequestAnswered,
             PageError::FederationNotAccepted(_) => ErrorStem::FederationNotAccepted,
             PageError::LevelNotOffered(_) => ErrorStem::LevelNotOffered,
             PageError::BadRequest(_) => ErrorStem::BadRequest,
@@ -330,6 +337,12 @@ impl PageError {
             S::BadLogoutRedirectUri => PageError::BadLogoutRedirectUri,
             S::BadDiscoveryReturn => PageError::BadDiscoveryReturn,
             S::PendingRequestExpired => PageError::PendingRequestExpired,
+            // Shown again without its démarche: as expired.
+            // Its démarche is found again from the page's `demande`.
+            S::PendingRequestAnswered => PageError::PendingRequestAnswered {
+                demarche: String::new(),
+                home: String::new(),
+            },
             S::FederationNotAccepted => PageError::FederationNotAccepted(federation?),
             S::LevelNotOffered => PageError::LevelNotOffered(federation?),
             S::StoreUnavailable => PageError::StoreUnavailable,
@@ -374,22 +387,44 @@ impl PageError {
     }
 
     /// The localized page, in the person's journey: the démarche's request
-    /// still parked (else none: the page must not lead back to a dead
-    /// request), the retry, the other services that fit them.
+    /// still waiting (the retry, the other services that fit them, the way
+    /// back), or answered already (a stale page: only the way back to the
+    /// démarche), or none.
     pub async fn render(&self, page: &PageCtx) -> HttpResponse {
-        let demarche = super::pending::for_page(page).await.ok().flatten();
+        let demarche = super::pending::page_demarche(page).await.ok().flatten();
         let mut page = page.clone();
-        if demarche.is_none() {
+        let (waiting, answered) = match demarche {
+            Some(PageDemarche::Waiting(d)) => (Some(d), None),
+            Some(PageDemarche::Answered { name, home }) => (None, Some((name, home))),
+            None => (None, None),
+        };
+        if waiting.is_none() {
             page.pending = None;
         }
         if page.self_link().is_none() {
             let address = self.address(&page);
             page = page.with_self_link(address);
         }
-        self.render_for(&page, demarche.as_ref())
+        match (answered, self) {
+            // Back, a reload: the démarche's request is answered.
+            (
+                Some((demarche, home)),
+                PageError::PendingRequestExpired
+                | PageError::PendingRequestAnswered { .. }
+                | PageError::LoginExpired(_),
+            ) => PageError::PendingRequestAnswered {
+                demarche,
+                home: home.to_string(),
+            }
+            .render_for(&page, None),
+            _ => self.render_for(&page, waiting.as_ref()),
+        }
     }
 
     fn render_for(&self, page: &PageCtx, demarche: Option<&ForDemarche>) -> HttpResponse {
+        if let PageError::PendingRequestAnswered { demarche, home } = self {
+            return self.render_answered(page, demarche, home);
+        }
         let state = page.state();
         let t = page.tr();
         let stem = self.stem().as_str();
@@ -463,6 +498,43 @@ impl PageError {
                 .insert(actix_web::http::header::RETRY_AFTER, seconds.into());
         }
         res
+    }
+}
+
+impl PageError {
+    /// A démarche's request answered already: said so, with the one way
+    /// forward, back to the démarche's own page (never a login it no
+    /// longer waits for, never the account page).
+    fn render_answered(&self, page: &PageCtx, demarche: &str, home: &str) -> HttpResponse {
+        let t = page.tr();
+        let name = if demarche.is_empty() {
+            t.t("error-demande-answered-unknown")
+        } else {
+            demarche.to_owned()
+        };
+        let mut actions = Vec::new();
+        if !home.is_empty() {
+            actions.push(Action {
+                href: home.to_owned(),
+                label: t.t1("demarche-back", "demarche", &name),
+            });
+        } else {
+            actions.push(Action {
+                href: "/".into(),
+                label: t.t("error-action-home"),
+            });
+        }
+        let body = ErrorPage {
+            t,
+            page,
+            title: t.t("error-demande-answered-title"),
+            message: t.t1("error-demande-answered-body", "demarche", &name),
+            hint: None,
+            retry: None,
+            actions,
+            demarche: Some(name.clone()).filter(|_| !demarche.is_empty()),
+        };
+        super::html(self.status_code(), &body)
     }
 }
 

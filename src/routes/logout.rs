@@ -41,6 +41,9 @@ pub struct LogoutConfirmPage<'a> {
     pub fields: Vec<(String, String)>,
     /// The démarche asking for the logout, if known.
     pub demarche: Option<String>,
+    /// Where "Annuler" leads: back to the démarche that asked, else the
+    /// account page.
+    pub cancel: String,
 }
 
 /// The confirmation page (200): the session's token in the form. Its
@@ -52,6 +55,7 @@ pub fn confirmation(
     action: &str,
     mut fields: Vec<(String, String)>,
     demarche: Option<String>,
+    cancel: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let query = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(&fields)
@@ -69,16 +73,18 @@ pub fn confirmation(
         action,
         fields,
         demarche,
+        cancel: cancel.unwrap_or_else(|| "/compte".to_owned()),
     };
     Ok(super::account::no_store(super::html(StatusCode::OK, &body)))
 }
 
-/// `GET /deconnexion`: asks, when someone is logged in.
+/// `GET /deconnexion`: asks, when someone is logged in; says so when
+/// nobody is (never "logged out" for a logout that did not happen).
 pub async fn ask(page: PageCtx, session: Session) -> Result<HttpResponse, PageError> {
     if logged_in(&session, page.state())?.is_none() {
-        return Ok(logged_out_page(&page, None));
+        return Ok(super::account::not_logged_in_page(&page));
     }
-    confirmation(&page, &session, "/deconnexion", Vec::new(), None)
+    confirmation(&page, &session, "/deconnexion", Vec::new(), None, None)
 }
 
 /// `POST /deconnexion`: logs out when the form is the portal's own
@@ -112,8 +118,11 @@ pub fn render_logout(
         return Ok(res);
     }
     match next {
-        LogoutNext::Ask { demarche } => confirmation(page, session, action, fields, demarche),
+        LogoutNext::Ask { demarche, cancel } => {
+            confirmation(page, session, action, fields, demarche, cancel)
+        }
         LogoutNext::LoggedOut(federation) => Ok(logged_out_page(page, federation)),
+        LogoutNext::NotLoggedIn => Ok(super::account::not_logged_in_page(page)),
         _ => Err(PageError::Internal("a logout step without a page".into())),
     }
 }

@@ -45,6 +45,6 @@ pub fn respond_to_logout(next: &LogoutNext) -> Option<HttpResponse> {
     match next {
         LogoutNext::Federation(url) => Some(see_other(url.as_str())),
         LogoutNext::Demarche(uri) => Some(see_other(uri)),
-        LogoutNext::Ask { .. } | LogoutNext::LoggedOut(_) => None,
+        LogoutNext::Ask { .. } | LogoutNext::LoggedOut(_) | LogoutNext::NotLoggedIn => None,
     }
 }

@@ -8,6 +8,8 @@
 //! | `visitor` | `visitor:<id>`         | the session of a browser nobody logged in with | the same                  | yes |
 //! | `login`   | `login:<state>`        | a login in progress at a federation     | 10 minutes                      | yes |
 //! | `pending` | `pending:<id>`         | a démarche's pending request            | 15 minutes                      | yes |
+//! | `answered` | `answered:<id>`       | which démarche a used pending request was for | 15 minutes                | yes |
+//! | `used-login` | `used-login:<state>` | where a finished login's person was    | 10 minutes                      | yes |
 //! | `code`    | `code:<code>`          | an authorization code's binding         | `provider.code_ttl_seconds`, then kept used for `provider.token_ttl_seconds` |           |
 //! | `access`  | `access:<token>`       | what an access token gives at userinfo  | `provider.token_ttl_seconds`        |           |
 //! | `logout`  | `logout:<state>`       | a logout in progress at a federation    | 10 minutes                      |           |
@@ -88,8 +90,23 @@ pub const ENDED: Keyspace = Keyspace {
     anonymous: false,
 };
 
+/// A pending request answered (a code, an error, the way back): which
+/// démarche it was, so that a stale page (Back, a reload) leads back there.
+pub const ANSWERED: Keyspace = Keyspace {
+    prefix: "answered",
+    ttl: Some(Duration::from_secs(15 * 60)),
+    anonymous: true,
+};
+/// A login whose federation answered: where the person was, so that the
+/// same answer replayed (Back to the callback) still knows the démarche.
+pub const USED_LOGIN: Keyspace = Keyspace {
+    prefix: "used-login",
+    ttl: Some(Duration::from_secs(600)),
+    anonymous: true,
+};
+
 /// Every keyspace.
-pub const ALL: [Keyspace; 9] = [
+pub const ALL: [Keyspace; 11] = [
     SESSION,
     VISITOR,
     LOGIN,
@@ -99,6 +116,8 @@ pub const ALL: [Keyspace; 9] = [
     LOGOUT,
     ENDED,
     FEDERATION_TOKEN,
+    ANSWERED,
+    USED_LOGIN,
 ];
 
 /// A federation's access token for the data a démarche asked, per login

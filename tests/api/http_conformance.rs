@@ -237,6 +237,7 @@ fn clients() -> Vec<DemarcheSettings> {
         discovery_return_prefixes: Vec::new(),
         id_token_signed_response_alg: None,
         data_scopes: Default::default(),
+        home_url: None,
     };
     vec![
         client(CLIENT, Some(SECRET), "https://demarche.example.fr/retour"),

@@ -136,6 +136,7 @@ pub fn register_demarche(settings: &mut Settings, d: Demarche) {
             .collect(),
         id_token_signed_response_alg: None,
         data_scopes: Default::default(),
+        home_url: None,
     });
 }
 
@@ -221,5 +222,6 @@ pub fn demarche_client(
         discovery_return_prefixes: vec![],
         id_token_signed_response_alg: None,
         data_scopes: Default::default(),
+        home_url: None,
     }
 }

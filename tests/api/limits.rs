@@ -28,6 +28,7 @@ async fn app() -> TestApp {
             discovery_return_prefixes: vec!["http://127.0.0.1:9/retour".parse().unwrap()],
             id_token_signed_response_alg: None,
             data_scopes: Default::default(),
+            home_url: None,
         }];
     })
     .await
