@@ -22,3 +22,7 @@ niveaux-status-not-configured = Status: not configured on this portal.
 
 error-level-not-offered-title = Level of assurance not offered by this service
 error-level-not-offered-body = This online service asks for a level of assurance that { $federation } does not provide. Go back to the choice to use the right service.
+step-up-title = Sign-in at the { $level } level requested
+step-up-asked = { $demarche } asks for a sign-in at the { $level } level of assurance (European eIDAS regulation): you need to sign in again.
+step-up-current = Your current sign-in, with { $federation }, is at the { $level } level: it is not enough for this online service.
+step-up-needs = { $federation } will ask you to sign in again, with the means of sign-in that gives this level.

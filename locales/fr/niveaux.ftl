@@ -22,3 +22,7 @@ niveaux-status-not-configured = État : non configuré sur ce portail.
 
 error-level-not-offered-title = Niveau de garantie non proposé par ce service
 error-level-not-offered-body = Cette démarche demande un niveau de garantie que { $federation } ne fournit pas. Revenez au choix pour utiliser le service qui convient.
+step-up-title = Connexion de niveau { $level } demandée
+step-up-asked = { $demarche } demande une connexion de niveau de garantie { $level } (règlement européen eIDAS) : vous devez vous connecter à nouveau.
+step-up-current = Votre connexion actuelle, avec { $federation }, est de niveau { $level } : elle ne suffit pas pour cette démarche.
+step-up-needs = { $federation } vous demandera de vous authentifier à nouveau, avec le moyen de connexion qui donne ce niveau.

@@ -12,6 +12,15 @@ use crate::provider::authorize::{self, AuthorizationRequest, Refusal};
 use crate::provider::{Demarche, OAuthError, OAuthErrorCode, redirect, token};
 use crate::store::StoreError;
 
+/// Where a person who must log in goes, as [`rules::decide`] said.
+#[derive(Debug, Clone, Copy)]
+struct Interaction {
+    /// Straight to this federation, when one is known to fit.
+    federation: Option<Federation>,
+    /// The session's level is below the one asked.
+    step_up: bool,
+}
+
 /// The answer to an authorization request.
 pub struct Authorization {
     pub next: Next,
@@ -146,11 +155,16 @@ impl Broker<'_> {
             Decision::Interact {
                 federation,
                 fresh_login,
+                step_up,
             } => {
                 // A session that does not fit: the federation must not
                 // answer from its own (wrong level, too old, another person).
                 request.force_login |= fresh_login;
-                self.interact(browser, demarche, request, pending, federation)
+                let straight_to = Interaction {
+                    federation,
+                    step_up,
+                };
+                self.interact(browser, demarche, request, pending, straight_to)
                     .await
             }
         }
@@ -186,7 +200,7 @@ impl Broker<'_> {
         demarche: &Demarche,
         request: AuthorizationRequest,
         pending: Option<PendingId>,
-        straight_to: Option<Federation>,
+        straight_to: Interaction,
     ) -> Result<Next, Failed> {
         let level = request.required_level();
         // eidas2 asked by a démarche that accepts FranceConnect alone: no
@@ -199,9 +213,13 @@ impl Broker<'_> {
                 .refuse_pending(browser, &request, pending, &error)
                 .await;
         }
-        let wanted = rules::wanted_federation(self.chooser, demarche, &request, straight_to, |f| {
-            self.can_log_in_with(f)
-        });
+        let wanted = rules::wanted_federation(
+            self.chooser,
+            demarche,
+            &request,
+            straight_to.federation,
+            |f| self.can_log_in_with(f),
+        );
         if let Some(federation) = wanted.filter(|f| !self.can_log_in_with(*f)) {
             // The démarche hears it at once, as a standard error, rather
             // than the person meeting a dead end.
@@ -227,6 +245,12 @@ impl Broker<'_> {
         // Never straight to one found down: the chooser says so, and
         // offers another.
         match wanted.filter(|f| !self.federations.is_down(*f)) {
+            // Logged in below the level asked: the person is told why a new
+            // login is needed, and what it takes, before being sent there.
+            Some(federation) if straight_to.step_up => Ok(Next::StepUp {
+                pending: id,
+                federation,
+            }),
             Some(federation) => self
                 .begin_for_request(browser, federation, &request, &id, &journey)
                 .await

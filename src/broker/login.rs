@@ -108,6 +108,10 @@ impl Broker<'_> {
             .federations
             .get(federation)
             .ok_or(BrokerError::FederationNotConfigured(federation))?;
+        federation_client
+            .confirm_up()
+            .await
+            .map_err(|e| BrokerError::upstream(federation, e))?;
         let start = federation_client
             .start(hints)
             .await

@@ -63,6 +63,12 @@ pub enum Next {
     Demarche(Url),
     /// To a federation's login page (its `state` kept under `login:`).
     Federation(Url),
+    /// To the page that explains a step-up (the level asked is above the
+    /// session's) before the person logs in at `federation`.
+    StepUp {
+        pending: PendingId,
+        federation: Federation,
+    },
     /// To the chooser, for the pending request.
     Chooser {
         pending: PendingId,

@@ -35,10 +35,12 @@ pub enum Decision {
     /// FranceConnect session asked a higher level), else the chooser.
     /// `fresh_login`: a session exists but does not fit (level, age,
     /// person): the federation must authenticate again (`prompt=login`),
-    /// not answer from its own single sign-on.
+    /// not answer from its own single sign-on. `step_up`: the session's
+    /// level is below the one asked (the person is told why first).
     Interact {
         federation: Option<Federation>,
         fresh_login: bool,
+        step_up: bool,
     },
 }
 
@@ -196,6 +198,16 @@ pub fn decide(
             Some(login.identity.federation.for_level(level)).filter(|f| demarche.accepts(*f))
         }
     };
+    let step_up = login.is_some_and(|l| {
+        let held = l
+            .identity
+            .acr
+            .as_deref()
+            .and_then(crate::domain::eidas_level);
+        request
+            .required_level()
+            .is_some_and(|asked| held.is_none_or(|held| asked > held))
+    });
     Decision::Interact {
         federation,
         // New data scopes need the federation's consent, not a new
@@ -204,6 +216,7 @@ pub fn decide(
             unmet,
             Unmet::NoSession | Unmet::OtherFederation | Unmet::DataScopesNotGranted
         ),
+        step_up: step_up && !matches!(unmet, Unmet::NoSession | Unmet::OtherFederation),
     }
 }
 
@@ -336,11 +349,21 @@ mod tests {
             Decision::Interact {
                 federation: None,
                 fresh_login,
-            } => format!("chooser{}", if fresh_login { ", fresh" } else { "" }),
+                step_up,
+            } => format!(
+                "chooser{}{}",
+                if fresh_login { ", fresh" } else { "" },
+                if step_up { ", step-up" } else { "" }
+            ),
             Decision::Interact {
                 federation: Some(f),
                 fresh_login,
-            } => format!("to {f}{}", if fresh_login { ", fresh" } else { "" }),
+                step_up,
+            } => format!(
+                "to {f}{}{}",
+                if fresh_login { ", fresh" } else { "" },
+                if step_up { ", step-up" } else { "" }
+            ),
         }
     }
 

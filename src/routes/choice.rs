@@ -79,14 +79,8 @@ impl ChoicePage<'_> {
             .collect()
     }
 
-    /// The DSFR classes of the federation's official button.
     fn connect_class(&self, federation: &Federation) -> &'static str {
-        match federation {
-            Federation::FranceConnectPlus => "fr-connect fr-connect--plus aig-connect",
-            Federation::ProConnect => "fr-connect fr-connect--pro aig-connect",
-            Federation::ProSanteConnect => "fr-connect aig-connect aig-psc",
-            Federation::FranceConnect => "fr-connect aig-connect",
-        }
+        connect_class(*federation)
     }
 
     /// Another federation of this population to use meanwhile, if one works.
@@ -125,10 +119,18 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
     // level the démarche asks.
     let level = demarche.as_ref().and_then(|d| d.level).unwrap_or(2);
     let level = t.t(super::texts::level_key(level));
-    // One button: no choice to make, the heading says which service.
-    let heading = match active.as_slice() {
-        [] => t.t("choice-none-title"),
-        [only] => t.t1("choice-one-title", "federation", only.brand()),
+    // One button: no choice to make, the heading says which service. None:
+    // a service down for now is not one that is not offered here.
+    let down: Vec<Federation> = offers
+        .iter()
+        .filter(|o| o.state == OfferState::Down)
+        .map(|o| o.federation)
+        .collect();
+    let heading = match (active.as_slice(), down.as_slice()) {
+        ([], [one]) => t.t1("choice-down-title", "federation", one.brand()),
+        ([], [_, ..]) => t.t("choice-down-several-title"),
+        ([], []) => t.t("choice-none-title"),
+        ([only], _) => t.t1("choice-one-title", "federation", only.brand()),
         _ => t.t("choice-title"),
     };
     let body = ChoicePage {
@@ -143,6 +145,16 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         level,
     };
     Ok(super::html(actix_web::http::StatusCode::OK, &body))
+}
+
+/// The DSFR classes of the federation's official button.
+pub fn connect_class(federation: Federation) -> &'static str {
+    match federation {
+        Federation::FranceConnectPlus => "fr-connect fr-connect--plus aig-connect",
+        Federation::ProConnect => "fr-connect fr-connect--pro aig-connect",
+        Federation::ProSanteConnect => "fr-connect aig-connect aig-psc",
+        Federation::FranceConnect => "fr-connect aig-connect",
+    }
 }
 
 /// "Ce n'est pas moi / changer": forget the remembered answer.

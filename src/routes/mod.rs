@@ -25,6 +25,7 @@ mod provider;
 pub mod rate_limit;
 pub mod session;
 mod site_pages;
+mod step_up;
 pub mod texts;
 
 use actix_web::http::Method;
@@ -241,6 +242,7 @@ fn endpoints<'a>(
         endpoint("/choix").get(choice::answer),
         endpoint("/choix/oublier").post(choice::forget),
         endpoint("/choix/{population}").get(choice::show),
+        endpoint("/niveau/{federation}").get(step_up::show),
         endpoint("/federations").get(federations::show),
         endpoint("/federations/jwks").get(federations::encryption_jwks),
         endpoint("/connexion/{federation}")

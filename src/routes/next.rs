@@ -27,6 +27,10 @@ pub fn respond(next: Next) -> HttpResponse {
                 None => format!("/?demande={pending}{lang}"),
             })
         }
+        Next::StepUp {
+            pending,
+            federation,
+        } => see_other(&format!("/niveau/{federation}?demande={pending}")),
         Next::Account => see_other("/compte"),
     }
 }

@@ -94,6 +94,9 @@ impl FederationClient {
         }
         let started = std::time::Instant::now();
         let result = exchange.request_async(&self.http).await;
+        if !matches!(result, Err(RequestTokenError::Request(_))) {
+            self.answered();
+        }
         let elapsed = started.elapsed();
         metrics::upstream_call(
             self.federation,
@@ -185,6 +188,7 @@ impl FederationClient {
         );
         let res =
             sent.map_err(|_| UpstreamError::Unreachable("userinfo endpoint unreachable".into()))?;
+        self.answered();
         if !res.status().is_success() {
             return Err(rejected(format!("userinfo answered HTTP {}", res.status())));
         }

@@ -31,6 +31,9 @@ pub struct Discovered {
     fetched_at: Instant,
 }
 
+/// A federation that answered this recently is taken to be up.
+const RECENTLY: Duration = Duration::from_secs(5);
+
 /// How long discovery is trusted before it is fetched again.
 const METADATA_TTL: Duration = Duration::from_secs(3600);
 /// Two JWKS refreshes at least this far apart (an unknown `kid` cannot
@@ -121,7 +124,39 @@ impl FederationClient {
         let body = read_capped(res, BodyLimits::DEFAULT.metadata)
             .await
             .map_err(|e| unreachable(&e))?;
+        self.answered();
         serde_json::from_slice(&body).map_err(|_| unreachable(&"invalid JSON"))
+    }
+
+    /// The federation answered now.
+    pub(super) fn answered(&self) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        self.last_answer_ms
+            .store(now, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The federation answered a moment ago ([`RECENTLY`]), or answers now
+    /// (its discovery document asked again, within its timeout): a person
+    /// is not sent to a federation that went down before the background
+    /// probe noticed (their browser would show its own "site unreachable").
+    pub async fn confirm_up(&self) -> Result<(), UpstreamError> {
+        let last = self
+            .last_answer_ms
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let now = crate::common::clock::system_now().saturating_mul(1000);
+        let recent_ms = i64::try_from(RECENTLY.as_millis()).unwrap_or(i64::MAX);
+        if last > 0 && now.saturating_sub(last) < recent_ms + 1000 {
+            return Ok(());
+        }
+        let url = self.settings.discovery_url();
+        if let Err(e) = self.get_json(&url, UpstreamEndpoint::Discovery).await {
+            // Its endpoints may have moved: read discovery again next time.
+            self.invalidate();
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// Discovery and keys; the federation's status in the metrics.

@@ -65,6 +65,8 @@ pub struct FederationClient {
     cache_generation: std::sync::atomic::AtomicU64,
     /// When an unknown key last forced a JWKS refresh.
     last_key_refresh: std::sync::Mutex<Option<std::time::Instant>>,
+    /// When the federation last answered a request (system ms, 0: never).
+    last_answer_ms: std::sync::atomic::AtomicI64,
     /// The portal's keys to open what the federation encrypts (set when
     /// `encrypted_tokens`).
     decryption: Option<DecryptionKeys>,
@@ -110,6 +112,7 @@ impl Federations {
                     cache: std::sync::RwLock::new(None),
                     cache_generation: std::sync::atomic::AtomicU64::new(0),
                     last_key_refresh: std::sync::Mutex::new(None),
+                    last_answer_ms: std::sync::atomic::AtomicI64::new(0),
                     decryption,
                     status: std::sync::RwLock::new(FederationStatus::default()),
                 }),
