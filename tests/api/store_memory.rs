@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aiguillage::store::{self, MemoryStore, Store, StoreError, StoreSettings};
+use crate::internals::{MemoryStore, Store, StoreError, StoreSettings, open_store};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -118,13 +118,10 @@ async fn a_value_over_the_limit_is_refused_and_not_stored() {
 
 #[tokio::test]
 async fn open_without_a_url_gives_the_bounded_memory_store() {
-    let store = store::open(
-        &StoreSettings {
-            max_value_bytes: 100,
-            ..StoreSettings::default()
-        },
-        &Default::default(),
-    )
+    let store = open_store(&StoreSettings {
+        max_value_bytes: 100,
+        ..StoreSettings::default()
+    })
     .await
     .unwrap();
     store.put("k", b"v".to_vec(), MINUTE).await.unwrap();
@@ -140,7 +137,7 @@ async fn open_without_a_url_gives_the_bounded_memory_store() {
         ..StoreSettings::default()
     };
     assert!(matches!(
-        store::open(&bad, &Default::default()).await.err(),
+        open_store(&bad).await.err(),
         Some(StoreError::Config(_))
     ));
 }
