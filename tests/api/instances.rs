@@ -6,7 +6,6 @@
 //! browser, which only ever sees the public URL). The federation is a
 //! real `oidc-provider` (tests/support), the démarche an HTTP client.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +14,7 @@ use reqwest::header::{COOKIE, HOST, SET_COOKIE};
 use reqwest::{Method, Response, StatusCode, Url};
 
 use crate::helpers::*;
-use crate::internals::{Demarche, Federation, set_public_url, set_session_key_file};
+use crate::internals::{Clock, Demarche, Federation, set_public_url, set_session_key_file};
 use crate::peers::{FederationPeer, log_in_at_form, test_login};
 use crate::redis_server::{RedisServer, StoreUrl};
 
@@ -27,13 +26,14 @@ const NAME: &str = "Angela Claire Louise DUBOIS";
 /// What every instance shares, as an operator would give it: a Redis (one
 /// server, or a Cluster: `R`), a session key file written by `openssl rand
 /// -base64 64` (two lines), and the fixed signing key and pairwise secret
-/// the test helpers set.
+/// the test helpers set; and the time (one clock for all).
 pub(crate) struct Shared<R = RedisServer> {
     pub(crate) redis: R,
     peer: FederationPeer,
     /// Holds the public port (nothing listens there: the test balances).
     public: AppSocket,
     keys: tempfile::TempDir,
+    clock: Clock,
 }
 
 /// One running instance: its own address, the public host the balancer
@@ -77,6 +77,7 @@ impl<R: StoreUrl> Shared<R> {
             peer,
             public,
             keys,
+            clock: Clock::system(),
         }
     }
 
@@ -87,6 +88,7 @@ impl<R: StoreUrl> Shared<R> {
         Portal::new()
             .federation(&self.peer)
             .redis(&self.redis)
+            .clock(&self.clock)
             .demarche(
                 Demarche::confidential(CLIENT, SECRET, "Démarche partagée", REDIRECT)
                     .discovery_return("http://127.0.0.1:9/retour"),
@@ -572,7 +574,7 @@ async fn every_request_extends_a_session_and_a_login_past_the_maximum_is_over() 
 
     // Inactivity timeout: server.session_ttl_minutes (30), started again
     // by any request, even one that changes nothing.
-    let (key, pttl) = the_session(&mut redis).await;
+    let (_, pttl) = the_session(&mut redis).await;
     assert!(pttl > 29 * 60_000 && pttl <= 30 * 60_000, "PTTL {pttl}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (_, waited) = the_session(&mut redis).await;
@@ -582,23 +584,9 @@ async fn every_request_extends_a_session_and_a_login_past_the_maximum_is_over() 
     assert!(extended > waited + 1000, "PTTL {extended} started again");
 
     // Absolute maximum: server.session_max_hours (12) after the login,
-    // however active the session. Make the login 12 h old.
-    let raw: Vec<u8> = redis::cmd("GET")
-        .arg(&key)
-        .query_async(&mut redis)
-        .await
-        .unwrap();
-    let mut state: HashMap<String, String> = serde_json::from_slice(&raw).unwrap();
-    let mut login: serde_json::Value = serde_json::from_str(&state["login"]).unwrap();
-    login["at"] = (login["at"].as_i64().unwrap() - 12 * 3600).into();
-    state.insert("login".into(), login.to_string());
-    let _: () = redis::cmd("SET")
-        .arg(&key)
-        .arg(serde_json::to_vec(&state).unwrap())
-        .arg("KEEPTTL")
-        .query_async(&mut redis)
-        .await
-        .unwrap();
+    // however active the session (Redis keeps it: its TTL runs on its own
+    // clock). 12 h pass on the portal's.
+    shared.clock.advance(Duration::from_secs(12 * 3600));
     assert_logged_out(&person, &a).await;
     // A démarche asking now sends the person to log in again.
     let res = person.get(&a, &authorize_with("trop-tard")).await;

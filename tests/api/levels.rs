@@ -213,7 +213,15 @@ async fn max_age_0_forces_a_new_login_at_the_federation_and_auth_time_is_the_new
         first_claims["auth_time"],
         "the federation's auth_time, not the code's time"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // The federation counts auth_time in seconds on its own (real) clock:
+    // the new login is in a later second than the first.
+    let first_time = first_claims["auth_time"].as_i64().unwrap();
+    eventually(
+        "the federation's clock past the first login's second",
+        std::time::Duration::from_secs(2),
+        || async { unix_now() > first_time },
+    )
+    .await;
     let before = unix_now();
     let fresh = logging_in_at(
         app,

@@ -14,7 +14,9 @@
 //!   `oidc-provider` federations, Node programs, the federation's form),
 //!   `redis_server` (real Redis servers, Cluster, Sentinel).
 //!
-//! The README's "Tests" section says which federation each file uses.
+//! Lifetimes are tested by advancing the portal's clock
+//! (`app.clock().advance(…)`), not by sleeping. The README's "Tests"
+//! section says which federation each file uses.
 
 // Harness
 mod federation_double;

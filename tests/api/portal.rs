@@ -4,7 +4,7 @@
 //! Portal::new().start().await                      no federation, nothing registered
 //! Portal::new().every_button().start().await       every federation enabled, none reachable
 //! Portal::new().federation(&double).demarche(d)…   a federation (wiremock double or Node peer), a démarche
-//! Portal::new().redis(&server)…                    the store
+//! Portal::new().redis(&server).clock(&clock)…      the store, the clock (shared by instances)
 //! Portal::from_file(path)                          an operator's TOML file, with the test keys
 //!                                                  (the real binary reads it as written)
 //! Portal::new().real_binary().start().await        the `aiguillage` binary as a child process
@@ -15,6 +15,13 @@
 //! exists, for a Node federation that must know the callback first. Every
 //! portal has the fixed test keys (`tests/fixtures/keys`) and no federation
 //! unless one is given.
+//!
+//! Time: the in-process portal reads a [`Clock`] ([`TestApp::clock`], or
+//! one given with [`Portal::clock`]); `clock.advance(…)` makes a lifetime
+//! pass at once (sessions, logins in progress, pending requests, codes,
+//! tokens, the memory store's entries). What federations sign is checked
+//! against the system's time, and Redis counts its TTLs itself: those
+//! cannot be advanced. The real binary reads the system's clock.
 
 use std::io::{BufRead, BufReader};
 use std::ops::Deref;
@@ -133,6 +140,12 @@ impl Portal {
         self
     }
 
+    /// Reads `clock` (the test keeps a clone to advance; instances share it).
+    pub fn clock(mut self, clock: &Clock) -> Portal {
+        self.clock = clock.clone();
+        self
+    }
+
     /// The store is this Redis (a server, a Cluster, a Sentinel set), each
     /// operation bounded by 500 ms (a stopped Redis is seen at once).
     pub fn redis(mut self, redis: &impl StoreUrl) -> Portal {
@@ -177,10 +190,11 @@ impl Portal {
             file: _,
         } = self;
         internals::set_port(&mut settings, socket.port());
-        let (address, handle) = internals::serve(settings, socket.listener, clock);
+        let (address, handle) = internals::serve(settings, socket.listener, clock.clone());
         TestApp {
             address,
             client: browser(),
+            clock: Some(clock),
             handle: Some(handle),
         }
     }
@@ -308,6 +322,7 @@ impl RealBinary {
             app: TestApp {
                 address,
                 client: browser(),
+                clock: None,
                 handle: None,
             },
             child,
@@ -350,6 +365,7 @@ pub struct TestApp {
     pub address: String,
     /// No redirects followed, cookies kept: like a browser, one step at a time.
     pub client: reqwest::Client,
+    clock: Option<Clock>,
     handle: Option<ServerHandle>,
 }
 
@@ -359,8 +375,16 @@ impl TestApp {
         TestApp {
             address: self.address.clone(),
             client: browser(),
+            clock: self.clock.clone(),
             handle: self.handle.clone(),
         }
+    }
+
+    /// The clock the portal reads: `advance` it to make a lifetime pass.
+    pub fn clock(&self) -> &Clock {
+        self.clock
+            .as_ref()
+            .expect("the real binary reads the system's clock")
     }
 
     /// Stops the portal (an instance restarted): it answers no more.

@@ -225,7 +225,7 @@ async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() 
     // max_age: a session older than allowed means a new federation login.
     let params = standard(CLIENT, &[]);
     code_for(&app, &params).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.clock().advance(std::time::Duration::from_millis(1100));
     let res = app
         .authorize(&request(&[("idp_hint", "franceconnect"), ("max_age", "0")]))
         .await;

@@ -113,7 +113,7 @@ async fn an_expired_code_is_refused() {
         .start()
         .await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.clock().advance(std::time::Duration::from_millis(1500));
     assert_invalid_grant(&app, &code_form(&code), (CLIENT, SECRET), "expired").await;
 }
 
