@@ -202,6 +202,10 @@ async fn over_sentinel_a_master_demoted_behind_the_stores_back_answers_readonly_
     let store = store_at(&set.url());
     let (a, b) = (set.servers[0].port, set.servers[1].port);
     store.put("kept", b"v".to_vec(), MINUTE).await.unwrap();
+    // Copied to B before B is promoted (replication is asynchronous: a
+    // promotion first would drop it, whatever the store does).
+    let copies = replicas_with_every_write(a).await;
+    assert_eq!(copies, 1, "B has every write of A");
 
     // By hand, as an operator could: B promoted, A made its replica, the
     // sentinel told to watch B. Nothing closes the store's connection to
