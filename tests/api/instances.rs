@@ -576,6 +576,7 @@ async fn every_request_extends_a_session_and_a_login_past_the_maximum_is_over() 
     // by any request, even one that changes nothing.
     let (_, pttl) = the_session(&mut redis).await;
     assert!(pttl > 29 * 60_000 && pttl <= 30 * 60_000, "PTTL {pttl}");
+    // Redis counts the TTL on its own clock: real time passes.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (_, waited) = the_session(&mut redis).await;
     assert!(waited <= 30 * 60_000 - 1000, "PTTL {waited} went down");
