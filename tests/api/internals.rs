@@ -100,9 +100,8 @@ pub fn set_port(settings: &mut Settings, port: u16) {
     settings.server.port = port;
 }
 
-/// The settings as the TOML file an operator would write, and whether
-/// the portal reading that file back gets the same settings (checked
-/// before a real binary is started with it).
+/// The settings as the TOML file an operator would write (the real
+/// binary is started with it).
 pub fn settings_as_toml(settings: &Settings) -> String {
     toml::to_string(settings).expect("the settings as TOML")
 }

@@ -56,7 +56,8 @@ pub trait PlaysFederation {
 pub struct Portal {
     settings: Settings,
     socket: AppSocket,
-    clock: Clock,
+    /// The clock a test gave (else the portal has its own).
+    clock: Option<Clock>,
     /// Made from an operator's file: the file, and the settings it gave.
     file: Option<(PathBuf, String)>,
 }
@@ -87,7 +88,7 @@ impl Portal {
         Portal {
             settings,
             socket: AppSocket::bind(),
-            clock: Clock::system(),
+            clock: None,
             file: None,
         }
     }
@@ -142,7 +143,7 @@ impl Portal {
 
     /// Reads `clock` (the test keeps a clone to advance; instances share it).
     pub fn clock(mut self, clock: &Clock) -> Portal {
-        self.clock = clock.clone();
+        self.clock = Some(clock.clone());
         self
     }
 
@@ -190,6 +191,7 @@ impl Portal {
             file: _,
         } = self;
         internals::set_port(&mut settings, socket.port());
+        let clock = clock.unwrap_or_else(Clock::system);
         let (address, handle) = internals::serve(settings, socket.listener, clock.clone());
         TestApp {
             address,
@@ -200,8 +202,13 @@ impl Portal {
     }
 
     /// The same portal as the real `aiguillage` binary, in a process of
-    /// its own (its log lines, its answer to signals, its memory).
+    /// its own (its log lines, its answer to signals, its memory). It reads
+    /// the system's clock: no [`Portal::clock`].
     pub fn real_binary(self) -> RealBinary {
+        assert!(
+            self.clock.is_none(),
+            "the real binary reads the system's clock: it cannot be given one"
+        );
         RealBinary {
             portal: self,
             env: vec![("RUST_LOG".into(), "info".into())],
