@@ -1,7 +1,11 @@
 //! Browser tests: the Node scripts in `tests/support/browser/` drive real
 //! headless Chromium against the portal spawned here.
 
+use std::time::Duration;
+
 use crate::helpers::*;
+use crate::internals::{Federation, probe_federations_every, use_federation_at};
+use crate::peers::{FederationPeer, test_login};
 
 /// Runs one browser script against `base_url`; fails with its full output.
 pub async fn run_browser_script(script: &str, base_url: &str, extra_env: &[(&str, &str)]) {
@@ -33,22 +37,21 @@ pub async fn run_browser_script(script: &str, base_url: &str, extra_env: &[(&str
 #[tokio::test]
 async fn chooser_is_accessible_keyboard_operable_and_works_without_javascript() {
     // Every federation has a client (none reachable): every button shows.
-    let app = spawn_app_with_every_button().await;
+    let app = Portal::new().every_button().start().await;
     run_browser_script("chooser.mjs", &app.address, &[]).await;
 }
 
 #[tokio::test]
 async fn a_person_logs_in_and_out_with_proconnect_in_a_real_browser() {
-    use crate::internals::Federation;
-    let socket = AppSocket::bind();
-    let peer = crate::peers::FederationPeer::start(Federation::ProConnect, &socket).await;
-    let app = spawn_app_on(socket, |s| peer.configure(s)).await;
+    let portal = Portal::new();
+    let peer = FederationPeer::start(Federation::ProConnect, portal.socket()).await;
+    let app = portal.federation(&peer).start().await;
     run_browser_script(
         "login.mjs",
         &app.address,
         &[
             ("FEDERATION", "proconnect"),
-            ("LOGIN", crate::peers::test_login(Federation::ProConnect)),
+            ("LOGIN", test_login(Federation::ProConnect)),
             ("EXPECTED_NAME", "Jean Michel"),
         ],
     )
@@ -57,33 +60,34 @@ async fn a_person_logs_in_and_out_with_proconnect_in_a_real_browser() {
 
 #[tokio::test]
 async fn franceconnect_plus_and_an_unavailable_federation_are_accessible_in_a_real_browser() {
-    use aiguillage::domain::Federation;
-    let socket = AppSocket::bind();
-    let fc_plus = crate::peers::FederationPeer::start(Federation::FranceConnectPlus, &socket).await;
-    let app = spawn_app_on(socket, |s| {
-        fc_plus.configure(s);
-        // Nothing listens on port 9: Pro Santé Connect is found down.
-        crate::internals::use_federation_at(
-            s,
-            Federation::ProSanteConnect,
-            "http://127.0.0.1:9/auth/realms/esante-wallet",
-        );
-        s.federation_probe.interval_seconds = 1;
-        s.demarches = vec![crate::levels::demarche()];
-    })
-    .await;
+    let portal = Portal::new();
+    let fc_plus = FederationPeer::start(Federation::FranceConnectPlus, portal.socket()).await;
+    let app = portal
+        .federation(&fc_plus)
+        .settings(|s| {
+            // Nothing listens on port 9: Pro Santé Connect is found down.
+            use_federation_at(
+                s,
+                Federation::ProSanteConnect,
+                "http://127.0.0.1:9/auth/realms/esante-wallet",
+            );
+            probe_federations_every(s, 1);
+        })
+        .demarche(crate::levels::demarche())
+        .start()
+        .await;
     let fc_plus_authorize = "/oidc/authorize?client_id=demarche-niveaux&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&response_type=code&scope=openid&state=s&nonce=n&acr_values=eidas2&population=particulier";
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while select(
-        &app.page("/choix/professionnel", reqwest::StatusCode::OK)
-            .await,
-        "#unavailable-prosanteconnect",
+    eventually(
+        "Pro Santé Connect found down",
+        Duration::from_secs(60),
+        || async {
+            let doc = app
+                .page("/choix/professionnel", reqwest::StatusCode::OK)
+                .await;
+            !select(&doc, "#unavailable-prosanteconnect").is_empty()
+        },
     )
-    .is_empty()
-    {
-        assert!(std::time::Instant::now() < deadline, "never found down");
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    .await;
     run_browser_script(
         "levels.mjs",
         &app.address,

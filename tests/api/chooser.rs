@@ -18,7 +18,7 @@ const ALL: [&str; 3] = ["franceconnect", "proconnect", "prosanteconnect"];
 
 #[tokio::test]
 async fn each_population_sees_exactly_its_federations_buttons_in_both_languages() {
-    let app = spawn_app_with_every_button().await;
+    let app = Portal::new().every_button().start().await;
     for lang in ["fr", "en"] {
         for (population, expected) in TABLE {
             let doc = app
@@ -104,7 +104,7 @@ async fn each_population_sees_exactly_its_federations_buttons_in_both_languages(
 
 #[tokio::test]
 async fn official_buttons_use_the_dsfr_markup() {
-    let app = spawn_app_with_every_button().await;
+    let app = Portal::new().every_button().start().await;
     let doc = app.page("/choix/particulier", StatusCode::OK).await;
     let fc = "form[action='/connexion/franceconnect'] .fr-connect-group > button.fr-connect";
     assert_eq!(
@@ -133,7 +133,7 @@ async fn official_buttons_use_the_dsfr_markup() {
 
 #[tokio::test]
 async fn the_home_form_leads_to_the_choice_page_with_a_303() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let doc = app.page("/", StatusCode::OK).await;
     assert_eq!(
         attr(&doc, "main form[action='/choix']", "method").as_deref(),
@@ -159,7 +159,7 @@ async fn the_home_form_leads_to_the_choice_page_with_a_303() {
 
 #[tokio::test]
 async fn no_answer_shows_the_question_again_with_an_error() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let message = "Choisissez la situation qui vous correspond pour continuer.";
     for path in ["/choix", "/choix?population="] {
         let doc = app.page(path, StatusCode::BAD_REQUEST).await;
@@ -200,7 +200,7 @@ async fn no_answer_shows_the_question_again_with_an_error() {
 
 #[tokio::test]
 async fn the_professional_answer_agrees_with_the_services_it_offers_and_differs_from_a_company() {
-    let app = spawn_app_with_every_button().await;
+    let app = Portal::new().every_button().start().await;
     for (lang, not_a_company, company, psc_fits) in [
         (
             "fr",
@@ -253,7 +253,7 @@ async fn the_professional_answer_agrees_with_the_services_it_offers_and_differs_
 
 #[tokio::test]
 async fn unknown_population_or_federation_gets_a_localized_404() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     for (path, title) in [
         ("/choix/inconnu", "Réponse inconnue"),
         ("/choix?population=inconnu", "Réponse inconnue"),
@@ -281,7 +281,7 @@ async fn unknown_population_or_federation_gets_a_localized_404() {
 
 #[tokio::test]
 async fn a_known_federation_without_configuration_is_explained() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let res = app.post("/connexion/prosanteconnect").await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let doc = html(res).await;
@@ -293,7 +293,7 @@ async fn a_known_federation_without_configuration_is_explained() {
 
 #[tokio::test]
 async fn the_federations_page_shows_the_whole_table_accessibly() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     for lang in ["fr", "en"] {
         let doc = app
             .page(&format!("/federations?lang={lang}"), StatusCode::OK)

@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::helpers::Portal;
+
 pub(crate) fn aiguillage(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiguillage"));
     cmd.args(args).env_remove("AIGUILLAGE_CONFIG");
@@ -237,31 +239,24 @@ fn deployed_configs_with_the_old_names_still_pass_with_a_deprecation_warning() {
     );
 }
 
-#[test]
-fn the_portal_starts_with_the_old_configuration_names() {
-    use std::io::{BufRead, BufReader};
+#[tokio::test]
+async fn the_portal_starts_with_the_old_configuration_names() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "old.toml", OLD_NAMES);
     let data_dir = dir.path().join("data").display().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aiguillage"))
-        .args(["--config", &file, "serve"])
-        .env_remove("AIGUILLAGE_CONFIG")
-        .env("AIGUILLAGE__SERVER__PORT", "0")
+    // The binary reads the file as written (`Portal::from_file`), and the
+    // old name in its environment too.
+    let portal = Portal::from_file(Path::new(&file))
+        .real_binary()
         .env("AIGUILLAGE__PROVIDER__DATA_DIR", &data_dir)
         .env("AIGUILLAGE__PROVIDERS__PROCONNECT__ENABLED", "false")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("binary runs");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+        .start()
+        .await;
+    // It printed "Aiguillage listening on http://localhost:…".
     assert!(
-        line.starts_with("Aiguillage listening on http://localhost:"),
-        "{line}"
+        portal.address.starts_with("http://localhost:"),
+        "{}",
+        portal.address
     );
 }
 

@@ -52,7 +52,7 @@ async fn body_checked(res: reqwest::Response) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_page_sent_gzipped_decodes_to_the_same_html_as_sent_plain() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let plain = get_encoded(&app, "/", "identity").await;
     assert_eq!(plain.status(), StatusCode::OK);
     assert_eq!(header(&plain, "content-encoding"), None);
@@ -84,7 +84,7 @@ async fn a_page_sent_gzipped_decodes_to_the_same_html_as_sent_plain() {
 
 #[tokio::test]
 async fn a_browser_accepting_brotli_gets_brotli_that_decodes_to_the_same_html() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let plain =
         String::from_utf8(body_checked(get_encoded(&app, "/", "identity").await).await).unwrap();
     let res = get_encoded(&app, "/", "gzip, deflate, br, zstd").await;
@@ -95,7 +95,7 @@ async fn a_browser_accepting_brotli_gets_brotli_that_decodes_to_the_same_html() 
 
 #[tokio::test]
 async fn an_encoding_refused_with_q_zero_is_not_used() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let res = get_encoded(&app, "/", "br;q=0, gzip;q=0.5").await;
     assert_eq!(header(&res, "content-encoding"), Some("gzip"));
     let res = get_encoded(&app, "/", "gzip;q=0").await;
@@ -106,7 +106,7 @@ async fn an_encoding_refused_with_q_zero_is_not_used() {
 
 #[tokio::test]
 async fn a_page_served_twice_gives_identical_compressed_bytes() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let first = body_checked(get_encoded(&app, "/", "gzip").await).await;
     let second = body_checked(app.in_another_browser().get("/").await).await;
     let second_gzip = body_checked(
@@ -125,7 +125,7 @@ async fn a_page_served_twice_gives_identical_compressed_bytes() {
 
 #[tokio::test]
 async fn another_language_is_another_compressed_page() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let french = get_encoded(&app, "/?lang=fr", "gzip").await;
     let french = gunzip(&body_checked(french).await);
     let english = get_encoded(&app, "/?lang=en", "gzip").await;
@@ -136,7 +136,7 @@ async fn another_language_is_another_compressed_page() {
 
 #[tokio::test]
 async fn json_is_compressed_and_keeps_its_headers() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let plain = app.get("/.well-known/openid-configuration").await;
     let plain: serde_json::Value = serde_json::from_slice(&body_checked(plain).await).unwrap();
     let res = get_encoded(&app, "/.well-known/openid-configuration", "gzip").await;
@@ -182,7 +182,7 @@ async fn a_no_store_page_of_personal_data_is_compressed_and_stays_no_store() {
 
 #[tokio::test]
 async fn small_and_binary_responses_are_sent_as_they_are() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let res = get_encoded(&app, "/healthz", "gzip").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header(&res, "content-encoding"), None);

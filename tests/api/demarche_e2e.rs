@@ -9,8 +9,8 @@
 //! is skipped just because one federation is configured).
 
 use crate::browser::run_browser_script;
-use crate::helpers::{AppSocket, TestApp, spawn_app_on};
-use crate::internals::{Demarche, Federation, register_demarche, sign_id_tokens_with};
+use crate::helpers::{Portal, TestApp};
+use crate::internals::{Demarche, Federation};
 use crate::peers::{FederationPeer, NodePeer, start_node, test_login};
 
 const DEMARCHE_ID: &str = "demarche-e2e";
@@ -52,12 +52,12 @@ pub async fn setup(id_token_alg: &str) -> Setup {
         installed.exists(),
         "the example démarche is not installed: run scripts/test.sh (or `npm ci` in examples/demarche)"
     );
-    let socket = AppSocket::bind();
+    let portal = Portal::new();
     let demarche = start_node(
         DEMARCHE_SCRIPT,
         &[
             "--issuer".into(),
-            socket.base_url(),
+            portal.socket().base_url(),
             "--client-id".into(),
             DEMARCHE_ID.into(),
             "--client-secret".into(),
@@ -76,29 +76,25 @@ pub async fn setup(id_token_alg: &str) -> Setup {
             .unwrap_or_else(|| panic!("the démarche printed no {name}: {}", demarche.info))
     };
     let peers = vec![
-        FederationPeer::start(Federation::FranceConnect, &socket).await,
-        FederationPeer::start(Federation::ProConnect, &socket).await,
+        FederationPeer::start(Federation::FranceConnect, portal.socket()).await,
+        FederationPeer::start(Federation::ProConnect, portal.socket()).await,
     ];
-    let app = spawn_app_on(socket, |settings| {
-        for peer in &peers {
-            peer.configure(settings);
-        }
-        register_demarche(
-            settings,
-            Demarche {
-                client_id: DEMARCHE_ID,
-                secret: Some(DEMARCHE_SECRET),
-                name: DEMARCHE_NAME,
-                redirect_uri: uri("redirect_uri"),
-                post_logout_redirect_uri: uri("post_logout_redirect_uri"),
-                discovery_return_prefix: None,
-            },
-        );
-        if id_token_alg != "RS256" {
-            sign_id_tokens_with(settings, DEMARCHE_ID, id_token_alg);
-        }
-    })
-    .await;
+    let mut registered = Demarche::confidential(
+        DEMARCHE_ID,
+        DEMARCHE_SECRET,
+        DEMARCHE_NAME,
+        uri("redirect_uri"),
+    )
+    .after_logout(uri("post_logout_redirect_uri"));
+    if id_token_alg != "RS256" {
+        registered = registered.id_tokens_signed_with(id_token_alg);
+    }
+    let app = portal
+        .federation(&peers[0])
+        .federation(&peers[1])
+        .demarche(registered)
+        .start()
+        .await;
     Setup {
         app,
         demarche,

@@ -12,19 +12,14 @@ use crate::federation_double::FederationDouble;
 use crate::helpers::*;
 use crate::internals::{Federation, callback_path};
 use crate::op::{
-    CLIENT, REDIRECT, SECRET, authorize, code_for, pkce_pair, redirect_query, standard, tokens,
-    userinfo,
+    CLIENT, REDIRECT, SECRET, code_for, pkce_pair, provider, standard, tokens, userinfo,
 };
 
 /// The provider with FranceConnect and ProConnect played by doubles.
 async fn provider_with_both() -> (TestApp, FederationDouble, FederationDouble) {
     let fc = FederationDouble::start(Federation::FranceConnect).await;
     let pc = FederationDouble::start(Federation::ProConnect).await;
-    let app = crate::op::provider(|s| {
-        fc.configure(s);
-        pc.configure(s);
-    })
-    .await;
+    let app = provider().federation(&fc).federation(&pc).start().await;
     (app, fc, pc)
 }
 
@@ -75,7 +70,7 @@ async fn cancel_then_resume(
     fed: &FederationDouble,
 ) -> reqwest::Response {
     code_for(app, first).await;
-    let res = authorize(app, second).await;
+    let res = app.authorize(second).await;
     let asked = sent_to(&res, fed);
     let demande = cancel_at(app, fed, &asked["state"]).await;
     app.get(&format!("/oidc/reprise/{demande}")).await
@@ -195,7 +190,7 @@ async fn victims_request(app: &TestApp) -> String {
         ],
     );
     params.retain(|(k, _)| *k != "idp_hint");
-    let res = authorize(app, &params).await;
+    let res = app.authorize(&params).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let chooser = app.url(location(&res));
     query_of(&chooser)["demande"].clone()
@@ -293,7 +288,9 @@ async fn asked_not_logged_out(app: &TestApp, res: reqwest::Response, why: &str) 
         1,
         "{why}: the person is asked"
     );
-    let res = authorize(app, &standard(CLIENT, &[("prompt", "none")])).await;
+    let res = app
+        .authorize(&standard(CLIENT, &[("prompt", "none")]))
+        .await;
     assert!(
         redirect_query(&res).contains_key("code"),
         "{why}: still logged in"
@@ -367,7 +364,7 @@ async fn a_silent_request_s_error_says_nothing_about_the_session_s_person() {
         p.extend_from_slice(extra);
         p
     };
-    let nobody = redirect_query(&authorize(&app, &silent(&[])).await);
+    let nobody = redirect_query(&app.authorize(&silent(&[])).await);
     assert_eq!(nobody["error"], "login_required");
     tokens_through(&app, Federation::ProConnect).await;
     for extra in [
@@ -375,7 +372,7 @@ async fn a_silent_request_s_error_says_nothing_about_the_session_s_person() {
         &[("max_age", "0")][..],
         &[("acr_values", "eidas2")][..],
     ] {
-        let q = redirect_query(&authorize(&app, &silent(extra)).await);
+        let q = redirect_query(&app.authorize(&silent(extra)).await);
         assert_eq!(q["error"], "login_required", "{extra:?}");
         assert_eq!(
             q.get("error_description"),

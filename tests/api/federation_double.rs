@@ -12,7 +12,7 @@
 //! | `userinfo` | the federation's test person as JSON ([`person`]) |
 //! | `session/end` | a 303 to `post_logout_redirect_uri` with the `state` |
 //!
-//! So a portal pointed at it ([`FederationDouble::configure`]) logs people
+//! So a portal pointed at it (`Portal::new().federation(&double)`) logs people
 //! in and out like with a real federation. A test changes one answer to
 //! play an attacker or a broken federation: `serve_token` (a forged ID
 //! token), `serve_userinfo`, `serve_jwks`, `forbid_token_call`. Those mocks
@@ -24,7 +24,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -38,6 +38,7 @@ use crate::internals::{
     CLIENT_ID, CLIENT_SECRET, Federation, Settings, accept_unsigned_userinfo, callback_path,
     unix_now, use_federation_at,
 };
+use crate::portal::PlaysFederation;
 
 /// The access token the double's token endpoint gives.
 pub const ACCESS_TOKEN: &str = "access-token-from-the-mock-federation";
@@ -178,6 +179,14 @@ pub struct FederationDouble {
     honest: Arc<Mutex<Honest>>,
 }
 
+impl PlaysFederation for FederationDouble {
+    fn configure(&self, settings: &mut Settings) {
+        use_federation_at(settings, self.federation, &self.issuer);
+        // The signed-userinfo cases send `application/jwt` themselves.
+        accept_unsigned_userinfo(settings, self.federation);
+    }
+}
+
 impl FederationDouble {
     /// Serves every endpoint, the JWKS with `rsa-1`.
     pub async fn start(federation: Federation) -> FederationDouble {
@@ -225,13 +234,6 @@ impl FederationDouble {
         format!("/api/v2/{endpoint}")
     }
 
-    /// Points the portal's settings at this federation.
-    pub fn configure(&self, settings: &mut Settings) {
-        use_federation_at(settings, self.federation, &self.issuer);
-        // The signed-userinfo cases send `application/jwt` themselves.
-        accept_unsigned_userinfo(settings, self.federation);
-    }
-
     /// The person's `sub` at this federation.
     pub fn sub(&self) -> String {
         person(self.federation)["sub"].as_str().unwrap().to_owned()
@@ -243,7 +245,7 @@ impl FederationDouble {
         Mock::given(method("GET"))
             .and(path(self.path("authorize")))
             .respond_with(move |req: &Request| {
-                let q = query_of(req);
+                let q = query_of(req.url.as_str());
                 let (Some(CLIENT_ID), Some(redirect_uri), Some(state)) = (
                     q.get("client_id").map(String::as_str),
                     q.get("redirect_uri"),
@@ -299,7 +301,7 @@ impl FederationDouble {
         Mock::given(method("GET"))
             .and(path(self.path("session/end")))
             .respond_with(|req: &Request| {
-                let q = query_of(req);
+                let q = query_of(req.url.as_str());
                 let Some(uri) = q.get("post_logout_redirect_uri") else {
                     return ResponseTemplate::new(200).set_body_string("Vous êtes déconnecté.");
                 };
@@ -409,14 +411,12 @@ impl FederationDouble {
     /// Waits for the portal's start-up discovery (JWKS fetched), so that no
     /// fetch is still in flight when a test changes what the mock serves.
     pub async fn wait_for_discovery(&self) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while self.requests_to("jwks").await == 0 {
-            assert!(
-                Instant::now() < deadline,
-                "the portal never fetched the JWKS"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        eventually(
+            "the portal fetched the JWKS",
+            Duration::from_secs(5),
+            || async { self.requests_to("jwks").await > 0 },
+        )
+        .await;
     }
 
     /// A whole login in `app`'s browser: the federation's button, the
@@ -473,10 +473,6 @@ fn level_asked(q: &HashMap<String, String>) -> String {
         .unwrap_or_else(|| "eidas1".into())
 }
 
-fn query_of(req: &Request) -> HashMap<String, String> {
-    req.url.query_pairs().into_owned().collect()
-}
-
 fn see_other(url: &reqwest::Url) -> ResponseTemplate {
     ResponseTemplate::new(303).insert_header("location", url.as_str())
 }
@@ -510,24 +506,6 @@ fn id_token_claims(issuer: &str, sub: &str, nonce: &str) -> Value {
 // ---------------------------------------------------------------------------
 // Driving a login by hand
 
-/// A portal with these federations.
-pub async fn portal(feds: &[&FederationDouble]) -> TestApp {
-    portal_with(feds, |_| {}).await
-}
-
-pub async fn portal_with(
-    feds: &[&FederationDouble],
-    adjust: impl FnOnce(&mut Settings),
-) -> TestApp {
-    spawn_app_with(|s| {
-        for fed in feds {
-            fed.configure(s);
-        }
-        adjust(s);
-    })
-    .await
-}
-
 /// What the authorization request carried.
 pub struct Started {
     pub state: String,
@@ -541,13 +519,12 @@ pub async fn start_login(app: &TestApp, fed: &FederationDouble) -> Started {
         .post(&format!("/connexion/{}", fed.federation.id()))
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let url = reqwest::Url::parse(location(&res)).expect("absolute authorization URL");
+    let url = location(&res);
     assert!(
-        url.as_str()
-            .starts_with(&format!("{}/authorize?", fed.issuer)),
+        url.starts_with(&format!("{}/authorize?", fed.issuer)),
         "sent to the federation: {url}"
     );
-    let q: HashMap<String, String> = url.query_pairs().into_owned().collect();
+    let q = query_of(url);
     Started {
         state: q["state"].clone(),
         nonce: q["nonce"].clone(),

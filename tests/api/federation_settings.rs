@@ -1,10 +1,10 @@
 //! The portal configured as an operator would, in a file: a federation
 //! with the fewest keys, every secret from a file of its own.
 
-use aiguillage::configuration::Settings;
-use aiguillage::domain::Federation;
-
 use crate::helpers::*;
+use crate::internals::{
+    Federation, config_problems, discovery_url, forget_inline_pairwise_secret, settings_from_file,
+};
 use crate::login::log_in;
 use crate::logs::{DEMARCHE_REDIRECT, demarche_login};
 use crate::peers::{CLIENT_ID, CLIENT_SECRET, FederationPeer};
@@ -34,13 +34,12 @@ client_secret = "{CLIENT_SECRET}"
         ),
     )
     .unwrap();
-    let settings = Settings::load(Some(&file)).expect("the file is read");
-    let psc = settings.federations.get(Federation::ProSanteConnect);
+    let settings = settings_from_file(&file).expect("the file is read");
     assert_eq!(
-        psc.discovery_url().as_str(),
+        discovery_url(&settings, Federation::ProSanteConnect),
         format!("{}/.well-known/wallet-openid-configuration", peer.issuer)
     );
-    let app = spawn_app_from(socket, settings, |_| {}).await;
+    let app = Portal::from_file(&file).on(socket).start().await;
     let (res, query) = log_in(&app, Federation::ProSanteConnect).await;
     assert_eq!(query["scope"], "openid scope_all");
     assert_eq!(res.status(), reqwest::StatusCode::OK);
@@ -90,8 +89,11 @@ async fn every_secret_can_be_given_as_a_file() {
     ));
     let file = dir.path().join("aiguillage.toml");
     std::fs::write(&file, &toml).unwrap();
-    let settings = Settings::load(Some(&file)).expect("the file is read");
-    let app = spawn_app_from(socket, settings, |s| s.provider.pairwise_secret = None).await;
+    let app = Portal::from_file(&file)
+        .on(socket)
+        .settings(forget_inline_pairwise_secret)
+        .start()
+        .await;
     // The démarche's and the federation's secrets both worked.
     let login = demarche_login(&app.address, (DEMARCHE, DEMARCHE_SECRET)).await;
     assert!(!login.access_token.is_empty());
@@ -99,10 +101,12 @@ async fn every_secret_can_be_given_as_a_file() {
     // An unreadable file is named by its key.
     let missing = toml.replace(&files[0].2, "/nulle/part");
     std::fs::write(&file, missing).unwrap();
-    let errors = Settings::load(Some(&file)).unwrap().resolve().unwrap_err();
+    let problems = config_problems(&settings_from_file(&file).unwrap());
     assert!(
-        errors.0.iter().any(|i| i.key == "server.session_key_file"),
-        "{errors:?}"
+        problems
+            .iter()
+            .any(|(key, _)| key == "server.session_key_file"),
+        "{problems:?}"
     );
 }
 

@@ -4,13 +4,13 @@
 //! here) has seen it, and available again once it is back. Pages only read
 //! the last probe: polling is bounded, no page latency is asserted.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use aiguillage::domain::Federation;
 use reqwest::StatusCode;
 use scraper::Html;
 
 use crate::helpers::*;
+use crate::internals::{Federation, probe_federations_every};
 use crate::peers::FederationPeer;
 
 const CHOICE: &str = "/choix/professionnel";
@@ -18,15 +18,12 @@ const PSC_FORM: &str = "form[action='/connexion/prosanteconnect']";
 
 /// GETs `path` until `check` holds on the page (at most 60 s).
 async fn page_until(app: &TestApp, path: &str, what: &str, check: impl Fn(&Html) -> bool) -> Html {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
+    let what = format!("{path} {what}");
+    eventually(&what, Duration::from_secs(60), || async {
         let doc = app.page(path, StatusCode::OK).await;
-        if check(&doc) {
-            return doc;
-        }
-        assert!(Instant::now() < deadline, "{path}: never {what}");
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+        check(&doc).then_some(doc)
+    })
+    .await
 }
 
 fn status_of(doc: &Html, federation: &str) -> Option<String> {
@@ -35,25 +32,25 @@ fn status_of(doc: &Html, federation: &str) -> Option<String> {
 
 /// Waits until nothing listens on `port` any more (the stopped process died).
 async fn port_free(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "port {port} still taken");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let what = format!("port {port} free");
+    eventually(&what, Duration::from_secs(10), || async {
+        std::net::TcpListener::bind(("127.0.0.1", port)).map(drop)
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_stopped_federation_is_shown_unavailable_then_available_again_once_restarted() {
-    let socket = AppSocket::bind();
-    let pc = FederationPeer::start(Federation::ProConnect, &socket).await;
-    let psc = FederationPeer::start(Federation::ProSanteConnect, &socket).await;
+    let portal = Portal::new();
+    let pc = FederationPeer::start(Federation::ProConnect, portal.socket()).await;
+    let psc = FederationPeer::start(Federation::ProSanteConnect, portal.socket()).await;
     let psc_port = psc.port();
-    let app = spawn_app_on(socket.try_clone(), |s| {
-        pc.configure(s);
-        psc.configure(s);
-        s.federation_probe.interval_seconds = 1;
-    })
-    .await;
+    let app = portal
+        .federation(&pc)
+        .federation(&psc)
+        .settings(|s| probe_federations_every(s, 1))
+        .start()
+        .await;
     page_until(&app, "/federations", "shows Pro Santé Connect up", |d| {
         status_of(d, "prosanteconnect").as_deref() == Some("up")
     })
@@ -97,10 +94,10 @@ async fn a_stopped_federation_is_shown_unavailable_then_available_again_once_res
     let res = app.post("/connexion/prosanteconnect").await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
 
-    port_free(psc_port as u16).await;
+    port_free(psc_port).await;
     let port = psc_port.to_string();
     let _psc =
-        FederationPeer::start_with(Federation::ProSanteConnect, &socket, &["--port", &port]).await;
+        FederationPeer::start_with(Federation::ProSanteConnect, &app, &["--port", &port]).await;
     page_until(
         &app,
         CHOICE,

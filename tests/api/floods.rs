@@ -7,16 +7,13 @@
 //! no further. The chooser keeps answering throughout. Every loop is
 //! bounded in count, and the whole flood in time.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
-use crate::helpers::{AppSocket, fixture_path as fixture, text_of};
-use crate::internals::{CLIENT_ID, CLIENT_SECRET};
+use crate::helpers::{Portal, PortalProcess, authorize_path, text_of};
+use crate::internals::{Demarche, Federation};
 use crate::peers::FederationPeer;
 
 const DEMARCHE: &str = "demarche-inondee";
@@ -29,103 +26,27 @@ const CLOSED: StatusCode = match StatusCode::from_u16(499) {
     Err(_) => panic!(),
 };
 
-struct Portal {
-    base: String,
-    pid: u32,
-    _child: Child,
-    _dir: tempfile::TempDir,
-}
-
-impl Portal {
-    /// The binary on a free port, with `FranceConnect` at `issuer`.
-    async fn start(issuer: &str) -> Portal {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("aiguillage.toml");
-        std::fs::write(
-            &config,
-            format!(
-                r#"
-[server]
-port = 0
-trusted_proxies = ["127.0.0.1/32"]
-
-[store]
-memory_max_bytes = {STORE_MAX_BYTES}
-memory_max_entries = 50000
-
-[rate_limit]
-max_clients = 5000
-# One address' token requests: 20 at once, then 1 a second (the default
-# allows a démarche's server far more), so that 429s come whatever the speed.
-token_per_minute = 60
-token_burst = 20
-
-[oidc]
-signing_key_file = "{key}"
-pairwise_secret = "a-pairwise-secret-for-tests-only-0123456789"
-
-[federations.proconnect]
-enabled = false
-
-[federations.franceconnect]
-enabled = true
-issuer = "{issuer}"
-client_id = "{CLIENT_ID}"
-client_secret = "{CLIENT_SECRET}"
-
-[[clients]]
-client_id = "{DEMARCHE}"
-client_secret = "demarche-inondee-secret-0123456789"
-name = "Démarche inondée"
-redirect_uris = ["{REDIRECT}"]
-"#,
-                key = fixture("keys/rsa-1.pem").display()
-            ),
-        )
-        .unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiguillage"));
-        cmd.arg("--config").arg(&config).arg("serve");
-        for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("AIGUILLAGE")) {
-            cmd.env_remove(k);
-        }
-        let mut child = cmd
-            .env("RUST_LOG", "error")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the portal's binary runs");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .expect("the portal starts within 30 s")
-            .unwrap()
-            .expect("a first line");
-        let url = line
-            .strip_prefix("Aiguillage listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Portal {
-            base: url.trim_end_matches('/').to_owned(),
-            pid: child.id().unwrap(),
-            _child: child,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// Resident memory, in KiB.
-    fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmRSS in /proc/PID/status")
-    }
+/// The binary with its memory store bounded, behind a trusted proxy (the
+/// test's `X-Forwarded-For`), FranceConnect at `peer`, the démarche.
+async fn portal(peer: &FederationPeer, portal: Portal) -> PortalProcess {
+    portal
+        .trusted_proxy("127.0.0.1/32")
+        .store_bounds(STORE_MAX_BYTES, 50_000)
+        // One address' token requests: 20 at once, then 1 a second (the
+        // default allows a démarche's server far more), so that 429s come
+        // whatever the speed.
+        .token_rate_limit(60, 20, 5000)
+        .federation(peer)
+        .demarche(Demarche::confidential(
+            DEMARCHE,
+            "demarche-inondee-secret-0123456789",
+            "Démarche inondée",
+            REDIRECT,
+        ))
+        .real_binary()
+        .env("RUST_LOG", "error")
+        .start()
+        .await
 }
 
 fn client() -> reqwest::Client {
@@ -144,8 +65,7 @@ fn address(n: usize) -> String {
 /// An authorization request as large as the limits allow (it is parked
 /// while the person chooses: about 3 KB kept per request).
 fn largest_authorize_query() -> String {
-    let mut url = reqwest::Url::parse("http://x/oidc/authorize").unwrap();
-    url.query_pairs_mut().extend_pairs([
+    authorize_path(&[
         ("client_id", DEMARCHE),
         ("redirect_uri", REDIRECT),
         ("response_type", "code"),
@@ -154,8 +74,7 @@ fn largest_authorize_query() -> String {
         ("nonce", &"n".repeat(512)),
         ("login_hint", &"h".repeat(256)),
         ("acr_values", &"a".repeat(256)),
-    ]);
-    format!("/oidc/authorize?{}", url.query().unwrap())
+    ])
 }
 
 /// Statuses seen, by code.
@@ -180,7 +99,7 @@ impl Tally {
     }
 }
 
-async fn chooser_answers(portal: &Portal) {
+async fn chooser_answers(portal: &PortalProcess) {
     for path in ["/", "/choix/particulier"] {
         let res = client().get(portal.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path} during the flood");
@@ -216,9 +135,9 @@ where
 
 #[tokio::test]
 async fn floods_keep_memory_bounded_get_429s_and_the_chooser_keeps_answering() {
-    let socket = AppSocket::bind();
-    let peer = FederationPeer::start(aiguillage::domain::Federation::FranceConnect, &socket).await;
-    let portal = Arc::new(Portal::start(&peer.issuer).await);
+    let builder = Portal::new();
+    let peer = FederationPeer::start(Federation::FranceConnect, builder.socket()).await;
+    let portal = Arc::new(portal(&peer, builder).await);
     let http = client();
     // Warm up (discovery fetched, pages rendered once), then measure.
     let res = http
@@ -228,6 +147,8 @@ async fn floods_keep_memory_bounded_get_429s_and_the_chooser_keeps_answering() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     chooser_answers(&portal).await;
+    // Not a lifetime: the allocations of the warm-up settle before the
+    // first measure.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before = portal.rss_kib();
 

@@ -6,9 +6,7 @@
 //! `oidc-provider` is in levels.rs.
 
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use aiguillage::domain::Federation;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -16,19 +14,13 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::*;
-use crate::internals::{CLIENT_ID, use_federation_at};
+use crate::internals::{CLIENT_ID, Federation, Settings, unix_now as now, use_federation_at};
+use crate::portal::PlaysFederation;
 
 const SUB: &str = "sub-of-angela-at-franceconnect-plus";
 
 fn key_file(name: &str) -> Vec<u8> {
     fixture_bytes(&format!("keys/{name}"))
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
 }
 
 /// An ES256 JWS with the federation's key (`ec-1`), or unsigned (`alg: none`).
@@ -73,6 +65,12 @@ fn attacker_key(portal_key: &Value) -> Value {
 struct FcPlus {
     server: MockServer,
     issuer: String,
+}
+
+impl PlaysFederation for FcPlus {
+    fn configure(&self, settings: &mut Settings) {
+        use_federation_at(settings, Federation::FranceConnectPlus, &self.issuer);
+    }
 }
 
 impl FcPlus {
@@ -146,18 +144,14 @@ impl FcPlus {
 /// and the portal's published encryption key.
 async fn started() -> (TestApp, FcPlus, HashMap<String, String>, Value) {
     let fed = FcPlus::start().await;
-    let app =
-        spawn_app_with(|s| use_federation_at(s, Federation::FranceConnectPlus, &fed.issuer)).await;
+    let app = Portal::new().federation(&fed).start().await;
     let jwks: Value = app.get("/federations/jwks").await.json().await.unwrap();
     let key = jwks["keys"][0].clone();
     let res = app.post("/connexion/franceconnect-plus").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let url = reqwest::Url::parse(location(&res)).unwrap();
-    assert!(
-        url.as_str()
-            .starts_with(&format!("{}/authorize?", fed.issuer))
-    );
-    let q: HashMap<String, String> = url.query_pairs().into_owned().collect();
+    let url = location(&res);
+    assert!(url.starts_with(&format!("{}/authorize?", fed.issuer)));
+    let q = query_of(url);
     assert_eq!(q["acr_values"], "eidas2");
     assert_eq!(q["prompt"], "login");
     (app, fed, q, key)

@@ -1,15 +1,15 @@
-use std::sync::LazyLock;
+//! What tests share besides the portal itself (`portal.rs`): fixtures, a
+//! browser's steps (redirects, forms), HTML, the query of a URL, a
+//! démarche's authorization request, a browser's way back to a démarche
+//! through a federation's form, polling with a deadline, tables of cases.
 
-use reqwest::{Response, StatusCode, redirect};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use reqwest::{Response, StatusCode};
 use scraper::{Html, Selector};
 
-use crate::internals::{Settings, init_logs, serve, test_settings};
-
-static TRACING: LazyLock<()> = LazyLock::new(|| {
-    if std::env::var_os("TEST_LOG").is_some() {
-        init_logs();
-    }
-});
+pub use crate::portal::{AppSocket, Portal, PortalProcess, TestApp, browser};
 
 /// A file of `tests/fixtures/`, e.g. `fixture_path("keys/rsa-1.pem")`.
 pub fn fixture_path(name: &str) -> std::path::PathBuf {
@@ -24,89 +24,8 @@ pub fn fixture_bytes(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-pub struct TestApp {
-    pub address: String,
-    /// No redirects followed, cookies kept: like a browser, one step at a time.
-    pub client: reqwest::Client,
-}
-
-pub async fn spawn_app() -> TestApp {
-    spawn_app_with(|_| {}).await
-}
-
-/// The real application on 127.0.0.1, port 0, with settings changed by `adjust`.
-pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn_app_on(AppSocket::bind(), adjust).await
-}
-
-/// A socket bound before the portal is built, so that its URL can be given
-/// to a federation (as redirect URI) before the portal's settings are made.
-pub struct AppSocket {
-    listener: std::net::TcpListener,
-}
-
-impl AppSocket {
-    pub fn bind() -> AppSocket {
-        AppSocket {
-            listener: std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0"),
-        }
-    }
-
-    pub fn port(&self) -> u16 {
-        self.listener.local_addr().unwrap().port()
-    }
-
-    /// The portal's public URL on this socket, without the trailing slash.
-    pub fn base_url(&self) -> String {
-        format!(
-            "http://localhost:{}",
-            self.listener.local_addr().unwrap().port()
-        )
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url())
-    }
-
-    /// The same socket, to build the portal on while this one keeps giving
-    /// its URL (to a federation started later).
-    pub fn try_clone(&self) -> AppSocket {
-        AppSocket {
-            listener: self.listener.try_clone().expect("socket cloned"),
-        }
-    }
-}
-
-/// The real application on a socket bound beforehand.
-pub async fn spawn_app_on(socket: AppSocket, adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn_stoppable_app_on(socket, adjust).await.0
-}
-
-/// The same, with the handle that stops it (an instance restarted).
-pub async fn spawn_stoppable_app_on(
-    socket: AppSocket,
-    adjust: impl FnOnce(&mut Settings),
-) -> (TestApp, actix_web::dev::ServerHandle) {
-    LazyLock::force(&TRACING);
-    let mut settings = test_settings(socket.listener.local_addr().unwrap().port());
-    adjust(&mut settings);
-    let (address, handle) = serve(settings, socket.listener);
-    let app = TestApp {
-        address,
-        client: browser(),
-    };
-    (app, handle)
-}
-
-/// A fresh client like a browser without JavaScript: its own cookie jar,
-/// redirects not followed (see [`follow`]).
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
+// ---------------------------------------------------------------------------
+// A browser's steps
 
 /// Follows redirects like a browser (GET after 301/302/303), at most 20,
 /// and returns the final response with every URL visited.
@@ -161,63 +80,172 @@ pub async fn submit_form(
         .expect("form sent")
 }
 
-impl TestApp {
-    /// The same portal seen from another browser (a fresh cookie jar).
-    pub fn in_another_browser(&self) -> TestApp {
-        TestApp {
-            address: self.address.clone(),
-            client: browser(),
-        }
+// ---------------------------------------------------------------------------
+// Queries and authorization requests
+
+/// The query of a URL, as a map.
+pub fn query_of(url: &str) -> HashMap<String, String> {
+    reqwest::Url::parse(url)
+        .expect("absolute URL")
+        .query_pairs()
+        .into_owned()
+        .collect()
+}
+
+/// The query of the URL a response redirects to (absolute).
+pub fn redirect_query(res: &Response) -> HashMap<String, String> {
+    query_of(location(res))
+}
+
+/// A démarche's authorization request: `/oidc/authorize` with `params`,
+/// in that order (the portal's path; `TestApp::url` makes it absolute).
+pub fn authorize_path(params: &[(&str, &str)]) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(params);
+    format!("/oidc/authorize?{}", query.finish())
+}
+
+// ---------------------------------------------------------------------------
+// Back to the démarche, through a federation's form
+
+/// Where every test démarche is sent back (nothing listens there: the
+/// tests read the URL).
+pub const DEMARCHES_AT: &str = "http://127.0.0.1:9/";
+
+/// A browser's way to a démarche: every address it was at (the first one
+/// included, the démarche's excluded), the authorization requests sent to
+/// federations, how many login forms it filled in, and the démarche URL it
+/// ended at.
+#[derive(Debug)]
+pub struct Journey {
+    pub hops: Vec<reqwest::Url>,
+    pub to_federations: Vec<reqwest::Url>,
+    pub forms: usize,
+    pub back: reqwest::Url,
+}
+
+impl Journey {
+    /// The query the démarche got.
+    pub fn query(&self) -> HashMap<String, String> {
+        query_of(self.back.as_str())
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
-    }
-
-    pub async fn get(&self, path: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    pub async fn get_lang(&self, path: &str, accept_language: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .header("Accept-Language", accept_language)
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    pub async fn post(&self, path: &str) -> Response {
-        self.client
-            .post(self.url(path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body("")
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    /// POST a form with `fields`, as a browser submits it.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        self.client
-            .post(self.url(path))
-            .form(fields)
-            .send()
-            .await
-            .expect("request sent")
-    }
-
-    /// GET a page expected to answer `status` with HTML; returns the document.
-    pub async fn page(&self, path: &str, status: StatusCode) -> Html {
-        let res = self.get(path).await;
-        assert_eq!(res.status(), status, "GET {path}");
-        html(res).await
+    /// The last authorization request sent to a federation, as a map.
+    pub fn asked(&self) -> HashMap<String, String> {
+        query_of(
+            self.to_federations
+                .last()
+                .expect("a request to a federation")
+                .as_str(),
+        )
     }
 }
+
+/// A GET of `url` in `client`, then [`journey_from`] its answer.
+pub async fn journey(client: &reqwest::Client, url: &str, login: Option<&str>) -> Journey {
+    let res = client.get(url).send().await.expect("request sent");
+    journey_from(client, res, login).await
+}
+
+/// Follows a browser from `res` until it is sent to a démarche
+/// ([`DEMARCHES_AT`]), logging in as `login` at a federation peer's form
+/// whenever one shows (`None`: no form expected, as with the double).
+pub async fn journey_from(
+    client: &reqwest::Client,
+    mut res: Response,
+    login: Option<&str>,
+) -> Journey {
+    let (mut hops, mut to_federations, mut forms) = (Vec::new(), Vec::new(), 0);
+    for _ in 0..25 {
+        hops.push(res.url().clone());
+        let at_form = res.status() == StatusCode::OK && res.url().path().contains("/interaction/");
+        if res.status().is_redirection() {
+            let next = res.url().join(location(&res)).unwrap();
+            if next.as_str().starts_with(DEMARCHES_AT) {
+                return Journey {
+                    hops,
+                    to_federations,
+                    forms,
+                    back: next,
+                };
+            }
+            if next.path().ends_with("/authorize") && next.host_str() == Some("127.0.0.1") {
+                to_federations.push(next.clone());
+            }
+            res = client.get(next).send().await.unwrap();
+        } else if let (true, Some(login)) = (at_form, login) {
+            forms += 1;
+            let url = res.url().clone();
+            let doc = Html::parse_document(&res.text().await.unwrap());
+            res = crate::peers::log_in_at_form(client, &url, &doc, login).await;
+        } else {
+            let (url, status) = (res.url().clone(), res.status());
+            panic!("stuck at {url} ({status}): {}", res.text().await.unwrap());
+        }
+    }
+    panic!("never sent back to the démarche: {hops:#?}");
+}
+
+// ---------------------------------------------------------------------------
+// Waiting for something that takes its time
+
+/// What a check of [`eventually`] answers: `true`, `Some(value)` or
+/// `Ok(value)` when what it waits for is there; else why not yet.
+pub trait Answer {
+    type Value;
+    fn answer(self) -> Result<Self::Value, String>;
+}
+
+impl Answer for bool {
+    type Value = ();
+    fn answer(self) -> Result<(), String> {
+        if self { Ok(()) } else { Err("no".into()) }
+    }
+}
+
+impl<T> Answer for Option<T> {
+    type Value = T;
+    fn answer(self) -> Result<T, String> {
+        self.ok_or_else(|| "none".into())
+    }
+}
+
+impl<T, E: std::fmt::Display> Answer for Result<T, E> {
+    type Value = T;
+    fn answer(self) -> Result<T, String> {
+        self.map_err(|e| e.to_string())
+    }
+}
+
+/// Asks `check` until it answers (see [`Answer`]), at once then after
+/// 10 ms, waiting half as long again each time up to 100 ms, and returns
+/// its value; past `limit`, fails naming `what` and the last answer. For what the portal or a peer does in its own time (a probe, a
+/// log line, a process ending, a failover), never for a lifetime: the
+/// portal's clock is advanced instead (`TestApp::clock`).
+pub async fn eventually<A, F, Fut>(what: &str, limit: Duration, mut check: F) -> A::Value
+where
+    A: Answer,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = A>,
+{
+    let deadline = Instant::now() + limit;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        let last = match check().await.answer() {
+            Ok(value) => return value,
+            Err(last) => last,
+        };
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not within {limit:?} (last: {last})"
+        );
+        tokio::time::sleep(pause).await;
+        pause = (pause * 3 / 2).min(Duration::from_millis(100));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// HTML
 
 pub async fn html(res: Response) -> Html {
     let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
@@ -263,9 +291,25 @@ pub fn set_cookies(res: &Response) -> Vec<String> {
         .collect()
 }
 
+// ---------------------------------------------------------------------------
+// What a page says
+
 /// Nobody is logged in: `/compte` says so (with a way to log in).
 pub async fn assert_no_session(app: &TestApp) {
     assert_not_logged_in(app).await;
+}
+
+/// `/compte` says nobody is logged in (with a way to log in).
+pub async fn assert_not_logged_in(app: &TestApp) {
+    let res = app.get("/compte").await;
+    assert_eq!(res.status(), StatusCode::OK, "the account page answers");
+    let doc = html(res).await;
+    assert_eq!(
+        select(&doc, "#not-logged-in").len(),
+        1,
+        "nobody is logged in: {}",
+        text_of(&doc, "main")
+    );
 }
 
 /// The localized error page titled `title`, answered `status`, without
@@ -292,6 +336,9 @@ pub async fn assert_error_page(
     assert_eq!(text_of(&doc, "h1"), title);
     assert_no_session(app).await;
 }
+
+// ---------------------------------------------------------------------------
+// Tables of cases
 
 /// Runs the cases of a table at once, each in its own task, and fails
 /// naming every case that failed, with its message. A case is its name (a
@@ -333,58 +380,5 @@ fn panic_message(e: tokio::task::JoinError) -> String {
             .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
             .unwrap_or_else(|| "panicked".into()),
         Err(e) => e.to_string(),
-    }
-}
-
-pub use crate::internals::{demarche_client, enable_unreachable};
-
-/// A portal where every federation has a client (none reachable): every
-/// button of the chooser shows.
-pub async fn spawn_app_with_every_button() -> TestApp {
-    spawn_app_with(|s| {
-        for f in crate::internals::Federation::ALL {
-            enable_unreachable(s, f);
-        }
-    })
-    .await
-}
-
-/// `/compte` says nobody is logged in (with a way to log in).
-pub async fn assert_not_logged_in(app: &TestApp) {
-    let res = app.get("/compte").await;
-    assert_eq!(res.status(), StatusCode::OK, "the account page answers");
-    let doc = html(res).await;
-    assert_eq!(
-        select(&doc, "#not-logged-in").len(),
-        1,
-        "nobody is logged in: {}",
-        text_of(&doc, "main")
-    );
-}
-
-/// The query of a URL, as a map.
-pub fn query_of(url: &str) -> std::collections::HashMap<String, String> {
-    reqwest::Url::parse(url)
-        .expect("absolute URL")
-        .query_pairs()
-        .into_owned()
-        .collect()
-}
-
-/// The real application with `settings` (e.g. read from a file) made fit
-/// for tests (port, fixed keys), on a socket bound beforehand.
-pub async fn spawn_app_from(
-    socket: AppSocket,
-    settings: Settings,
-    adjust: impl FnOnce(&mut Settings),
-) -> TestApp {
-    LazyLock::force(&TRACING);
-    let port = socket.listener.local_addr().unwrap().port();
-    let mut settings = crate::internals::with_test_keys(settings, port);
-    adjust(&mut settings);
-    let (address, _handle) = serve(settings, socket.listener);
-    TestApp {
-        address,
-        client: browser(),
     }
 }

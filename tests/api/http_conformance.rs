@@ -7,27 +7,11 @@
 
 use std::io::Read;
 
-use aiguillage::common::Secret;
-use aiguillage::configuration::Settings;
-use aiguillage::domain::Federation;
-use aiguillage::provider::settings::DemarcheSettings;
 use base64::Engine;
 use reqwest::{Method, StatusCode};
 
 use crate::helpers::*;
-
-/// Every federation enabled, at an address where nothing answers: the
-/// callback routes exist, no test here needs a federation to answer.
-pub(crate) fn all_federations(s: &mut Settings) {
-    for f in Federation::ALL {
-        let p = s.federations.get_mut(f);
-        p.enabled = true;
-        p.issuer = "http://127.0.0.1:9/issuer".parse().unwrap();
-        p.discovery_url = None;
-        p.client_id = Some("portail".into());
-        p.client_secret = Some(Secret("secret".into()));
-    }
-}
+use crate::internals::{Demarche, Settings, enable_every_federation_nowhere, route_table};
 
 /// A path that matches `pattern`.
 fn example_path(pattern: &str) -> String {
@@ -66,11 +50,16 @@ fn check_caching(res: &reqwest::Response, what: &str) {
 
 #[tokio::test]
 async fn every_route_answers_head_405_with_allow_and_cache_headers() {
+    // Every federation enabled, at an address where nothing answers: the
+    // callback routes exist, no test here needs a federation to answer.
     let mut settings = Settings::defaults();
-    all_federations(&mut settings);
-    let routes = aiguillage::routes::route_table(&settings.resolve().unwrap().federations);
+    enable_every_federation_nowhere(&mut settings);
+    let routes = route_table(&settings);
     assert!(routes.len() >= 20, "{routes:#?}");
-    let app = spawn_app_with(all_federations).await;
+    let app = Portal::new()
+        .settings(enable_every_federation_nowhere)
+        .start()
+        .await;
     let client = browser();
     for route in &routes {
         let path = example_path(&route.pattern);
@@ -129,7 +118,7 @@ async fn every_route_answers_head_405_with_allow_and_cache_headers() {
 
 #[tokio::test]
 async fn static_files_are_hashed_immutable_and_precompressed() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let doc = app.page("/", StatusCode::OK).await;
     let css = attr(&doc, "link[rel=stylesheet][href*='dsfr.min']", "href").unwrap();
     assert!(
@@ -222,26 +211,10 @@ const SECRET: &str = "s3cret+avec/des=signes";
 const PUBLIC: &str = "appli-navigateur";
 const PUBLIC_ORIGIN: &str = "https://appli.example.fr";
 
-fn clients() -> Vec<DemarcheSettings> {
-    let client = |id: &str, secret: Option<&str>, redirect: &str| DemarcheSettings {
-        client_id: id.into(),
-        client_secret: secret.map(|s| Secret(s.into())),
-        client_secret_file: None,
-        name: id.into(),
-        redirect_uris: vec![redirect.parse().unwrap()],
-        post_logout_redirect_uris: Vec::new(),
-        federations: None,
-        providers: None,
-        populations: None,
-        public: secret.is_none(),
-        discovery_return_prefixes: Vec::new(),
-        id_token_signed_response_alg: None,
-        data_scopes: Default::default(),
-        home_url: None,
-    };
-    vec![
-        client(CLIENT, Some(SECRET), "https://demarche.example.fr/retour"),
-        client(PUBLIC, None, &format!("{PUBLIC_ORIGIN}/retour")),
+fn clients() -> [Demarche; 2] {
+    [
+        Demarche::confidential(CLIENT, SECRET, CLIENT, "https://demarche.example.fr/retour"),
+        Demarche::public(PUBLIC, PUBLIC, &format!("{PUBLIC_ORIGIN}/retour")),
     ]
 }
 
@@ -264,7 +237,7 @@ const UNKNOWN_CODE: &str = "grant_type=authorization_code&code=inconnu&redirect_
 
 #[tokio::test]
 async fn malformed_token_requests_get_oauth_json() {
-    let app = spawn_app_with(|s| s.demarches = clients()).await;
+    let app = Portal::new().demarches(clients()).start().await;
     let http = reqwest::Client::new();
     let token = || {
         http.post(app.url("/oidc/token"))
@@ -346,7 +319,7 @@ async fn malformed_token_requests_get_oauth_json() {
 
 #[tokio::test]
 async fn client_secrets_are_accepted_raw_or_form_encoded_and_schemes_in_any_case() {
-    let app = spawn_app_with(|s| s.demarches = clients()).await;
+    let app = Portal::new().demarches(clients()).start().await;
     let http = reqwest::Client::new();
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let form_encoded: String = url::form_urlencoded::byte_serialize(SECRET.as_bytes()).collect();
@@ -390,7 +363,7 @@ async fn client_secrets_are_accepted_raw_or_form_encoded_and_schemes_in_any_case
 
 #[tokio::test]
 async fn a_public_clients_origin_gets_cors_on_token_and_userinfo_and_others_do_not() {
-    let app = spawn_app_with(|s| s.demarches = clients()).await;
+    let app = Portal::new().demarches(clients()).start().await;
     let http = reqwest::Client::new();
     for (path, methods) in [("/oidc/token", "POST"), ("/oidc/userinfo", "GET, POST")] {
         let preflight = http
@@ -460,7 +433,7 @@ async fn a_public_clients_origin_gets_cors_on_token_and_userinfo_and_others_do_n
 
 #[tokio::test]
 async fn jwks_entries_say_their_algorithm_and_use() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let res = app.get("/oidc/jwks").await;
     assert!(header(&res, "cache-control").starts_with("public, max-age="));
     let jwks: serde_json::Value = res.json().await.unwrap();

@@ -1,15 +1,13 @@
 //! Language negotiation and translation completeness.
 
-use aiguillage::i18n::{Lang, Locales};
-use aiguillage::routes::texts::{USED_KEYS, missing_keys};
 use reqwest::StatusCode;
 
 use crate::helpers::*;
-use crate::internals::Settings;
+use crate::internals::{Lang, Locales, Settings, USED_KEYS, missing_keys};
 
 #[tokio::test]
 async fn language_comes_from_query_then_cookie_then_accept_language_then_french() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let lang_of = |doc: &scraper::Html| attr(doc, "html", "lang").unwrap();
 
     assert_eq!(lang_of(&app.page("/", StatusCode::OK).await), "fr");
@@ -49,7 +47,7 @@ async fn language_comes_from_query_then_cookie_then_accept_language_then_french(
 
 #[tokio::test]
 async fn the_language_selector_keeps_the_page_and_its_query() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let doc = app.page("/choix/particulier?lang=fr", StatusCode::OK).await;
     let en = "header nav a[hreflang=en]";
     assert_eq!(
@@ -86,7 +84,7 @@ fn every_key_the_portal_uses_exists_in_every_language() {
 
 #[tokio::test]
 async fn no_page_shows_a_raw_message_id() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let keys = Locales::load(std::path::Path::new("locales"))
         .unwrap()
         .keys(Lang::Fr)

@@ -6,21 +6,16 @@
 //! browser, which only ever sees the public URL). The federation is a
 //! real `oidc-provider` (tests/support), the démarche an HTTP client.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use actix_web::dev::ServerHandle;
-use aiguillage::common::Secret;
-use aiguillage::configuration::Settings;
-use aiguillage::domain::Federation;
-use aiguillage::provider::settings::DemarcheSettings;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{COOKIE, HOST, SET_COOKIE};
 use reqwest::{Method, Response, StatusCode, Url};
 
 use crate::helpers::*;
-use crate::peers::{FederationPeer, test_login};
+use crate::internals::{Clock, Demarche, Federation, set_public_url, set_session_key_file};
+use crate::peers::{FederationPeer, log_in_at_form, test_login};
 use crate::redis_server::{RedisServer, StoreUrl};
 
 const CLIENT: &str = "demarche-partagee";
@@ -31,21 +26,22 @@ const NAME: &str = "Angela Claire Louise DUBOIS";
 /// What every instance shares, as an operator would give it: a Redis (one
 /// server, or a Cluster: `R`), a session key file written by `openssl rand
 /// -base64 64` (two lines), and the fixed signing key and pairwise secret
-/// the test helpers set.
+/// the test helpers set; and the time (one clock for all).
 pub(crate) struct Shared<R = RedisServer> {
     pub(crate) redis: R,
     peer: FederationPeer,
     /// Holds the public port (nothing listens there: the test balances).
     public: AppSocket,
     keys: tempfile::TempDir,
+    clock: Clock,
 }
 
 /// One running instance: its own address, the public host the balancer
-/// says it serves, and the handle that stops it.
+/// says it serves, and the portal (to stop it).
 pub(crate) struct Instance {
     base: String,
     public_host: String,
-    handle: ServerHandle,
+    app: TestApp,
 }
 
 /// Like a démarche's server: no redirect followed, a bounded wait.
@@ -81,42 +77,37 @@ impl<R: StoreUrl> Shared<R> {
             peer,
             public,
             keys,
+            clock: Clock::system(),
         }
     }
 
-    fn configure(&self, s: &mut Settings) {
-        self.peer.configure(s);
-        s.server.public_url = Some(format!("{}/", self.public.base_url()).parse().unwrap());
-        s.server.session_key_file = Some(self.keys.path().join("session-key"));
-        s.store.url = Some(self.redis.store_url());
-        s.store.timeout_ms = 500;
-        s.demarches = vec![DemarcheSettings {
-            client_id: CLIENT.into(),
-            client_secret: Some(Secret(SECRET.into())),
-            client_secret_file: None,
-            name: "Démarche partagée".into(),
-            redirect_uris: vec![REDIRECT.parse().unwrap()],
-            post_logout_redirect_uris: Vec::new(),
-            federations: None,
-            providers: None,
-            populations: None,
-            public: false,
-            discovery_return_prefixes: vec!["http://127.0.0.1:9/retour".parse().unwrap()],
-            id_token_signed_response_alg: None,
-            data_scopes: Default::default(),
-            home_url: None,
-        }];
+    /// An instance's portal: on its own port, behind the public URL.
+    fn portal(&self) -> Portal {
+        let public_url = format!("{}/", self.public.base_url());
+        let session_key = self.keys.path().join("session-key");
+        Portal::new()
+            .federation(&self.peer)
+            .redis(&self.redis)
+            .clock(&self.clock)
+            .demarche(
+                Demarche::confidential(CLIENT, SECRET, "Démarche partagée", REDIRECT)
+                    .discovery_return("http://127.0.0.1:9/retour"),
+            )
+            .settings(|s| {
+                set_public_url(s, &public_url);
+                set_session_key_file(s, &session_key);
+            })
     }
 
     pub(crate) async fn instance(&self) -> Instance {
-        let socket = AppSocket::bind();
-        let base = socket.base_url();
-        let (_, handle) = spawn_stoppable_app_on(socket, |s| self.configure(s)).await;
+        let portal = self.portal();
+        let base = portal.socket().base_url();
+        let app = portal.start().await;
         let public_host = self.public.base_url().replace("http://", "");
         Instance {
             base,
             public_host,
-            handle,
+            app,
         }
     }
 
@@ -228,17 +219,8 @@ impl Front {
                 url = next;
             } else if res.status() == StatusCode::OK && url.path().contains("/interaction/") {
                 let doc = scraper::Html::parse_document(&res.text().await.unwrap());
-                res = submit_form(
-                    &self.outside,
-                    &url,
-                    &doc,
-                    "form[action$=\"/login\"]",
-                    &[
-                        ("login", test_login(Federation::FranceConnect)),
-                        ("action", "login"),
-                    ],
-                )
-                .await;
+                let login = test_login(Federation::FranceConnect);
+                res = log_in_at_form(&self.outside, &url, &doc, login).await;
                 url = res.url().clone();
             } else {
                 return Step::Page(url, res);
@@ -279,9 +261,9 @@ async fn assert_logged_out(front: &Front, on: &Instance) {
     );
 }
 
-fn authorize_path(state: &str) -> String {
-    let mut url = Url::parse("http://x/oidc/authorize").unwrap();
-    url.query_pairs_mut().extend_pairs([
+/// The démarche's authorization request with `state`.
+fn authorize_with(state: &str) -> String {
+    authorize_path(&[
         ("client_id", CLIENT),
         ("redirect_uri", REDIRECT),
         ("response_type", "code"),
@@ -289,12 +271,7 @@ fn authorize_path(state: &str) -> String {
         ("state", state),
         ("nonce", "nonce-partage"),
         ("idp_hint", "franceconnect"),
-    ]);
-    format!("/oidc/authorize?{}", url.query().unwrap())
-}
-
-fn query(url: &Url) -> HashMap<String, String> {
-    url.query_pairs().into_owned().collect()
+    ])
 }
 
 async fn token_request(on: &Instance, code: &str) -> Response {
@@ -371,7 +348,7 @@ async fn a_demarche_authorization_spans_both_instances_and_a_replayed_code_revok
     let front = shared.browser();
 
     // Parked on A, callback on B, code issued on A.
-    let path = authorize_path("etat-partage");
+    let path = authorize_with("etat-partage");
     let res = front.get(&a, &path).await;
     assert_eq!(
         res.status(),
@@ -381,7 +358,7 @@ async fn a_demarche_authorization_spans_both_instances_and_a_replayed_code_revok
     let Step::Demarche(back) = front.browse(&[&b, &a], front.url(&path), res).await else {
         panic!("never sent back to the démarche");
     };
-    let q = query(&back);
+    let q = query_of(back.as_str());
     assert_eq!(q["state"], "etat-partage");
     assert_eq!(q["iss"], shared.public.base_url(), "one issuer for both");
     let code = &q["code"];
@@ -398,12 +375,12 @@ async fn a_demarche_authorization_spans_both_instances_and_a_replayed_code_revok
 
     // The same sub from either instance (one pairwise secret): single
     // sign-on through B this time.
-    let path = authorize_path("encore");
+    let path = authorize_with("encore");
     let res = front.get(&b, &path).await;
     let Step::Demarche(again) = front.browse(&[&b], front.url(&path), res).await else {
         panic!("single sign-on expected");
     };
-    let res = token_request(&a, &query(&again)["code"]).await;
+    let res = token_request(&a, &query_of(again.as_str())["code"]).await;
     let second: serde_json::Value = res.json().await.unwrap();
     let sub = |t: &serde_json::Value| {
         let jwt = t["id_token"].as_str().unwrap().split('.').nth(1).unwrap();
@@ -436,7 +413,7 @@ async fn a_restarted_instance_keeps_sessions_and_logins_in_progress() {
     let started = midway.post(&a, "/connexion/franceconnect").await;
     assert_eq!(started.status(), StatusCode::SEE_OTHER);
 
-    a.handle.stop(false).await;
+    a.app.stop().await;
     let gone = machine().get(format!("{}/healthz", a.base)).send().await;
     assert!(gone.is_err(), "the old instance is stopped");
     let restarted = shared.instance().await;
@@ -458,20 +435,19 @@ async fn a_restarted_instance_keeps_sessions_and_logins_in_progress() {
 
 /// Asks `/readyz` until it answers `expected`, at most 10 s.
 async fn wait_ready(on: &Instance, expected: StatusCode) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
+    let what = format!("readyz {expected} on {}", on.base);
+    eventually(&what, Duration::from_secs(10), || async {
         let status = machine()
             .get(format!("{}/readyz", on.base))
             .send()
             .await
             .unwrap()
             .status();
-        if status == expected {
-            return;
-        }
-        assert!(Instant::now() < deadline, "readyz still {status}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        (status == expected)
+            .then_some(())
+            .ok_or_else(|| format!("readyz still {status}"))
+    })
+    .await;
 }
 
 async fn assert_unavailable_page(res: Response, title: &str) {
@@ -490,12 +466,12 @@ async fn with_redis_down_pages_and_endpoints_say_so_and_everything_recovers_when
     let (a, b) = (shared.instance().await, shared.instance().await);
     let person = shared.browser();
     person.log_in(&a, &[&b]).await;
-    let path = authorize_path("avant-la-panne");
+    let path = authorize_with("avant-la-panne");
     let res = person.get(&a, &path).await;
     let Step::Demarche(back) = person.browse(&[&a], person.url(&path), res).await else {
         panic!("single sign-on expected");
     };
-    let tokens: serde_json::Value = token_request(&b, &query(&back)["code"])
+    let tokens: serde_json::Value = token_request(&b, &query_of(back.as_str())["code"])
         .await
         .json()
         .await
@@ -537,11 +513,11 @@ async fn with_redis_down_pages_and_endpoints_say_so_and_everything_recovers_when
         .await;
     assert_unavailable_page(res, title).await;
     // Machines get OAuth's answer.
-    let res = newcomer.get(&a, &authorize_path("pendant-la-panne")).await;
+    let res = newcomer.get(&a, &authorize_with("pendant-la-panne")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let to_demarche = Url::parse(location(&res)).unwrap();
     assert!(to_demarche.as_str().starts_with(REDIRECT));
-    let q = query(&to_demarche);
+    let q = query_of(to_demarche.as_str());
     assert_eq!(q["error"], "temporarily_unavailable");
     assert_eq!(q["state"], "pendant-la-panne");
     let res = token_request(&a, "un-code-quelconque").await;
@@ -559,12 +535,12 @@ async fn with_redis_down_pages_and_endpoints_say_so_and_everything_recovers_when
     assert_logged_out(&person, &a).await;
     let (url, res) = newcomer.log_in(&b, &[&a]).await;
     assert_eq!((url.path(), res.status()), ("/compte", StatusCode::OK));
-    let path = authorize_path("apres-la-panne");
+    let path = authorize_with("apres-la-panne");
     let res = newcomer.get(&b, &path).await;
     let Step::Demarche(back) = newcomer.browse(&[&a], newcomer.url(&path), res).await else {
         panic!("single sign-on expected");
     };
-    let res = token_request(&a, &query(&back)["code"]).await;
+    let res = token_request(&a, &query_of(back.as_str())["code"]).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
@@ -598,8 +574,9 @@ async fn every_request_extends_a_session_and_a_login_past_the_maximum_is_over() 
 
     // Inactivity timeout: server.session_ttl_minutes (30), started again
     // by any request, even one that changes nothing.
-    let (key, pttl) = the_session(&mut redis).await;
+    let (_, pttl) = the_session(&mut redis).await;
     assert!(pttl > 29 * 60_000 && pttl <= 30 * 60_000, "PTTL {pttl}");
+    // Redis counts the TTL on its own clock: real time passes.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (_, waited) = the_session(&mut redis).await;
     assert!(waited <= 30 * 60_000 - 1000, "PTTL {waited} went down");
@@ -608,26 +585,12 @@ async fn every_request_extends_a_session_and_a_login_past_the_maximum_is_over() 
     assert!(extended > waited + 1000, "PTTL {extended} started again");
 
     // Absolute maximum: server.session_max_hours (12) after the login,
-    // however active the session. Make the login 12 h old.
-    let raw: Vec<u8> = redis::cmd("GET")
-        .arg(&key)
-        .query_async(&mut redis)
-        .await
-        .unwrap();
-    let mut state: HashMap<String, String> = serde_json::from_slice(&raw).unwrap();
-    let mut login: serde_json::Value = serde_json::from_str(&state["login"]).unwrap();
-    login["at"] = (login["at"].as_i64().unwrap() - 12 * 3600).into();
-    state.insert("login".into(), login.to_string());
-    let _: () = redis::cmd("SET")
-        .arg(&key)
-        .arg(serde_json::to_vec(&state).unwrap())
-        .arg("KEEPTTL")
-        .query_async(&mut redis)
-        .await
-        .unwrap();
+    // however active the session (Redis keeps it: its TTL runs on its own
+    // clock). 12 h pass on the portal's.
+    shared.clock.advance(Duration::from_secs(12 * 3600));
     assert_logged_out(&person, &a).await;
     // A démarche asking now sends the person to log in again.
-    let res = person.get(&a, &authorize_path("trop-tard")).await;
+    let res = person.get(&a, &authorize_with("trop-tard")).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(
         location(&res).starts_with(&shared.peer.issuer),

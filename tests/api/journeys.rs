@@ -4,11 +4,14 @@
 //! service, "Retour à …", language links); logout cannot be triggered by
 //! another site. The same journeys in Chromium: `journeys_browser.rs`.
 
-use aiguillage::domain::Federation;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
-use crate::peers::{FederationPeer, test_login};
+use crate::internals::{
+    AccessibilityStatus, Demarche, Federation, Lang, Locales, enable_every_federation_nowhere,
+    route_table, set_session_lifetimes,
+};
+use crate::peers::{FederationPeer, log_in_at_form, refuse_at_form, test_login};
 
 const CLIENT: &str = "demarche-parcours";
 const SECRET: &str = "un-secret-de-demarche-parcours-0123456789";
@@ -16,24 +19,23 @@ const NAME: &str = "Aide au permis de conduire";
 const REDIRECT: &str = "http://127.0.0.1:9/retour";
 const BYE: &str = "http://127.0.0.1:9/au-revoir";
 
-fn register_demarche(s: &mut aiguillage::configuration::Settings) {
-    s.demarches
-        .push(demarche_client(CLIENT, SECRET, NAME, REDIRECT, BYE));
+/// The journeys' démarche.
+fn demarche() -> Demarche {
+    Demarche::confidential(CLIENT, SECRET, NAME, REDIRECT).after_logout(BYE)
 }
 
 /// `/oidc/authorize` for the démarche with its `state`, and `extra`.
-fn authorize_path(extra: &[(&str, &str)]) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.extend_pairs([
+fn authorize_for(extra: &[(&str, &str)]) -> String {
+    let mut params = vec![
         ("client_id", CLIENT),
         ("redirect_uri", REDIRECT),
         ("response_type", "code"),
         ("scope", "openid profile email"),
         ("state", "etat-demarche"),
         ("nonce", "nonce-demarche"),
-    ]);
-    q.extend_pairs(extra);
-    format!("/oidc/authorize?{}", q.finish())
+    ];
+    params.extend_from_slice(extra);
+    authorize_path(&params)
 }
 
 /// Asserts an OAuth error sent to the démarche: its state and the portal's iss.
@@ -50,27 +52,26 @@ fn assert_oauth_error(app: &TestApp, location: &str, error: &str) {
 
 #[tokio::test]
 async fn an_idp_hint_naming_a_federation_not_configured_here_is_an_oauth_error_to_the_demarche() {
-    let app = spawn_app_with(|s| {
-        register_demarche(s);
-        enable_unreachable(s, Federation::ProConnect);
-        let mut only_fc = demarche_client("seulement-fc", SECRET, "FC seulement", REDIRECT, BYE);
-        only_fc.federations = Some(vec![Federation::FranceConnect]);
-        s.demarches.push(only_fc);
-    })
-    .await;
+    let only_fc = Demarche::confidential("seulement-fc", SECRET, "FC seulement", REDIRECT)
+        .after_logout(BYE)
+        .accepting(&[Federation::FranceConnect]);
+    let app = Portal::new()
+        .demarche(demarche())
+        .unreachable(Federation::ProConnect)
+        .demarche(only_fc)
+        .start()
+        .await;
     let res = app
-        .get(&authorize_path(&[("idp_hint", "franceconnect")]))
+        .get(&authorize_for(&[("idp_hint", "franceconnect")]))
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_oauth_error(&app, location(&res), "temporarily_unavailable");
     // The only federation a démarche accepts, not configured here: the same.
-    let path = authorize_path(&[]).replace(CLIENT, "seulement-fc");
+    let path = authorize_for(&[]).replace(CLIENT, "seulement-fc");
     let res = app.get(&path).await;
     assert_oauth_error(&app, location(&res), "temporarily_unavailable");
     // A configured one still goes to the federation (here: unreachable).
-    let res = app
-        .get(&authorize_path(&[("idp_hint", "proconnect")]))
-        .await;
+    let res = app.get(&authorize_for(&[("idp_hint", "proconnect")])).await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     let doc = html(res).await;
     assert_eq!(
@@ -83,7 +84,7 @@ async fn an_idp_hint_naming_a_federation_not_configured_here_is_an_oauth_error_t
 
 /// The chooser's home for the démarche (`/?demande=…`) and the id.
 async fn demarche_home(app: &TestApp, extra: &[(&str, &str)]) -> (String, String) {
-    let res = app.get(&authorize_path(extra)).await;
+    let res = app.get(&authorize_for(extra)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let target = location(&res).to_owned();
     let demande = query_of(&app.url(&target))["demande"].clone();
@@ -92,11 +93,11 @@ async fn demarche_home(app: &TestApp, extra: &[(&str, &str)]) -> (String, String
 
 #[tokio::test]
 async fn going_back_to_the_demarche_sends_access_denied_with_its_state_and_iss() {
-    let app = spawn_app_with(|s| {
-        register_demarche(s);
-        enable_unreachable(s, Federation::ProConnect);
-    })
-    .await;
+    let app = Portal::new()
+        .demarche(demarche())
+        .unreachable(Federation::ProConnect)
+        .start()
+        .await;
     let (home, demande) = demarche_home(&app, &[]).await;
     let res = app.get(&home).await;
     let csp = res.headers()["content-security-policy"]
@@ -159,13 +160,9 @@ async fn going_back_to_the_demarche_sends_access_denied_with_its_state_and_iss()
 
 #[tokio::test]
 async fn after_a_refusal_the_page_keeps_the_demarche_and_a_retry_lands_on_it() {
-    let socket = AppSocket::bind();
-    let fc = FederationPeer::start(Federation::FranceConnect, &socket).await;
-    let app = spawn_app_on(socket, |s| {
-        fc.configure(s);
-        register_demarche(s);
-    })
-    .await;
+    let portal = Portal::new();
+    let fc = FederationPeer::start(Federation::FranceConnect, portal.socket()).await;
+    let app = portal.federation(&fc).demarche(demarche()).start().await;
     let (target, demande) = demarche_home(&app, &[("population", "particulier")]).await;
     assert!(target.starts_with("/choix/particulier?"), "{target}");
     let url = reqwest::Url::parse(&app.url(&target)).unwrap();
@@ -181,14 +178,7 @@ async fn after_a_refusal_the_page_keeps_the_demarche_and_a_retry_lands_on_it() {
     let (res, _) = follow(&app.client, res).await;
     let form_url = res.url().clone();
     let form = scraper::Html::parse_document(&res.text().await.unwrap());
-    let res = submit_form(
-        &app.client,
-        &form_url,
-        &form,
-        "form[action$=\"/login\"]",
-        &[("action", "deny")],
-    )
-    .await;
+    let res = refuse_at_form(&app.client, &form_url, &form).await;
     let (res, _) = follow(&app.client, res).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let error_url = res.url().clone();
@@ -233,17 +223,8 @@ async fn after_a_refusal_the_page_keeps_the_demarche_and_a_retry_lands_on_it() {
     let (res, _) = follow(&app.client, res).await;
     let form_url = res.url().clone();
     let form = scraper::Html::parse_document(&res.text().await.unwrap());
-    let mut res = submit_form(
-        &app.client,
-        &form_url,
-        &form,
-        "form[action$=\"/login\"]",
-        &[
-            ("login", test_login(Federation::FranceConnect)),
-            ("action", "login"),
-        ],
-    )
-    .await;
+    let login = test_login(Federation::FranceConnect);
+    let mut res = log_in_at_form(&app.client, &form_url, &form, login).await;
     let mut landed = None;
     for _ in 0..10 {
         let next = res.url().join(location(&res)).unwrap();
@@ -266,12 +247,7 @@ async fn after_a_refusal_the_page_keeps_the_demarche_and_a_retry_lands_on_it() {
 
 #[tokio::test]
 async fn an_outage_page_says_only_what_is_true_for_the_person() {
-    let app = spawn_app_with(|s| {
-        for f in Federation::ALL {
-            enable_unreachable(s, f);
-        }
-    })
-    .await;
+    let app = Portal::new().every_button().start().await;
     // A citizen: FranceConnect is all there is for them.
     let res = app
         .post_form("/connexion/franceconnect", &[("population", "particulier")])
@@ -339,15 +315,17 @@ async fn an_outage_page_says_only_what_is_true_for_the_person() {
 
 #[tokio::test]
 async fn a_population_with_nothing_available_here_says_so_and_what_to_do() {
-    let app = spawn_app_with(|s| {
-        s.site.contact_url = Some(
-            "https://contact.example.gouv.fr/aiguillage"
-                .parse()
-                .unwrap(),
-        );
-        register_demarche(s);
-    })
-    .await;
+    let app = Portal::new()
+        .settings(|s| {
+            s.site.contact_url = Some(
+                "https://contact.example.gouv.fr/aiguillage"
+                    .parse()
+                    .unwrap(),
+            )
+        })
+        .demarche(demarche())
+        .start()
+        .await;
     let doc = app.page("/choix/particulier", StatusCode::OK).await;
     assert!(
         select(&doc, "form[action^='/connexion/']").is_empty(),
@@ -385,7 +363,7 @@ async fn a_population_with_nothing_available_here_says_so_and_what_to_do() {
 
 #[tokio::test]
 async fn every_chooser_page_has_its_own_title_and_one_choice_pages_do_not_ask_to_choose() {
-    let app = spawn_app_with_every_button().await;
+    let app = Portal::new().every_button().start().await;
     let mut titles = std::collections::HashSet::new();
     for path in [
         "/",
@@ -433,7 +411,7 @@ async fn raw_get(app: &TestApp, path: &str) -> String {
 
 #[tokio::test]
 async fn language_links_are_built_from_the_route_never_from_the_raw_path() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     for path in [
         "//evil.example/path",
         "/\\evil.example/x",
@@ -547,13 +525,9 @@ async fn logout_cannot_be_triggered_by_another_site() {
 
 #[tokio::test]
 async fn a_demarche_logout_without_id_token_hint_asks_the_person_first() {
-    let socket = AppSocket::bind();
-    let pc = FederationPeer::start(Federation::ProConnect, &socket).await;
-    let app = spawn_app_on(socket, |s| {
-        pc.configure(s);
-        register_demarche(s);
-    })
-    .await;
+    let portal = Portal::new();
+    let pc = FederationPeer::start(Federation::ProConnect, portal.socket()).await;
+    let app = portal.federation(&pc).demarche(demarche()).start().await;
     let logout = format!(
         "/oidc/logout?client_id={CLIENT}&post_logout_redirect_uri={}&state=etat-sortie",
         url::form_urlencoded::byte_serialize(BYE.as_bytes()).collect::<String>()
@@ -615,7 +589,7 @@ async fn a_demarche_logout_without_id_token_hint_asks_the_person_first() {
 
 #[tokio::test]
 async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_defaults() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let doc = app.page("/", StatusCode::OK).await;
     assert_eq!(
         text_of(&doc, "#footer-accessibility"),
@@ -747,7 +721,7 @@ async fn the_pages_a_state_site_owes_exist_in_both_languages_with_honest_default
 
 #[tokio::test]
 async fn the_site_map_lists_every_page_a_person_can_open() {
-    let app = spawn_app_with_every_button().await;
+    let app = Portal::new().every_button().start().await;
     let doc = app.page("/plan-du-site", StatusCode::OK).await;
     assert_eq!(text_of(&doc, "h1"), "Plan du site");
     assert_eq!(text_of(&doc, "title"), "Plan du site – Aiguillage");
@@ -770,8 +744,8 @@ async fn the_site_map_lists_every_page_a_person_can_open() {
         "/static/{path:.*}",
     ];
     let mut settings = crate::internals::Settings::defaults();
-    crate::http_conformance::all_federations(&mut settings);
-    let routes = aiguillage::routes::route_table(&settings.resolve().unwrap().federations);
+    enable_every_federation_nowhere(&mut settings);
+    let routes = route_table(&settings);
     let mut expected = std::collections::BTreeSet::new();
     for route in routes {
         let p = route.pattern.as_str();
@@ -808,25 +782,25 @@ async fn the_site_map_lists_every_page_a_person_can_open() {
 
 #[tokio::test]
 async fn publisher_contact_and_accessibility_status_come_from_the_site_section() {
-    use aiguillage::configuration::site::AccessibilityStatus;
-    let app = spawn_app_with(|s| {
-        s.site.publisher = Some("Direction du numérique d’exemple".into());
-        s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
-        s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
-        s.site.accessibility_audit_date = Some("2026-03-12".into());
-        s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
-        s.site.accessibility_rate = Some(72);
-        s.site.accessibility_statement_date = Some("2026-03-20".into());
-        s.site.accessibility_non_compliances = vec![
-            "Le tableau des services n’a pas de résumé.".into(),
-            "Un lien d’évitement manque sur la page d’erreur.".into(),
-        ];
-        s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
-        s.site.accessibility_test_environment = vec!["NVDA 2024.4 avec Firefox 128".into()];
-        s.server.session_ttl_minutes = 20;
-        s.server.session_max_hours = 8;
-    })
-    .await;
+    let app = Portal::new()
+        .settings(|s| {
+            s.site.publisher = Some("Direction du numérique d’exemple".into());
+            s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
+            s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
+            s.site.accessibility_audit_date = Some("2026-03-12".into());
+            s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
+            s.site.accessibility_rate = Some(72);
+            s.site.accessibility_statement_date = Some("2026-03-20".into());
+            s.site.accessibility_non_compliances = vec![
+                "Le tableau des services n’a pas de résumé.".into(),
+                "Un lien d’évitement manque sur la page d’erreur.".into(),
+            ];
+            s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
+            s.site.accessibility_test_environment = vec!["NVDA 2024.4 avec Firefox 128".into()];
+            set_session_lifetimes(s, 20, 8);
+        })
+        .start()
+        .await;
     let doc = app.page("/accessibilite", StatusCode::OK).await;
     assert_eq!(
         text_of(&doc, "#footer-accessibility"),
@@ -921,7 +895,7 @@ fn check_config_names_the_site_keys_it_refuses() {
 
 #[tokio::test]
 async fn the_help_page_explains_each_situation_including_hospital_and_public_body_staff() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let doc = app.page("/", StatusCode::OK).await;
     assert_eq!(attr(&doc, "#help-link", "href").as_deref(), Some("/aide"));
     assert_eq!(text_of(&doc, "#help-link"), "Je ne sais pas quoi répondre");
@@ -946,10 +920,10 @@ async fn the_help_page_explains_each_situation_including_hospital_and_public_bod
 
 #[tokio::test]
 async fn no_new_page_shows_a_raw_message_id() {
-    let app = spawn_app_with_every_button().await;
-    let keys = aiguillage::i18n::Locales::load(std::path::Path::new("locales"))
+    let app = Portal::new().every_button().start().await;
+    let keys = Locales::load(std::path::Path::new("locales"))
         .unwrap()
-        .keys(aiguillage::i18n::Lang::Fr)
+        .keys(Lang::Fr)
         .clone();
     for lang in ["fr", "en"] {
         for path in [

@@ -3,16 +3,15 @@
 //! (`pages.mjs`) and the check that no page links off the portal except to
 //! declared destinations (`links.mjs`).
 
-use aiguillage::domain::Federation;
-
 use crate::browser::run_browser_script;
 use crate::demarche_e2e::{DEMARCHE_NAME, setup};
 use crate::helpers::*;
+use crate::internals::{AccessibilityStatus, Demarche, Federation};
 use crate::peers::test_login;
 
 #[tokio::test]
 async fn a_citizen_without_franceconnect_is_told_plainly_in_a_real_browser() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     run_browser_script(
         "journeys.mjs",
         &app.address,
@@ -57,11 +56,11 @@ async fn going_back_to_the_demarche_in_a_real_browser_delivers_access_denied() {
 
 #[tokio::test]
 async fn an_error_after_a_button_switches_language_in_a_real_browser() {
-    let app = spawn_app_with(|s| {
-        enable_unreachable(s, Federation::ProSanteConnect);
-        enable_unreachable(s, Federation::ProConnect);
-    })
-    .await;
+    let app = Portal::new()
+        .unreachable(Federation::ProSanteConnect)
+        .unreachable(Federation::ProConnect)
+        .start()
+        .await;
     run_browser_script(
         "journeys.mjs",
         &app.address,
@@ -73,13 +72,13 @@ async fn an_error_after_a_button_switches_language_in_a_real_browser() {
 #[tokio::test]
 async fn continuing_without_an_answer_moves_focus_to_an_announced_error_summary_in_a_real_browser()
 {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     run_browser_script("journeys.mjs", &app.address, &[("SCENARIO", "home-error")]).await;
 }
 
 #[tokio::test]
 async fn switching_language_keeps_an_answer_checked_but_not_sent_in_a_real_browser() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     run_browser_script(
         "journeys.mjs",
         &app.address,
@@ -90,34 +89,35 @@ async fn switching_language_keeps_an_answer_checked_but_not_sent_in_a_real_brows
 
 #[tokio::test]
 async fn every_page_is_accessible_in_both_languages_at_320_and_1280_px_with_alike_buttons() {
-    let app = spawn_app_with_every_button().await;
+    let app = Portal::new().every_button().start().await;
     run_browser_script("pages.mjs", &app.address, &[]).await;
 }
 
 #[tokio::test]
 async fn the_pages_a_state_site_owes_with_every_site_value_are_accessible_at_320_and_1280_px() {
-    use aiguillage::configuration::site::AccessibilityStatus;
-    let app = spawn_app_with(|s| {
-        s.site.publisher = Some("Direction du numérique d’exemple".into());
-        s.site.publication_director = Some("Prénom Nom, directrice du numérique".into());
-        s.site.host = Some("Hébergeur SAS, 1 rue de l’Exemple, 75000 Paris".into());
-        s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
-        s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
-        s.site.accessibility_audit_date = Some("2026-03-12".into());
-        s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
-        s.site.accessibility_rate = Some(72);
-        s.site.accessibility_statement_date = Some("2026-03-20".into());
-        s.site.accessibility_non_compliances = vec![
-            "Le tableau des services n’a pas de résumé.".into(),
-            "Un lien d’évitement manque sur la page d’erreur.".into(),
-        ];
-        s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
-        s.site.accessibility_test_environment = vec![
-            "NVDA 2024.4 avec Firefox 128".into(),
-            "VoiceOver avec Safari 18".into(),
-        ];
-    })
-    .await;
+    let app = Portal::new()
+        .settings(|s| {
+            s.site.publisher = Some("Direction du numérique d’exemple".into());
+            s.site.publication_director = Some("Prénom Nom, directrice du numérique".into());
+            s.site.host = Some("Hébergeur SAS, 1 rue de l’Exemple, 75000 Paris".into());
+            s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
+            s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
+            s.site.accessibility_audit_date = Some("2026-03-12".into());
+            s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
+            s.site.accessibility_rate = Some(72);
+            s.site.accessibility_statement_date = Some("2026-03-20".into());
+            s.site.accessibility_non_compliances = vec![
+                "Le tableau des services n’a pas de résumé.".into(),
+                "Un lien d’évitement manque sur la page d’erreur.".into(),
+            ];
+            s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
+            s.site.accessibility_test_environment = vec![
+                "NVDA 2024.4 avec Firefox 128".into(),
+                "VoiceOver avec Safari 18".into(),
+            ];
+        })
+        .start()
+        .await;
     run_browser_script(
         "pages.mjs",
         &app.address,
@@ -132,20 +132,20 @@ async fn the_pages_a_state_site_owes_with_every_site_value_are_accessible_at_320
 #[tokio::test]
 async fn no_page_links_off_the_portal_except_to_declared_destinations() {
     const CONTACT: &str = "https://contact.example.gouv.fr/aiguillage";
-    let app = spawn_app_with(|s| {
-        for f in Federation::ALL {
-            enable_unreachable(s, f);
-        }
-        s.site.contact_url = Some(CONTACT.parse().unwrap());
-        s.demarches.push(demarche_client(
-            "demarche-liens",
-            "un-secret-de-demarche-liens-0123456789",
-            "Démarche des liens",
-            "http://127.0.0.1:9/retour",
-            "http://127.0.0.1:9/",
-        ));
-    })
-    .await;
+    let app = Portal::new()
+        .every_button()
+        .settings(|s| s.site.contact_url = Some(CONTACT.parse().unwrap()))
+        .demarche(
+            Demarche::confidential(
+                "demarche-liens",
+                "un-secret-de-demarche-liens-0123456789",
+                "Démarche des liens",
+                "http://127.0.0.1:9/retour",
+            )
+            .after_logout("http://127.0.0.1:9/"),
+        )
+        .start()
+        .await;
     // A démarche's chooser too: its pages and error pages carry the démarche.
     let authorize = "/oidc/authorize?client_id=demarche-liens&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fretour&response_type=code&scope=openid&state=s&nonce=n";
     let seeds =

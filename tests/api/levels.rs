@@ -3,60 +3,54 @@
 //! `login_hint`, and FranceConnect+ (ES256 tokens encrypted for the key
 //! the portal publishes) through the chooser.
 
-use aiguillage::domain::Federation;
-use aiguillage::provider::settings::DemarcheSettings;
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::*;
+use crate::internals::{Demarche, Federation, unix_now};
 use crate::peers::{FederationPeer, test_login};
 
 const CLIENT: &str = "demarche-niveaux";
 const SECRET: &str = "demarche-niveaux-secret-0123456789";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
-pub fn demarche() -> DemarcheSettings {
-    // Registered without a post-logout URI.
-    let mut client = demarche_client(CLIENT, SECRET, "Démarche sensible", REDIRECT, REDIRECT);
-    client.post_logout_redirect_uris.clear();
-    client
+/// The démarche asking for levels (registered without a post-logout URI).
+pub fn demarche() -> Demarche {
+    Demarche::confidential(CLIENT, SECRET, "Démarche sensible", REDIRECT)
 }
 
 /// The portal with one real federation per `federations`, and the démarche.
-pub struct Portal {
+pub struct WithPeers {
     pub app: TestApp,
     pub peers: Vec<FederationPeer>,
 }
 
-pub async fn portal(federations: &[Federation]) -> Portal {
-    let socket = AppSocket::bind();
+pub async fn portal(federations: &[Federation]) -> WithPeers {
+    let mut portal = Portal::new().demarche(demarche());
     let mut peers = Vec::new();
     for f in federations {
-        peers.push(FederationPeer::start(*f, &socket).await);
+        peers.push(FederationPeer::start(*f, portal.socket()).await);
     }
-    let app = spawn_app_on(socket, |s| {
-        for p in &peers {
-            p.configure(s);
-        }
-        s.demarches = vec![demarche()];
-    })
-    .await;
-    Portal { app, peers }
+    for p in &peers {
+        portal = portal.federation(p);
+    }
+    let app = portal.start().await;
+    WithPeers { app, peers }
 }
 
 /// `/oidc/authorize` for the démarche, with `extra` parameters.
 fn authorize(app: &TestApp, extra: &[(&str, &str)]) -> String {
-    let mut url = reqwest::Url::parse(&app.url("/oidc/authorize")).unwrap();
-    url.query_pairs_mut()
-        .append_pair("client_id", CLIENT)
-        .append_pair("redirect_uri", REDIRECT)
-        .append_pair("response_type", "code")
-        .append_pair("scope", "openid profile email")
-        .append_pair("state", "etat-niveaux")
-        .append_pair("nonce", "nonce-niveaux")
-        .extend_pairs(extra);
-    url.to_string()
+    let mut params = vec![
+        ("client_id", CLIENT),
+        ("redirect_uri", REDIRECT),
+        ("response_type", "code"),
+        ("scope", "openid profile email"),
+        ("state", "etat-niveaux"),
+        ("nonce", "nonce-niveaux"),
+    ];
+    params.extend_from_slice(extra);
+    app.url(&authorize_path(&params))
 }
 
 /// The browser of `app` sends the démarche's authorization request.
@@ -64,88 +58,20 @@ async fn ask(app: &TestApp, extra: &[(&str, &str)]) -> reqwest::Response {
     app.client.get(authorize(app, extra)).send().await.unwrap()
 }
 
-/// Where a browser went: the authorization requests the portal sent to
-/// federations, how many login forms they showed, and the démarche URL
-/// it ended at.
-#[derive(Debug)]
-pub struct Journey {
-    pub to_federations: Vec<reqwest::Url>,
-    pub forms: usize,
-    pub back: reqwest::Url,
-}
-
-impl Journey {
-    pub fn query(&self) -> std::collections::HashMap<String, String> {
-        self.back.query_pairs().into_owned().collect()
-    }
-
-    /// The last authorization request sent to a federation, as a map.
-    pub fn asked(&self) -> std::collections::HashMap<String, String> {
-        self.to_federations
-            .last()
-            .expect("a request to a federation")
-            .query_pairs()
-            .into_owned()
-            .collect()
-    }
-}
-
-/// Follows a browser from `res` until it is sent back to the démarche,
-/// logging in at `federation`'s form (as `login`) whenever one shows.
-pub async fn journey_from(
-    client: &reqwest::Client,
-    mut res: reqwest::Response,
-    login: &str,
-) -> Journey {
-    let mut to_federations = Vec::new();
-    let mut forms = 0;
-    for _ in 0..25 {
-        if res.status().is_redirection() {
-            let next = res.url().join(location(&res)).unwrap();
-            if next.as_str().starts_with("http://127.0.0.1:9/") {
-                return Journey {
-                    to_federations,
-                    forms,
-                    back: next,
-                };
-            }
-            if next.path().ends_with("/authorize") && next.host_str() == Some("127.0.0.1") {
-                to_federations.push(next.clone());
-            }
-            res = client.get(next).send().await.unwrap();
-        } else if res.status() == StatusCode::OK && res.url().path().contains("/interaction/") {
-            forms += 1;
-            let url = res.url().clone();
-            let doc = scraper::Html::parse_document(&res.text().await.unwrap());
-            res = submit_form(
-                client,
-                &url,
-                &doc,
-                "form[action$=\"/login\"]",
-                &[("login", login), ("action", "login")],
-            )
-            .await;
-        } else {
-            let (url, status) = (res.url().clone(), res.status());
-            panic!("stuck at {url} ({status}): {}", res.text().await.unwrap());
-        }
-    }
-    panic!("never sent back to the démarche");
-}
-
 /// The first login of a test: straight to `federation` (`idp_hint`).
 async fn first_login(app: &TestApp, federation: Federation) -> Journey {
-    journey(
-        &app.client,
+    logging_in_at(
+        app,
         &authorize(app, &[("idp_hint", federation.id())]),
         federation,
     )
     .await
 }
 
-pub async fn journey(client: &reqwest::Client, url: &str, federation: Federation) -> Journey {
-    let res = client.get(url).send().await.unwrap();
-    journey_from(client, res, test_login(federation)).await
+/// The browser of `app` from `url` back to the démarche, logging in at
+/// `federation`'s form whenever it shows.
+async fn logging_in_at(app: &TestApp, url: &str, federation: Federation) -> Journey {
+    journey(&app.client, url, Some(test_login(federation))).await
 }
 
 /// The démarche's tokens for the code the journey brought back.
@@ -179,13 +105,6 @@ fn id_claims(tokens: &Value) -> Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
 #[tokio::test]
 async fn a_step_up_from_eidas1_to_eidas2_logs_in_again_at_franceconnect_plus() {
     let p = portal(&[Federation::FranceConnect, Federation::FranceConnectPlus]).await;
@@ -199,8 +118,8 @@ async fn a_step_up_from_eidas1_to_eidas2_logs_in_again_at_franceconnect_plus() {
     );
     // The same browser, a démarche asking eidas2: no code from the
     // eidas1 session, straight to FranceConnect+ for that level.
-    let second = journey(
-        &app.client,
+    let second = logging_in_at(
+        app,
         &authorize(app, &[("acr_values", "eidas2")]),
         Federation::FranceConnectPlus,
     )
@@ -220,8 +139,8 @@ async fn a_step_up_from_eidas1_to_eidas2_logs_in_again_at_franceconnect_plus() {
     assert_eq!(high["idp"], "franceconnect-plus");
     assert_eq!(high["given_name"], "Angela Claire Louise");
     // eidas2 is never answered from the session, not even right after.
-    let third = journey(
-        &app.client,
+    let third = logging_in_at(
+        app,
         &authorize(app, &[("acr_values", "eidas2")]),
         Federation::FranceConnectPlus,
     )
@@ -236,8 +155,8 @@ async fn a_step_up_at_proconnect_asks_it_for_the_higher_level_with_the_claims_pa
     let first = first_login(app, Federation::ProConnect).await;
     assert_eq!(id_claims(&tokens(app, &first).await)["acr"], "eidas1");
     let claims = r#"{"id_token":{"acr":{"essential":true,"values":["eidas2"]}}}"#;
-    let second = journey(
-        &app.client,
+    let second = logging_in_at(
+        app,
         &authorize(app, &[("claims", claims)]),
         Federation::ProConnect,
     )
@@ -268,9 +187,9 @@ async fn prompt_none_needing_a_higher_level_answers_login_required() {
     ] {
         let res = ask(app, &extra).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        let back = reqwest::Url::parse(location(&res)).unwrap();
-        assert!(back.as_str().starts_with(REDIRECT), "{back}");
-        let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+        let back = location(&res);
+        assert!(back.starts_with(REDIRECT), "{back}");
+        let q = query_of(back);
         assert_eq!(q["error"], "login_required", "{extra:?}");
         assert_eq!(q["state"], "etat-niveaux");
         assert!(!q.contains_key("code"));
@@ -287,17 +206,25 @@ async fn max_age_0_forces_a_new_login_at_the_federation_and_auth_time_is_the_new
     let first = first_login(app, Federation::FranceConnect).await;
     let first_claims = id_claims(&tokens(app, &first).await);
     // Without max_age: single sign-on, no form.
-    let sso = journey(&app.client, &authorize(app, &[]), Federation::FranceConnect).await;
+    let sso = logging_in_at(app, &authorize(app, &[]), Federation::FranceConnect).await;
     assert_eq!((sso.forms, sso.to_federations.len()), (0, 0));
     assert_eq!(
         id_claims(&tokens(app, &sso).await)["auth_time"],
         first_claims["auth_time"],
         "the federation's auth_time, not the code's time"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let before = now();
-    let fresh = journey(
-        &app.client,
+    // The federation counts auth_time in seconds on its own (real) clock:
+    // the new login is in a later second than the first.
+    let first_time = first_claims["auth_time"].as_i64().unwrap();
+    eventually(
+        "the federation's clock past the first login's second",
+        std::time::Duration::from_secs(2),
+        || async { unix_now() > first_time },
+    )
+    .await;
+    let before = unix_now();
+    let fresh = logging_in_at(
+        app,
         &authorize(app, &[("max_age", "0")]),
         Federation::FranceConnect,
     )
@@ -327,9 +254,9 @@ async fn a_login_hint_naming_someone_else_is_not_answered_from_the_session() {
     );
     // Otherwise: a new login at ProConnect, for that person.
     let res = ask(app, &[("login_hint", other)]).await;
-    let to = reqwest::Url::parse(location(&res)).unwrap();
-    assert!(to.as_str().starts_with(&p.peers[0].issuer), "{to}");
-    let q: std::collections::HashMap<_, _> = to.query_pairs().into_owned().collect();
+    let to = location(&res);
+    assert!(to.starts_with(&p.peers[0].issuer), "{to}");
+    let q = query_of(to);
     assert_eq!(q["login_hint"], other);
     assert_eq!(q["prompt"], "login");
     // The session's own e-mail, whatever its case: answered at once.
@@ -407,7 +334,12 @@ async fn franceconnect_plus_logs_in_through_the_chooser_with_encrypted_tokens() 
         &[],
     )
     .await;
-    let done = journey_from(&app.client, res, "angela").await;
+    let done = journey_from(
+        &app.client,
+        res,
+        Some(test_login(Federation::FranceConnectPlus)),
+    )
+    .await;
     assert_eq!(done.asked()["acr_values"], "eidas2");
     let tokens = tokens(app, &done).await;
     let claims = id_claims(&tokens);
@@ -435,12 +367,10 @@ async fn a_demarche_asking_eidas2_without_a_federation_able_to_give_it_gets_an_e
     let p = portal(&[Federation::FranceConnect]).await;
     let app = &p.app;
     // Only FranceConnect accepted: no federation can give eidas2.
-    let socket_app = spawn_app_with(|s| {
-        let mut d = demarche();
-        d.federations = Some(vec![Federation::FranceConnect]);
-        s.demarches = vec![d];
-    })
-    .await;
+    let socket_app = Portal::new()
+        .demarche(demarche().accepting(&[Federation::FranceConnect]))
+        .start()
+        .await;
     let res = socket_app
         .client
         .get(authorize(&socket_app, &[("acr_values", "eidas2")]))

@@ -3,61 +3,54 @@
 //! OAuth error or page, never kept, never a server error. And the probes a
 //! load balancer asks: liveness and readiness.
 
-use aiguillage::common::Secret;
-use aiguillage::provider::settings::DemarcheSettings;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
+use crate::internals::{
+    AUTHORIZE_PARAMETER_LIMITS, Demarche, MAX_AUTHORIZE_REQUEST_BYTES, MAX_STATE_BYTES,
+    set_locales_dir,
+};
 
 const CLIENT: &str = "demarche-bornee";
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
-async fn app() -> TestApp {
-    spawn_app_with(|s| {
-        s.demarches = vec![DemarcheSettings {
-            client_id: CLIENT.into(),
-            client_secret: Some(Secret("demarche-bornee-secret-0123456789".into())),
-            client_secret_file: None,
-            name: "Démarche bornée".into(),
-            redirect_uris: vec![REDIRECT.parse().unwrap()],
-            post_logout_redirect_uris: vec!["http://127.0.0.1:9/au-revoir".parse().unwrap()],
-            federations: None,
-            providers: None,
-            populations: None,
-            public: false,
-            discovery_return_prefixes: vec!["http://127.0.0.1:9/retour".parse().unwrap()],
-            id_token_signed_response_alg: None,
-            data_scopes: Default::default(),
-            home_url: None,
-        }];
-    })
-    .await
+/// The portal with the démarche whose values are bounded.
+fn portal() -> Portal {
+    Portal::new().demarche(
+        Demarche::confidential(
+            CLIENT,
+            "demarche-bornee-secret-0123456789",
+            "Démarche bornée",
+            REDIRECT,
+        )
+        .after_logout("http://127.0.0.1:9/au-revoir")
+        .discovery_return("http://127.0.0.1:9/retour"),
+    )
 }
 
 fn authorize(extra: &[(&str, &str)]) -> String {
-    let mut url = reqwest::Url::parse("http://x/oidc/authorize").unwrap();
-    url.query_pairs_mut().extend_pairs([
+    let mut params = vec![
         ("client_id", CLIENT),
         ("redirect_uri", REDIRECT),
         ("response_type", "code"),
         ("scope", "openid"),
-    ]);
-    url.query_pairs_mut().extend_pairs(extra);
-    format!("/oidc/authorize?{}", url.query().unwrap())
+    ];
+    params.extend_from_slice(extra);
+    authorize_path(&params)
 }
 
 fn error_back(res: &reqwest::Response) -> std::collections::HashMap<String, String> {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let url = reqwest::Url::parse(location(res)).unwrap();
-    assert!(url.as_str().starts_with(REDIRECT), "{url}");
-    url.query_pairs().into_owned().collect()
+    let url = location(res);
+    assert!(url.starts_with(REDIRECT), "{url}");
+    query_of(url)
 }
 
 #[tokio::test]
 async fn oversized_authorization_values_go_back_to_the_demarche_as_invalid_request() {
-    let app = app().await;
+    let app = portal().start().await;
     let long = |n| "a".repeat(n);
-    for (name, max) in aiguillage::provider::authorize::LIMITS {
+    for (name, max) in AUTHORIZE_PARAMETER_LIMITS {
         let value = long(max + 1);
         let mut extra = vec![(*name, value.as_str())];
         if *name != "state" {
@@ -71,7 +64,7 @@ async fn oversized_authorization_values_go_back_to_the_demarche_as_invalid_reque
         assert_eq!(q.get("state").map(String::as_str), echoed, "{name}");
     }
     // The largest allowed values are taken (the request is parked).
-    let state = long(aiguillage::provider::authorize::MAX_STATE_BYTES);
+    let state = long(MAX_STATE_BYTES);
     let res = app
         .get(&authorize(&[("state", &state), ("nonce", &long(512))]))
         .await;
@@ -82,7 +75,7 @@ async fn oversized_authorization_values_go_back_to_the_demarche_as_invalid_reque
         location(&res)
     );
     // The whole request: at most 8 KiB.
-    let padding = long(aiguillage::provider::authorize::MAX_REQUEST_BYTES);
+    let padding = long(MAX_AUTHORIZE_REQUEST_BYTES);
     let q = error_back(
         &app.get(&authorize(&[("state", "etat"), ("x", &padding)]))
             .await,
@@ -93,7 +86,7 @@ async fn oversized_authorization_values_go_back_to_the_demarche_as_invalid_reque
 
 #[tokio::test]
 async fn oversized_bodies_and_discovery_values_get_a_clear_answer() {
-    let app = app().await;
+    let app = portal().start().await;
     let body = "a".repeat(20 * 1024);
     // A form: the localized page.
     let res = app
@@ -155,7 +148,7 @@ async fn oversized_bodies_and_discovery_values_get_a_clear_answer() {
 
 #[tokio::test]
 async fn readiness_says_whether_the_store_answers_and_the_texts_are_complete() {
-    let app = app().await;
+    let app = portal().start().await;
     for probe in ["/healthz", "/readyz"] {
         let res = app.get(probe).await;
         assert_eq!(res.status(), StatusCode::OK, "{probe}");
@@ -183,7 +176,10 @@ async fn readiness_says_whether_the_store_answers_and_the_texts_are_complete() {
     // A folder lacking a text is refused at start: the portal serves the
     // texts built into it (live texts), complete, so it is ready, and
     // says the folder is refused.
-    let incomplete = spawn_app_with(|s| s.i18n.locales_dir = dir.path().to_owned()).await;
+    let incomplete = Portal::new()
+        .settings(|s| set_locales_dir(s, dir.path()))
+        .start()
+        .await;
     assert_eq!(incomplete.get("/healthz").await.status(), StatusCode::OK);
     let res = incomplete.get("/readyz").await;
     assert_eq!(res.status(), StatusCode::OK);

@@ -3,10 +3,10 @@
 //! broken at start gives the embedded texts.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::helpers::*;
-use crate::process::{NO_FEDERATION, PortalProcess, base_config};
+use crate::internals::set_locales_dir;
 
 /// A copy of the real `locales/` in a temporary folder.
 fn copy_locales() -> tempfile::TempDir {
@@ -50,39 +50,34 @@ async fn title(portal: &PortalProcess) -> String {
 }
 
 /// Polls the home page (at most 10 s) until its title contains `text`.
-async fn wait_for_title(portal: &PortalProcess, text: &str) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if title(portal).await.contains(text) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    false
+async fn wait_for_title(portal: &PortalProcess, text: &str) {
+    let what = format!("the title with {text:?} served");
+    eventually(&what, Duration::from_secs(10), || async {
+        let shown = title(portal).await;
+        shown.contains(text).then_some(()).ok_or(shown)
+    })
+    .await;
 }
 
-fn config_for(locales: &Path) -> String {
-    base_config(
-        0,
-        &format!(
-            "{NO_FEDERATION}\n[i18n]\nlocales_dir = \"{}\"\n",
-            locales.display()
-        ),
-    )
+/// The binary reading its texts from `locales`.
+async fn portal_reading(locales: &Path) -> PortalProcess {
+    Portal::new()
+        .settings(|s| set_locales_dir(s, locales))
+        .real_binary()
+        .start()
+        .await
 }
 
 #[tokio::test]
 async fn an_edit_is_served_without_restart_and_a_broken_edit_keeps_the_last_good_texts() {
     let locales = copy_locales();
-    let portal = PortalProcess::start(&config_for(locales.path()), &[]);
+    let portal = portal_reading(locales.path()).await;
     assert!(title(&portal).await.contains("Aiguillage"));
     let portail = locales.path().join("fr/portail.ftl");
 
     set_text(&portail, "site-name", "Portail des démarches (édité)");
-    assert!(
-        wait_for_title(&portal, "Portail des démarches (édité)").await,
-        "the edit is served within 10 s"
-    );
+    // The edit is served within 10 s.
+    wait_for_title(&portal, "Portail des démarches (édité)").await;
 
     assert_eq!(refused_gauge(&portal).await, "0");
     assert_eq!(readiness(&portal).await, (200, "ready".to_owned()));
@@ -103,11 +98,10 @@ async fn an_edit_is_served_without_restart_and_a_broken_edit_keeps_the_last_good
         .unwrap()
         + 1;
     let location = format!("{}:{broken_line}", portail.display());
+    // The refusal, with file:line.
     let refused = portal
         .wait_for_line(&["text edit refused", &location], Duration::from_secs(10))
         .await;
-    let refused =
-        refused.unwrap_or_else(|| panic!("refusal with file:line in:\n{}", portal.logs()));
     assert!(
         refused.contains("home-remembered"),
         "the key is named: {refused}"
@@ -141,7 +135,7 @@ async fn an_edit_is_served_without_restart_and_a_broken_edit_keeps_the_last_good
         "home-remembered",
         "Vous avez déjà répondu : { $population }.",
     );
-    assert!(wait_for_title(&portal, "Portail réparé").await);
+    wait_for_title(&portal, "Portail réparé").await;
     assert_eq!(refused_gauge(&portal).await, "0");
     assert_eq!(readiness(&portal).await, (200, "ready".to_owned()));
 }
@@ -172,16 +166,15 @@ async fn a_folder_broken_at_start_gives_the_embedded_texts_until_fixed() {
     let portail = locales.path().join("en/portail.ftl");
     let original = std::fs::read_to_string(&portail).unwrap();
     std::fs::write(&portail, format!("{original}\nbroken = {{ $\n")).unwrap();
-    let portal = PortalProcess::start(&config_for(locales.path()), &[]);
+    let portal = portal_reading(locales.path()).await;
     let location = format!("{}:{}", portail.display(), original.lines().count() + 2);
     for needle in [
         location.as_str(),
         "serving the texts built into the program",
     ] {
-        let logged = portal
+        portal
             .wait_for_line(&[needle], Duration::from_secs(10))
             .await;
-        assert!(logged.is_some(), "{needle} in:\n{}", portal.logs());
     }
     // The embedded texts serve every page meanwhile; the folder is refused.
     assert!(title(&portal).await.contains("Aiguillage"));
@@ -196,19 +189,18 @@ async fn a_folder_broken_at_start_gives_the_embedded_texts_until_fixed() {
     let fixed = original.replace("site-name = Aiguillage", "site-name = Aiguillage réparé");
     assert_ne!(fixed, original, "en/portail.ftl names the site");
     std::fs::write(&portail, fixed).unwrap();
-    assert!(wait_for_english_title(&portal, "Aiguillage réparé").await);
+    wait_for_english_title(&portal, "Aiguillage réparé").await;
     assert_eq!(refused_gauge(&portal).await, "0");
 }
 
-async fn wait_for_english_title(portal: &PortalProcess, text: &str) -> bool {
+/// Polls the English home page (at most 10 s) until its title contains `text`.
+async fn wait_for_english_title(portal: &PortalProcess, text: &str) {
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
+    let what = format!("the English title with {text:?} served");
+    eventually(&what, Duration::from_secs(10), || async {
         let res = client.get(portal.url("/?lang=en")).send().await.unwrap();
-        if text_of(&html(res).await, "title").contains(text) {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    false
+        let shown = text_of(&html(res).await, "title");
+        shown.contains(text).then_some(()).ok_or(shown)
+    })
+    .await;
 }

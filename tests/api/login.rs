@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 use crate::internals::{Federation, post_logout_path, use_federation_at};
-use crate::peers::{FederationPeer, test_login};
+use crate::peers::{FederationPeer, log_in_at_form, refuse_at_form, test_login};
 
 /// A portal wired to one federation peer.
 pub struct LoginSetup {
@@ -16,9 +16,9 @@ pub struct LoginSetup {
 }
 
 pub async fn setup(federation: Federation) -> LoginSetup {
-    let socket = AppSocket::bind();
-    let peer = FederationPeer::start(federation, &socket).await;
-    let app = spawn_app_on(socket, |s| peer.configure(s)).await;
+    let portal = Portal::new();
+    let peer = FederationPeer::start(federation, portal.socket()).await;
+    let app = portal.federation(&peer).start().await;
     LoginSetup { app, peer }
 }
 
@@ -30,7 +30,7 @@ pub async fn open_login_form(
 ) -> (reqwest::Url, scraper::Html, HashMap<String, String>) {
     let res = app.post(&format!("/connexion/{}", federation.id())).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let authorize = reqwest::Url::parse(location(&res)).expect("absolute authorization URL");
+    let query = query_of(location(&res));
     let (res, visited) = follow(&app.client, res).await;
     assert_eq!(
         res.status(),
@@ -38,7 +38,6 @@ pub async fn open_login_form(
         "login form reached via {visited:#?}"
     );
     let url = res.url().clone();
-    let query = authorize.query_pairs().into_owned().collect();
     (
         url,
         scraper::Html::parse_document(&res.text().await.unwrap()),
@@ -54,18 +53,7 @@ pub async fn log_in(
     federation: Federation,
 ) -> (reqwest::Response, HashMap<String, String>) {
     let (url, form, query) = open_login_form(app, federation).await;
-    let res = submit_form(
-        &app.client,
-        &url,
-        &form,
-        "form[action$=\"/login\"]",
-        &[
-            ("login", test_login(federation)),
-            ("password", "x"),
-            ("action", "login"),
-        ],
-    )
-    .await;
+    let res = log_in_at_form(&app.client, &url, &form, test_login(federation)).await;
     (follow(&app.client, res).await.0, query)
 }
 
@@ -234,17 +222,8 @@ async fn the_session_id_changes_at_login() {
             scraper::Html::parse_document(&res.text().await.unwrap()),
         )
     };
-    let mut res = submit_form(
-        &s.app.client,
-        &url,
-        &form,
-        "form[action$=\"/login\"]",
-        &[
-            ("login", test_login(Federation::ProConnect)),
-            ("action", "login"),
-        ],
-    )
-    .await;
+    let login = test_login(Federation::ProConnect);
+    let mut res = log_in_at_form(&s.app.client, &url, &form, login).await;
     // Walk to the portal's callback and look at its cookie.
     while !res.url().as_str().starts_with(&s.app.address) {
         let next = res.url().join(location(&res)).unwrap();
@@ -271,14 +250,7 @@ async fn the_session_id_changes_at_login() {
 async fn refusing_at_the_federation_shows_a_page_to_retry_or_choose_another() {
     let s = setup(Federation::FranceConnect).await;
     let (url, form, _) = open_login_form(&s.app, Federation::FranceConnect).await;
-    let res = submit_form(
-        &s.app.client,
-        &url,
-        &form,
-        "form[action$=\"/login\"]",
-        &[("action", "deny")],
-    )
-    .await;
+    let res = refuse_at_form(&s.app.client, &url, &form).await;
     let (res, _) = follow(&s.app.client, res).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let doc = html(res).await;
@@ -309,12 +281,9 @@ async fn logout_goes_through_the_federation_and_checks_the_returned_state() {
         let doc = html(res).await;
         let res = submit_form(&s.app.client, &url, &doc, "#logout-form", &[]).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
-        let end = reqwest::Url::parse(location(&res)).unwrap();
-        assert!(
-            end.as_str().starts_with(&s.peer.issuer),
-            "to the federation: {end}"
-        );
-        let q: std::collections::HashMap<_, _> = end.query_pairs().into_owned().collect();
+        let end = location(&res);
+        assert!(end.starts_with(&s.peer.issuer), "to the federation: {end}");
+        let q = query_of(end);
         assert!(q.contains_key("id_token_hint") && q["state"].len() >= 43);
         assert_eq!(
             q["post_logout_redirect_uri"],
@@ -355,14 +324,14 @@ async fn a_federation_that_is_down_gets_a_clear_page_quickly_and_others_keep_wor
         .local_addr()
         .unwrap()
         .port();
-    let socket = AppSocket::bind();
-    let peer = FederationPeer::start(Federation::ProConnect, &socket).await;
-    let app = spawn_app_on(socket, |s| {
-        peer.configure(s);
-        let nowhere = format!("http://127.0.0.1:{closed}/api/v2");
-        use_federation_at(s, Federation::FranceConnect, &nowhere);
-    })
-    .await;
+    let portal = Portal::new();
+    let peer = FederationPeer::start(Federation::ProConnect, portal.socket()).await;
+    let nowhere = format!("http://127.0.0.1:{closed}/api/v2");
+    let app = portal
+        .federation(&peer)
+        .settings(|s| use_federation_at(s, Federation::FranceConnect, &nowhere))
+        .start()
+        .await;
     let started = std::time::Instant::now();
     let res = app.post("/connexion/franceconnect").await;
     assert!(started.elapsed() < std::time::Duration::from_secs(5));

@@ -37,7 +37,7 @@ async fn login_with_id_token(
     fed: &FederationDouble,
     make: impl FnOnce(&FederationDouble, Value) -> String,
 ) -> (TestApp, String, reqwest::Response) {
-    let app = portal(&[fed]).await;
+    let app = Portal::new().federation(fed).start().await;
     let login = start_login(&app, fed).await;
     let id_token = make(fed, fed.claims(&login.nonce));
     fed.serve_token(&id_token).await;
@@ -366,7 +366,7 @@ async fn a_forged_or_foreign_userinfo_is_rejected() {
 #[tokio::test]
 async fn an_unknown_state_is_refused_as_expired() {
     let fed = FederationDouble::start(Federation::ProConnect).await;
-    let app = portal(&[&fed]).await;
+    let app = Portal::new().federation(&fed).start().await;
     let _real = start_login(&app, &fed).await;
     fed.forbid_token_call().await;
     let res = callback(&app, &fed, "forged-state-0123456789abcdefghijklmnopqrstuv").await;
@@ -377,7 +377,7 @@ async fn an_unknown_state_is_refused_as_expired() {
 #[tokio::test]
 async fn a_replayed_callback_is_refused_as_expired() {
     let fed = FederationDouble::start(Federation::ProConnect).await;
-    let app = portal(&[&fed]).await;
+    let app = Portal::new().federation(&fed).start().await;
     let login = start_login(&app, &fed).await;
     let id_token = sign(&fed.claims(&login.nonce), "rsa-1", Some("rsa-1"));
     fed.serve_token(&id_token).await;
@@ -401,7 +401,11 @@ async fn a_replayed_callback_is_refused_as_expired() {
 async fn a_response_naming_another_issuer_is_rejected_before_the_code_is_used() {
     let fed = FederationDouble::start(Federation::ProConnect).await;
     let other = FederationDouble::start(Federation::FranceConnect).await;
-    let app = portal(&[&fed, &other]).await;
+    let app = Portal::new()
+        .federation(&fed)
+        .federation(&other)
+        .start()
+        .await;
     let login = start_login(&app, &fed).await;
     fed.forbid_token_call().await;
     other.forbid_token_call().await;
@@ -421,7 +425,7 @@ async fn a_response_naming_another_issuer_is_rejected_before_the_code_is_used() 
 async fn a_franceconnect_state_on_the_proconnect_callback_is_rejected() {
     let pc = FederationDouble::start(Federation::ProConnect).await;
     let fc = FederationDouble::start(Federation::FranceConnect).await;
-    let app = portal(&[&pc, &fc]).await;
+    let app = Portal::new().federation(&pc).federation(&fc).start().await;
     pc.forbid_token_call().await;
     fc.forbid_token_call().await;
     let on_proconnect_path = app.url(&callback_path(Federation::ProConnect));
@@ -442,7 +446,7 @@ async fn a_franceconnect_state_on_the_proconnect_callback_is_rejected() {
 #[tokio::test]
 async fn a_callback_in_another_browser_is_rejected() {
     let fed = FederationDouble::start(Federation::ProConnect).await;
-    let app = portal(&[&fed]).await;
+    let app = Portal::new().federation(&fed).start().await;
     fed.forbid_token_call().await;
     // A fresh browser without any session.
     let victim = start_login(&app, &fed).await;
@@ -465,7 +469,7 @@ async fn a_callback_in_another_browser_is_rejected() {
 #[tokio::test]
 async fn a_key_rotation_is_followed_with_one_jwks_refetch() {
     let fed = FederationDouble::start(Federation::ProConnect).await;
-    let app = portal(&[&fed]).await;
+    let app = Portal::new().federation(&fed).start().await;
     fed.wait_for_discovery().await;
     // A first person logs in: tokens signed with rsa-1, the keys the portal holds.
     let res = fed.log_in(&app).await;
@@ -492,10 +496,11 @@ async fn a_federation_slower_than_its_timeout_gets_a_clear_page_quickly() {
         Some(Duration::from_secs(3)),
     )
     .await;
-    let app = portal_with(&[&fed], |s| {
-        set_federation_timeout_ms(s, Federation::ProConnect, 1000);
-    })
-    .await;
+    let app = Portal::new()
+        .federation(&fed)
+        .settings(|s| set_federation_timeout_ms(s, Federation::ProConnect, 1000))
+        .start()
+        .await;
     let started = Instant::now();
     let res = app.post("/connexion/proconnect").await;
     assert!(
@@ -525,7 +530,7 @@ async fn a_discovery_document_naming_another_issuer_is_not_used() {
         .with_priority(1)
         .mount(&fed.server)
         .await;
-    let app = portal(&[&fed]).await;
+    let app = Portal::new().federation(&fed).start().await;
     let res = app.post("/connexion/proconnect").await;
     assert_error_page(
         &app,

@@ -2,12 +2,11 @@
 //! line per event whatever a request holds, a request id on each, and no
 //! personal data, code, token or secret after a whole login.
 
-use aiguillage::domain::Federation;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
-use crate::peers::{CLIENT_ID, CLIENT_SECRET, FederationPeer, test_login};
-use crate::process::{NO_FEDERATION, PortalProcess, base_config};
+use crate::internals::{CLIENT_SECRET, Demarche, Federation, log_json};
+use crate::peers::{FederationPeer, test_login};
 
 const FORGED: &str = "2026-01-01T00:00:00.000000Z  INFO request{method=GET}: aiguillage::routes::callback: login succeeded federation=franceconnect";
 
@@ -22,7 +21,7 @@ fn request_id(res: &reqwest::Response) -> String {
 
 #[tokio::test]
 async fn a_forged_line_attempt_leaves_one_escaped_line() {
-    let portal = PortalProcess::start(&base_config(0, NO_FEDERATION), &[]);
+    let portal = Portal::new().real_binary().start().await;
     let forged_path = format!(
         "/choix/x%0A{}",
         url::form_urlencoded::byte_serialize(FORGED.as_bytes()).collect::<String>()
@@ -89,10 +88,7 @@ pub struct DemarcheLogin {
 /// ProConnect: authorization request, the federation's form, the code,
 /// the token request, userinfo.
 pub async fn demarche_login(address: &str, client: (&str, &str)) -> DemarcheLogin {
-    let browser = browser();
-    let mut seen = Vec::new();
-    let mut url = reqwest::Url::parse(&format!("{address}/oidc/authorize")).unwrap();
-    url.query_pairs_mut().extend_pairs([
+    let url = authorize_path(&[
         ("client_id", client.0),
         ("redirect_uri", DEMARCHE_REDIRECT),
         ("response_type", "code"),
@@ -101,32 +97,23 @@ pub async fn demarche_login(address: &str, client: (&str, &str)) -> DemarcheLogi
         ("nonce", "nonce-de-la-demarche-journaux"),
         ("idp_hint", "proconnect"),
     ]);
-    let mut res = browser.get(url).send().await.unwrap();
-    let code = loop {
-        if res.status().is_redirection() {
-            let next = res.url().join(location(&res)).unwrap();
-            for (k, v) in next.query_pairs() {
-                if ["code", "state", "nonce"].contains(&k.as_ref()) {
-                    seen.push(v.into_owned());
-                }
-            }
-            if next.as_str().starts_with(DEMARCHE_REDIRECT) {
-                break next
-                    .query_pairs()
-                    .find(|(k, _)| k == "code")
-                    .map(|(_, v)| v.into_owned())
-                    .expect("a code for the démarche");
-            }
-            res = browser.get(next).send().await.unwrap();
-        } else {
-            assert_eq!(res.status(), StatusCode::OK, "{}", res.url());
-            let page = res.url().clone();
-            let doc = scraper::Html::parse_document(&res.text().await.unwrap());
-            let login = test_login(Federation::ProConnect);
-            let fields = [("login", login), ("password", "x"), ("action", "login")];
-            res = submit_form(&browser, &page, &doc, "form[action$=\"/login\"]", &fields).await;
-        }
-    };
+    let login = test_login(Federation::ProConnect);
+    let way = journey(&browser(), &format!("{address}{url}"), Some(login)).await;
+    assert!(
+        way.back.as_str().starts_with(DEMARCHE_REDIRECT),
+        "{}",
+        way.back
+    );
+    // Every code, state and nonce the browser was sent with on the way
+    // (after the démarche's own request).
+    let mut seen: Vec<String> = way.hops[1..]
+        .iter()
+        .chain([&way.back])
+        .flat_map(|u| query_of(u.as_str()))
+        .filter(|(k, _)| ["code", "state", "nonce"].contains(&k.as_str()))
+        .map(|(_, v)| v)
+        .collect();
+    let code = way.query().remove("code").expect("a code for the démarche");
     let tokens: serde_json::Value = token_request(address, client, &code)
         .await
         .json()
@@ -157,33 +144,22 @@ pub async fn demarche_login(address: &str, client: (&str, &str)) -> DemarcheLogi
 
 #[tokio::test]
 async fn a_whole_login_leaves_no_personal_data_code_token_or_secret_in_the_logs() {
-    let socket = AppSocket::bind();
-    let port = socket.port();
-    let peer = FederationPeer::start(Federation::ProConnect, &socket).await;
-    drop(socket);
-    let config = base_config(
-        port,
-        &format!(
-            r#"
-[log]
-format = "json"
-
-[federations.proconnect]
-issuer = "{issuer}"
-client_id = "{CLIENT_ID}"
-client_secret = "{CLIENT_SECRET}"
-
-[[clients]]
-client_id = "{DEMARCHE}"
-client_secret = "{DEMARCHE_SECRET}"
-name = "Démarche des journaux"
-redirect_uris = ["{DEMARCHE_REDIRECT}"]
-"#,
-            issuer = peer.issuer
-        ),
-    );
-    // Everything the portal and its libraries say, debug included.
-    let portal = PortalProcess::start(&config, &[("RUST_LOG", "debug")]);
+    let builder = Portal::new();
+    let peer = FederationPeer::start(Federation::ProConnect, builder.socket()).await;
+    let portal = builder
+        .federation(&peer)
+        .demarche(Demarche::confidential(
+            DEMARCHE,
+            DEMARCHE_SECRET,
+            "Démarche des journaux",
+            DEMARCHE_REDIRECT,
+        ))
+        .settings(log_json)
+        .real_binary()
+        // Everything the portal and its libraries say, debug included.
+        .env("RUST_LOG", "debug")
+        .start()
+        .await;
     let mut secrets = demarche_login(&portal.address, (DEMARCHE, DEMARCHE_SECRET))
         .await
         .seen;

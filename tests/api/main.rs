@@ -1,17 +1,29 @@
 //! Integration tests: the real portal on a random port, over HTTP.
 //!
-//! Harness (no tests): `helpers` (the portal, a browser-like client, HTML,
-//! `run_cases` for tables of named cases), `internals` (the only door to
-//! the crate's types), `federation_double` (a wiremock federation),
-//! `peers` (real `oidc-provider` federations and Node programs).
-//! The README's "Tests" section says which federation each file uses.
+//! Harness (no tests):
+//! - `portal`: the one way to start the portal, a builder
+//!   (`Portal::new()…start()`: its federations, démarches, store, clock,
+//!   limits, a settings file; in this process, or `.real_binary()` as a
+//!   child process), and `TestApp`, the running portal with a browser;
+//! - `helpers`: fixtures, a browser's steps and HTML, `query_of`,
+//!   `authorize_path`, `journey` (back to the démarche through a
+//!   federation's form), `eventually` (polling with a deadline),
+//!   `run_cases` (tables of named cases);
+//! - `internals`: the only door to the crate's types;
+//! - `federation_double` (a wiremock federation), `peers` (real
+//!   `oidc-provider` federations, Node programs, the federation's form),
+//!   `redis_server` (real Redis servers, Cluster, Sentinel).
+//!
+//! Lifetimes are tested by advancing the portal's clock
+//! (`app.clock().advance(…)`), not by sleeping. The README's "Tests"
+//! section says which federation each file uses.
 
 // Harness
 mod federation_double;
 mod helpers;
 mod internals;
 mod peers;
-mod process;
+mod portal;
 mod redis_server;
 
 // Tests

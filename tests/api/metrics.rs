@@ -5,11 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use aiguillage::domain::Federation;
-use aiguillage::provider::settings::DemarcheSettings;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
+use crate::internals::{Demarche, Federation, disable_metrics, set_metrics_address};
 use crate::logs::{DEMARCHE_REDIRECT, demarche_login, token_request};
 use crate::peers::FederationPeer;
 
@@ -68,28 +67,16 @@ async fn scrape(address: &str) -> Samples {
 const CLIENT: &str = "demarche-des-mesures";
 const SECRET: &str = "secret-de-la-demarche-des-mesures-0123";
 
-fn demarche() -> DemarcheSettings {
-    // Registered without a post-logout URI.
-    let mut client = demarche_client(
-        CLIENT,
-        SECRET,
-        "Démarche des mesures",
-        DEMARCHE_REDIRECT,
-        DEMARCHE_REDIRECT,
-    );
-    client.post_logout_redirect_uris.clear();
-    client
+/// Registered without a post-logout URI.
+fn demarche() -> Demarche {
+    Demarche::confidential(CLIENT, SECRET, "Démarche des mesures", DEMARCHE_REDIRECT)
 }
 
 #[tokio::test]
 async fn a_real_login_is_counted_in_the_metrics() {
-    let socket = AppSocket::bind();
-    let peer = FederationPeer::start(Federation::ProConnect, &socket).await;
-    let app = spawn_app_on(socket, |s| {
-        peer.configure(s);
-        s.demarches = vec![demarche()];
-    })
-    .await;
+    let portal = Portal::new();
+    let peer = FederationPeer::start(Federation::ProConnect, portal.socket()).await;
+    let app = portal.federation(&peer).demarche(demarche()).start().await;
     let before = scrape(&app.address).await;
     let login = demarche_login(&app.address, (CLIENT, SECRET)).await;
     // The same code again: refused (and its tokens revoked).
@@ -150,9 +137,9 @@ async fn a_real_login_is_counted_in_the_metrics() {
 
 #[tokio::test]
 async fn a_failed_login_is_counted_with_its_reason() {
-    let socket = AppSocket::bind();
-    let peer = FederationPeer::start(Federation::FranceConnect, &socket).await;
-    let app = spawn_app_on(socket, |s| peer.configure(s)).await;
+    let portal = Portal::new();
+    let peer = FederationPeer::start(Federation::FranceConnect, portal.socket()).await;
+    let app = portal.federation(&peer).start().await;
     let before = scrape(&app.address).await;
     // A callback whose state the portal never issued.
     let res = app
@@ -170,7 +157,10 @@ async fn metrics_can_live_on_their_own_address_or_be_off() {
     let listen = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listen.local_addr().unwrap();
     drop(listen);
-    let app = spawn_app_with(|s| s.metrics.listen = Some(address)).await;
+    let app = Portal::new()
+        .settings(|s| set_metrics_address(s, address))
+        .start()
+        .await;
     // The portal's own address has no /metrics…
     assert_eq!(app.get("/metrics").await.status(), StatusCode::NOT_FOUND);
     app.get("/").await;
@@ -192,6 +182,6 @@ async fn metrics_can_live_on_their_own_address_or_be_off() {
     assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(res.headers()["allow"], "GET, HEAD");
 
-    let off = spawn_app_with(|s| s.metrics.enabled = false).await;
+    let off = Portal::new().settings(disable_metrics).start().await;
     assert_eq!(off.get("/metrics").await.status(), StatusCode::NOT_FOUND);
 }

@@ -8,7 +8,7 @@ use crate::internals::set_public_url;
 
 #[tokio::test]
 async fn healthz_answers_ok() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let res = app.get("/healthz").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.text().await.unwrap(), "ok");
@@ -16,7 +16,7 @@ async fn healthz_answers_ok() {
 
 #[tokio::test]
 async fn every_page_forbids_framing_and_foreign_content() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     for path in [
         "/",
         "/choix/particulier",
@@ -42,7 +42,7 @@ async fn every_page_forbids_framing_and_foreign_content() {
 
 #[tokio::test]
 async fn static_files_are_served_with_type_and_validator() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let res = app.get("/static/dsfr/dsfr.min.css").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "text/css");
@@ -68,7 +68,7 @@ async fn static_files_are_served_with_type_and_validator() {
 
 #[tokio::test]
 async fn the_last_answer_is_remembered_and_can_be_forgotten() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     // First visit: nothing preselected.
     let doc = app.page("/", StatusCode::OK).await;
     assert!(select(&doc, "#remembered").is_empty());
@@ -131,7 +131,7 @@ async fn the_last_answer_is_remembered_and_can_be_forgotten() {
 
 #[tokio::test]
 async fn an_answer_in_the_address_is_preselected_without_being_called_remembered() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     // A language link carrying an answer checked but not sent.
     let doc = app
         .page("/?population=agent-etat&lang=en", StatusCode::OK)
@@ -166,7 +166,7 @@ async fn an_answer_in_the_address_is_preselected_without_being_called_remembered
 
 #[tokio::test]
 async fn a_remembered_answer_that_no_longer_exists_is_ignored() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let res = app
         .client
         .get(app.url("/"))
@@ -180,7 +180,10 @@ async fn a_remembered_answer_that_no_longer_exists_is_ignored() {
 
 #[tokio::test]
 async fn cookies_are_secure_behind_an_https_public_url() {
-    let app = spawn_app_with(|s| set_public_url(s, "https://aiguillage.example.gouv.fr/")).await;
+    let app = Portal::new()
+        .settings(|s| set_public_url(s, "https://aiguillage.example.gouv.fr/"))
+        .start()
+        .await;
     let res = app.get("/choix?population=particulier&lang=en").await;
     let cookies = set_cookies(&res);
     assert_eq!(cookies.len(), 2, "{cookies:?}");
@@ -227,7 +230,10 @@ async fn forms_may_lead_to_a_federation_s_login_page_once_its_discovery_names_it
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"keys": []})))
         .mount(&server)
         .await;
-    let app = spawn_app_with(|s| use_federation_at(s, Federation::ProConnect, &issuer)).await;
+    let app = Portal::new()
+        .settings(|s| use_federation_at(s, Federation::ProConnect, &issuer))
+        .start()
+        .await;
     let csp = |res: &reqwest::Response| {
         res.headers()["content-security-policy"]
             .to_str()
@@ -240,13 +246,15 @@ async fn forms_may_lead_to_a_federation_s_login_page_once_its_discovery_names_it
         "the issuer's origin: {before}"
     );
     assert!(!before.contains("login.federation.test"), "{before}");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let now = csp(&app.get("/").await);
-        if now.contains("form-action 'self'") && now.contains("http://login.federation.test") {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "never allowed: {now}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    eventually(
+        "the discovered authorization endpoint allowed",
+        std::time::Duration::from_secs(20),
+        || async {
+            let now = csp(&app.get("/").await);
+            let allowed =
+                now.contains("form-action 'self'") && now.contains("http://login.federation.test");
+            allowed.then_some(()).ok_or(now)
+        },
+    )
+    .await;
 }

@@ -1,14 +1,34 @@
 //! Real peers started as child processes from `tests/support/`: an
-//! `oidc-provider` playing one federation, an `openid-client` démarche.
+//! `oidc-provider` playing one federation, an `openid-client` démarche;
+//! and the one driver of the federation's login form.
 
 use std::process::Stdio;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::helpers::AppSocket;
+use crate::helpers::{AppSocket, TestApp, submit_form};
 pub use crate::internals::{CLIENT_ID, CLIENT_SECRET};
 use crate::internals::{Federation, Settings, callback_path, post_logout_path, use_federation_at};
+use crate::portal::PlaysFederation;
+
+/// The portal's URL, known before it starts (its socket) or after.
+pub trait PortalAddress {
+    /// `path` on the portal.
+    fn url(&self, path: &str) -> String;
+}
+
+impl PortalAddress for AppSocket {
+    fn url(&self, path: &str) -> String {
+        AppSocket::url(self, path)
+    }
+}
+
+impl PortalAddress for TestApp {
+    fn url(&self, path: &str) -> String {
+        TestApp::url(self, path)
+    }
+}
 
 /// A running Node program; it exits when dropped (its stdin closes).
 pub struct NodePeer {
@@ -48,8 +68,8 @@ pub async fn start_node(script: &str, args: &[String]) -> NodePeer {
     }
 }
 
-/// `oidc-provider` configured like `federation`, with the portal (on
-/// `socket`) registered as its client with the portal's default paths.
+/// `oidc-provider` configured like `federation`, with the portal (at
+/// `portal`) registered as its client with the portal's default paths.
 pub struct FederationPeer {
     pub federation: Federation,
     pub issuer: String,
@@ -57,15 +77,15 @@ pub struct FederationPeer {
 }
 
 impl FederationPeer {
-    pub async fn start(federation: Federation, socket: &AppSocket) -> FederationPeer {
-        FederationPeer::start_with(federation, socket, &[]).await
+    pub async fn start(federation: Federation, portal: &impl PortalAddress) -> FederationPeer {
+        FederationPeer::start_with(federation, portal, &[]).await
     }
 
     /// [`FederationPeer::start`] with more arguments for `federation.mjs`
     /// (e.g. `--port` to start it again where it was).
     pub async fn start_with(
         federation: Federation,
-        socket: &AppSocket,
+        portal: &impl PortalAddress,
         extra: &[&str],
     ) -> FederationPeer {
         let mut args: Vec<String> = vec![
@@ -76,14 +96,14 @@ impl FederationPeer {
             "--client-secret".into(),
             CLIENT_SECRET.into(),
             "--redirect-uri".into(),
-            socket.url(&callback_path(federation)),
+            portal.url(&callback_path(federation)),
             "--post-logout-redirect-uri".into(),
-            socket.url(&post_logout_path(federation)),
+            portal.url(&post_logout_path(federation)),
         ];
         if federation == Federation::FranceConnectPlus {
             // It encrypts for the keys the portal publishes.
             args.push("--client-jwks-uri".into());
-            args.push(socket.url("/federations/jwks"));
+            args.push(portal.url("/federations/jwks"));
         }
         args.extend(extra.iter().map(|s| s.to_string()));
         let node = start_node("federation.mjs", &args).await;
@@ -95,12 +115,14 @@ impl FederationPeer {
         }
     }
 
-    pub fn port(&self) -> u64 {
-        self._node.info["port"].as_u64().expect("port")
+    pub fn port(&self) -> u16 {
+        let port = self._node.info["port"].as_u64().expect("port");
+        u16::try_from(port).expect("a port")
     }
+}
 
-    /// Points the portal's settings at this federation.
-    pub fn configure(&self, settings: &mut Settings) {
+impl PlaysFederation for FederationPeer {
+    fn configure(&self, settings: &mut Settings) {
         use_federation_at(settings, self.federation, &self.issuer);
     }
 }
@@ -113,3 +135,26 @@ pub fn test_login(federation: Federation) -> &'static str {
         Federation::ProSanteConnect => "899700218896",
     }
 }
+
+/// The federation's login form (`federation.mjs`, at `page`) filled in as
+/// `login` and sent; the federation's answer.
+pub async fn log_in_at_form(
+    client: &reqwest::Client,
+    page: &reqwest::Url,
+    form: &scraper::Html,
+    login: &str,
+) -> reqwest::Response {
+    let fields = [("login", login), ("password", "x"), ("action", "login")];
+    submit_form(client, page, form, LOGIN_FORM, &fields).await
+}
+
+/// The federation's login form answered "Refuser"; the federation's answer.
+pub async fn refuse_at_form(
+    client: &reqwest::Client,
+    page: &reqwest::Url,
+    form: &scraper::Html,
+) -> reqwest::Response {
+    submit_form(client, page, form, LOGIN_FORM, &[("action", "deny")]).await
+}
+
+const LOGIN_FORM: &str = "form[action$=\"/login\"]";

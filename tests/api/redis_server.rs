@@ -11,10 +11,12 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
+
+use crate::helpers::eventually;
 
 /// redis-server's arguments for a port and a directory.
 type Arguments = Arc<dyn Fn(u16, &Path) -> Vec<OsString> + Send + Sync>;
@@ -89,16 +91,14 @@ impl RedisServer {
         if let Some(mut child) = self.child.take() {
             child.kill().await.expect("kill redis-server");
         }
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+        let port = self.port;
+        let what = format!("redis-server gone from port {port}");
+        eventually(&what, Duration::from_secs(2), || async move {
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_err()
-            {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("redis-server still answers on port {}", self.port);
+        })
+        .await;
     }
 
     /// Starts the server again on the same port (empty: no persistence).
@@ -265,20 +265,6 @@ pub async fn ask<T: redis::FromRedisValue>(port: u16, cmd: &redis::Cmd) -> redis
     cmd.query_async(&mut connection).await
 }
 
-/// `check` until it holds, every 100 ms, at most `bound`; panics with
-/// `what` past it. The bound is generous: it only ends a test that hangs.
-pub async fn wait_until<F, Fut>(what: &str, bound: Duration, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + bound;
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what}: not within {bound:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// A Redis Cluster of three masters (no replica), each owning a third of
 /// the hash slots, made by `redis-cli --cluster create`.
 pub struct RedisCluster {
@@ -320,7 +306,7 @@ impl RedisCluster {
         );
         for node in &nodes {
             let port = node.port;
-            wait_until(
+            eventually(
                 &format!("cluster_state:ok on {port}"),
                 Duration::from_secs(30),
                 || async move {
@@ -405,7 +391,7 @@ impl RedisSentinelSet {
         // Ready when the replica copies the master and the sentinel knows
         // the replica (a failover needs one to promote).
         let (replica_port, sentinel_port) = (set.servers[1].port, set.sentinel.port);
-        wait_until(
+        eventually(
             "the replica in sync and known to the sentinel",
             Duration::from_secs(30),
             || async move {
@@ -458,7 +444,7 @@ impl RedisSentinelSet {
         let sentinel = self.sentinel.port;
         // Refused (NOGOODSLAVE…) until the sentinel has checked the
         // replica: asked again until accepted.
-        wait_until(
+        eventually(
             "SENTINEL FAILOVER accepted",
             Duration::from_secs(30),
             || async move {
@@ -471,18 +457,18 @@ impl RedisSentinelSet {
             },
         )
         .await;
-        let mut new = old;
-        for _ in 0..300 {
-            new = self.master_port().await;
-            if new != old {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        assert_ne!(new, old, "the sentinel still names {old} after 30 s");
+        let new = eventually(
+            &format!("the sentinel names another master than {old}"),
+            Duration::from_secs(30),
+            || async {
+                let new = self.master_port().await;
+                (new != old).then_some(new)
+            },
+        )
+        .await;
         // Then copying the new master: the set is steady again (a second
         // failover needs a replica in sync, or writes are lost).
-        wait_until(
+        eventually(
             "the old master demoted to replica, in sync",
             Duration::from_secs(30),
             || Self::in_sync(old),

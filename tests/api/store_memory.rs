@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aiguillage::store::{self, MemoryStore, Store, StoreError, StoreSettings};
+use crate::internals::{Clock, MemoryStore, Store, StoreError, StoreSettings, open_store};
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -45,7 +45,8 @@ async fn the_entry_bound_holds_for_tiny_values() {
 
 #[tokio::test]
 async fn a_value_expires_after_its_own_ttl_and_a_rewrite_sets_a_new_one() {
-    let store = MemoryStore::new();
+    let clock = Clock::system();
+    let store = MemoryStore::new().with_clock(clock.clone());
     let short = Duration::from_millis(150);
     store.put("short", b"s".to_vec(), short).await.unwrap();
     store.put("long", b"l".to_vec(), MINUTE).await.unwrap();
@@ -56,7 +57,7 @@ async fn a_value_expires_after_its_own_ttl_and_a_rewrite_sets_a_new_one() {
         .await
         .unwrap();
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    clock.advance(Duration::from_millis(300));
     assert_eq!(store.get("short").await.unwrap(), None);
     assert_eq!(store.take("short").await.unwrap(), None);
     assert_eq!(store.get("zero").await.unwrap(), None);
@@ -118,13 +119,10 @@ async fn a_value_over_the_limit_is_refused_and_not_stored() {
 
 #[tokio::test]
 async fn open_without_a_url_gives_the_bounded_memory_store() {
-    let store = store::open(
-        &StoreSettings {
-            max_value_bytes: 100,
-            ..StoreSettings::default()
-        },
-        &Default::default(),
-    )
+    let store = open_store(&StoreSettings {
+        max_value_bytes: 100,
+        ..StoreSettings::default()
+    })
     .await
     .unwrap();
     store.put("k", b"v".to_vec(), MINUTE).await.unwrap();
@@ -140,7 +138,7 @@ async fn open_without_a_url_gives_the_bounded_memory_store() {
         ..StoreSettings::default()
     };
     assert!(matches!(
-        store::open(&bad, &Default::default()).await.err(),
+        open_store(&bad).await.err(),
         Some(StoreError::Config(_))
     ));
 }

@@ -6,13 +6,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use aiguillage::store::{RedisStore, Store, StoreError};
-
 use crate::cli::{aiguillage, fails, stderr};
+use crate::helpers::eventually;
 use crate::instances::Shared;
+use crate::internals::{RedisStore, Store, StoreError};
 use crate::redis_server::{
     MASTER_NAME, RedisCluster, RedisSentinelSet, ask, raw, replicas_with_every_write, value_on,
-    wait_until,
 };
 
 const TIMEOUT: Duration = Duration::from_millis(500);
@@ -126,7 +125,7 @@ async fn over_a_cluster_a_stopped_master_makes_the_store_unavailable_until_it_is
     cluster.nodes[2].stop().await;
     let failed = store.get(on_the_third).await;
     assert!(matches!(failed, Err(StoreError::Backend(_))), "{failed:?}");
-    wait_until(
+    eventually(
         "readiness failing while a master is down",
         Duration::from_secs(30),
         || async move { matches!(store.ping().await, Err(StoreError::Backend(_))) },
@@ -136,7 +135,7 @@ async fn over_a_cluster_a_stopped_master_makes_the_store_unavailable_until_it_is
     // Back with its cluster file (no data: no persistence): the same
     // store reaches every slot again.
     cluster.nodes[2].restart().await;
-    wait_until(
+    eventually(
         "every key written again once the master is back",
         Duration::from_secs(60),
         || async move {
@@ -203,6 +202,10 @@ async fn over_sentinel_a_master_demoted_behind_the_stores_back_answers_readonly_
     let store = store_at(&set.url());
     let (a, b) = (set.servers[0].port, set.servers[1].port);
     store.put("kept", b"v".to_vec(), MINUTE).await.unwrap();
+    // Copied to B before B is promoted (replication is asynchronous: a
+    // promotion first would drop it, whatever the store does).
+    let copies = replicas_with_every_write(a).await;
+    assert_eq!(copies, 1, "B has every write of A");
 
     // By hand, as an operator could: B promoted, A made its replica, the
     // sentinel told to watch B. Nothing closes the store's connection to
@@ -253,7 +256,7 @@ async fn over_sentinel_a_silent_first_sentinel_delays_the_first_operations_only(
     let store = &store_at(&url);
     // The lookup goes on after an operation gives up: a later one finds
     // the master.
-    wait_until(
+    eventually(
         "a write accepted despite the silent sentinel",
         Duration::from_secs(30),
         || async move { store.put("k", b"v".to_vec(), MINUTE).await.is_ok() },
@@ -276,7 +279,7 @@ async fn over_sentinel_a_master_that_stops_answering_is_replaced_and_the_store_f
     // Frozen (SIGSTOP): its connections stay open and nothing answers,
     // as with a host gone silent. Only the timeouts tell.
     set.servers[0].freeze();
-    wait_until(
+    eventually(
         "a write accepted after the master froze",
         Duration::from_secs(60),
         || async move { store.put("after", b"w".to_vec(), MINUTE).await.is_ok() },
@@ -300,7 +303,7 @@ async fn over_sentinel_a_master_that_dies_is_replaced_and_the_store_follows() {
     set.servers[0].stop().await;
     // Unavailable, not wrong, until the sentinel promotes the replica
     // (1 s to call the master down, then the failover itself).
-    wait_until(
+    eventually(
         "a write accepted after the master died",
         Duration::from_secs(60),
         || async move {

@@ -6,12 +6,11 @@ use reqwest::StatusCode;
 
 use super::*;
 use crate::federation_double::FederationDouble;
-use crate::helpers::*;
 use crate::internals::{Federation, accept_only};
 
 #[tokio::test]
 async fn authorization_errors_go_back_to_the_demarche_with_state_and_iss() {
-    let app = provider(|_| {}).await;
+    let app = provider().start().await;
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (
             standard(
@@ -36,11 +35,11 @@ async fn authorization_errors_go_back_to_the_demarche_with_state_and_iss() {
         ),
     ];
     for (params, expected) in cases {
-        let res = authorize(&app, &params).await;
+        let res = app.authorize(&params).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{params:?}");
-        let back = reqwest::Url::parse(location(&res)).unwrap();
-        assert!(back.as_str().starts_with(REDIRECT), "{back}");
-        let q = query(&back);
+        let back = location(&res);
+        assert!(back.starts_with(REDIRECT), "{back}");
+        let q = query_of(back);
         assert_eq!(q["error"], expected, "{params:?}");
         assert_eq!(q["state"], "etat-de-la-demarche");
         assert_eq!(q["iss"], app.address);
@@ -49,7 +48,7 @@ async fn authorization_errors_go_back_to_the_demarche_with_state_and_iss() {
 
 #[tokio::test]
 async fn an_unknown_client_or_redirect_uri_gets_a_page_and_no_redirect() {
-    let app = provider(|_| {}).await;
+    let app = provider().start().await;
     for (params, title) in [
         (standard("inconnue", &[]), "Démarche inconnue"),
         (
@@ -61,7 +60,7 @@ async fn an_unknown_client_or_redirect_uri_gets_a_page_and_no_redirect() {
             "Adresse de retour refusée",
         ),
     ] {
-        let res = authorize(&app, &params).await;
+        let res = app.authorize(&params).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         assert!(res.headers().get("location").is_none());
         assert_eq!(text_of(&html(res).await, "h1"), title);
@@ -70,20 +69,22 @@ async fn an_unknown_client_or_redirect_uri_gets_a_page_and_no_redirect() {
 
 #[tokio::test]
 async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
-    let app = provider(|s| {
-        accept_only(
-            s,
-            CLIENT,
-            &[Federation::ProConnect, Federation::ProSanteConnect],
-        );
+    let app = provider()
+        .settings(|s| {
+            accept_only(
+                s,
+                CLIENT,
+                &[Federation::ProConnect, Federation::ProSanteConnect],
+            )
+        })
         // Their buttons show once the portal has a client for them.
-        enable_unreachable(s, Federation::ProConnect);
-        enable_unreachable(s, Federation::ProSanteConnect);
-    })
-    .await;
+        .unreachable(Federation::ProConnect)
+        .unreachable(Federation::ProSanteConnect)
+        .start()
+        .await;
     let mut params = standard(CLIENT, &[]);
     params.retain(|(k, _)| *k != "idp_hint");
-    let res = authorize(&app, &params).await;
+    let res = app.authorize(&params).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let home = location(&res).to_owned();
     assert!(home.starts_with("/?demande="), "{home}");
@@ -123,7 +124,7 @@ async fn the_chooser_is_restricted_and_titled_for_the_demarche() {
 
 #[tokio::test]
 async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefix() {
-    let app = provider(|_| {}).await;
+    let app = provider().start().await;
     let res = app
         .get("/decouverte?return=https%3A%2F%2Fattaquant.example%2F&returnIDParam=idp")
         .await;
@@ -168,9 +169,12 @@ async fn discovery_only_mode_returns_the_chosen_federation_to_a_registered_prefi
 
 #[tokio::test]
 async fn prompt_none_with_a_session_answers_at_once() {
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     code_for(&app, &standard(CLIENT, &[])).await;
-    let res = authorize(&app, &standard(CLIENT, &[("prompt", "none")])).await;
+    let res = app
+        .authorize(&standard(CLIENT, &[("prompt", "none")]))
+        .await;
     let q = redirect_query(&res);
     assert!(q.contains_key("code") && !q.contains_key("error"), "{q:?}");
 }
@@ -179,11 +183,7 @@ async fn prompt_none_with_a_session_answers_at_once() {
 async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() {
     let fc = FederationDouble::start(Federation::FranceConnect).await;
     let pc = FederationDouble::start(Federation::ProConnect).await;
-    let app = provider(|s| {
-        fc.configure(s);
-        pc.configure(s);
-    })
-    .await;
+    let app = provider().federation(&fc).federation(&pc).start().await;
     // The standard request, hinting a federation only when `extra` does.
     let request = |extra: &[(&'static str, &'static str)]| {
         let mut p = standard(CLIENT, extra);
@@ -191,11 +191,12 @@ async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() 
         p
     };
     // population: straight to that population's buttons; ui_locales: English.
-    let res = authorize(
-        &app,
-        &request(&[("population", "agent-etat"), ("ui_locales", "en fr")]),
-    )
-    .await;
+    let res = app
+        .authorize(&request(&[
+            ("population", "agent-etat"),
+            ("ui_locales", "en fr"),
+        ]))
+        .await;
     let target = location(&res).to_owned();
     assert!(
         target.starts_with("/choix/agent-etat?demande=") && target.ends_with("&lang=en"),
@@ -205,43 +206,41 @@ async fn population_ui_locales_login_hint_acr_values_and_max_age_are_honoured() 
     assert_eq!(attr(&doc, "html", "lang").as_deref(), Some("en"));
     assert_eq!(text_of(&doc, "#demarche"), "Sign in to Démarche d’exemple");
     // login_hint goes to ProConnect; acr_values to the federation.
-    let res = authorize(
-        &app,
-        &request(&[
+    let res = app
+        .authorize(&request(&[
             ("idp_hint", "proconnect"),
             ("login_hint", "jean.michel@test.proconnect.gouv.fr"),
-        ]),
-    )
-    .await;
+        ]))
+        .await;
     let q = redirect_query(&res);
     assert_eq!(q["login_hint"], "jean.michel@test.proconnect.gouv.fr");
-    let res = authorize(
-        &app,
-        &request(&[("idp_hint", "franceconnect"), ("acr_values", "eidas1")]),
-    )
-    .await;
+    let res = app
+        .authorize(&request(&[
+            ("idp_hint", "franceconnect"),
+            ("acr_values", "eidas1"),
+        ]))
+        .await;
     let q = redirect_query(&res);
     assert_eq!(q["acr_values"], "eidas1");
     // max_age: a session older than allowed means a new federation login.
     let params = standard(CLIENT, &[]);
     code_for(&app, &params).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let res = authorize(
-        &app,
-        &request(&[("idp_hint", "franceconnect"), ("max_age", "0")]),
-    )
-    .await;
+    app.clock().advance(std::time::Duration::from_millis(1100));
+    let res = app
+        .authorize(&request(&[("idp_hint", "franceconnect"), ("max_age", "0")]))
+        .await;
     let to = location(&res).to_owned();
     assert!(
         to.starts_with(&fc.issuer),
         "to the federation again, got {to}"
     );
-    assert_eq!(query(&reqwest::Url::parse(&to).unwrap())["prompt"], "login");
-    let res = authorize(
-        &app,
-        &request(&[("idp_hint", "franceconnect"), ("max_age", "3600")]),
-    )
-    .await;
+    assert_eq!(query_of(&to)["prompt"], "login");
+    let res = app
+        .authorize(&request(&[
+            ("idp_hint", "franceconnect"),
+            ("max_age", "3600"),
+        ]))
+        .await;
     assert!(
         location(&res).starts_with(REDIRECT),
         "recent enough: a code at once"

@@ -3,24 +3,21 @@
 //! their login forms filled in as a person would.
 
 use super::*;
-use crate::helpers::*;
 use crate::internals::Federation;
-use crate::peers::FederationPeer;
+use crate::peers::{FederationPeer, test_login};
 
 #[tokio::test]
 async fn every_federation_logs_in_through_the_provider_with_only_issuer_id_and_secret() {
-    let socket = AppSocket::bind();
+    let mut portal = Portal::new();
     let mut peers = Vec::new();
     for f in Federation::ALL {
-        peers.push(FederationPeer::start(f, &socket).await);
+        peers.push(FederationPeer::start(f, portal.socket()).await);
     }
-    let app = spawn_app_on(socket, |s| {
-        for p in &peers {
-            p.configure(s);
-        }
-        register(s, CLIENT, Some(SECRET), "Démarche d’exemple");
-    })
-    .await;
+    for p in &peers {
+        portal = portal.federation(p);
+    }
+    let [demarche, ..] = demarches();
+    let app = portal.demarche(demarche).start().await;
     for (federation, name) in [
         (Federation::FranceConnect, "Angela Claire Louise"),
         (Federation::ProConnect, "Jean"),
@@ -32,8 +29,9 @@ async fn every_federation_logs_in_through_the_provider_with_only_issuer_id_and_s
             CLIENT,
             &[("idp_hint", federation.id()), ("prompt", "login")],
         );
-        let back = until_demarche(&browser, &authorize_url(&app, &params), Some(federation)).await;
-        let code = query(&back)["code"].clone();
+        let url = authorize_url(&app, &params);
+        let back = journey(&browser, &url, Some(test_login(federation))).await;
+        let code = back.query()["code"].clone();
         let body = tokens(&app, &code, (CLIENT, SECRET)).await;
         let claims = verify_with_jwks(&app, body["id_token"].as_str().unwrap()).await;
         assert_eq!(claims["idp"], federation.id());

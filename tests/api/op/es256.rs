@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
 use super::*;
-use crate::internals::{sign_id_tokens_with, use_es256_key};
+use crate::internals::{config_problems, sign_id_tokens_with, use_es256_key};
 
 async fn published_key(app: &TestApp, kid: &serde_json::Value) -> serde_json::Value {
     let jwks: serde_json::Value = app.get("/oidc/jwks").await.json().await.unwrap();
@@ -49,7 +49,12 @@ async fn verify_es256(app: &TestApp, jwt: &str, audience: &str) -> serde_json::V
 
 #[tokio::test]
 async fn a_demarche_registered_for_es256_gets_an_id_token_signed_with_the_published_p256_key() {
-    let (app, _fc) = provider_with_franceconnect(|s| sign_id_tokens_with(s, CLIENT, "ES256")).await;
+    let fc = franceconnect().await;
+    let app = provider()
+        .federation(&fc)
+        .settings(|s| sign_id_tokens_with(s, CLIENT, "ES256"))
+        .start()
+        .await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let body = tokens(&app, &code, (CLIENT, SECRET)).await;
     let claims = verify_es256(&app, body["id_token"].as_str().unwrap(), CLIENT).await;
@@ -68,7 +73,7 @@ async fn a_demarche_registered_for_es256_gets_an_id_token_signed_with_the_publis
 
 #[tokio::test]
 async fn discovery_offers_rs256_and_es256_id_tokens() {
-    let app = spawn_app().await;
+    let app = Portal::new().start().await;
     let doc: serde_json::Value = app
         .get("/.well-known/openid-configuration")
         .await
@@ -83,11 +88,15 @@ async fn discovery_offers_rs256_and_es256_id_tokens() {
 
 #[tokio::test]
 async fn a_configured_es256_key_is_the_one_published_and_signing() {
-    let (app, _fc) = provider_with_franceconnect(|s| {
-        use_es256_key(s, "ec-1");
-        sign_id_tokens_with(s, CLIENT, "ES256");
-    })
-    .await;
+    let fc = franceconnect().await;
+    let app = provider()
+        .federation(&fc)
+        .settings(|s| {
+            use_es256_key(s, "ec-1");
+            sign_id_tokens_with(s, CLIENT, "ES256");
+        })
+        .start()
+        .await;
     let fixture: serde_json::Value =
         serde_json::from_slice(&fixture_bytes("keys/ec-1.jwk.json")).unwrap();
     let code = code_for(&app, &standard(CLIENT, &[])).await;
@@ -100,7 +109,12 @@ async fn a_configured_es256_key_is_the_one_published_and_signing() {
 
 #[tokio::test]
 async fn logout_with_an_es256_id_token_hint_returns_to_the_demarche() {
-    let (app, fc) = provider_with_franceconnect(|s| sign_id_tokens_with(s, CLIENT, "ES256")).await;
+    let fc = franceconnect().await;
+    let app = provider()
+        .federation(&fc)
+        .settings(|s| sign_id_tokens_with(s, CLIENT, "ES256"))
+        .start()
+        .await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let body = tokens(&app, &code, (CLIENT, SECRET)).await;
     let mut url = reqwest::Url::parse(&app.url("/oidc/logout")).unwrap();
@@ -108,14 +122,19 @@ async fn logout_with_an_es256_id_token_hint_returns_to_the_demarche() {
         .append_pair("id_token_hint", body["id_token"].as_str().unwrap())
         .append_pair("post_logout_redirect_uri", BYE)
         .append_pair("state", "etat-es256");
-    let back = until_demarche(&app.client, url.as_str(), None).await;
+    let back = journey(&app.client, url.as_str(), None).await.back;
     assert_eq!(back.as_str(), format!("{BYE}?state=etat-es256"));
     assert_eq!(fc.requests_to("session/end").await, 1);
 }
 
 #[tokio::test]
 async fn an_es256_hint_with_a_forged_signature_is_not_trusted() {
-    let (app, _fc) = provider_with_franceconnect(|s| sign_id_tokens_with(s, CLIENT, "ES256")).await;
+    let fc = franceconnect().await;
+    let app = provider()
+        .federation(&fc)
+        .settings(|s| sign_id_tokens_with(s, CLIENT, "ES256"))
+        .start()
+        .await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let body = tokens(&app, &code, (CLIENT, SECRET)).await;
     let token = body["id_token"].as_str().unwrap();
@@ -141,10 +160,13 @@ async fn an_es256_hint_with_a_forged_signature_is_not_trusted() {
 
 #[tokio::test]
 async fn an_unknown_id_token_alg_is_a_configuration_error_naming_its_key() {
-    let mut settings = crate::internals::test_settings(0);
-    register(&mut settings, CLIENT, Some(SECRET), "Démarche");
+    let mut settings = crate::internals::test_settings();
+    let [demarche, ..] = demarches();
+    crate::internals::register_demarche(&mut settings, demarche);
     sign_id_tokens_with(&mut settings, CLIENT, "HS256");
-    let errors = settings.resolve().expect_err("refused").to_string();
+    let problems = config_problems(&settings);
+    assert!(!problems.is_empty(), "refused");
+    let errors = format!("{problems:?}");
     assert!(
         errors.contains("id_token_signed_response_alg") && errors.contains("HS256"),
         "{errors}"

@@ -7,7 +7,8 @@ use super::*;
 
 #[tokio::test]
 async fn logout_returns_only_to_a_registered_uri_after_the_federation() {
-    let (app, fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let body = tokens(&app, &code, (CLIENT, SECRET)).await;
     let id_token = body["id_token"].as_str().unwrap();
@@ -27,7 +28,7 @@ async fn logout_returns_only_to_a_registered_uri_after_the_federation() {
         .append_pair("id_token_hint", id_token)
         .append_pair("post_logout_redirect_uri", BYE)
         .append_pair("state", "etat-sortie");
-    let back = until_demarche(&app.client, url.as_str(), None).await;
+    let back = journey(&app.client, url.as_str(), None).await.back;
     assert_eq!(back.as_str(), format!("{BYE}?state=etat-sortie"));
     assert_eq!(
         fc.requests_to("session/end").await,
@@ -35,6 +36,8 @@ async fn logout_returns_only_to_a_registered_uri_after_the_federation() {
         "after the federation"
     );
     // The portal session is gone: prompt=none now fails.
-    let res = authorize(&app, &standard(CLIENT, &[("prompt", "none")])).await;
+    let res = app
+        .authorize(&standard(CLIENT, &[("prompt", "none")]))
+        .await;
     assert_eq!(redirect_query(&res)["error"], "login_required");
 }

@@ -4,12 +4,11 @@
 use reqwest::StatusCode;
 
 use super::*;
-use crate::helpers::*;
 use crate::internals::{Federation, accept_only, use_signing_keys};
 
 #[tokio::test]
 async fn discovery_advertises_the_endpoints_and_capabilities() {
-    let app = provider(|_| {}).await;
+    let app = provider().start().await;
     let res = app.get("/.well-known/openid-configuration").await;
     assert_eq!(res.status(), StatusCode::OK);
     let d: serde_json::Value = res.json().await.unwrap();
@@ -40,8 +39,12 @@ async fn discovery_advertises_the_endpoints_and_capabilities() {
 
 #[tokio::test]
 async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
-    let (app, _fc) =
-        provider_with_franceconnect(|s| use_signing_keys(s, "rsa-2", &["rsa-1"])).await;
+    let fc = franceconnect().await;
+    let app = provider()
+        .federation(&fc)
+        .settings(|s| use_signing_keys(s, "rsa-2", &["rsa-1"]))
+        .start()
+        .await;
     let jwks: serde_json::Value = app.get("/oidc/jwks").await.json().await.unwrap();
     // The RSA keys (RS256, the default); the ES256 key is published too.
     let kids: Vec<&str> = jwks["keys"]
@@ -62,7 +65,10 @@ async fn the_jwks_keeps_a_retired_key_and_tokens_use_the_new_one() {
 
 #[tokio::test]
 async fn the_federations_page_shows_how_each_demarche_integrates() {
-    let app = provider(|s| accept_only(s, OTHER, &[Federation::ProConnect])).await;
+    let app = provider()
+        .settings(|s| accept_only(s, OTHER, &[Federation::ProConnect]))
+        .start()
+        .await;
     let doc = app.page("/federations", StatusCode::OK).await;
     assert_eq!(text_of(&doc, "#oidc-issuer"), app.address);
     let section = format!("[data-client=\"{CLIENT}\"]");

@@ -21,16 +21,13 @@ mod logout;
 mod metadata;
 mod token;
 
-use std::collections::HashMap;
-
 use base64::Engine;
 use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
 use crate::federation_double::FederationDouble;
 use crate::helpers::*;
-use crate::internals::{Demarche, Federation, Settings, register_demarche};
-use crate::peers::test_login;
+use crate::internals::{Demarche, Federation};
 
 pub const CLIENT: &str = "demarche-test";
 pub const SECRET: &str = "demarche-secret-0123456789";
@@ -40,64 +37,32 @@ pub const PUBLIC: &str = "appli-publique";
 pub const REDIRECT: &str = "http://127.0.0.1:9/callback";
 pub const BYE: &str = "http://127.0.0.1:9/au-revoir";
 
-/// Registers the démarche `id` (public without `secret`), with the test
-/// redirect URIs; [`CLIENT`] may also use the discovery-only mode.
-pub fn register(settings: &mut Settings, id: &str, secret: Option<&str>, name: &str) {
-    register_demarche(
-        settings,
-        Demarche {
-            client_id: id,
-            secret,
-            name,
-            redirect_uri: REDIRECT,
-            post_logout_redirect_uri: BYE,
-            discovery_return_prefix: (id == CLIENT).then_some("http://127.0.0.1:9/retour-choix"),
-        },
-    );
+/// [`CLIENT`] (which may also use the discovery-only mode), [`OTHER`] and
+/// the public [`PUBLIC`], with the test redirect URIs.
+pub fn demarches() -> [Demarche; 3] {
+    [
+        Demarche::confidential(CLIENT, SECRET, "Démarche d’exemple", REDIRECT)
+            .after_logout(BYE)
+            .discovery_return("http://127.0.0.1:9/retour-choix"),
+        Demarche::confidential(OTHER, OTHER_SECRET, "Autre démarche", REDIRECT).after_logout(BYE),
+        Demarche::public(PUBLIC, "Appli publique", REDIRECT).after_logout(BYE),
+    ]
 }
 
-/// Registers [`CLIENT`], [`OTHER`] and [`PUBLIC`].
-fn register_all(settings: &mut Settings) {
-    register(settings, CLIENT, Some(SECRET), "Démarche d’exemple");
-    register(settings, OTHER, Some(OTHER_SECRET), "Autre démarche");
-    register(settings, PUBLIC, None, "Appli publique");
+/// The provider with its three démarches, not started yet: no federation
+/// (for what happens before a login) unless one is added.
+pub fn provider() -> Portal {
+    Portal::new().demarches(demarches())
 }
 
-/// The provider without any federation: for what happens before a login.
-pub async fn provider(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-    spawn_app_with(|s| {
-        register_all(s);
-        adjust(s);
-    })
-    .await
+/// FranceConnect played by the double.
+pub async fn franceconnect() -> FederationDouble {
+    FederationDouble::start(Federation::FranceConnect).await
 }
 
-/// The provider with FranceConnect played by the double.
-pub async fn provider_with_franceconnect(
-    adjust: impl FnOnce(&mut Settings),
-) -> (TestApp, FederationDouble) {
-    let fc = FederationDouble::start(Federation::FranceConnect).await;
-    let app = provider(|s| {
-        fc.configure(s);
-        adjust(s);
-    })
-    .await;
-    (app, fc)
-}
-
+/// The authorization request `params` as an absolute URL of `app`.
 pub fn authorize_url(app: &TestApp, params: &[(&str, &str)]) -> String {
-    let mut url = reqwest::Url::parse(&app.url("/oidc/authorize")).unwrap();
-    url.query_pairs_mut().extend_pairs(params);
-    url.to_string()
-}
-
-/// The authorization request `params`, in the portal's browser, not followed.
-pub async fn authorize(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Response {
-    app.client
-        .get(authorize_url(app, params))
-        .send()
-        .await
-        .expect("request sent")
+    app.url(&authorize_path(params))
 }
 
 /// A démarche's usual authorization request, FranceConnect hinted, with
@@ -119,64 +84,6 @@ pub fn standard<'a>(client_id: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'
     p
 }
 
-/// Follows redirects until the browser is sent to the démarche; returns
-/// that URL. The double needs no form; with `login_at`, the login form of
-/// that federation's Node peer is filled in with its test account when it
-/// shows up.
-pub async fn until_demarche(
-    client: &reqwest::Client,
-    first: &str,
-    login_at: Option<Federation>,
-) -> reqwest::Url {
-    hops_to_demarche(client, first, login_at).await.0
-}
-
-/// [`until_demarche`], with every address the browser was at on the way
-/// (the first one included, the démarche's excluded).
-pub async fn hops_to_demarche(
-    client: &reqwest::Client,
-    first: &str,
-    login_at: Option<Federation>,
-) -> (reqwest::Url, Vec<reqwest::Url>) {
-    let mut hops = Vec::new();
-    let mut res = client.get(first).send().await.unwrap();
-    for _ in 0..20 {
-        hops.push(res.url().clone());
-        let at_form = res.status() == StatusCode::OK && res.url().path().contains("/interaction/");
-        if res.status().is_redirection() {
-            let next = res.url().join(location(&res)).unwrap();
-            if next.as_str().starts_with("http://127.0.0.1:9/") {
-                return (next, hops);
-            }
-            res = client.get(next).send().await.unwrap();
-        } else if let (true, Some(federation)) = (at_form, login_at) {
-            let url = res.url().clone();
-            let doc = scraper::Html::parse_document(&res.text().await.unwrap());
-            res = submit_form(
-                client,
-                &url,
-                &doc,
-                "form[action$=\"/login\"]",
-                &[("login", test_login(federation)), ("action", "login")],
-            )
-            .await;
-        } else {
-            let (url, status) = (res.url().clone(), res.status());
-            panic!("stuck at {url} ({status}): {}", res.text().await.unwrap());
-        }
-    }
-    panic!("never sent back to the démarche");
-}
-
-pub fn query(url: &reqwest::Url) -> HashMap<String, String> {
-    url.query_pairs().into_owned().collect()
-}
-
-/// The query of the démarche URL a response redirects to.
-pub fn redirect_query(res: &reqwest::Response) -> HashMap<String, String> {
-    query(&reqwest::Url::parse(location(res)).unwrap())
-}
-
 pub fn pkce_pair() -> (String, String) {
     let verifier = "un-verificateur-pkce-suffisamment-long-0123456789abcdef".to_owned();
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -188,8 +95,10 @@ pub fn pkce_pair() -> (String, String) {
 /// in at the double if needed) and returns the code given to the démarche,
 /// checking `state` and `iss` on the way back.
 pub async fn code_for(app: &TestApp, params: &[(&str, &str)]) -> String {
-    let back = until_demarche(&app.client, &authorize_url(app, params), None).await;
-    let q = query(&back);
+    let back = journey(&app.client, &authorize_url(app, params), None)
+        .await
+        .back;
+    let q = query_of(back.as_str());
     assert_eq!(
         q.get("state").map(String::as_str),
         Some("etat-de-la-demarche")

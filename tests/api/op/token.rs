@@ -5,7 +5,6 @@
 use reqwest::StatusCode;
 
 use super::*;
-use crate::helpers::TestApp;
 use crate::internals::set_code_ttl_seconds;
 
 /// The token endpoint refuses `form` from `client` (HTTP Basic) with
@@ -22,7 +21,8 @@ async fn assert_invalid_grant(
 
 #[tokio::test]
 async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
-    let (app, fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let res = exchange(&app, &code_form(&code), Some((CLIENT, SECRET))).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -78,7 +78,8 @@ async fn a_code_gives_a_signed_id_token_and_userinfo_with_a_pairwise_sub() {
 
 #[tokio::test]
 async fn a_reused_code_is_refused_and_revokes_its_tokens() {
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let first = tokens(&app, &code, (CLIENT, SECRET)).await;
     let access = first["access_token"].as_str().unwrap().to_owned();
@@ -105,15 +106,21 @@ async fn a_reused_code_is_refused_and_revokes_its_tokens() {
 
 #[tokio::test]
 async fn an_expired_code_is_refused() {
-    let (app, _fc) = provider_with_franceconnect(|s| set_code_ttl_seconds(s, 1)).await;
+    let fc = franceconnect().await;
+    let app = provider()
+        .federation(&fc)
+        .settings(|s| set_code_ttl_seconds(s, 1))
+        .start()
+        .await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.clock().advance(std::time::Duration::from_millis(1500));
     assert_invalid_grant(&app, &code_form(&code), (CLIENT, SECRET), "expired").await;
 }
 
 #[tokio::test]
 async fn a_code_used_by_another_client_or_with_another_redirect_uri_is_refused() {
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     assert_invalid_grant(
         &app,
@@ -133,7 +140,8 @@ async fn a_code_used_by_another_client_or_with_another_redirect_uri_is_refused()
 
 #[tokio::test]
 async fn a_wrong_secret_is_invalid_client() {
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let form = code_form(&code);
     let res = exchange(&app, &form, Some((CLIENT, "pas-le-bon-secret"))).await;
@@ -152,7 +160,8 @@ async fn a_wrong_secret_is_invalid_client() {
 
 #[tokio::test]
 async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     let (verifier, challenge) = pkce_pair();
     let with_pkce = standard(
         CLIENT,
@@ -208,7 +217,8 @@ async fn pkce_missing_wrong_or_downgraded_is_invalid_grant() {
 /// would save no packet).
 #[tokio::test]
 async fn a_token_response_fitting_one_tcp_segment_goes_uncompressed_even_when_gzip_is_accepted() {
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
     let code = code_for(&app, &standard(CLIENT, &[])).await;
     let res = reqwest::Client::new()
         .post(app.url("/oidc/token"))
@@ -234,8 +244,9 @@ async fn a_token_response_fitting_one_tcp_segment_goes_uncompressed_even_when_gz
 #[tokio::test]
 async fn the_callback_sends_the_browser_straight_back_to_the_demarche_with_its_code() {
     use crate::internals::{Federation, callback_path};
-    let (app, _fc) = provider_with_franceconnect(|_| {}).await;
-    let (back, hops) = hops_to_demarche(
+    let fc = franceconnect().await;
+    let app = provider().federation(&fc).start().await;
+    let Journey { back, hops, .. } = journey(
         &app.client,
         &authorize_url(&app, &standard(CLIENT, &[])),
         None,
@@ -249,7 +260,7 @@ async fn the_callback_sends_the_browser_straight_back_to_the_demarche_with_its_c
         "the federation: {paths:?}"
     );
     assert_eq!(paths[2], callback_path(Federation::FranceConnect));
-    assert!(query(&back).contains_key("code"), "{back}");
+    assert!(query_of(back.as_str()).contains_key("code"), "{back}");
     // The resume route still answers a browser sent there, once.
     let again = app.get("/oidc/reprise/unknown-request-id").await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
