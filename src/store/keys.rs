@@ -12,6 +12,7 @@
 //! | `access`  | `access:<token>`       | what an access token gives at userinfo  | `provider.token_ttl_seconds`        |           |
 //! | `logout`  | `logout:<state>`       | a logout in progress at a federation    | 10 minutes                      |           |
 //! | `ended`   | `ended:<sid>`          | a login that was logged out: its codes and tokens are void | `provider.code_ttl_seconds` + `provider.token_ttl_seconds` |           |
+//! | `directory` | `directory:<siret>`  | the organisation behind a SIRET, or that the company directory does not know it | a day; 1 hour when unknown |           |
 //!
 //! Each operation touches one key (Redis Cluster places keys freely).
 
@@ -87,9 +88,23 @@ pub const ENDED: Keyspace = Keyspace {
     anonymous: false,
 };
 
+/// What the company directory said of a SIRET (`directory::Directory`):
+/// the organisation for a day (a company's name, activity or state seldom
+/// change within one; a login does not need the latest), that it is
+/// unknown for an hour (a new establishment appears in the directory the
+/// next day or so). Not anonymous: only a login at a federation, which
+/// vouched for the SIRET, makes one.
+pub const DIRECTORY: Keyspace = Keyspace {
+    prefix: "directory",
+    ttl: Some(Duration::from_secs(24 * 3600)),
+    anonymous: false,
+};
+/// How long the directory's "unknown SIRET" is kept.
+pub const DIRECTORY_UNKNOWN_TTL: Duration = Duration::from_secs(3600);
+
 /// Every keyspace.
-pub const ALL: [Keyspace; 8] = [
-    SESSION, VISITOR, LOGIN, PENDING, CODE, ACCESS, LOGOUT, ENDED,
+pub const ALL: [Keyspace; 9] = [
+    SESSION, VISITOR, LOGIN, PENDING, CODE, ACCESS, LOGOUT, ENDED, DIRECTORY,
 ];
 
 /// The key belongs to an anonymous keyspace ([`Keyspace::anonymous`]).
@@ -117,6 +132,7 @@ mod tests {
             "access:a",
             "logout:s",
             "ended:s",
+            "directory:13002526500013",
             "loginx:s",
             "other",
         ] {
