@@ -5,6 +5,7 @@ pub mod broker;
 pub mod cli;
 pub mod common;
 pub mod configuration;
+pub mod directory;
 pub mod domain;
 pub mod i18n;
 pub mod metrics;

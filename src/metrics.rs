@@ -17,6 +17,8 @@
 //! | `aiguillage_codes_refused_total` | counter | `client_id`, `error` |
 //! | `aiguillage_upstream_request_duration_seconds` | histogram | `federation`, `endpoint` (`discovery`, `jwks`, `token`, `userinfo`), `outcome` (`ok`, `error`) |
 //! | `aiguillage_federation_discovery_up` | gauge | `federation` (1: last discovery worked) |
+//! | `aiguillage_directory_lookups_total` | counter | `outcome` (`found`, `not_found`, `cached`, `failed`, `invalid`) |
+//! | `aiguillage_directory_request_duration_seconds` | histogram | `outcome` (`ok`, `error`) |
 //! | `aiguillage_rate_limited_requests_total` | counter | `limit` |
 //! | `aiguillage_store_errors_total` | counter | `kind` |
 //! | `aiguillage_locales_reloads_total` | counter | `outcome` (`applied`, `refused`) |
@@ -48,6 +50,8 @@ pub const CODES_REFUSED: &str = "aiguillage_codes_refused_total";
 pub const TOKEN_EXCHANGES: &str = "aiguillage_token_exchanges_total";
 pub const UPSTREAM_DURATION: &str = "aiguillage_upstream_request_duration_seconds";
 pub const DISCOVERY_UP: &str = "aiguillage_federation_discovery_up";
+pub const DIRECTORY_LOOKUPS: &str = "aiguillage_directory_lookups_total";
+pub const DIRECTORY_DURATION: &str = "aiguillage_directory_request_duration_seconds";
 pub const RATE_LIMITED: &str = "aiguillage_rate_limited_requests_total";
 pub const STORE_ERRORS: &str = "aiguillage_store_errors_total";
 pub const LOCALES_RELOADS: &str = "aiguillage_locales_reloads_total";
@@ -125,6 +129,15 @@ fn describe() {
     describe_gauge!(
         DISCOVERY_UP,
         "1 when the federation's last discovery (and keys) fetch worked, else 0"
+    );
+    describe_counter!(
+        DIRECTORY_LOOKUPS,
+        "Organisations looked up by SIRET: found, not found, answered from the cache, failed (the directory slow, down or answering wrongly: the login goes on without the claim), invalid SIRET"
+    );
+    describe_histogram!(
+        DIRECTORY_DURATION,
+        metrics::Unit::Seconds,
+        "Duration of the portal's calls to the company directory"
     );
     describe_counter!(RATE_LIMITED, "Requests refused by a rate limit");
     describe_counter!(
@@ -265,6 +278,44 @@ pub fn upstream_call(
 /// The federation's discovery document and keys were (not) fetched.
 pub fn discovery_status(federation: Federation, up: bool) {
     metrics::gauge!(DISCOVERY_UP, "federation" => federation.id()).set(if up { 1.0 } else { 0.0 });
+}
+
+/// How a lookup of an organisation by SIRET ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectoryOutcome {
+    /// The directory knows the establishment.
+    Found,
+    /// The directory does not know it (no result).
+    NotFound,
+    /// Answered from the store, found or not: no request made.
+    Cached,
+    /// Timeout, connection, status, size or shape: no answer.
+    Failed,
+    /// Not a SIRET: no request made.
+    Invalid,
+}
+
+impl DirectoryOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectoryOutcome::Found => "found",
+            DirectoryOutcome::NotFound => "not_found",
+            DirectoryOutcome::Cached => "cached",
+            DirectoryOutcome::Failed => "failed",
+            DirectoryOutcome::Invalid => "invalid",
+        }
+    }
+}
+
+/// A lookup of an organisation by SIRET ended so.
+pub fn directory_lookup(outcome: DirectoryOutcome) {
+    metrics::counter!(DIRECTORY_LOOKUPS, "outcome" => outcome.as_str()).increment(1);
+}
+
+/// One call to the company directory and how long it took.
+pub fn directory_request(elapsed: Duration, ok: bool) {
+    metrics::histogram!(DIRECTORY_DURATION, "outcome" => if ok { "ok" } else { "error" })
+        .record(elapsed.as_secs_f64());
 }
 
 /// A request refused by the rate limit named `limit` (a fixed word such

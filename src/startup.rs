@@ -16,6 +16,7 @@ use crate::common::clock::Clock;
 use crate::common::seal::Sealer;
 use crate::common::{ConfigErrors, is_loopback_url};
 use crate::configuration::{Config, Settings};
+use crate::directory::Directory;
 use crate::i18n;
 use crate::provider::{OpenIdProvider, ProviderSetupError};
 use crate::routes::client_ip::ClientIpRule;
@@ -137,6 +138,10 @@ impl Application {
                 &public_url,
                 clock.clone(),
             )?,
+            directory: config
+                .directory
+                .as_ref()
+                .map(|directory| Directory::new(directory, store.clone())),
             chooser: config.chooser,
             locales,
             public_url: public_url.clone(),

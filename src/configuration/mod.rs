@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::common::{ConfigErrors, ConfigIssue, Secret};
+use crate::directory::DirectorySettings;
 use crate::provider::settings::{DemarcheSettings, ProviderSettings};
 use crate::store::StoreSettings;
 use crate::upstream::{FederationsSettings, ProbeSettings};
@@ -56,6 +57,9 @@ pub struct Settings {
     /// Démarches allowed to use the portal (`[[clients]]`).
     #[serde(default)]
     pub demarches: Vec<DemarcheSettings>,
+    /// The public company directory: the organisation behind a SIRET.
+    #[serde(default)]
+    pub directory: DirectorySettings,
     /// Publisher, contact and accessibility status (`[site]`).
     #[serde(default)]
     pub site: site::SiteSettings,
@@ -203,6 +207,7 @@ impl Settings {
             federation_probe: ProbeSettings::default(),
             provider: ProviderSettings::default(),
             demarches: Vec::new(),
+            directory: DirectorySettings::default(),
             site: site::SiteSettings::default(),
             store: StoreSettings::default(),
             rate_limit: RateLimitSettings::default(),

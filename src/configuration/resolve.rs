@@ -12,6 +12,7 @@ use url::Url;
 use super::rate_limit::RateLimitConfig;
 use super::{LogSettings, MetricsSettings, Settings};
 use crate::common::{ConfigErrors, ConfigIssue, check_web_url, read_secret, renamed_list};
+use crate::directory::DirectoryConfig;
 use crate::domain::{Chooser, Federation, Population, PopulationId};
 use crate::provider::Demarche;
 use crate::provider::settings::ProviderConfig;
@@ -31,6 +32,8 @@ pub struct Config {
     pub provider: ProviderConfig,
     /// The registered démarches, secrets digested.
     pub demarches: Vec<Demarche>,
+    /// The company directory (`None`: off).
+    pub directory: Option<DirectoryConfig>,
     /// What the footer and the legal pages say (`[site]`).
     pub site: super::site::SiteConfig,
     /// Where short-lived shared state lives (URL read from its file).
@@ -162,6 +165,7 @@ impl Settings {
         let probe_interval = self.federation_probe.resolve(&mut issues);
         let provider = self.provider.resolve(&mut issues);
         let demarches = self.resolve_demarches(chooser.as_ref(), &mut notes, &mut issues);
+        let directory = self.directory.resolve(&mut issues);
         let site = self.site.resolve(server.session_ttl, &mut issues);
         let store = self.store.resolve(&mut issues);
         let rate_limit = self.rate_limit.resolve(&mut issues);
@@ -180,6 +184,7 @@ impl Settings {
                 probe_interval,
                 provider,
                 demarches,
+                directory,
                 site,
                 store,
                 rate_limit,

@@ -7,6 +7,7 @@ mod federation;
 mod identity;
 mod journey;
 mod login;
+mod organisation;
 mod population;
 
 pub use assurance::{acr_satisfies, eidas_level, required_level};
@@ -15,4 +16,5 @@ pub use federation::{Federation, UnknownFederation};
 pub use identity::Identity;
 pub use journey::{Journey, PendingId};
 pub use login::LoggedIn;
+pub use organisation::Organisation;
 pub use population::{Population, PopulationId, PopulationIdError};

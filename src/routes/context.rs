@@ -12,6 +12,7 @@ use url::Url;
 use crate::broker::Broker;
 use crate::common::clock::Clock;
 use crate::configuration::site::SiteConfig;
+use crate::directory::Directory;
 use crate::domain::{Chooser, Journey, PendingId, PopulationId};
 use crate::i18n::{Lang, LiveLocales, Locales, Tr};
 use crate::provider::OpenIdProvider;
@@ -31,6 +32,9 @@ pub struct AppState {
     pub store: SharedStore,
     /// The portal as an OpenID provider toward démarches.
     pub provider: OpenIdProvider,
+    /// The company directory: the organisation behind a SIRET (`None`:
+    /// `[directory] enabled = false`).
+    pub directory: Option<Directory>,
     /// Publisher, contact, accessibility status (`[site]`).
     pub site: SiteConfig,
     /// The absolute maximum of a login (`server.session_max_hours`).

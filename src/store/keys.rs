@@ -15,6 +15,7 @@
 //! | `logout`  | `logout:<state>`       | a logout in progress at a federation    | 10 minutes                      |           |
 //! | `ended`   | `ended:<sid>`          | a login that was logged out: its codes and tokens are void | `provider.code_ttl_seconds` + `provider.token_ttl_seconds` |           |
 //! | `federation-token` | `federation-token:<sid>` | the federation's access token for a démarche's data scopes, sealed | the federation's `expires_in` (60 s if unsaid) | |
+//! | `directory` | `directory:<siret>`  | the organisation behind a SIRET, or that the company directory does not know it | a day; 1 hour when unknown |           |
 //!
 //! Each operation touches one key (Redis Cluster places keys freely).
 
@@ -90,6 +91,20 @@ pub const ENDED: Keyspace = Keyspace {
     anonymous: false,
 };
 
+/// What the company directory said of a SIRET (`directory::Directory`):
+/// the organisation for a day (a company's name, activity or state seldom
+/// change within one; a login does not need the latest), that it is
+/// unknown for an hour (a new establishment appears in the directory the
+/// next day or so). Not anonymous: only a login at a federation, which
+/// vouched for the SIRET, makes one.
+pub const DIRECTORY: Keyspace = Keyspace {
+    prefix: "directory",
+    ttl: Some(Duration::from_secs(24 * 3600)),
+    anonymous: false,
+};
+/// How long the directory's "unknown SIRET" is kept.
+pub const DIRECTORY_UNKNOWN_TTL: Duration = Duration::from_secs(3600);
+
 /// A pending request answered (a code, an error, the way back): which
 /// démarche it was, so that a stale page (Back, a reload) leads back there.
 pub const ANSWERED: Keyspace = Keyspace {
@@ -106,7 +121,7 @@ pub const USED_LOGIN: Keyspace = Keyspace {
 };
 
 /// Every keyspace.
-pub const ALL: [Keyspace; 11] = [
+pub const ALL: [Keyspace; 12] = [
     SESSION,
     VISITOR,
     LOGIN,
@@ -118,6 +133,7 @@ pub const ALL: [Keyspace; 11] = [
     FEDERATION_TOKEN,
     ANSWERED,
     USED_LOGIN,
+    DIRECTORY,
 ];
 
 /// A federation's access token for the data a démarche asked, per login
@@ -153,6 +169,7 @@ mod tests {
             "access:a",
             "logout:s",
             "ended:s",
+            "directory:13002526500013",
             "loginx:s",
             "other",
         ] {

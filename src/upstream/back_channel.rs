@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use openidconnect::{AsyncHttpClient, HttpRequest, HttpResponse};
 
+use crate::common::outbound::{self, CappedReadError};
+
 /// The largest answer read from a federation, per kind (README, "Limits").
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimits {
@@ -31,7 +33,7 @@ impl BodyLimits {
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackChannelError {
-    #[error("{}", describe(.0))]
+    #[error("{}", outbound::describe(.0))]
     Request(#[from] reqwest::Error),
     #[error("answer over {max} bytes: not read")]
     TooLarge { max: usize },
@@ -45,16 +47,12 @@ impl BackChannelError {
     }
 }
 
-/// reqwest errors print the URL, which callers already name.
-fn describe(e: &reqwest::Error) -> &'static str {
-    if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_decode() || e.is_body() {
-        "unreadable body"
-    } else {
-        "request failed"
+impl From<CappedReadError> for BackChannelError {
+    fn from(e: CappedReadError) -> Self {
+        match e {
+            CappedReadError::Request(e) => BackChannelError::Request(e),
+            CappedReadError::TooLarge { max } => BackChannelError::TooLarge { max },
+        }
     }
 }
 
@@ -69,14 +67,8 @@ pub struct BackChannel {
 
 impl BackChannel {
     pub fn new(timeout: Duration, token_max: usize) -> BackChannel {
-        let client = reqwest::Client::builder()
-            // Never follow redirects from a federation's back channel (SSRF).
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .user_agent(concat!("aiguillage/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("HTTP client builds");
+        // Never follows redirects from a federation's back channel (SSRF).
+        let client = outbound::client(timeout);
         BackChannel { client, token_max }
     }
 
@@ -85,24 +77,9 @@ impl BackChannel {
     }
 }
 
-/// The answer's body, at most `max` bytes: an announced larger length is
-/// refused before any byte is read, a longer body as soon as it passes the
-/// cap (the connection is then dropped).
-pub async fn read_capped(
-    mut res: reqwest::Response,
-    max: usize,
-) -> Result<Vec<u8>, BackChannelError> {
-    if res.content_length().is_some_and(|len| len > max as u64) {
-        return Err(BackChannelError::TooLarge { max });
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = res.chunk().await? {
-        if body.len() + chunk.len() > max {
-            return Err(BackChannelError::TooLarge { max });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+/// The answer's body, at most `max` bytes ([`outbound::read_capped`]).
+pub async fn read_capped(res: reqwest::Response, max: usize) -> Result<Vec<u8>, BackChannelError> {
+    Ok(outbound::read_capped(res, max).await?)
 }
 
 impl<'c> AsyncHttpClient<'c> for BackChannel {

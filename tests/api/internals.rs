@@ -456,3 +456,30 @@ pub fn disable_metrics(settings: &mut Settings) {
 pub fn log_json(settings: &mut Settings) {
     settings.log.format = aiguillage::configuration::LogFormat::Json;
 }
+
+// ---------------------------------------------------------------------------
+// The company directory (tests/api/directory.rs).
+
+pub use aiguillage::directory::{Directory, DirectoryError};
+pub use aiguillage::domain::Organisation;
+
+/// The directory's client toward `base_url` (the Sirene double), with its
+/// timeout, keeping its answers in a memory store of its own on `clock`.
+pub fn directory_at(base_url: &str, timeout_ms: u64, clock: &Clock) -> Directory {
+    let settings = aiguillage::directory::DirectorySettings {
+        enabled: true,
+        base_url: base_url.parse().unwrap(),
+        timeout_ms,
+    };
+    let mut issues = Vec::new();
+    let config = settings.resolve(&mut issues).expect("enabled");
+    assert!(issues.is_empty(), "{issues:?}");
+    let store = aiguillage::store::MemoryStore::from_settings(&Default::default(), clock)
+        .expect("memory store");
+    Directory::new(&config, std::sync::Arc::new(store))
+}
+
+/// Every metric of this process, in Prometheus text format.
+pub fn metrics_text() -> String {
+    aiguillage::metrics::install().render()
+}

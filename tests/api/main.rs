@@ -34,6 +34,7 @@ mod cli;
 mod compression;
 mod demarche_e2e;
 mod deploy;
+mod directory;
 mod every_path;
 mod federation_settings;
 mod federation_status;
