@@ -6,7 +6,7 @@ use super::records::{LoginRecord, PendingKind, ReturnTo};
 use super::rules::{self, Misfit};
 use super::{Broker, BrokerError, Browser, Failed, Next};
 use crate::common::{Untrusted, random_token};
-use crate::domain::{Federation, Journey, LoggedIn, PendingId};
+use crate::domain::{Federation, Identity, Journey, LoggedIn, Organisation, PendingId};
 use crate::metrics::{self, LoginFailure};
 use crate::provider::authorize::AuthorizationRequest;
 use crate::upstream::{CallbackParams, LoginHints, UpstreamError};
@@ -209,8 +209,10 @@ impl Broker<'_> {
             ReturnTo::Account => None,
         };
         let federation_token = login.federation_token;
+        let mut identity = login.identity;
+        identity.organisation = self.organisation_of(&identity).await;
         let login = LoggedIn {
-            identity: login.identity,
+            identity,
             id_token: login.id_token,
             at: self.clock.now(),
             sid: random_token(32),
@@ -235,6 +237,20 @@ impl Broker<'_> {
         browser.log_in(login);
         tracing::info!(%federation, "login succeeded");
         Ok(record.return_to)
+    }
+}
+
+impl Broker<'_> {
+    /// The organisation behind the SIRET the federation vouched for, from
+    /// the company directory. Asked at every login that carries one (an
+    /// answer is kept a day, so it is one request per SIRET per day), not
+    /// only for a démarche asking scope `organisation`: the session then
+    /// answers a later démarche that asks it, and the account page shows
+    /// it. The directory slow or down costs the claim, never the login.
+    async fn organisation_of(&self, identity: &Identity) -> Option<Organisation> {
+        let directory = self.directory?;
+        let siret = identity.siret()?;
+        directory.lookup(siret).await.ok().flatten()
     }
 }
 

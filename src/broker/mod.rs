@@ -31,6 +31,7 @@ use url::Url;
 
 use crate::common::clock::Clock;
 use crate::common::seal::Sealer;
+use crate::directory::Directory;
 use crate::domain::{Chooser, Federation, PendingId, PopulationId};
 use crate::i18n::Lang;
 use crate::provider::OpenIdProvider;
@@ -53,6 +54,9 @@ pub struct Broker<'a> {
     pub clock: &'a Clock,
     /// Seals the federations' access tokens kept for démarches.
     pub sealer: &'a Sealer,
+    /// The company directory (`None`: off): the organisation behind a
+    /// login's SIRET.
+    pub directory: Option<&'a Directory>,
 }
 
 /// Where the browser goes next.

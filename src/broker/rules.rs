@@ -332,6 +332,7 @@ mod tests {
                 family_name: None,
                 email: Some("Jean.Michel@Example.gouv.fr".into()),
                 claims: Default::default(),
+                organisation: None,
             },
             id_token: String::new(),
             at: NOW - 100,
@@ -393,13 +394,13 @@ mod tests {
             (
                 Some(&fc),
                 "&acr_values=eidas2",
-                "to franceconnect-plus, fresh",
+                "to franceconnect-plus, fresh, step-up",
                 "step-up",
             ),
             (
                 Some(&fc),
                 "&acr_values=eidas3+eidas2",
-                "to franceconnect-plus, fresh",
+                "to franceconnect-plus, fresh, step-up",
                 "step-up, two levels",
             ),
             (
@@ -411,7 +412,7 @@ mod tests {
             (
                 Some(&fc),
                 CLAIMS_EIDAS2,
-                "to franceconnect-plus, fresh",
+                "to franceconnect-plus, fresh, step-up",
                 "level asked in the claims parameter",
             ),
             (
@@ -423,7 +424,7 @@ mod tests {
             (
                 Some(&pc),
                 "&acr_values=eidas2",
-                "to proconnect, fresh",
+                "to proconnect, fresh, step-up",
                 "ProConnect asked the higher level",
             ),
             (
@@ -644,7 +645,7 @@ mod tests {
             NO_DATA,
             NOW,
         );
-        assert_eq!(outcome(decision), "chooser, fresh");
+        assert_eq!(outcome(decision), "chooser, fresh, step-up");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::Federation;
+use super::{Federation, Organisation};
 
 /// A person authenticated by a federation, normalized: the one type the
 /// upstream side (relying party) hands to the provider side (toward the
@@ -25,6 +25,18 @@ pub struct Identity {
     /// birthplace, siret, uid, SubjectRefPro…).
     #[serde(default)]
     pub claims: Map<String, Value>,
+    /// The organisation behind the federation's `siret`, as the company
+    /// directory describes it (`None`: no SIRET, the directory off, or it
+    /// did not answer). Given to a démarche only for scope `organisation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<Organisation>,
+}
+
+impl Identity {
+    /// The SIRET the federation vouched for (ProConnect's `siret`).
+    pub fn siret(&self) -> Option<&str> {
+        self.claims.get("siret").and_then(Value::as_str)
+    }
 }
 
 /// Claims that [`Identity`] holds in its own fields, or that only make
@@ -49,6 +61,9 @@ const NORMALIZED: &[&str] = &[
     "family_name",
     "usual_name",
     "email",
+    // The portal's own claim (the company directory's): never the
+    // federation's value under that name.
+    "organisation",
 ];
 
 impl Identity {
@@ -99,6 +114,7 @@ impl Identity {
             family_name,
             email: text("email"),
             claims,
+            organisation: None,
         })
     }
 

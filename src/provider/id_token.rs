@@ -35,6 +35,12 @@ impl OpenIdProvider {
         if let Some(acr) = &identity.acr {
             claims.insert("acr".into(), acr.clone().into());
         }
+        if let Some(organisation) = &identity.organisation {
+            // Serializing a plain struct of strings and booleans cannot fail.
+            if let Ok(value) = serde_json::to_value(organisation) {
+                claims.insert("organisation".into(), value);
+            }
+        }
         claims
     }
 
@@ -70,6 +76,7 @@ impl OpenIdProvider {
             email: identity.email.as_deref(),
             idp: federation,
             sid: Some(code.sid.as_str()).filter(|s| !s.is_empty()),
+            organisation: identity.organisation.as_ref(),
         };
         self.keys
             .sign(alg, &claims)
@@ -146,4 +153,7 @@ struct IdTokenClaims<'a> {
     /// `id_token_hint` at logout must name the browser's current login.
     #[serde(skip_serializing_if = "Option::is_none")]
     sid: Option<&'a str>,
+    /// The organisation behind the login's SIRET, for scope `organisation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organisation: Option<&'a crate::domain::Organisation>,
 }

@@ -39,6 +39,25 @@ pub struct CodeRecord {
     pub sid: String,
 }
 
+/// What a démarche may be told of `identity` given the scopes it asked:
+/// the organisation only for scope `organisation` (the person's profile
+/// and e-mail are the federation's own release, made for this démarche's
+/// request).
+fn released_identity(
+    identity: &crate::domain::Identity,
+    scope: &[String],
+) -> crate::domain::Identity {
+    let mut released = identity.clone();
+    if !scope.iter().any(|s| s == ORGANISATION_SCOPE) {
+        released.organisation = None;
+    }
+    released
+}
+
+/// The scope that releases the `organisation` claim (the company
+/// directory's description of the login's SIRET).
+pub const ORGANISATION_SCOPE: &str = "organisation";
+
 /// RFC 8693's grant type: a démarche exchanges its access token for the
 /// federation's (`crate::broker`, API FranceConnectées).
 pub const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -58,7 +77,7 @@ pub async fn issue_code(
         redirect_uri: request.redirect_uri.clone(),
         code_challenge: request.code_challenge.clone(),
         nonce: request.nonce.clone(),
-        identity: login.identity.clone(),
+        identity: released_identity(&login.identity, &request.scope),
         auth_time: login.auth_time(),
         used: false,
         access_token_key: None,

@@ -75,6 +75,7 @@ impl AppState {
             store: self.store.as_ref(),
             clock: &self.clock,
             sealer: &self.sealer,
+            directory: self.directory.as_ref(),
         }
     }
 

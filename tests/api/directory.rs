@@ -18,13 +18,13 @@ use crate::internals::{
 use crate::peers::{NodePeer, start_node};
 
 /// The double, and what it was asked.
-struct Sirene {
-    base_url: String,
+pub struct Sirene {
+    pub base_url: String,
     _node: NodePeer,
 }
 
 impl Sirene {
-    async fn start(args: &[&str]) -> Sirene {
+    pub async fn start(args: &[&str]) -> Sirene {
         let node = start_node(
             "sirene.mjs",
             &args.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
@@ -37,7 +37,7 @@ impl Sirene {
     }
 
     /// The query strings of the /search requests received so far.
-    async fn queries(&self) -> Vec<String> {
+    pub async fn queries(&self) -> Vec<String> {
         self.requests()
             .await
             .iter()

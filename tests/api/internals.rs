@@ -59,6 +59,9 @@ pub fn test_settings() -> Settings {
     for f in Federation::ALL {
         settings.federations.get_mut(f).enabled = false;
     }
+    // Never the real company directory from a test: a test that wants
+    // it points it at the double ([`use_directory`]).
+    settings.directory.enabled = false;
     with_test_keys(settings)
 }
 
@@ -86,6 +89,7 @@ pub fn test_keys_and_port_env(port: u16) -> Vec<(String, String)> {
     [
         ("AIGUILLAGE__SERVER__PORT", port.to_string()),
         ("AIGUILLAGE__PROVIDER__SIGNING_KEY_FILE", key),
+        ("AIGUILLAGE__DIRECTORY__ENABLED", "false".into()),
         (
             "AIGUILLAGE__PROVIDER__PAIRWISE_SECRET",
             TEST_PAIRWISE_SECRET.into(),
@@ -477,6 +481,14 @@ pub fn directory_at(base_url: &str, timeout_ms: u64, clock: &Clock) -> Directory
     let store = aiguillage::store::MemoryStore::from_settings(&Default::default(), clock)
         .expect("memory store");
     Directory::new(&config, std::sync::Arc::new(store))
+}
+
+/// The company directory at `base_url` (the Sirene double), answering
+/// within `timeout_ms`.
+pub fn use_directory(settings: &mut Settings, base_url: &str, timeout_ms: u64) {
+    settings.directory.enabled = true;
+    settings.directory.base_url = base_url.parse().expect("a URL");
+    settings.directory.timeout_ms = timeout_ms;
 }
 
 /// Every metric of this process, in Prometheus text format.

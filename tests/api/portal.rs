@@ -168,6 +168,13 @@ impl Portal {
         self
     }
 
+    /// The company directory is the double at `base_url` (it is off
+    /// otherwise), each lookup bounded by `timeout_ms`.
+    pub fn directory(mut self, base_url: &str, timeout_ms: u64) -> Portal {
+        internals::use_directory(&mut self.settings, base_url, timeout_ms);
+        self
+    }
+
     /// A proxy whose `X-Forwarded-For` is believed (CIDR).
     pub fn trusted_proxy(mut self, cidr: &str) -> Portal {
         internals::trust_proxy(&mut self.settings, cidr);

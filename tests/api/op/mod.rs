@@ -19,6 +19,7 @@ mod end_to_end;
 mod es256;
 mod logout;
 mod metadata;
+mod organisation;
 mod token;
 
 use base64::Engine;
