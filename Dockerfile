@@ -53,7 +53,7 @@ WORKDIR /var/lib/aiguillage
 # (deploy/make-secrets.sh): each generating its own would not share them.
 ENV AIGUILLAGE__SERVER__HOST=0.0.0.0 \
     AIGUILLAGE__SERVER__PORT=3000 \
-    AIGUILLAGE__OIDC__DATA_DIR=/var/lib/aiguillage/data
+    AIGUILLAGE__PROVIDER__DATA_DIR=/var/lib/aiguillage/data
 VOLUME ["/var/lib/aiguillage/data"]
 EXPOSE 3000
 USER 10001:10001

@@ -48,6 +48,11 @@ choice-none-demarche = Go back to "{ $demarche }": it will tell you how to proce
 choice-none-administration = To complete your online service, go to the website of the public administration concerned: it will tell you how to proceed another way. If this situation is not yours, change your answer.
 choice-not-configured = { $federation } is not offered on this portal at the moment.
 choice-change = Change my answer
+choice-data-asked = Besides your identity, { $demarche } will receive from your sign-in service:
+# The data an online service may ask (its data scopes), one key
+# data-scope-<name> per scope; a scope without a key is shown by its name.
+data-scope-organisation = the organisation behind your SIRET number (name, activity, commune), according to the Annuaire des entreprises
+data-scope-dgfip_rfr = your reference tax income (DGFiP)
 choice-first = First:
 choice-otherwise = Otherwise:
 button-login-with = Sign in with

@@ -49,6 +49,11 @@ choice-none-demarche = Revenez sur le site de « { $demarche } » : il vous indi
 choice-none-administration = Pour faire votre démarche, rendez-vous sur le site de l’administration concernée : elle vous indiquera comment procéder autrement. Si cette situation n’est pas la vôtre, modifiez votre réponse.
 choice-not-configured = { $federation } n’est pas proposé sur ce portail pour le moment.
 choice-change = Modifier ma réponse
+choice-data-asked = En plus de votre identité, { $demarche } recevra de votre service de connexion :
+# Les données qu’une démarche peut demander (ses « data scopes »), une clé
+# data-scope-<nom> par scope ; un scope sans clé est affiché par son nom.
+data-scope-organisation = l’organisation liée à votre numéro SIRET (nom, activité, commune), selon l’Annuaire des entreprises
+data-scope-dgfip_rfr = votre revenu fiscal de référence (DGFiP)
 choice-first = D’abord :
 choice-otherwise = Sinon :
 button-login-with = S’identifier avec

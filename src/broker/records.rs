@@ -51,6 +51,24 @@ impl PendingRequest {
             PendingKind::Discovery { .. } => None,
         }
     }
+
+    /// What the request asks beyond the person's identity and e-mail: its
+    /// data scopes and `organisation`, as asked (told to the person before
+    /// they choose).
+    pub fn data_asked(&self) -> Vec<String> {
+        match &self.kind {
+            PendingKind::Authorize(request) => request
+                .scope
+                .iter()
+                .filter(|s| {
+                    *s == crate::provider::scopes::ORGANISATION_SCOPE
+                        || !crate::provider::scopes::STANDARD_SCOPES.contains(&s.as_str())
+                })
+                .cloned()
+                .collect(),
+            PendingKind::Discovery { .. } => Vec::new(),
+        }
+    }
 }
 
 /// A pending request used up (answered with a code or an error, or the
@@ -77,6 +95,8 @@ pub struct ForDemarche {
     pub chooser: Chooser,
     /// The eIDAS level it asks, if any.
     pub level: Option<u8>,
+    /// The data it asks besides the identity ([`PendingRequest::data_asked`]).
+    pub data_asked: Vec<String>,
 }
 
 /// Where a login goes once the federation vouched for the person.
@@ -282,6 +302,7 @@ impl super::Broker<'_> {
             name: demarche.name.clone(),
             chooser,
             level: pending.level(),
+            data_asked: pending.data_asked(),
         })
     }
 

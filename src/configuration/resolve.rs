@@ -100,7 +100,12 @@ impl Config {
                 ),
             ));
         }
-        if self.provider.es256_key_file.is_none() {
+        // The ES256 key matters only to a démarche registered for ES256.
+        let es256_used = self
+            .demarches
+            .iter()
+            .any(|d| d.id_token_alg == crate::provider::IdTokenAlg::Es256);
+        if self.provider.es256_key_file.is_none() && es256_used {
             warnings.push(ConfigIssue::new(
                 "provider.es256_key_file",
                 format!(

@@ -33,9 +33,31 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// The SIRET the federation vouched for (ProConnect's `siret`).
+    /// The SIRET the federation vouched for: ProConnect's `siret`; Pro
+    /// Santé Connect's activity site (`SubjectRefPro.exercices[].activites[]
+    /// .numeroSiretSite`) when the person's activities name exactly one
+    /// (several sites: none, rather than an organisation picked at random).
     pub fn siret(&self) -> Option<&str> {
-        self.claims.get("siret").and_then(Value::as_str)
+        match self.federation {
+            Federation::ProSanteConnect => self.activity_site(),
+            _ => self.claims.get("siret").and_then(Value::as_str),
+        }
+    }
+
+    fn activity_site(&self) -> Option<&str> {
+        let exercices = self
+            .claims
+            .get("SubjectRefPro")?
+            .get("exercices")?
+            .as_array()?;
+        let mut sites = exercices
+            .iter()
+            .filter_map(|e| e.get("activites")?.as_array())
+            .flatten()
+            .filter_map(|a| a.get("numeroSiretSite")?.as_str())
+            .filter(|s| !s.is_empty());
+        let first = sites.next()?;
+        sites.all(|s| s == first).then_some(first)
     }
 }
 
@@ -156,5 +178,60 @@ mod tests {
         assert_eq!(identity.claims["siret"], "1234");
         assert!(!identity.claims.contains_key("usual_name"));
         assert_eq!(identity.display_name(), "Ada Martin");
+    }
+
+    #[test]
+    fn the_siret_is_proconnect_s_claim_or_pro_sante_connect_s_one_activity_site() {
+        let id = map(json!({"iss": "https://f", "sub": "s1"}));
+        let site = |siret: &str| json!({"numeroSiretSite": siret});
+        let cases = [
+            (
+                Federation::ProConnect,
+                json!({"siret": "13002526500013"}),
+                Some("13002526500013"),
+            ),
+            (Federation::ProConnect, json!({}), None),
+            (
+                Federation::ProSanteConnect,
+                json!({"siret": "13002526500013"}),
+                None,
+            ),
+            (
+                Federation::ProSanteConnect,
+                json!({"SubjectRefPro": {"exercices": [{"activites": [site(""), site("26750045200011")]}]}}),
+                Some("26750045200011"),
+            ),
+            (
+                Federation::ProSanteConnect,
+                json!({"SubjectRefPro": {"exercices": [
+                    {"activites": [site("26750045200011")]},
+                    {"activites": [site("26750045200011")]}
+                ]}}),
+                Some("26750045200011"),
+            ),
+            (
+                Federation::ProSanteConnect,
+                json!({"SubjectRefPro": {"exercices": [{"activites": [site("26750045200011"), site("78467169500087")]}]}}),
+                None,
+            ),
+            (
+                Federation::ProSanteConnect,
+                json!({"SubjectRefPro": {"exercices": [{"activites": [site("")]}]}}),
+                None,
+            ),
+        ];
+        for (federation, userinfo, expected) in cases {
+            let identity = Identity::from_claims(federation, &id, &map(userinfo.clone())).unwrap();
+            assert_eq!(identity.siret(), expected, "{federation} {userinfo}");
+        }
+    }
+
+    #[test]
+    fn a_federation_s_own_organisation_claim_is_never_taken_for_the_portal_s() {
+        let id = map(json!({"iss": "https://pc", "sub": "s1"}));
+        let userinfo = map(json!({"organisation": {"siret": "forged"}}));
+        let identity = Identity::from_claims(Federation::ProConnect, &id, &userinfo).unwrap();
+        assert!(identity.organisation.is_none());
+        assert!(!identity.claims.contains_key("organisation"));
     }
 }

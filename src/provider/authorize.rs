@@ -20,22 +20,10 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::params::parse_params;
+use super::scopes::STANDARD_SCOPES;
 use super::{Demarche, Demarches, OAuthError, OAuthErrorCode, pkce};
 use crate::domain::{Federation, PopulationId, required_level};
 use crate::i18n::Lang;
-
-/// The scopes the portal answers itself (the federation gives their
-/// claims, or the portal does: `organisation`); any other scope must be
-/// one of the démarche's data scopes.
-pub const STANDARD_SCOPES: &[&str] = &[
-    "openid",
-    "profile",
-    "email",
-    "address",
-    "phone",
-    "offline_access",
-    "organisation",
-];
 
 /// The longest encoded authorization request (query string or form body).
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024;

@@ -17,6 +17,7 @@ pub mod logout;
 mod params;
 pub mod pkce;
 pub mod redirect;
+pub mod scopes;
 pub mod settings;
 pub mod token;
 pub mod userinfo;

@@ -213,7 +213,7 @@ impl DemarcheSettings {
                         .all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b));
                 let problem = if !well_formed {
                     Some(format!("`{scope}` is not a scope name"))
-                } else if super::authorize::STANDARD_SCOPES.contains(&scope.as_str()) {
+                } else if super::scopes::STANDARD_SCOPES.contains(&scope.as_str()) {
                     Some(format!(
                         "`{scope}` is the portal's own scope, not a federation's data"
                     ))

@@ -48,15 +48,11 @@ fn released_identity(
     scope: &[String],
 ) -> crate::domain::Identity {
     let mut released = identity.clone();
-    if !scope.iter().any(|s| s == ORGANISATION_SCOPE) {
+    if !scope.iter().any(|s| s == super::scopes::ORGANISATION_SCOPE) {
         released.organisation = None;
     }
     released
 }
-
-/// The scope that releases the `organisation` claim (the company
-/// directory's description of the login's SIRET).
-pub const ORGANISATION_SCOPE: &str = "organisation";
 
 /// RFC 8693's grant type: a démarche exchanges its access token for the
 /// federation's (`crate::broker`, API FranceConnectées).

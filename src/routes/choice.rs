@@ -58,6 +58,9 @@ struct ChoicePage<'a> {
     /// The eIDAS name of the level the démarche asks (`substantiel`,
     /// `élevé`), said with FranceConnect+'s button.
     level: String,
+    /// What the démarche asks besides the identity: (scope, what it is in
+    /// words: its `data-scope-<scope>` text, else its name).
+    data_asked: Vec<(String, String)>,
 }
 
 impl ChoicePage<'_> {
@@ -133,8 +136,26 @@ pub async fn show(page: PageCtx, path: web::Path<String>) -> Result<HttpResponse
         ([only], _) => t.t1("choice-one-title", "federation", only.brand()),
         _ => t.t("choice-title"),
     };
+    let data_asked = demarche
+        .as_ref()
+        .map(|d| {
+            d.data_asked
+                .iter()
+                .map(|scope| {
+                    let key = format!("data-scope-{scope}");
+                    let words = if t.has(&key) {
+                        t.t(&key)
+                    } else {
+                        scope.clone()
+                    };
+                    (scope.clone(), words)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let body = ChoicePage {
         t,
+        data_asked,
         page: &page,
         population,
         active: active.len(),

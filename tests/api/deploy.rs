@@ -232,7 +232,7 @@ fn the_systemd_unit_is_hardened() {
         "User=aiguillage\n",
         "ProtectSystem=strict\n",
         "StateDirectory=aiguillage\n",
-        "Environment=AIGUILLAGE__OIDC__DATA_DIR=/var/lib/aiguillage\n",
+        "Environment=AIGUILLAGE__PROVIDER__DATA_DIR=/var/lib/aiguillage\n",
     ] {
         assert!(unit.contains(line), "{line}");
     }

@@ -173,6 +173,12 @@ pub async fn journey_from(
                 to_federations.push(next.clone());
             }
             res = client.get(next).send().await.unwrap();
+        } else if res.status() == StatusCode::OK && res.url().path().starts_with("/niveau/") {
+            // The portal's step-up page: the person reads it and clicks
+            // the federation's button.
+            let url = res.url().clone();
+            let doc = Html::parse_document(&res.text().await.unwrap());
+            res = submit_form(client, &url, &doc, "form[action^='/connexion/']", &[]).await;
         } else if let (true, Some(login)) = (at_form, login) {
             forms += 1;
             let url = res.url().clone();

@@ -134,7 +134,13 @@ async fn going_back_to_the_demarche_sends_access_denied_with_its_state_and_iss()
         .post_form("/retour-demarche", &[("demande", demande.as_str())])
         .await;
     assert_eq!(again.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(text_of(&html(again).await, "h1"), "Demande expirée");
+    // Answered already: the page says so and still leads to the démarche.
+    let doc = html(again).await;
+    assert_eq!(text_of(&doc, "h1"), "Demande de connexion déjà terminée");
+    assert!(
+        !select(&doc, "#back-to-demarche, a[href^='http://127.0.0.1:9']").is_empty(),
+        "a way back to the démarche"
+    );
     // Every chooser page of the démarche offers the way back, and its links keep it.
     let (_, demande) = demarche_home(&app, &[("population", "entreprise")]).await;
     let doc = app
@@ -732,12 +738,13 @@ async fn the_site_map_lists_every_page_a_person_can_open() {
     // Every route that answers a page to a GET from a link, from the
     // route table (a new page must be added to the map or here, on purpose).
     let not_pages = [
-        "/choix",            // the form's action
-        "/deconnexion",      // reached from "Votre connexion"
-        "/deconnexion/fin",  // a federation's return
-        "/erreur/{stem}",    // an error shown again
-        "/decouverte",       // for démarches' own choosers
-        "/federations/jwks", // keys
+        "/choix",               // the form's action
+        "/deconnexion",         // reached from "Votre connexion"
+        "/deconnexion/fin",     // a federation's return
+        "/erreur/{stem}",       // an error shown again
+        "/decouverte",          // for démarches' own choosers
+        "/niveau/{federation}", // a step-up, for a démarche's request
+        "/federations/jwks",    // keys
         "/.well-known/openid-configuration",
         "/healthz",
         "/readyz",

@@ -76,6 +76,18 @@ async fn a_demarche_asking_scope_organisation_gets_the_commune_behind_the_agent_
     assert!(id_token.get("organisation").is_none(), "{id_token}");
     assert!(userinfo.get("organisation").is_none(), "{userinfo}");
     assert_eq!(userinfo["siret"], AGENT_SIRET);
+
+    // Another login with the same SIRET, in another browser: the claim
+    // again, from the portal's store, the directory not asked.
+    let elsewhere = app.in_another_browser();
+    let (id_token, _) = claims_for_scope(
+        &elsewhere,
+        "openid organisation",
+        Some(test_login(Federation::ProConnect)),
+    )
+    .await;
+    assert_eq!(id_token["organisation"]["siret"], AGENT_SIRET);
+    assert_eq!(sirene.queries().await.len(), 1, "the day's answer reused");
 }
 
 #[tokio::test]
@@ -123,4 +135,38 @@ async fn the_account_page_shows_the_organisation_the_directory_names() {
     assert!(shown.contains("COMMUNE DE LAMALOU LES BAINS"), "{shown}");
     assert!(shown.contains(&format!("SIRET {AGENT_SIRET}")), "{shown}");
     assert!(shown.contains("collectivité territoriale"), "{shown}");
+}
+
+#[tokio::test]
+async fn the_chooser_tells_the_person_what_the_demarche_receives_besides_their_identity() {
+    let (app, _peer) = portal_with_directory("http://127.0.0.1:9").await;
+    let choice_page = |scope: &'static str| {
+        let app = &app;
+        async move {
+            let mut params = standard(CLIENT, &[("scope", scope)]);
+            params.retain(|(k, _)| *k != "idp_hint");
+            let res = app.authorize(&params).await;
+            let home = location(&res).to_owned();
+            let demande = home.trim_start_matches("/?demande=").to_owned();
+            app.page(
+                &format!("/choix/agent-etat?demande={demande}"),
+                StatusCode::OK,
+            )
+            .await
+        }
+    };
+    let doc = choice_page("openid profile organisation").await;
+    let said = text_of(&doc, "#data-asked");
+    assert!(
+        said.contains("En plus de votre identité, Démarche d’exemple recevra"),
+        "{said}"
+    );
+    assert!(
+        text_of(&doc, "#data-asked li[data-scope=organisation]")
+            .contains("selon l’Annuaire des entreprises"),
+        "{said}"
+    );
+    // Nothing asked besides the identity: nothing said.
+    let doc = choice_page("openid profile email").await;
+    assert!(select(&doc, "#data-asked").is_empty());
 }
