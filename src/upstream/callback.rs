@@ -344,3 +344,130 @@ fn check_claims(claims: &CoreIdTokenClaims, tx: &LoginTransaction) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, Utc};
+    use openidconnect::core::CoreGenderClaim;
+    use openidconnect::{
+        Audience, AuthenticationContextClass, EmptyAdditionalClaims, IssuerUrl, StandardClaims,
+        SubjectIdentifier,
+    };
+
+    use super::*;
+    use crate::domain::Federation;
+    use crate::upstream::test_support::{CLIENT_ID, ISSUER, client};
+
+    fn transaction() -> LoginTransaction {
+        LoginTransaction {
+            federation: Federation::FranceConnect,
+            issuer: ISSUER.into(),
+            nonce: "n".repeat(43),
+            pkce_verifier: None,
+            acr_values: vec!["eidas1".into()],
+            started_at: Utc::now().timestamp(),
+            fresh_login: false,
+            data_scopes: Vec::new(),
+        }
+    }
+
+    fn params(iss: Option<&str>, code: Option<&str>, error: Option<&str>) -> CallbackParams {
+        CallbackParams {
+            code: code.map(str::to_owned),
+            state: Some("s".into()),
+            iss: iss.map(str::to_owned),
+            error: error.map(str::to_owned),
+            error_description: None,
+        }
+    }
+
+    #[test]
+    fn the_authorization_response_must_come_from_the_issuer_asked_and_carry_a_code() {
+        let fc = client(Federation::FranceConnect, true);
+        let d = fc.cached().unwrap();
+        let tx = transaction();
+        let answer = |p: CallbackParams| check_response(&d, &tx, &p).map(str::to_owned);
+        assert_eq!(answer(params(Some(ISSUER), Some("c"), None)).unwrap(), "c");
+        let mixed_up = answer(params(Some("https://other.example"), Some("c"), None));
+        assert!(matches!(mixed_up, Err(UpstreamError::Rejected(r)) if r.contains("mix-up")));
+        // The federation says it sends `iss`: its absence is refused.
+        let without_iss = answer(params(None, Some("c"), None));
+        assert!(
+            matches!(without_iss, Err(UpstreamError::Rejected(r)) if r.contains("without `iss`"))
+        );
+        let refused = answer(params(Some(ISSUER), None, Some("access_denied")));
+        assert!(
+            matches!(refused, Err(UpstreamError::Refused { error, .. }) if error == "access_denied")
+        );
+        let no_code = answer(params(Some(ISSUER), None, None));
+        assert!(matches!(no_code, Err(UpstreamError::Rejected(r)) if r.contains("without code")));
+    }
+
+    fn id_token_claims(
+        issuer: &str,
+        iat_from_now: i64,
+        acr: &str,
+        auth_time: Option<i64>,
+    ) -> CoreIdTokenClaims {
+        let now = Utc::now();
+        CoreIdTokenClaims::new(
+            IssuerUrl::new(issuer.into()).unwrap(),
+            vec![Audience::new(CLIENT_ID.into())],
+            now + Duration::seconds(300),
+            now + Duration::seconds(iat_from_now),
+            StandardClaims::<CoreGenderClaim>::new(SubjectIdentifier::new("s1".into())),
+            EmptyAdditionalClaims {},
+        )
+        .set_auth_context_ref(Some(AuthenticationContextClass::new(acr.into())))
+        .set_auth_time(auth_time.and_then(|t| chrono::DateTime::from_timestamp(t, 0)))
+    }
+
+    #[test]
+    fn the_id_token_must_name_the_issuer_asked_be_issued_already_and_give_the_level_asked() {
+        let tx = transaction();
+        let check = |claims: CoreIdTokenClaims, tx: &LoginTransaction| check_claims(&claims, tx);
+        assert!(check(id_token_claims(ISSUER, 0, "eidas1", None), &tx).is_ok());
+        for (claims, why) in [
+            (
+                id_token_claims("https://other.example", 0, "eidas1", None),
+                "another issuer",
+            ),
+            (
+                id_token_claims(ISSUER, 600, "eidas1", None),
+                "in the future",
+            ),
+            (
+                id_token_claims(ISSUER, 0, "eidas0", None),
+                "not among the levels asked",
+            ),
+        ] {
+            let result = check(claims, &tx);
+            assert!(
+                matches!(&result, Err(UpstreamError::Rejected(r)) if r.contains(why)),
+                "{why}: {result:?}"
+            );
+        }
+        // A higher level than asked satisfies it.
+        assert!(check(id_token_claims(ISSUER, 0, "eidas2", None), &tx).is_ok());
+    }
+
+    #[test]
+    fn a_new_authentication_asked_is_refused_an_auth_time_from_before_the_login() {
+        let tx = LoginTransaction {
+            fresh_login: true,
+            ..transaction()
+        };
+        let long_ago = tx.started_at - 3600;
+        let result = check_claims(&id_token_claims(ISSUER, 0, "eidas1", Some(long_ago)), &tx);
+        assert!(
+            matches!(&result, Err(UpstreamError::Rejected(r)) if r.contains("predates")),
+            "{result:?}"
+        );
+        let just_now = tx.started_at + 5;
+        assert!(check_claims(&id_token_claims(ISSUER, 0, "eidas1", Some(just_now)), &tx).is_ok());
+        // Without a new authentication asked, an old auth_time is the
+        // federation's single sign-on.
+        let tx = transaction();
+        assert!(check_claims(&id_token_claims(ISSUER, 0, "eidas1", Some(long_ago)), &tx).is_ok());
+    }
+}

@@ -169,6 +169,20 @@ impl FederationClient {
     async fn fetch_untracked(&self) -> Result<Discovered, UpstreamError> {
         let url = self.settings.discovery_url();
         let json = self.get_json(&url, UpstreamEndpoint::Discovery).await?;
+        let metadata = self.checked_metadata(&url, json)?;
+        // Before any other request: the keys are fetched from `jwks_uri`.
+        let jwks_url = metadata.jwks_uri().url().clone();
+        let jwks_json = self.get_json(&jwks_url, UpstreamEndpoint::Jwks).await?;
+        self.assemble(metadata, jwks_json)
+    }
+
+    /// The discovery document read: its issuer the configured one, every
+    /// endpoint where the issuer is ([`Self::check_endpoints`]).
+    pub(super) fn checked_metadata(
+        &self,
+        url: &Url,
+        json: serde_json::Value,
+    ) -> Result<Metadata, UpstreamError> {
         let metadata: Metadata = serde_json::from_value(json)
             .map_err(|e| UpstreamError::Unreachable(format!("discovery {url}: {e}")))?;
         let issuer = metadata.issuer().as_str().to_owned();
@@ -180,10 +194,17 @@ impl FederationClient {
                 self.settings.issuer
             )));
         }
-        // Before any other request: the keys are fetched from `jwks_uri`.
-        self.check_endpoints(&url, &metadata)?;
+        self.check_endpoints(url, &metadata)?;
+        Ok(metadata)
+    }
+
+    /// The discovery with its keys: what a login reads.
+    pub(super) fn assemble(
+        &self,
+        metadata: Metadata,
+        jwks_json: serde_json::Value,
+    ) -> Result<Discovered, UpstreamError> {
         let jwks_url = metadata.jwks_uri().url().clone();
-        let jwks_json = self.get_json(&jwks_url, UpstreamEndpoint::Jwks).await?;
         let jwks: CoreJsonWebKeySet = serde_json::from_value(jwks_json.clone())
             .map_err(|e| UpstreamError::Unreachable(format!("JWKS {jwks_url}: {e}")))?;
         let signing_keys = VerificationKeys::from_jwks(&jwks_json);
@@ -194,6 +215,7 @@ impl FederationClient {
         // signatures themselves are checked with `signing_keys`).
         let metadata = metadata.set_jwks(jwks);
         let extra = metadata.additional_metadata();
+        let issuer = metadata.issuer().as_str().to_owned();
         Ok(Discovered {
             oidc_client: self.build_client(&metadata),
             authorization_endpoint: metadata.authorization_endpoint().url().clone(),
@@ -254,5 +276,74 @@ impl FederationClient {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::Federation;
+    use crate::upstream::test_support::{ISSUER, client, client_with};
+
+    fn document(token_endpoint: &str) -> serde_json::Value {
+        json!({
+            "issuer": ISSUER,
+            "authorization_endpoint": format!("{ISSUER}/authorize"),
+            "token_endpoint": token_endpoint,
+            "jwks_uri": format!("{ISSUER}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        })
+    }
+
+    #[test]
+    fn an_endpoint_away_from_the_issuer_is_refused_unless_its_host_is_listed() {
+        let fc = client(Federation::FranceConnect, true);
+        let url = fc.settings.discovery_url();
+        assert!(
+            fc.checked_metadata(&url, document(&format!("{ISSUER}/token")))
+                .is_ok()
+        );
+        for elsewhere in [
+            "https://attacker.example/token",
+            // The same host, another port or scheme: another origin.
+            "https://federation.example:8443/token",
+            "http://federation.example/api/token",
+        ] {
+            let refused = fc.checked_metadata(&url, document(elsewhere));
+            assert!(
+                matches!(&refused, Err(UpstreamError::Unreachable(r)) if r.contains("token_endpoint")),
+                "{elsewhere}: {refused:?}"
+            );
+        }
+        let listed = client_with(Federation::FranceConnect, true, |s| {
+            s.endpoint_hosts = vec!["wallet.example".into()];
+        });
+        assert!(
+            listed
+                .checked_metadata(&url, document("https://wallet.example/token"))
+                .is_ok()
+        );
+        // Listed, but not https.
+        assert!(
+            listed
+                .checked_metadata(&url, document("http://wallet.example/token"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_document_naming_another_issuer_is_refused() {
+        let fc = client(Federation::FranceConnect, true);
+        let mut doc = document(&format!("{ISSUER}/token"));
+        doc["issuer"] = json!("https://federation.example/other");
+        let refused = fc.checked_metadata(&fc.settings.discovery_url(), doc);
+        assert!(
+            matches!(&refused, Err(UpstreamError::Unreachable(r)) if r.contains("names issuer")),
+            "{refused:?}"
+        );
     }
 }

@@ -247,3 +247,116 @@ impl FederationClient {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use base64::Engine;
+
+    use super::*;
+    use crate::upstream::test_support::{CLIENT_ID, ISSUER, client};
+
+    fn query(url: &Url) -> HashMap<String, String> {
+        url.query_pairs().into_owned().collect()
+    }
+
+    #[tokio::test]
+    async fn a_login_asks_a_code_with_pkce_s256_and_a_state_and_nonce_of_its_own() {
+        let fc = client(Federation::FranceConnect, true);
+        let first = fc.start(&LoginHints::default()).await.unwrap();
+        let q = query(&first.url);
+        assert!(
+            first
+                .url
+                .as_str()
+                .starts_with(&format!("{ISSUER}/authorize?"))
+        );
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["client_id"], CLIENT_ID);
+        assert_eq!(q["redirect_uri"], fc.redirect_url.as_str());
+        assert_eq!(q["state"], first.state);
+        assert_eq!(q["nonce"], first.transaction.nonce);
+        assert!(first.state.len() >= 43 && first.transaction.nonce.len() >= 43);
+        assert_eq!(q["code_challenge_method"], "S256");
+        let verifier = first.transaction.pkce_verifier.as_deref().unwrap();
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
+            ring::digest::digest(&ring::digest::SHA256, verifier.as_bytes()),
+        );
+        assert_eq!(q["code_challenge"], challenge);
+        assert_eq!(first.transaction.issuer, ISSUER);
+        let second = fc.start(&LoginHints::default()).await.unwrap();
+        assert_ne!(second.state, first.state);
+        assert_ne!(second.transaction.nonce, first.transaction.nonce);
+    }
+
+    #[tokio::test]
+    async fn pkce_is_sent_only_where_the_federation_advertises_it() {
+        // FranceConnect refuses unknown parameters: PKCE only when advertised.
+        let fc = client(Federation::FranceConnect, false);
+        let start = fc.start(&LoginHints::default()).await.unwrap();
+        assert!(!query(&start.url).contains_key("code_challenge"));
+        assert!(start.transaction.pkce_verifier.is_none());
+    }
+
+    #[tokio::test]
+    async fn proconnect_gets_the_level_in_claims_and_the_hints_the_others_never_get() {
+        let hints = LoginHints {
+            login_hint: Some("agent@example.gouv.fr".into()),
+            acr_values: Some(vec!["eidas2".into()]),
+            siret_hint: Some("13002526500013".into()),
+            data_scopes: vec!["dgfip_rfr".into()],
+            ..LoginHints::default()
+        };
+        let pc = client(Federation::ProConnect, true);
+        let q = query(&pc.start(&hints).await.unwrap().url);
+        let claims: serde_json::Value = serde_json::from_str(&q["claims"]).unwrap();
+        assert_eq!(
+            claims["id_token"]["acr"],
+            serde_json::json!({"essential": true, "values": ["eidas2"]})
+        );
+        assert!(!q.contains_key("acr_values"));
+        assert_eq!(q["login_hint"], "agent@example.gouv.fr");
+        assert_eq!(q["siret_hint"], "13002526500013");
+        assert!(
+            q["scope"].split(' ').any(|s| s == "dgfip_rfr"),
+            "{}",
+            q["scope"]
+        );
+
+        let fc = client(Federation::FranceConnect, true);
+        let start = fc.start(&hints).await.unwrap();
+        let q = query(&start.url);
+        assert_eq!(q["acr_values"], "eidas2");
+        for absent in ["claims", "login_hint", "siret_hint", "max_age"] {
+            assert!(!q.contains_key(absent), "{absent} sent to FranceConnect");
+        }
+        assert_eq!(start.transaction.acr_values, vec!["eidas2".to_owned()]);
+        assert_eq!(start.transaction.data_scopes, vec!["dgfip_rfr".to_owned()]);
+    }
+
+    #[tokio::test]
+    async fn a_fresh_login_asks_prompt_login_and_only_pro_sante_connect_takes_max_age() {
+        let hints = LoginHints {
+            max_age: Some(0),
+            ..LoginHints::default()
+        };
+        for federation in [Federation::FranceConnect, Federation::ProSanteConnect] {
+            let start = client(federation, true).start(&hints).await.unwrap();
+            let q = query(&start.url);
+            assert_eq!(q["prompt"], "login", "{federation}");
+            assert!(start.transaction.fresh_login);
+            assert_eq!(
+                q.get("max_age").map(String::as_str),
+                (federation == Federation::ProSanteConnect).then_some("0"),
+                "{federation}"
+            );
+        }
+        let plain = client(Federation::FranceConnect, true)
+            .start(&LoginHints::default())
+            .await
+            .unwrap();
+        assert!(!query(&plain.url).contains_key("prompt"));
+        assert!(!plain.transaction.fresh_login);
+    }
+}

@@ -11,6 +11,8 @@ mod oidc_client;
 pub mod settings;
 mod signatures;
 pub mod status;
+#[cfg(test)]
+mod test_support;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
