@@ -106,14 +106,15 @@ client_id = "bench-rs256"
 client_secret = "$DEMARCHE_SECRET"
 name = "Démarche RS256"
 redirect_uris = ["$DEMARCHE_REDIRECT"]
-EOF
-  if [ "$3" = 1 ]; then
-    # The logins measured come from one address, far past the per-address
-    # budget: the limiter is off here (its cost is not what is measured).
-    cat >>"$1" <<EOF
 
+# The logins measured come from one address, far past the per-address
+# budget: the limiter is off here, for every binary measured (its cost is
+# not what is measured).
 [rate_limit]
 enabled = false
+EOF
+  if [ "$3" = 1 ]; then
+    cat >>"$1" <<EOF
 
 [[clients]]
 client_id = "bench-es256"
