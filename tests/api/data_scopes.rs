@@ -249,6 +249,30 @@ async fn another_demarche_s_subject_token_is_not_exchanged() {
 }
 
 #[tokio::test]
+async fn a_demarche_that_may_not_ask_the_data_is_refused_the_token_another_s_login_got() {
+    let s = setup(Portal::new(), &[]).await;
+    tokens_with_data(&s.app).await;
+    // The same person, the same session, a démarche without data scopes.
+    let params = standard(WITHOUT_DATA, &[]);
+    let back = journey(&s.app.client, &authorize_url(&s.app, &params), None).await;
+    assert!(back.to_federations.is_empty(), "single sign-on");
+    let theirs = tokens(
+        &s.app,
+        &back.query()["code"],
+        (WITHOUT_DATA, WITHOUT_DATA_SECRET),
+    )
+    .await;
+    assert_refused(
+        &s.app,
+        (WITHOUT_DATA, WITHOUT_DATA_SECRET),
+        theirs["access_token"].as_str().unwrap(),
+        ACCESS_TOKEN,
+        "invalid_scope",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn an_id_token_is_not_a_subject_token() {
     let s = setup(Portal::new(), &[]).await;
     let tokens = tokens_with_data(&s.app).await;
