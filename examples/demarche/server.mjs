@@ -5,6 +5,12 @@
 // state et nonce, signature de l'ID token vérifiée avec le JWKS du portail).
 // Voir README.md.
 //
+// Avec un fournisseur de données (API FranceConnectées, --data-provider-url),
+// elle demande aussi le scope de données dgfip_rfr ; après une connexion
+// par FranceConnect, elle échange son jeton d'accès du portail contre celui
+// de FranceConnect (RFC 8693, token exchange), appelle le fournisseur de
+// données avec, et affiche le revenu fiscal de référence.
+//
 // Configuration (variables d'environnement ou options, les options l'emportent) :
 //   AIGUILLAGE_ISSUER  --issuer URL          l'émetteur du portail, ex. https://aiguillage.example.gouv.fr
 //   CLIENT_ID          --client-id ID        le client_id inscrit sur le portail
@@ -16,6 +22,8 @@
 //   TOKEN_AUTH         --token-auth M        client_secret_basic (défaut) ou client_secret_post
 //   ID_TOKEN_ALG       --id-token-alg A      RS256 (défaut) ou ES256 : la signature des ID tokens,
 //                                            comme inscrite sur le portail (id_token_signed_response_alg)
+//   DATA_PROVIDER_URL  --data-provider-url URL  le fournisseur de données (ex. https://…/api/rfr) :
+//                                            demande dgfip_rfr, l'échange et l'appel (aucun par défaut)
 //                      --exit-with-stdin     s'arrêter quand l'entrée standard se ferme (tests)
 //
 // Au démarrage, une seule ligne JSON sur la sortie standard, les URL à
@@ -38,9 +46,9 @@ function usage(message) {
   console.error(`usage: node server.mjs --issuer URL --client-id ID --client-secret SECRET
   [--port 4000] [--host 127.0.0.1] [--public-url URL] [--scope "openid profile email"]
   [--token-auth client_secret_basic|client_secret_post] [--id-token-alg RS256|ES256]
-  [--exit-with-stdin]
+  [--data-provider-url URL] [--exit-with-stdin]
 (ou les variables AIGUILLAGE_ISSUER, CLIENT_ID, CLIENT_SECRET, PORT, HOST,
-PUBLIC_URL, SCOPE, TOKEN_AUTH, ID_TOKEN_ALG)`);
+PUBLIC_URL, SCOPE, TOKEN_AUTH, ID_TOKEN_ALG, DATA_PROVIDER_URL)`);
   process.exit(2);
 }
 
@@ -57,6 +65,7 @@ try {
       scope: { type: 'string' },
       'token-auth': { type: 'string' },
       'id-token-alg': { type: 'string' },
+      'data-provider-url': { type: 'string' },
       'exit-with-stdin': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,13 +87,25 @@ const config = {
   scope: cli.scope ?? env.SCOPE ?? 'openid profile email',
   tokenAuth: cli['token-auth'] ?? env.TOKEN_AUTH ?? 'client_secret_basic',
   idTokenAlg: cli['id-token-alg'] ?? env.ID_TOKEN_ALG ?? 'RS256',
+  dataProviderUrl: cli['data-provider-url'] ?? env.DATA_PROVIDER_URL,
 };
+// Le scope de données qu'elle demande quand elle a un fournisseur de données
+// (inscrit pour elle sur le portail : [demarches.data_scopes]).
+const DATA_SCOPE = 'dgfip_rfr';
+if (config.dataProviderUrl && !config.scope.split(' ').includes(DATA_SCOPE)) config.scope += ` ${DATA_SCOPE}`;
 if (!config.issuer || !config.clientId || !config.clientSecret) {
   usage('AIGUILLAGE_ISSUER (--issuer), CLIENT_ID (--client-id) et CLIENT_SECRET (--client-secret) sont requis');
 }
 if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) usage(`port invalide : ${config.port}`);
 if (!['client_secret_basic', 'client_secret_post'].includes(config.tokenAuth)) usage(`--token-auth invalide : ${config.tokenAuth}`);
 if (!['RS256', 'ES256'].includes(config.idTokenAlg)) usage(`--id-token-alg invalide : ${config.idTokenAlg}`);
+if (config.dataProviderUrl) {
+  try {
+    new URL(config.dataProviderUrl); // eslint-disable-line no-new
+  } catch {
+    usage(`--data-provider-url invalide : ${config.dataProviderUrl}`);
+  }
+}
 
 let base; // l'URL publique de la démarche, sans / final ; connue une fois le port ouvert
 let cookieName;
@@ -120,6 +141,59 @@ function portal() {
     throw Object.assign(new Error(`portail injoignable : ${err.message}`), { code: 'portal_unreachable' });
   });
   return oidcPromise;
+}
+
+// ------------------------------------- les données (API FranceConnectées)
+
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
+
+// Le jeton d'accès du portail échangé contre celui de FranceConnect (RFC
+// 8693, au token endpoint du portail, la démarche authentifiée comme pour
+// le code), puis le fournisseur de données appelé avec ce dernier, tout de
+// suite : le jeton de la fédération vit peu. Rend { rfr } ou { error }.
+async function fetchData(oidc, portalAccessToken) {
+  let fc;
+  try {
+    fc = await client.genericGrantRequest(oidc, TOKEN_EXCHANGE, {
+      subject_token: portalAccessToken,
+      subject_token_type: ACCESS_TOKEN,
+      requested_token_type: ACCESS_TOKEN,
+      audience: 'franceconnect',
+    });
+  } catch (err) {
+    const [code, description] = describe(err);
+    console.error(`demarche: échange de jeton refusé : ${code} : ${description}`);
+    return { error: 'exchange_refused' };
+  }
+  // Le jeton de FranceConnect n'est ni gardé ni affiché ni journalisé.
+  try {
+    const res = await fetch(config.dataProviderUrl, {
+      headers: { Authorization: `Bearer ${fc.access_token}`, Accept: 'application/json' },
+    });
+    if (!res.ok) throw new Error(`réponse ${res.status}`);
+    const data = await res.json();
+    if (typeof data.rfr !== 'number') throw new Error('pas de rfr dans la réponse');
+    return { rfr: data.rfr };
+  } catch (err) {
+    console.error(`demarche: fournisseur de données : ${err.message}`);
+    return { error: 'data_refused' };
+  }
+}
+
+const DATA_MESSAGES = {
+  exchange_refused: 'Vos données fiscales n’ont pas pu être obtenues : le portail n’a pas transmis l’accès. Reconnectez-vous avec FranceConnect.',
+  data_refused: 'Vos données fiscales n’ont pas pu être obtenues auprès de l’administration fiscale. Réessayez plus tard.',
+};
+
+function dataSection(data) {
+  if (!data) return '';
+  const body = data.error
+    ? `<p id="data-error">${esc(DATA_MESSAGES[data.error])}</p>`
+    : `<p id="rfr">Revenu fiscal de référence : ${esc(new Intl.NumberFormat('fr-FR').format(data.rfr))} €</p>`;
+  return `<h2>Vos données fiscales (transmises par l’administration fiscale)</h2>
+${body}
+`;
 }
 
 // ---------------------------------------------------------------- sessions
@@ -217,7 +291,7 @@ app.get('/', (req, res) => {
 <pre id="claims">${esc(JSON.stringify(s.idTokenClaims, null, 2))}</pre>
 <h2>Informations transmises par le portail (<code>userinfo</code>)</h2>
 <pre id="userinfo">${esc(JSON.stringify(s.userinfo, null, 2))}</pre>
-<p><a href="/logout">Se déconnecter</a></p>`);
+${dataSection(s.data)}<p><a href="/logout">Se déconnecter</a></p>`);
     return;
   }
   let notice = '';
@@ -287,6 +361,11 @@ app.get('/callback', async (req, res) => {
     s.userinfo = userinfo;
     // `idp` : la fédération choisie (franceconnect, proconnect, prosanteconnect).
     s.user = { ...idTokenClaims, ...userinfo };
+    // Les données : seulement après une connexion par FranceConnect (le
+    // portail ne demande dgfip_rfr qu'à elle).
+    s.data = config.dataProviderUrl && s.user.idp === 'franceconnect'
+      ? await fetchData(oidc, tokens.access_token)
+      : undefined;
     res.redirect(303, '/');
   } catch (err) {
     console.error('demarche: /callback', err);
@@ -310,7 +389,7 @@ app.get('/logout', async (req, res) => {
       post_logout_redirect_uri: `${base}/`,
       state,
     });
-    for (const k of ['user', 'idToken', 'idTokenClaims', 'userinfo']) s[k] = undefined;
+    for (const k of ['user', 'idToken', 'idTokenClaims', 'userinfo', 'data']) s[k] = undefined;
     s.logoutState = state;
     res.redirect(303, url.href);
   } catch (err) {

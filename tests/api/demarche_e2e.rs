@@ -11,7 +11,8 @@
 use crate::browser::run_browser_script;
 use crate::helpers::{Portal, TestApp};
 use crate::internals::{Demarche, Federation};
-use crate::peers::{FederationPeer, NodePeer, start_node, test_login};
+use crate::peers::{DataProvider, FederationPeer, NodePeer, start_node, test_login};
+use crate::redis_server::RedisServer;
 
 const DEMARCHE_ID: &str = "demarche-e2e";
 const DEMARCHE_SECRET: &str = "un-secret-de-demarche-e2e-0123456789";
@@ -40,43 +41,60 @@ pub struct Setup {
     pub app: TestApp,
     pub demarche: NodePeer,
     _peers: Vec<FederationPeer>,
+    _data: Option<DataProvider>,
 }
 
-/// The démarche (started first: it retries discovery until the portal is
-/// up), a FranceConnect and a ProConnect peer, and the portal with both and
-/// the démarche registered as a client with the URIs it printed.
+/// A FranceConnect and a ProConnect peer, the démarche (started before
+/// the portal: it retries discovery until the portal is up), and the
+/// portal with both and the démarche registered as a client with the URIs
+/// it printed.
 pub async fn setup(id_token_alg: &str) -> Setup {
+    setup_with(Portal::new(), id_token_alg, false).await
+}
+
+/// [`setup`] on `portal`; with `data`, FranceConnect's data provider too
+/// (`data-provider.mjs`), given to the démarche, which may ask `dgfip_rfr`.
+async fn setup_with(portal: Portal, id_token_alg: &str, data: bool) -> Setup {
+    let fc = if data {
+        FederationPeer::with_data_provider(portal.socket(), &[]).await
+    } else {
+        FederationPeer::start(Federation::FranceConnect, portal.socket()).await
+    };
+    let data_provider = if data {
+        Some(DataProvider::start(&fc).await)
+    } else {
+        None
+    };
     let installed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/demarche/node_modules/openid-client/package.json");
     assert!(
         installed.exists(),
         "the example démarche is not installed: run scripts/test.sh (or `npm ci` in examples/demarche)"
     );
-    let portal = Portal::new();
-    let demarche = start_node(
-        DEMARCHE_SCRIPT,
-        &[
-            "--issuer".into(),
-            portal.socket().base_url(),
-            "--client-id".into(),
-            DEMARCHE_ID.into(),
-            "--client-secret".into(),
-            DEMARCHE_SECRET.into(),
-            "--port".into(),
-            "0".into(),
-            "--id-token-alg".into(),
-            id_token_alg.into(),
-            "--exit-with-stdin".into(),
-        ],
-    )
-    .await;
+    let mut args: Vec<String> = vec![
+        "--issuer".into(),
+        portal.socket().base_url(),
+        "--client-id".into(),
+        DEMARCHE_ID.into(),
+        "--client-secret".into(),
+        DEMARCHE_SECRET.into(),
+        "--port".into(),
+        "0".into(),
+        "--id-token-alg".into(),
+        id_token_alg.into(),
+        "--exit-with-stdin".into(),
+    ];
+    if let Some(d) = &data_provider {
+        args.extend(["--data-provider-url".into(), d.url.clone()]);
+    }
+    let demarche = start_node(DEMARCHE_SCRIPT, &args).await;
     let uri = |name: &str| -> &str {
         demarche.info[name]
             .as_str()
             .unwrap_or_else(|| panic!("the démarche printed no {name}: {}", demarche.info))
     };
     let peers = vec![
-        FederationPeer::start(Federation::FranceConnect, portal.socket()).await,
+        fc,
         FederationPeer::start(Federation::ProConnect, portal.socket()).await,
     ];
     let mut registered = Demarche::confidential(
@@ -89,6 +107,9 @@ pub async fn setup(id_token_alg: &str) -> Setup {
     if id_token_alg != "RS256" {
         registered = registered.id_tokens_signed_with(id_token_alg);
     }
+    if data {
+        registered = registered.with_data_scopes(Federation::FranceConnect, &["dgfip_rfr"]);
+    }
     let app = portal
         .federation(&peers[0])
         .federation(&peers[1])
@@ -99,6 +120,7 @@ pub async fn setup(id_token_alg: &str) -> Setup {
         app,
         demarche,
         _peers: peers,
+        _data: data_provider,
     }
 }
 
@@ -183,6 +205,32 @@ async fn a_demarche_registered_for_es256_verifies_its_id_token_and_logs_the_pers
         Route::Chooser("particulier", "Un particulier"),
         true,
         "ES256",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_demarche_shows_the_revenu_fiscal_de_reference_got_with_franceconnect_s_token() {
+    // The portal's store is a real Redis (the federation's token kept
+    // there, sealed, between the login and the exchange).
+    let redis = RedisServer::start().await;
+    let s = setup_with(Portal::new().redis(&redis), "RS256", true).await;
+    let demarche_url = s.demarche.info["url"].as_str().unwrap().to_owned();
+    let federation = Federation::FranceConnect;
+    run_browser_script(
+        "demarche.mjs",
+        &s.app.address,
+        &[
+            ("DEMARCHE_URL", demarche_url.as_str()),
+            ("DEMARCHE_NAME", DEMARCHE_NAME),
+            ("CLIENT_ID", DEMARCHE_ID),
+            ("FEDERATION", federation.id()),
+            ("FEDERATION_SUB", federation_sub(federation)),
+            ("LOGIN", test_login(federation)),
+            ("EXPECTED_NAME", "Angela Claire Louise DUBOIS"),
+            ("IDP_HINT", federation.id()),
+            ("EXPECTED_RFR", "12345"),
+        ],
     )
     .await;
 }

@@ -261,6 +261,7 @@ pub struct Demarche {
     discovery_return_prefix: Option<String>,
     federations: Option<Vec<Federation>>,
     id_token_alg: Option<String>,
+    data_scopes: Vec<(Federation, Vec<String>)>,
 }
 
 impl Demarche {
@@ -275,6 +276,7 @@ impl Demarche {
             discovery_return_prefix: None,
             federations: None,
             id_token_alg: None,
+            data_scopes: Vec::new(),
         }
     }
 
@@ -309,6 +311,14 @@ impl Demarche {
         self.id_token_alg = Some(alg.into());
         self
     }
+
+    /// It may ask `federation`'s data `scopes` (API FranceConnectées:
+    /// `data_scopes`).
+    pub fn with_data_scopes(mut self, federation: Federation, scopes: &[&str]) -> Demarche {
+        let scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self.data_scopes.push((federation, scopes));
+        self
+    }
 }
 
 /// Registers `d` at the portal.
@@ -334,7 +344,7 @@ pub fn register_demarche(settings: &mut Settings, d: Demarche) {
             .into_iter()
             .collect(),
         id_token_signed_response_alg: d.id_token_alg,
-        data_scopes: Default::default(),
+        data_scopes: d.data_scopes.into_iter().collect(),
         home_url: None,
     });
 }

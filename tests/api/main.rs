@@ -32,6 +32,7 @@ mod browser;
 mod chooser;
 mod cli;
 mod compression;
+mod data_scopes;
 mod demarche_e2e;
 mod deploy;
 mod directory;

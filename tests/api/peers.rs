@@ -127,6 +127,65 @@ impl PlaysFederation for FederationPeer {
     }
 }
 
+/// The data provider's own client at a federation peer (to introspect
+/// tokens): [`FederationPeer::with_data_provider`].
+pub const DATA_PROVIDER_ID: &str = "fournisseur-de-donnees";
+pub const DATA_PROVIDER_SECRET: &str = "un-secret-de-fournisseur-0123456789";
+
+impl FederationPeer {
+    /// FranceConnect with the data provider registered as a client that
+    /// may introspect its tokens (API FranceConnectées), `extra` arguments
+    /// for `federation.mjs` (e.g. `--access-token-ttl`).
+    pub async fn with_data_provider(portal: &impl PortalAddress, extra: &[&str]) -> FederationPeer {
+        let mut args = vec![
+            "--data-provider-id",
+            DATA_PROVIDER_ID,
+            "--data-provider-secret",
+            DATA_PROVIDER_SECRET,
+        ];
+        args.extend_from_slice(extra);
+        FederationPeer::start_with(Federation::FranceConnect, portal, &args).await
+    }
+}
+
+/// `data-provider.mjs`: the person's revenu fiscal de référence to whoever
+/// shows a token `federation` says is active and carries `dgfip_rfr`.
+pub struct DataProvider {
+    /// Its data endpoint (`…/api/rfr`).
+    pub url: String,
+    _node: NodePeer,
+}
+
+impl DataProvider {
+    /// Started on `federation` (a [`FederationPeer::with_data_provider`]).
+    pub async fn start(federation: &FederationPeer) -> DataProvider {
+        let node = start_node(
+            "data-provider.mjs",
+            &[
+                "--issuer".into(),
+                federation.issuer.clone(),
+                "--client-id".into(),
+                DATA_PROVIDER_ID.into(),
+                "--client-secret".into(),
+                DATA_PROVIDER_SECRET.into(),
+            ],
+        )
+        .await;
+        let url = node.info["url"].as_str().expect("url").to_owned();
+        DataProvider { url, _node: node }
+    }
+
+    /// Its answer to `Authorization: Bearer <token>`.
+    pub async fn data_for(&self, token: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(&self.url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the data provider answers")
+    }
+}
+
 /// The test account each federation profile knows.
 pub fn test_login(federation: Federation) -> &'static str {
     match federation {

@@ -8,6 +8,14 @@
 //     --redirect-uri URI [--redirect-uri URI2 ...]
 //     [--post-logout-redirect-uri URI ...] [--path-prefix /api/v2]
 //     [--no-kid] [--logout-confirm] [--keep-alive]
+//     [--data-provider-id ID --data-provider-secret SECRET] [--access-token-ttl SECONDS]
+//
+// FranceConnect also knows data scopes (API FranceConnectées: dgfip_rfr,
+// dgfip_nbpart) its client may ask, carried by its access token. With
+// --data-provider-id/--data-provider-secret, a data provider (a resource
+// server: no login, no grant) is registered too, and may check an access
+// token at the introspection endpoint (RFC 7662, client_secret_basic or
+// client_secret_post, `introspection_endpoint` in discovery).
 //
 // When it listens it prints ONE JSON line on stdout:
 //   {"issuer":"http://127.0.0.1:PORT/api/v2","port":PORT}
@@ -61,6 +69,8 @@ const SUBJECT_REF_PRO = {
 const PROFILES = {
   franceconnect: {
     brand: 'FranceConnect (test)',
+    // API FranceConnectées: what a data provider serves to whom asked it.
+    dataScopes: ['dgfip_rfr', 'dgfip_nbpart'],
     prefix: '/api/v2',
     alg: 'ES256',
     userinfoAlg: 'ES256',
@@ -207,6 +217,7 @@ function usage(message) {
   --client-id ID --client-secret SECRET --redirect-uri URI [--redirect-uri URI ...]
   [--post-logout-redirect-uri URI ...] [--port 0] [--host 127.0.0.1] [--path-prefix /api/v2]
   [--no-kid] [--logout-confirm] [--keep-alive]
+  [--data-provider-id ID --data-provider-secret SECRET] [--access-token-ttl SECONDS]
   franceconnect-plus: --client-jwks-uri URI [--encryption-alg RSA-OAEP] [--encryption-enc A256GCM]`);
   process.exit(2);
 }
@@ -229,6 +240,9 @@ try {
       'client-jwks-uri': { type: 'string' },
       'encryption-alg': { type: 'string', default: 'RSA-OAEP' },
       'encryption-enc': { type: 'string', default: 'A256GCM' },
+      'data-provider-id': { type: 'string' },
+      'data-provider-secret': { type: 'string' },
+      'access-token-ttl': { type: 'string', default: '600' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -243,6 +257,11 @@ if (!profile) usage(`unknown or missing --profile (${profileName})`);
 if (!args['client-id'] || !args['client-secret']) usage('--client-id and --client-secret are required');
 if (!args['redirect-uri']?.length) usage('at least one --redirect-uri is required');
 if (profile.encrypted && !args['client-jwks-uri']) usage(`--client-jwks-uri is required for ${profileName}`);
+if (Boolean(args['data-provider-id']) !== Boolean(args['data-provider-secret'])) {
+  usage('--data-provider-id and --data-provider-secret go together');
+}
+const ACCESS_TOKEN_TTL = Number(args['access-token-ttl']);
+if (!Number.isInteger(ACCESS_TOKEN_TTL) || ACCESS_TOKEN_TTL < 1) usage(`bad --access-token-ttl ${args['access-token-ttl']}`);
 const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`bad --port ${args.port}`);
 
@@ -522,6 +541,20 @@ function clientMetadata() {
   return meta;
 }
 
+// A data provider: a resource server that only introspects tokens.
+function dataProviderMetadata() {
+  return {
+    client_id: args['data-provider-id'],
+    client_secret: args['data-provider-secret'],
+    client_name: 'Fournisseur de données de test',
+    redirect_uris: [],
+    response_types: [],
+    grant_types: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: profile.alg, // the only one enabled
+  };
+}
+
 function renderLogout(ctx, form) {
   // oidc-provider hands us `<form id="op.logoutForm" method="post"
   // action="..."><input type="hidden" name="xsrf" value="..."/></form>`;
@@ -610,11 +643,11 @@ async function buildProvider() {
   const cookiesShort = { httpOnly: true, sameSite: 'lax', secure: false };
   const provider = new Provider(issuer, {
     adapter: SharedMemoryAdapter,
-    clients: [clientMetadata()],
+    clients: [clientMetadata(), ...(args['data-provider-id'] ? [dataProviderMetadata()] : [])],
     jwks: keys.providerJwks,
     findAccount,
     claims: structuredClone(profile.claims),
-    scopes: ['openid'],
+    scopes: ['openid', ...(profile.dataScopes ?? [])],
     acrValues: profile.acrValues,
     responseTypes: ['code'],
     subjectTypes: ['public'],
@@ -645,7 +678,7 @@ async function buildProvider() {
     ttl: {
       AuthorizationCode: 60,
       IdToken: 60,
-      AccessToken: 600,
+      AccessToken: ACCESS_TOKEN_TTL,
       Interaction: 600,
       Session: 3600,
       Grant: 3600,
@@ -657,6 +690,12 @@ async function buildProvider() {
       jwtUserinfo: { enabled: Boolean(profile.userinfoAlg) },
       encryption: { enabled: Boolean(profile.encrypted) },
       revocation: { enabled: false },
+      // A data provider checks the tokens it is shown; only a registered
+      // confidential client may ask (the portal, the data provider).
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (ctx, client) => client.clientAuthMethod !== 'none',
+      },
       pushedAuthorizationRequests: { enabled: false },
       dPoP: { enabled: false },
       rpInitiatedLogout: { enabled: true, logoutSource: renderLogout, postLogoutSuccessSource: renderPostLogout },
@@ -668,7 +707,7 @@ async function buildProvider() {
   provider.use(skipLogoutConfirmation);
   provider.on('server_error', (ctx, err) => console.error('federation: server_error', err));
   for (const event of ['authorization.error', 'grant.error', 'userinfo.error', 'end_session.error', 'jwks.error',
-    'discovery.error', 'check_session.error']) {
+    'discovery.error', 'check_session.error', 'introspection.error']) {
     provider.on(event, (ctx, err) => console.error(`federation: ${event}: ${err.message}${err.error_description ? ` (${err.error_description})` : ''}`));
   }
   return { provider, handler: provider.callback(), keys, cookiesLong };

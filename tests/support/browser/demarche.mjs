@@ -18,6 +18,9 @@
 //   POPULATION_LABEL  the start of its radio label ("Un particulier")
 //   IDP_HINT        instead: /login?idp_hint=IDP_HINT, no chooser expected
 //   LOGOUT=1        also log out from the démarche
+//   EXPECTED_RFR    the démarche has a data provider: it asks dgfip_rfr, and
+//                   after the login shows this revenu fiscal de référence
+//                   (digits), got by token exchange then from the provider
 import { mkdirSync } from 'node:fs';
 import { BASE, launch, runner, assert, axeViolations } from './lib.mjs';
 
@@ -39,6 +42,7 @@ const IDP_HINT = process.env.IDP_HINT;
 const POPULATION = IDP_HINT ? undefined : env('POPULATION');
 const POPULATION_LABEL = IDP_HINT ? undefined : env('POPULATION_LABEL');
 const LOGOUT = process.env.LOGOUT === '1';
+const EXPECTED_RFR = process.env.EXPECTED_RFR;
 const ISSUER = BASE.replace(/\/+$/, '');
 const PORTAL = new URL(ISSUER).origin;
 const BUTTON = {
@@ -161,6 +165,17 @@ await t.test(`${title}, back at the démarche logged in${LOGOUT ? ', then logged
   }
 
   await logInAtFederation(page);
+  if (EXPECTED_RFR) {
+    const authorize = navigations.find((u) => atPortal(u) && new URL(u).pathname === '/oidc/authorize');
+    const scope = authorize && new URL(authorize).searchParams.get('scope');
+    assert(scope?.split(' ').includes('dgfip_rfr'), `the démarche asks dgfip_rfr: ${authorize}`);
+    assert(await page.locator('#data-error').count() === 0,
+      `no data error: ${await page.locator('main').innerText()}`);
+    // French figures group thousands with a narrow no-break space.
+    const rfr = (await page.locator('#rfr').innerText()).replace(/\s+/g, ' ').trim();
+    const figure = EXPECTED_RFR.replace(/\B(?=(\d{3})+$)/g, ' ');
+    assert(rfr === `Revenu fiscal de référence : ${figure} €`, `#rfr: ${JSON.stringify(rfr)}`);
+  }
   const who = (await page.locator('#who').innerText()).trim();
   const idp = (await page.locator('#idp').innerText()).trim();
   const first = await shownClaims(page);
