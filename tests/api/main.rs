@@ -58,3 +58,4 @@ mod shutdown;
 mod store_memory;
 mod store_redis;
 mod store_redis_ha;
+mod strangers;
