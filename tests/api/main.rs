@@ -40,6 +40,7 @@ mod federation_settings;
 mod federation_status;
 mod floods;
 mod franceconnect_plus_security;
+mod hostile_federations;
 mod http_conformance;
 mod i18n;
 mod instances;
