@@ -24,18 +24,10 @@ use super::{Demarche, Demarches, OAuthError, OAuthErrorCode, pkce};
 use crate::domain::{Federation, PopulationId, required_level};
 use crate::i18n::Lang;
 
-/// The scopes the portal answers itself (the federation gives their
-/// claims, or the portal does: `organisation`); any other scope must be
-/// one of the démarche's data scopes.
-pub const STANDARD_SCOPES: &[&str] = &[
-    "openid",
-    "profile",
-    "email",
-    "address",
-    "phone",
-    "offline_access",
-    "organisation",
-];
+/// The scopes the portal answers itself: any other scope must be one of
+/// the démarche's data scopes. Defined with the démarches' settings, which
+/// refuse them as data scopes.
+pub use super::settings::STANDARD_SCOPES;
 
 /// The longest encoded authorization request (query string or form body).
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024;

@@ -51,6 +51,19 @@ impl Default for ProviderSettings {
     }
 }
 
+/// The scopes the portal answers itself (the federation gives their
+/// claims, or the portal does: `organisation`); any other scope must be
+/// one of the démarche's data scopes.
+pub const STANDARD_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+    "organisation",
+];
+
 /// A démarche registered as a client.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -213,7 +226,7 @@ impl DemarcheSettings {
                         .all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b));
                 let problem = if !well_formed {
                     Some(format!("`{scope}` is not a scope name"))
-                } else if super::authorize::STANDARD_SCOPES.contains(&scope.as_str()) {
+                } else if STANDARD_SCOPES.contains(&scope.as_str()) {
                     Some(format!(
                         "`{scope}` is the portal's own scope, not a federation's data"
                     ))
