@@ -176,6 +176,13 @@ pub fn set_federation_timeout_ms(settings: &mut Settings, federation: Federation
     settings.federations.get_mut(federation).timeout_ms = ms;
 }
 
+/// Hosts besides its issuer's origin that `federation`'s discovery
+/// document may name as endpoints (`endpoint_hosts`).
+pub fn allow_endpoint_hosts(settings: &mut Settings, federation: Federation, hosts: &[&str]) {
+    settings.federations.get_mut(federation).endpoint_hosts =
+        hosts.iter().map(|h| h.to_string()).collect();
+}
+
 /// The portal's default callback path for `federation`.
 pub fn callback_path(federation: Federation) -> String {
     FederationSettings::default_for(federation).redirect_path
@@ -435,6 +442,19 @@ pub fn use_redis(settings: &mut Settings, url: &str, timeout_ms: u64) {
 pub fn set_store_bounds(settings: &mut Settings, max_bytes: u64, max_entries: u64) {
     settings.store.memory_max_bytes = max_bytes;
     settings.store.memory_max_entries = max_entries;
+}
+
+/// Redis: at most `entries` strangers' entries created per 15 minutes, by
+/// every instance together.
+pub fn set_anonymous_max_entries(settings: &mut Settings, entries: u64) {
+    settings.store.anonymous_max_entries = entries;
+}
+
+/// Logins started (and every other request that keeps something) per
+/// client address: `per_minute` sustained, `burst` at once.
+pub fn set_login_rate_limit(settings: &mut Settings, per_minute: u32, burst: u32) {
+    settings.rate_limit.login_per_minute = per_minute;
+    settings.rate_limit.login_burst = burst;
 }
 
 /// Token requests per client address: `per_minute` sustained, `burst` at once.

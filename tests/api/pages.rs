@@ -204,18 +204,19 @@ async fn cookies_are_secure_behind_an_https_public_url() {
 
 /// The policy is kept between requests (it is computed from the
 /// federations' discovery): a federation whose login page lives on another
-/// origin than its issuer is allowed as a form's target as soon as its
-/// discovery has arrived, and not before.
+/// origin than its issuer (on a host the operator listed in
+/// `endpoint_hosts`: any other is refused) is allowed as a form's target as
+/// soon as its discovery has arrived, and not before.
 #[tokio::test]
 async fn forms_may_lead_to_a_federation_s_login_page_once_its_discovery_names_it() {
-    use crate::internals::{Federation, use_federation_at};
+    use crate::internals::{Federation, allow_endpoint_hosts, use_federation_at};
     use wiremock::matchers::{method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     let server = MockServer::start().await;
     let issuer = format!("{}/api/v2", server.uri());
     let mut document = crate::federation_double::discovery(&issuer, &issuer);
-    document["authorization_endpoint"] = "http://login.federation.test/authorize".into();
+    document["authorization_endpoint"] = "https://login.federation.test/authorize".into();
     Mock::given(method("GET"))
         .and(path("/api/v2/.well-known/openid-configuration"))
         .respond_with(
@@ -231,7 +232,10 @@ async fn forms_may_lead_to_a_federation_s_login_page_once_its_discovery_names_it
         .mount(&server)
         .await;
     let app = Portal::new()
-        .settings(|s| use_federation_at(s, Federation::ProConnect, &issuer))
+        .settings(|s| {
+            use_federation_at(s, Federation::ProConnect, &issuer);
+            allow_endpoint_hosts(s, Federation::ProConnect, &["login.federation.test"]);
+        })
         .start()
         .await;
     let csp = |res: &reqwest::Response| {
@@ -252,7 +256,7 @@ async fn forms_may_lead_to_a_federation_s_login_page_once_its_discovery_names_it
         || async {
             let now = csp(&app.get("/").await);
             let allowed =
-                now.contains("form-action 'self'") && now.contains("http://login.federation.test");
+                now.contains("form-action 'self'") && now.contains("https://login.federation.test");
             allowed.then_some(()).ok_or(now)
         },
     )

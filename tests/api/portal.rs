@@ -168,6 +168,13 @@ impl Portal {
         self
     }
 
+    /// Logins started and the other requests that keep something, per
+    /// client address: `per_minute` sustained, `burst` at once.
+    pub fn login_rate_limit(mut self, per_minute: u32, burst: u32) -> Portal {
+        internals::set_login_rate_limit(&mut self.settings, per_minute, burst);
+        self
+    }
+
     /// The company directory is the double at `base_url` (it is off
     /// otherwise), each lookup bounded by `timeout_ms`.
     pub fn directory(mut self, base_url: &str, timeout_ms: u64) -> Portal {

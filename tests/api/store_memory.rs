@@ -13,10 +13,11 @@ async fn filling_far_beyond_the_byte_bound_keeps_the_store_within_it() {
     let max_bytes = 256 * 1024;
     let store = MemoryStore::with_limits(max_bytes, 1_000_000);
     let value = vec![7u8; 1000];
-    // About 10 MB written: 40 times the bound.
+    // About 10 MB of what people hold (sessions: three quarters of the
+    // bound are theirs) written: 40 times the bound.
     for i in 0..10_000 {
         store
-            .put(&format!("login:{i}"), value.clone(), MINUTE)
+            .put(&format!("session:{i}"), value.clone(), MINUTE)
             .await
             .unwrap();
     }
@@ -25,8 +26,56 @@ async fn filling_far_beyond_the_byte_bound_keeps_the_store_within_it() {
     assert!(size <= max_bytes, "{size} > {max_bytes}");
     assert!(size > max_bytes / 2, "the store stays well used: {size}");
     // When full, the least recently used entries go: the latest stay.
-    assert!(store.get("login:9999").await.unwrap().is_some());
-    assert!(store.get("login:0").await.unwrap().is_none());
+    assert!(store.get("session:9999").await.unwrap().is_some());
+    assert!(store.get("session:0").await.unwrap().is_none());
+}
+
+// Guards the strangers' pool: the entries anyone can make the portal
+// create (pending requests, logins in progress, visitors' sessions) are
+// refused past their share of the bound, neither pushing out each other
+// (a flood cannot end the logins people have in progress) nor what people
+// hold (sessions, codes).
+#[tokio::test]
+async fn strangers_entries_past_their_share_are_refused_and_push_out_nothing() {
+    // A quarter, 64 KiB, for strangers.
+    let store = MemoryStore::with_limits(256 * 1024, 1_000_000);
+    let value = vec![7u8; 1000];
+    for i in 0..100 {
+        store
+            .put(&format!("session:{i}"), value.clone(), MINUTE)
+            .await
+            .unwrap();
+    }
+    let mut refused = 0;
+    for i in 0..1_000 {
+        match store
+            .create(&format!("pending:{i}"), value.clone(), MINUTE)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Full(_)) => refused += 1,
+            Err(e) => panic!("pending:{i}: {e}"),
+        }
+    }
+    assert!((900..1_000).contains(&refused), "{refused} refused");
+    for key in ["visitor:v", "login:l"] {
+        let refused = store.create(key, value.clone(), MINUTE).await;
+        assert!(
+            matches!(refused, Err(StoreError::Full(_))),
+            "{key}: {refused:?}"
+        );
+    }
+    store.run_pending_tasks().await;
+    assert!(store.weighted_size() <= 256 * 1024);
+    // The first strangers' entries are kept (the later ones were refused).
+    assert!(store.get("pending:0").await.unwrap().is_some());
+    for i in 0..100 {
+        let key = format!("session:{i}");
+        assert!(store.get(&key).await.unwrap().is_some(), "{key}");
+    }
+    // What people hold is still written.
+    store.create("code:c", value.clone(), MINUTE).await.unwrap();
+    assert!(store.get("code:c").await.unwrap().is_some());
 }
 
 #[tokio::test]
