@@ -15,8 +15,11 @@ use crate::peers::{FederationPeer, test_login};
 const CLIENT: &str = "demarche-racontee";
 const SECRET: &str = "demarche-racontee-secret-0123456789";
 const NAME: &str = "Aide au logement étudiant";
-const REDIRECT: &str = "http://127.0.0.1:9/callback";
-const AFTER_LOGOUT: &str = "http://127.0.0.1:9/";
+/// Where the démarche is: nothing listens there, the browser scripts
+/// answer it (not port 9: Chromium refuses to follow a redirect there).
+const DEMARCHE_AT: &str = "http://127.0.0.1:49151/";
+const REDIRECT: &str = "http://127.0.0.1:49151/callback";
+const AFTER_LOGOUT: &str = DEMARCHE_AT;
 
 fn demarche() -> Demarche {
     Demarche::confidential(CLIENT, SECRET, NAME, REDIRECT).after_logout(AFTER_LOGOUT)
@@ -65,6 +68,7 @@ async fn the_only_service_found_down_is_momentarily_unavailable_with_a_retry_kee
         &[
             ("SCENARIO", "outage-choice"),
             ("DEMARCHE_NAME", NAME),
+            ("DEMARCHE_AT", DEMARCHE_AT),
             ("AUTHORIZE", &authorize(&[("population", "particulier")])),
         ],
     )
@@ -109,6 +113,7 @@ async fn a_step_up_from_eidas1_says_what_is_asked_and_why_with_the_button_and_th
         &[
             ("SCENARIO", "step-up"),
             ("DEMARCHE_NAME", NAME),
+            ("DEMARCHE_AT", DEMARCHE_AT),
             ("AUTHORIZE", &authorize(&[("idp_hint", "franceconnect")])),
             ("AUTHORIZE_EIDAS2", &authorize(&[("acr_values", "eidas2")])),
             ("LOGIN", test_login(Federation::FranceConnect)),
@@ -139,6 +144,7 @@ async fn back_and_cancel_lead_back_to_the_demarche_and_logout_with_nobody_says_s
         &[
             ("SCENARIO", "back-cancel"),
             ("DEMARCHE_NAME", NAME),
+            ("DEMARCHE_AT", DEMARCHE_AT),
             ("AUTHORIZE", &authorize(&[])),
             ("LOGIN", test_login(Federation::FranceConnect)),
             ("LOGOUT", &logout),
