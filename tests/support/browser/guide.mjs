@@ -13,7 +13,7 @@
 // account).
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { BASE, launch, runner, assert } from './lib.mjs';
+import { BASE, launch, runner, assert, axeViolations, tabTo } from './lib.mjs';
 
 const SHOTS = process.env.SCREENSHOTS_DIR;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -186,6 +186,32 @@ await t.test('the example démarche logs in through the FranceConnect double, in
   const error = (await page.locator('#error').innerText()).trim();
   assert(error.startsWith('Aucune connexion n’est en cours'), `the démarche's error: ${error}`);
   assert((await page.title()).startsWith('Erreur : '), `title: ${await page.title()}`);
+  await context.close();
+});
+
+await t.test('the guide with a registered démarche: axe in fr and en at 320 and 1280 px, no sideways scroll, links by keyboard', async () => {
+  const problems = [];
+  for (const width of [320, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: width === 320 ? 640 : 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    for (const lang of ['fr', 'en']) {
+      await page.goto(`${BASE}/federations?lang=${lang}`);
+      const v = await axeViolations(page);
+      if (v.length) problems.push(`/federations (${lang}, ${width} px): ${JSON.stringify(v, null, 1)}`);
+      const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      if (scroll > inner) problems.push(`/federations (${lang}, ${width} px): ${scroll} px wide in ${inner} px`);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/guide-federations-${lang}-${width}.png`, fullPage: true });
+    }
+    await context.close();
+  }
+  assert(problems.length === 0, problems.join('\n'));
+  // The English guide is English; its links are reached with the keyboard.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${BASE}/federations?lang=en`);
+  const main = await page.locator('main').innerText();
+  assert(main.includes('What you send to the portal') && main.includes('RANDOM_STATE_TO_GENERATE'), 'the English guide');
+  await tabTo(page, 'main a[href*="partenaires"], main a[href*="partners"], main section a.fr-link', 80);
   await context.close();
 });
 
