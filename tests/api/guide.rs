@@ -114,3 +114,43 @@ async fn an_integrator_follows_the_guide_on_the_local_stack_and_the_example_dema
     .await;
     drop(stack);
 }
+
+#[tokio::test]
+async fn the_guide_names_the_operator_and_how_to_reach_them_or_says_none_was_given() {
+    use crate::helpers::*;
+    use reqwest::StatusCode;
+
+    let app = Portal::new()
+        .settings(|s| {
+            s.site.publisher = Some("Direction du numérique d’exemple".into());
+            s.site.contact_email = Some("aiguillage@exemple.gouv.fr".into());
+        })
+        .start()
+        .await;
+    let doc = app.page("/federations", StatusCode::OK).await;
+    assert!(
+        text_of(&doc, "#guide-contact")
+            .starts_with("Exploitant de ce portail : Direction du numérique d’exemple."),
+        "{}",
+        text_of(&doc, "#guide-contact")
+    );
+    assert_eq!(
+        attr(&doc, "#guide-contact a", "href").as_deref(),
+        Some("mailto:aiguillage@exemple.gouv.fr")
+    );
+    let doc = app.page("/federations?lang=en", StatusCode::OK).await;
+    assert!(
+        text_of(&doc, "#guide-contact")
+            .starts_with("Operator of this portal: Direction du numérique d’exemple."),
+        "{}",
+        text_of(&doc, "#guide-contact")
+    );
+    // Nothing configured: said so, and whom to ask instead.
+    let bare = Portal::new().start().await;
+    let doc = bare.page("/federations", StatusCode::OK).await;
+    assert!(select(&doc, "#guide-contact a").is_empty());
+    assert_eq!(
+        text_of(&doc, "#no-contact"),
+        "L’exploitant de ce portail n’a pas encore indiqué de moyen de contact. Adressez-vous à l’administration qui vous a orienté vers ce portail."
+    );
+}
