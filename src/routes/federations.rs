@@ -99,6 +99,8 @@ struct Placeholders {
     challenge: &'static str,
     client_id: &'static str,
     redirect_uri: &'static str,
+    secret: &'static str,
+    base_url: &'static str,
 }
 
 fn placeholders(lang: Lang) -> Placeholders {
@@ -109,6 +111,8 @@ fn placeholders(lang: Lang) -> Placeholders {
             challenge: "DEFI_PKCE_A_CALCULER",
             client_id: "IDENTIFIANT_DE_VOTRE_DEMARCHE",
             redirect_uri: "https://votre-demarche.exemple.gouv.fr/callback",
+            secret: "SECRET_DE_VOTRE_DEMARCHE",
+            base_url: "ADRESSE_DE_VOTRE_DEMARCHE",
         },
         Lang::En => Placeholders {
             state: "RANDOM_STATE_TO_GENERATE",
@@ -116,6 +120,8 @@ fn placeholders(lang: Lang) -> Placeholders {
             challenge: "PKCE_CHALLENGE_TO_COMPUTE",
             client_id: "YOUR_DEMARCHE_CLIENT_ID",
             redirect_uri: "https://your-demarche.example.gouv.fr/callback",
+            secret: "YOUR_DEMARCHE_SECRET",
+            base_url: "YOUR_DEMARCHE_URL",
         },
     }
 }
@@ -141,7 +147,7 @@ fn openid_client_snippet(issuer: &str, p: &Placeholders) -> String {
     format!(
         r#"import * as client from 'openid-client';
 
-const config = await client.discovery(new URL('{issuer}'), '{client_id}', SECRET);
+const config = await client.discovery(new URL('{issuer}'), '{client_id}', {secret});
 
 // /login
 const codeVerifier = client.randomPKCECodeVerifier();
@@ -157,7 +163,7 @@ res.redirect(client.buildAuthorizationUrl(config, {{
 }}).href);
 
 // /callback
-const tokens = await client.authorizationCodeGrant(config, new URL(req.originalUrl, BASE_URL), {{
+const tokens = await client.authorizationCodeGrant(config, new URL(req.originalUrl, {base_url}), {{
   pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
 }});
 const claims = tokens.claims();   // sub, idp, given_name, family_name, email, acr
@@ -165,10 +171,12 @@ const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.
 
 // /logout
 res.redirect(client.buildEndSessionUrl(config, {{
-  id_token_hint: tokens.id_token, post_logout_redirect_uri: BASE_URL + '/', state: client.randomState(),
+  id_token_hint: tokens.id_token, post_logout_redirect_uri: {base_url} + '/', state: client.randomState(),
 }}).href);"#,
         client_id = p.client_id,
         redirect_uri = p.redirect_uri,
+        secret = p.secret,
+        base_url = p.base_url,
     )
 }
 
