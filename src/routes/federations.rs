@@ -6,8 +6,8 @@ use actix_web::http::StatusCode;
 use askama::Template;
 
 use super::context::PageCtx;
-use crate::domain::{Federation, Population};
-use crate::i18n::Tr;
+use crate::domain::{Federation, Population, PopulationId};
+use crate::i18n::{Lang, Tr};
 use crate::upstream::Availability;
 
 #[derive(Template)]
@@ -20,8 +20,17 @@ struct FederationsPage<'a> {
     /// FranceConnect's higher-level sibling (its section says so).
     table_federations: Vec<Federation>,
     federations: Vec<Federation>,
-    portal_url: String,
     issuer: String,
+    /// The discovery document's address.
+    discovery: String,
+    /// A sample authorization request, placeholders for every value.
+    sample: String,
+    /// The openid-client code, for this issuer.
+    snippet: String,
+    placeholders: Placeholders,
+    /// The operator (`[site] publisher`) and how to reach them.
+    publisher: Option<String>,
+    contact: Option<super::site_pages::Contact>,
     demarches: Vec<DemarcheLink>,
     /// Each federation's status as the last background probe found it.
     statuses: Vec<(Federation, StatusText)>,
@@ -68,13 +77,107 @@ fn status_text(page: &PageCtx, federation: Federation) -> StatusText {
     }
 }
 
-/// A registered démarche and the authorization link it puts on its form
-/// (an OIDC library builds it; shown to check the configuration).
+/// A registered démarche: what the operator registered for it (what an
+/// integrator checks against what they sent) and a sample authorization
+/// request with its own client id and redirect URI.
 struct DemarcheLink {
     client_id: String,
     name: String,
     federations: String,
+    /// Its populations' names, or "every situation".
+    populations: String,
+    redirect_uris: Vec<String>,
+    post_logout_redirect_uris: Vec<String>,
     link: String,
+}
+
+/// The placeholders of a sample request: obviously not values, in the
+/// page's language (state, nonce, PKCE challenge, client id, redirect URI).
+struct Placeholders {
+    state: &'static str,
+    nonce: &'static str,
+    challenge: &'static str,
+    client_id: &'static str,
+    redirect_uri: &'static str,
+    secret: &'static str,
+    base_url: &'static str,
+}
+
+fn placeholders(lang: Lang) -> Placeholders {
+    match lang {
+        Lang::Fr => Placeholders {
+            state: "ETAT_ALEATOIRE_A_GENERER",
+            nonce: "NONCE_ALEATOIRE_A_GENERER",
+            challenge: "DEFI_PKCE_A_CALCULER",
+            client_id: "IDENTIFIANT_DE_VOTRE_DEMARCHE",
+            redirect_uri: "https://votre-demarche.exemple.gouv.fr/callback",
+            secret: "SECRET_DE_VOTRE_DEMARCHE",
+            base_url: "ADRESSE_DE_VOTRE_DEMARCHE",
+        },
+        Lang::En => Placeholders {
+            state: "RANDOM_STATE_TO_GENERATE",
+            nonce: "RANDOM_NONCE_TO_GENERATE",
+            challenge: "PKCE_CHALLENGE_TO_COMPUTE",
+            client_id: "YOUR_DEMARCHE_CLIENT_ID",
+            redirect_uri: "https://your-demarche.example.gouv.fr/callback",
+            secret: "YOUR_DEMARCHE_SECRET",
+            base_url: "YOUR_DEMARCHE_URL",
+        },
+    }
+}
+
+/// A sample authorization request: the code flow with PKCE (S256), the
+/// per-login values left as placeholders (written as is, not encoded, so
+/// that they read as what to replace).
+fn sample_request(endpoint: &str, client_id: &str, redirect_uri: &str, p: &Placeholders) -> String {
+    let encode = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    format!(
+        "{endpoint}?client_id={}&redirect_uri={}&response_type=code&scope=openid%20profile%20email\
+         &state={}&nonce={}&code_challenge={}&code_challenge_method=S256",
+        encode(client_id),
+        encode(redirect_uri),
+        p.state,
+        p.nonce,
+        p.challenge,
+    )
+}
+
+/// The openid-client (Node) code a démarche needs, for this issuer.
+fn openid_client_snippet(issuer: &str, p: &Placeholders) -> String {
+    format!(
+        r#"import * as client from 'openid-client';
+
+const config = await client.discovery(new URL('{issuer}'), '{client_id}', {secret});
+
+// /login
+const codeVerifier = client.randomPKCECodeVerifier();
+const state = client.randomState();
+const nonce = client.randomNonce();
+// session: codeVerifier, state, nonce
+res.redirect(client.buildAuthorizationUrl(config, {{
+  redirect_uri: '{redirect_uri}',
+  scope: 'openid profile email',
+  state, nonce,
+  code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+  code_challenge_method: 'S256',
+}}).href);
+
+// /callback
+const tokens = await client.authorizationCodeGrant(config, new URL(req.originalUrl, {base_url}), {{
+  pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,
+}});
+const claims = tokens.claims();   // sub, idp, given_name, family_name, email, acr
+const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+
+// /logout
+res.redirect(client.buildEndSessionUrl(config, {{
+  id_token_hint: tokens.id_token, post_logout_redirect_uri: {base_url} + '/', state: client.randomState(),
+}}).href);"#,
+        client_id = p.client_id,
+        redirect_uri = p.redirect_uri,
+        secret = p.secret,
+        base_url = p.base_url,
+    )
 }
 
 /// `GET /federations/jwks`: the portal's public encryption keys, the
@@ -88,6 +191,47 @@ pub async fn encryption_jwks(page: PageCtx) -> HttpResponse {
 
 pub async fn show(page: PageCtx) -> HttpResponse {
     let state = page.state();
+    let t = page.tr();
+    let p = placeholders(page.lang);
+    let authorize = state.provider.endpoint("/oidc/authorize");
+    let population_names = |ids: &[PopulationId]| {
+        ids.iter()
+            .map(|id| t.population(id.as_str(), ""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let demarches = state
+        .provider
+        .demarches
+        .all()
+        .map(|c| DemarcheLink {
+            client_id: c.client_id.clone(),
+            name: c.name.clone(),
+            federations: Federation::ALL
+                .into_iter()
+                .filter(|f| c.accepts(*f))
+                .map(Federation::brand)
+                .collect::<Vec<_>>()
+                .join(", "),
+            populations: c
+                .populations
+                .as_deref()
+                .map(population_names)
+                .unwrap_or_else(|| t.t("federations-demarche-every-population")),
+            redirect_uris: c.redirect_uris.iter().map(|u| u.to_string()).collect(),
+            post_logout_redirect_uris: c
+                .post_logout_redirect_uris
+                .iter()
+                .map(|u| u.to_string())
+                .collect(),
+            link: sample_request(
+                &authorize,
+                &c.client_id,
+                c.redirect_uris.first().map(|u| u.as_str()).unwrap_or(""),
+                &p,
+            ),
+        })
+        .collect();
     let body = FederationsPage {
         t: page.tr(),
         page: &page,
@@ -97,42 +241,21 @@ pub async fn show(page: PageCtx) -> HttpResponse {
             .filter(|f| *f != Federation::FranceConnectPlus)
             .collect(),
         federations: Federation::ALL.to_vec(),
-        portal_url: state.public_url.to_string(),
         issuer: state.provider.issuer.clone(),
+        discovery: format!(
+            "{}/.well-known/openid-configuration",
+            state.provider.issuer.trim_end_matches('/')
+        ),
         statuses: Federation::ALL
             .into_iter()
             .map(|f| (f, status_text(&page, f)))
             .collect(),
-        demarches: state
-            .provider
-            .demarches
-            .all()
-            .map(|c| {
-                let mut link = url::Url::parse(&state.provider.endpoint("/oidc/authorize"))
-                    .expect("valid URL");
-                link.query_pairs_mut()
-                    .append_pair("client_id", &c.client_id)
-                    .append_pair(
-                        "redirect_uri",
-                        c.redirect_uris.first().map(|u| u.as_str()).unwrap_or(""),
-                    )
-                    .append_pair("response_type", "code")
-                    .append_pair("scope", "openid")
-                    .append_pair("state", "…")
-                    .append_pair("nonce", "…");
-                DemarcheLink {
-                    client_id: c.client_id.clone(),
-                    name: c.name.clone(),
-                    federations: Federation::ALL
-                        .into_iter()
-                        .filter(|f| c.accepts(*f))
-                        .map(Federation::brand)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    link: link.to_string(),
-                }
-            })
-            .collect(),
+        sample: sample_request(&authorize, p.client_id, p.redirect_uri, &p),
+        snippet: openid_client_snippet(&state.provider.issuer, &p),
+        placeholders: p,
+        publisher: state.site.publisher.clone(),
+        contact: super::site_pages::contact(&page),
+        demarches,
     };
     super::html(StatusCode::OK, &body)
 }

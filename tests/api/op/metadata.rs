@@ -84,5 +84,20 @@ async fn the_federations_page_shows_how_each_demarche_integrates() {
         )),
         "{link}"
     );
-    assert!(text_of(&doc, &format!("[data-client=\"{OTHER}\"] p")).ends_with(": ProConnect."));
+    assert_eq!(
+        text_of(
+            &doc,
+            &format!("[data-client=\"{OTHER}\"] .aig-demarche__federations")
+        ),
+        "ProConnect"
+    );
+    // The per-login values are placeholders that read as such, with PKCE.
+    for part in [
+        "state=ETAT_ALEATOIRE_A_GENERER",
+        "nonce=NONCE_ALEATOIRE_A_GENERER",
+        "code_challenge=DEFI_PKCE_A_CALCULER&code_challenge_method=S256",
+    ] {
+        assert!(link.contains(part), "{part} in {link}");
+    }
+    assert!(!link.contains('…'), "{link}");
 }
