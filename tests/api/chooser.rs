@@ -328,6 +328,11 @@ async fn the_federations_page_shows_the_whole_table_accessibly() {
         for fed in ["franceconnect", "proconnect", "prosanteconnect"] {
             assert!(!select(&doc, &format!("#about-{fed}")).is_empty());
         }
-        assert_eq!(text_of(&doc, "pre.aig-code"), format!("{}/", app.address));
+        // The guide's first values: the issuer and its discovery document.
+        assert_eq!(text_of(&doc, "#oidc-issuer"), app.address);
+        assert_eq!(
+            text_of(&doc, "#oidc-discovery"),
+            format!("{}/.well-known/openid-configuration", app.address)
+        );
     }
 }
