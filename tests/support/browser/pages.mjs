@@ -184,7 +184,14 @@ if (!ONLY) {
     // Keyboard: the frame takes the focus and scrolls with the arrows.
     await page.locator('#table-federations .fr-table__container').focus();
     for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
-    const scrolled = await page.locator('#table-federations .fr-table__container').evaluate((f) => f.scrollLeft);
+    // The browser may scroll smoothly: the frame is read until it moved
+    // (2 s at most), not once right after the key presses.
+    const frame = page.locator('#table-federations .fr-table__container');
+    let scrolled = 0;
+    for (let i = 0; i < 20 && scrolled === 0; i++) {
+      scrolled = await frame.evaluate((f) => f.scrollLeft);
+      if (scrolled === 0) await page.waitForTimeout(100);
+    }
     assert(scrolled > 0, 'scrolled with the keyboard');
     m = await measure();
     assert(m.caption[0] >= 0 && m.caption[1] <= 320, `the caption stays in view when scrolled: ${m.caption}`);
