@@ -93,13 +93,19 @@ fn bytes_of(key: &str, entry: &Entry) -> u64 {
     (key.len() + entry.value.len()) as u64 + ENTRY_OVERHEAD
 }
 
-/// One pool: a bounded cache, and the bytes it holds (kept by moka's
-/// removal listener, so that a new stranger's entry can be refused before
-/// moka would evict another one).
+/// One pool: a bounded cache and, for a pool that refuses new entries
+/// rather than evicting ([`Pool::refusing`]), the bytes it holds (kept by
+/// moka's eviction listener, so that a new stranger's entry can be refused
+/// before moka would evict another one).
 struct Pool {
     cache: Cache<String, Entry>,
     max_bytes: u64,
-    held_bytes: Arc<AtomicU64>,
+    /// Every entry weighs at least this much (see [`Pool::new`]).
+    min_weight: u64,
+    /// `None` for a pool that never refuses: an eviction listener makes
+    /// moka take a per-key lock on every write, a cost such a pool (people's
+    /// sessions, codes and tokens, most of a login's writes) does not pay.
+    held_bytes: Option<Arc<AtomicU64>>,
 }
 
 impl Pool {
@@ -107,45 +113,66 @@ impl Pool {
     /// weighted size only: every entry weighs at least `max_bytes /
     /// max_entries`, so that the byte bound also caps the entries.
     fn new(max_bytes: u64, max_entries: u64) -> Pool {
+        Pool::build(max_bytes, max_entries, false)
+    }
+
+    /// A pool whose [`Pool::has_room`] says when a new entry would push
+    /// another one out.
+    fn refusing(max_bytes: u64, max_entries: u64) -> Pool {
+        Pool::build(max_bytes, max_entries, true)
+    }
+
+    fn build(max_bytes: u64, max_entries: u64, refusing: bool) -> Pool {
         let max_bytes = max_bytes.max(1);
         let min_weight = max_bytes.div_ceil(max_entries.max(1));
         let weight = move |key: &str, entry: &Entry| bytes_of(key, entry).max(min_weight);
-        let held_bytes = Arc::new(AtomicU64::new(0));
-        let held = held_bytes.clone();
-        let cache = Cache::builder()
+        let mut builder = Cache::builder()
             .max_capacity(max_bytes)
             .weigher(move |key: &String, entry: &Entry| {
                 u32::try_from(weight(key, entry)).unwrap_or(u32::MAX)
             })
             .expire_after(PerEntryTtl)
-            .eviction_policy(EvictionPolicy::lru())
-            .eviction_listener(move |key: Arc<String>, entry: Entry, _cause| {
+            .eviction_policy(EvictionPolicy::lru());
+        let held_bytes = refusing.then(|| Arc::new(AtomicU64::new(0)));
+        if let Some(held) = held_bytes.clone() {
+            builder = builder.eviction_listener(move |key: Arc<String>, entry: Entry, _cause| {
                 let gone = weight(&key, &entry);
                 let _ = held.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
                     Some(b.saturating_sub(gone))
                 });
-            })
-            .build();
+            });
+        }
         Pool {
-            cache,
+            cache: builder.build(),
             max_bytes,
+            min_weight,
             held_bytes,
         }
     }
 
-    /// Room for `bytes` more without evicting anything (after the
-    /// housekeeping moka has pending, when that is close).
-    async fn has_room(&self, bytes: u64) -> bool {
-        if self.held_bytes.load(Ordering::Relaxed) + bytes <= self.max_bytes {
+    /// What an entry of `key` and `value_len` bytes weighs here.
+    fn weight_of(&self, key: &str, value_len: usize) -> u64 {
+        (key.len() as u64 + value_len as u64 + ENTRY_OVERHEAD).max(self.min_weight)
+    }
+
+    /// Room for `weight` more without evicting anything (after the
+    /// housekeeping moka has pending, when that is close). A pool that
+    /// never refuses always has room.
+    async fn has_room(&self, weight: u64) -> bool {
+        let Some(held) = &self.held_bytes else {
+            return true;
+        };
+        if held.load(Ordering::Relaxed) + weight <= self.max_bytes {
             return true;
         }
         self.cache.run_pending_tasks().await;
-        self.held_bytes.load(Ordering::Relaxed) + bytes <= self.max_bytes
+        held.load(Ordering::Relaxed) + weight <= self.max_bytes
     }
 
     async fn insert(&self, key: &str, entry: Entry) {
-        self.held_bytes
-            .fetch_add(bytes_of(key, &entry), Ordering::Relaxed);
+        if let Some(held) = &self.held_bytes {
+            held.fetch_add(self.weight_of(key, entry.value.len()), Ordering::Relaxed);
+        }
         self.cache.insert(key.to_owned(), entry).await;
     }
 }
@@ -194,7 +221,7 @@ impl MemoryStore {
                 max_bytes - anonymous_bytes,
                 max_entries.saturating_sub(anonymous_entries).max(1),
             ),
-            anonymous: Pool::new(anonymous_bytes, anonymous_entries),
+            anonymous: Pool::refusing(anonymous_bytes, anonymous_entries),
             max_value_bytes: StoreSettings::DEFAULT_MAX_VALUE_BYTES,
             clock: Clock::system(),
         }
@@ -278,8 +305,8 @@ impl Store for MemoryStore {
     async fn create(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
         StoreError::check_size(value.len(), self.max_value_bytes)?;
         if is_anonymous(key) {
-            let bytes = key.len() as u64 + value.len() as u64 + ENTRY_OVERHEAD;
-            if !self.anonymous.has_room(bytes).await {
+            let weight = self.anonymous.weight_of(key, value.len());
+            if !self.anonymous.has_room(weight).await {
                 return Err(StoreError::Full(format!(
                     "the {} bytes kept for entries made before anyone logs in are taken",
                     self.anonymous.max_bytes
