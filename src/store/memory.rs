@@ -89,8 +89,10 @@ impl Expiry<String, Entry> for PerEntryTtl {
 }
 
 /// The bytes an entry counts for.
-fn bytes_of(key: &str, entry: &Entry) -> u64 {
-    (key.len() + entry.value.len()) as u64 + ENTRY_OVERHEAD
+/// What an entry of `key` and `value_len` bytes weighs in a pool whose
+/// entries weigh at least `min_weight`.
+fn weight(key: &str, value_len: usize, min_weight: u64) -> u64 {
+    ((key.len() + value_len) as u64 + ENTRY_OVERHEAD).max(min_weight)
 }
 
 /// One pool: a bounded cache and, for a pool that refuses new entries
@@ -125,18 +127,19 @@ impl Pool {
     fn build(max_bytes: u64, max_entries: u64, refusing: bool) -> Pool {
         let max_bytes = max_bytes.max(1);
         let min_weight = max_bytes.div_ceil(max_entries.max(1));
-        let weight = move |key: &str, entry: &Entry| bytes_of(key, entry).max(min_weight);
+        let entry_weight =
+            move |key: &str, entry: &Entry| weight(key, entry.value.len(), min_weight);
         let mut builder = Cache::builder()
             .max_capacity(max_bytes)
             .weigher(move |key: &String, entry: &Entry| {
-                u32::try_from(weight(key, entry)).unwrap_or(u32::MAX)
+                u32::try_from(entry_weight(key, entry)).unwrap_or(u32::MAX)
             })
             .expire_after(PerEntryTtl)
             .eviction_policy(EvictionPolicy::lru());
         let held_bytes = refusing.then(|| Arc::new(AtomicU64::new(0)));
         if let Some(held) = held_bytes.clone() {
             builder = builder.eviction_listener(move |key: Arc<String>, entry: Entry, _cause| {
-                let gone = weight(&key, &entry);
+                let gone = entry_weight(&key, &entry);
                 let _ = held.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
                     Some(b.saturating_sub(gone))
                 });
@@ -152,7 +155,7 @@ impl Pool {
 
     /// What an entry of `key` and `value_len` bytes weighs here.
     fn weight_of(&self, key: &str, value_len: usize) -> u64 {
-        (key.len() as u64 + value_len as u64 + ENTRY_OVERHEAD).max(self.min_weight)
+        weight(key, value_len, self.min_weight)
     }
 
     /// Room for `weight` more without evicting anything (after the
