@@ -22,6 +22,7 @@
 
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { stopWith } from './stop.mjs';
 
 function usage(message) {
   if (message) console.error(`data-provider.mjs: ${message}`);
@@ -152,16 +153,4 @@ server.on('listening', () => {
   console.error(`data-provider: listening on ${args.host}:${port}, federation ${args.issuer}`);
 });
 
-function shutdown(why) {
-  console.error(`data-provider: stopping (${why})`);
-  server.close();
-  server.closeAllConnections?.();
-  process.exit(0);
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
-if (!args['keep-alive']) {
-  process.stdin.on('end', () => shutdown('stdin closed'));
-  process.stdin.on('error', () => shutdown('stdin error'));
-  process.stdin.resume();
-}
+stopWith(server, 'data-provider', args['keep-alive']);

@@ -27,6 +27,7 @@
 for (const name of ['log', 'info', 'debug']) console[name] = (...args) => console.error(...args);
 
 import { parseArgs } from 'node:util';
+import { stopWith } from './stop.mjs';
 import { randomBytes, createPrivateKey, createPublicKey, sign as cryptoSign } from 'node:crypto';
 import express from 'express';
 import * as jose from 'jose';
@@ -876,16 +877,4 @@ server.on('listening', async () => {
     + `${NO_KID ? ', JWKS without kid' : ''}${LOGOUT_CONFIRM ? ', logout confirmation page' : ''}`);
 });
 
-function shutdown(why) {
-  console.error(`federation: stopping (${why})`);
-  server.close();
-  server.closeAllConnections?.();
-  process.exit(0);
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
-if (!args['keep-alive']) {
-  process.stdin.on('end', () => shutdown('stdin closed'));
-  process.stdin.on('error', () => shutdown('stdin error'));
-  process.stdin.resume();
-}
+stopWith(server, 'federation', args['keep-alive']);

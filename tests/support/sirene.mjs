@@ -31,6 +31,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { stopWith } from './stop.mjs';
 
 function usage(message) {
   if (message) console.error(`sirene.mjs: ${message}`);
@@ -186,16 +187,4 @@ server.listen(port, args.host, () => {
     + `${delayMs ? `, ${delayMs} ms late` : ''}${args.fail ? ', failing' : ''}${args.redirect ? ', redirecting' : ''}`);
 });
 
-function shutdown(why) {
-  console.error(`sirene: stopping (${why})`);
-  server.close();
-  server.closeAllConnections?.();
-  process.exit(0);
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
-if (!args['keep-alive']) {
-  process.stdin.on('end', () => shutdown('stdin closed'));
-  process.stdin.on('error', () => shutdown('stdin error'));
-  process.stdin.resume();
-}
+stopWith(server, 'sirene', args['keep-alive']);
