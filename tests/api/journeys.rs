@@ -787,23 +787,30 @@ async fn the_site_map_lists_every_page_a_person_can_open() {
     assert_eq!(text_of(&doc, "#footer-sitemap"), "Site map");
 }
 
+/// A `[site]` section an administration would write: publisher, contact,
+/// and an accessibility statement with an audit, its non-compliances,
+/// derogations and test environment.
+pub fn example_site_section(s: &mut crate::internals::Settings) {
+    s.site.publisher = Some("Direction du numérique d’exemple".into());
+    s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
+    s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
+    s.site.accessibility_audit_date = Some("2026-03-12".into());
+    s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
+    s.site.accessibility_rate = Some(72);
+    s.site.accessibility_statement_date = Some("2026-03-20".into());
+    s.site.accessibility_non_compliances = vec![
+        "Le tableau des services n’a pas de résumé.".into(),
+        "Un lien d’évitement manque sur la page d’erreur.".into(),
+    ];
+    s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
+    s.site.accessibility_test_environment = vec!["NVDA 2024.4 avec Firefox 128".into()];
+}
+
 #[tokio::test]
 async fn publisher_contact_and_accessibility_status_come_from_the_site_section() {
     let app = Portal::new()
         .settings(|s| {
-            s.site.publisher = Some("Direction du numérique d’exemple".into());
-            s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
-            s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
-            s.site.accessibility_audit_date = Some("2026-03-12".into());
-            s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
-            s.site.accessibility_rate = Some(72);
-            s.site.accessibility_statement_date = Some("2026-03-20".into());
-            s.site.accessibility_non_compliances = vec![
-                "Le tableau des services n’a pas de résumé.".into(),
-                "Un lien d’évitement manque sur la page d’erreur.".into(),
-            ];
-            s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
-            s.site.accessibility_test_environment = vec!["NVDA 2024.4 avec Firefox 128".into()];
+            example_site_section(s);
             set_session_lifetimes(s, 20, 8);
         })
         .start()

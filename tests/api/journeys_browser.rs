@@ -6,7 +6,7 @@
 use crate::browser::run_browser_script;
 use crate::demarche_e2e::{DEMARCHE_NAME, setup};
 use crate::helpers::*;
-use crate::internals::{AccessibilityStatus, Demarche, Federation};
+use crate::internals::{Demarche, Federation};
 use crate::peers::test_login;
 
 #[tokio::test]
@@ -97,24 +97,12 @@ async fn every_page_is_accessible_in_both_languages_at_320_and_1280_px_with_alik
 async fn the_pages_a_state_site_owes_with_every_site_value_are_accessible_at_320_and_1280_px() {
     let app = Portal::new()
         .settings(|s| {
-            s.site.publisher = Some("Direction du numérique d’exemple".into());
+            crate::journeys::example_site_section(s);
             s.site.publication_director = Some("Prénom Nom, directrice du numérique".into());
             s.site.host = Some("Hébergeur SAS, 1 rue de l’Exemple, 75000 Paris".into());
-            s.site.contact_email = Some("aiguillage@example.gouv.fr".into());
-            s.site.accessibility_status = AccessibilityStatus::PartiellementConforme;
-            s.site.accessibility_audit_date = Some("2026-03-12".into());
-            s.site.accessibility_auditor = Some("Audit Accessible SAS".into());
-            s.site.accessibility_rate = Some(72);
-            s.site.accessibility_statement_date = Some("2026-03-20".into());
-            s.site.accessibility_non_compliances = vec![
-                "Le tableau des services n’a pas de résumé.".into(),
-                "Un lien d’évitement manque sur la page d’erreur.".into(),
-            ];
-            s.site.accessibility_derogations = vec!["Les anciennes captures d’écran.".into()];
-            s.site.accessibility_test_environment = vec![
-                "NVDA 2024.4 avec Firefox 128".into(),
-                "VoiceOver avec Safari 18".into(),
-            ];
+            s.site
+                .accessibility_test_environment
+                .push("VoiceOver avec Safari 18".into());
         })
         .start()
         .await;
