@@ -16,7 +16,7 @@ pub fn system_now() -> i64 {
 }
 
 /// The system's time in Unix milliseconds.
-fn system_now_ms() -> i64 {
+pub fn system_now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

@@ -130,11 +130,10 @@ impl FederationClient {
 
     /// The federation answered now.
     pub(super) fn answered(&self) {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        self.last_answer_ms
-            .store(now, std::sync::atomic::Ordering::Relaxed);
+        self.last_answer_ms.store(
+            crate::common::clock::system_now_ms(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
     }
 
     /// The federation answered a moment ago ([`RECENTLY`]), or answers now
@@ -145,9 +144,9 @@ impl FederationClient {
         let last = self
             .last_answer_ms
             .load(std::sync::atomic::Ordering::Relaxed);
-        let now = crate::common::clock::system_now().saturating_mul(1000);
+        let now = crate::common::clock::system_now_ms();
         let recent_ms = i64::try_from(RECENTLY.as_millis()).unwrap_or(i64::MAX);
-        if last > 0 && now.saturating_sub(last) < recent_ms + 1000 {
+        if last > 0 && now.saturating_sub(last) < recent_ms {
             return Ok(());
         }
         let url = self.settings.discovery_url();
