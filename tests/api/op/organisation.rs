@@ -170,3 +170,41 @@ async fn the_chooser_tells_the_person_what_the_demarche_receives_besides_their_i
     let doc = choice_page("openid profile email").await;
     assert!(select(&doc, "#data-asked").is_empty());
 }
+
+/// The release rule (the claim for scope `organisation` only) holds on
+/// `/oidc/reprise` too: a request parked at the chooser, the person logged
+/// in at ProConnect from the portal itself, then the request resumed.
+#[tokio::test]
+async fn a_request_resumed_after_a_login_gets_the_claim_only_for_its_scope() {
+    let sirene = Sirene::start(&[]).await;
+    let (app, _peer) = portal_with_directory(&sirene.base_url).await;
+    let parked = |scope: &'static str| {
+        let app = &app;
+        async move {
+            let mut params = standard(CLIENT, &[("scope", scope)]);
+            params.retain(|(k, _)| *k != "idp_hint");
+            let res = app.authorize(&params).await;
+            location(&res).trim_start_matches("/?demande=").to_owned()
+        }
+    };
+    let with_scope = parked("openid profile organisation").await;
+    let without = parked("openid profile").await;
+    // Logged in from the portal's own button, for no démarche.
+    let (res, _) = log_in(&app, Federation::ProConnect).await;
+    assert_eq!(res.url().path(), "/compte");
+    for (demande, released) in [(with_scope, true), (without, false)] {
+        let res = app.get(&format!("/oidc/reprise/{demande}")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let code = query_of(location(&res))["code"].clone();
+        let body = tokens(&app, &code, (CLIENT, SECRET)).await;
+        let id_token = verify_with_jwks(&app, body["id_token"].as_str().unwrap()).await;
+        assert_eq!(
+            id_token.get("organisation").is_some(),
+            released,
+            "{id_token}"
+        );
+        if released {
+            assert_eq!(id_token["organisation"]["siret"], AGENT_SIRET);
+        }
+    }
+}
