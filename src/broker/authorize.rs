@@ -117,7 +117,8 @@ impl Broker<'_> {
     }
 
     /// The one decision, for a new request (`pending` = `None`) or a kept
-    /// one.
+    /// one (read for this browser by [`Broker::resume`]: used up without
+    /// being read again).
     async fn answer(
         &self,
         browser: &mut Browser,
@@ -141,14 +142,14 @@ impl Broker<'_> {
                 let login = login.cloned().ok_or(BrokerError::PendingExpired)?;
                 if let Some(id) = &pending {
                     // Used up now: of two tabs resuming it, one only gets a code.
-                    self.take_pending(browser, id).await?;
+                    self.use_up_pending(browser, id, &request.client_id).await?;
                 }
                 let url = token::issue_code(self.provider, self.store, &request, &login).await?;
                 Ok(Next::Demarche(url))
             }
             Decision::Refuse(error) => {
                 if let Some(id) = &pending {
-                    self.take_pending(browser, id).await?;
+                    self.use_up_pending(browser, id, &request.client_id).await?;
                 }
                 Ok(self.refuse(&request, &error))
             }
@@ -205,7 +206,7 @@ impl Broker<'_> {
         let level = request.required_level();
         // eidas2 asked by a démarche that accepts FranceConnect alone: no
         // federation it accepts can give it.
-        if rules::restricted_chooser(self.chooser, demarche, level).is_none() {
+        if rules::offered_federations(self.chooser, demarche, level).is_empty() {
             let error = OAuthError::invalid_request(
                 "no federation this client accepts can give the level of assurance asked",
             );
@@ -272,7 +273,7 @@ impl Broker<'_> {
         error: &OAuthError,
     ) -> Result<Next, Failed> {
         if let Some(id) = &pending {
-            self.take_pending(browser, id).await?;
+            self.use_up_pending(browser, id, &request.client_id).await?;
         }
         Ok(self.refuse(request, error))
     }
@@ -295,7 +296,7 @@ fn has_error(url: &Url) -> bool {
 /// The démarche's id when it is registered (metrics labels only ever hold
 /// registered ids).
 fn registered(broker: &Broker<'_>, encoded: &[u8]) -> Option<String> {
-    let (_, id) = url::form_urlencoded::parse(encoded).find(|(k, _)| k == "client_id")?;
+    let id = crate::common::form::first_value(encoded, "client_id")?;
     broker
         .provider
         .demarches

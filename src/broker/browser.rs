@@ -21,8 +21,10 @@ pub struct Browser {
 /// What a call changed in the session besides the binding.
 #[derive(Debug, Clone)]
 pub enum SessionChange {
-    /// Logged in: under a new session id (no fixation).
-    LoggedIn(Box<LoggedIn>),
+    /// Logged in: under a new session id (no fixation). The login as the
+    /// session keeps it, serialized once by the broker (which checked
+    /// that it fits in the store).
+    LoggedIn(Box<serde_json::value::RawValue>),
     /// Logged out: the whole session ends.
     LoggedOut,
 }
@@ -50,6 +52,11 @@ impl Browser {
         self.binding_to_keep = true;
     }
 
+    /// This browser's binding, if it has one already.
+    pub(super) fn current_binding(&self) -> Option<&str> {
+        self.binding.as_deref()
+    }
+
     /// Something was bound to this browser (compared in constant time).
     pub(super) fn owns(&self, bound_to: Option<&str>) -> bool {
         use subtle::ConstantTimeEq;
@@ -63,9 +70,9 @@ impl Browser {
         self.login.as_ref()
     }
 
-    pub(super) fn log_in(&mut self, login: LoggedIn) {
-        self.login = Some(login.clone());
-        self.change = Some(SessionChange::LoggedIn(Box::new(login)));
+    pub(super) fn log_in(&mut self, login: LoggedIn, serialized: Box<serde_json::value::RawValue>) {
+        self.login = Some(login);
+        self.change = Some(SessionChange::LoggedIn(serialized));
     }
 
     pub(super) fn log_out(&mut self) {

@@ -45,7 +45,9 @@ impl Broker<'_> {
                     return Err(during()(BrokerError::FederationNotAccepted(federation)));
                 }
                 // Discovery only: the démarche runs its own login.
-                self.take_pending(browser, id).await.map_err(during())?;
+                self.use_up_pending(browser, id, &pending.client_id)
+                    .await
+                    .map_err(during())?;
                 let mut url = url::Url::parse(&return_to)
                     .map_err(|_| during()(BrokerError::BadDiscoveryReturn))?;
                 url.query_pairs_mut().append_pair(&param, federation.id());
@@ -224,17 +226,20 @@ impl Broker<'_> {
         };
         // Before anything is kept or issued: a session that could not be
         // written would lose the login after the démarche's code was given.
-        let size = serde_json::to_vec(&login).map_or(usize::MAX, |j| j.len());
-        if size + SESSION_ROOM > self.store.max_value_bytes() {
+        // Serialized once: measured here, written to the session as is.
+        let serialized = serde_json::value::to_raw_value(&login).ok();
+        let size = serialized.as_ref().map_or(usize::MAX, |j| j.get().len());
+        let fits = size.saturating_add(SESSION_ROOM) <= self.store.max_value_bytes();
+        let Some(serialized) = serialized.filter(|_| fits) else {
             tracing::warn!(%federation, size, "the federation's identity is too large to keep");
             return Err(during(BrokerError::IdentityTooLarge(federation, size)));
-        }
+        };
         if let Some(token) = federation_token {
             self.keep_federation_token(&login.sid, federation, token)
                 .await
                 .map_err(|e| during(e.into()))?;
         }
-        browser.log_in(login);
+        browser.log_in(login, serialized);
         tracing::info!(%federation, "login succeeded");
         Ok(record.return_to)
     }

@@ -231,13 +231,29 @@ impl super::Broker<'_> {
         id: &PendingId,
     ) -> Result<PendingRequest, BrokerError> {
         // Checked before it is taken: another browser cannot use it up.
-        self.pending(browser, id).await?;
-        let taken: PendingRequest = take_json(self.store, &PENDING.key(id.as_str()))
+        let pending = self.pending(browser, id).await?;
+        self.use_up_pending(browser, id, &pending.client_id).await?;
+        Ok(pending)
+    }
+
+    /// Uses up the pending request `id` of `client_id`, already read for
+    /// this browser with [`Broker::pending`] (a kept request never changes:
+    /// what was read is what is taken, so it is not read again). Of
+    /// concurrent takers, one only gets it; then its trace stays for the
+    /// pages that come after.
+    pub(super) async fn use_up_pending(
+        &self,
+        browser: &Browser,
+        id: &PendingId,
+        client_id: &str,
+    ) -> Result<(), BrokerError> {
+        self.store
+            .take(&PENDING.key(id.as_str()))
             .await?
             .ok_or(BrokerError::PendingExpired)?;
         let answered = AnsweredRecord {
-            client_id: taken.client_id.clone(),
-            browser: taken.browser.clone(),
+            client_id: client_id.to_owned(),
+            browser: browser.current_binding().map(str::to_owned),
         };
         // For the stale pages that come after (Back, a reload): losing it
         // only loses the way back, never the answer.
@@ -251,7 +267,7 @@ impl super::Broker<'_> {
         {
             tracing::warn!(error = %e, "the answered request's trace not kept");
         }
-        Ok(taken)
+        Ok(())
     }
 
     /// The démarche of a pending request, still registered.

@@ -259,6 +259,21 @@ pub fn restricted_chooser(
     )
 }
 
+/// The federations the chooser offers for a request of `demarche` at
+/// eIDAS `level` (what [`restricted_chooser`] shows): empty when no
+/// federation it accepts can give the level.
+pub fn offered_federations(
+    chooser: &Chooser,
+    demarche: &Demarche,
+    level: Option<u8>,
+) -> Vec<Federation> {
+    chooser.offered(
+        level,
+        demarche.federations.as_deref(),
+        demarche.populations.as_deref(),
+    )
+}
+
 /// The federation to send the person to without the chooser, if any: the
 /// hinted one (or its sibling at the level asked: franceconnect asked
 /// eidas2 is FranceConnect+), the one a new login should go to if it is
@@ -273,9 +288,12 @@ pub fn wanted_federation(
     let level = request.required_level();
     match request.idp_hint {
         Some(hinted) => Some(hinted.for_level(level)).filter(|f| demarche.accepts(*f)),
-        None => straight_to
-            .filter(|f| configured(*f))
-            .or_else(|| restricted_chooser(chooser, demarche, level)?.single_federation()),
+        None => straight_to.filter(|f| configured(*f)).or_else(|| {
+            match offered_federations(chooser, demarche, level)[..] {
+                [only] => Some(only),
+                _ => None,
+            }
+        }),
     }
 }
 

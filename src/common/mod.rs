@@ -1,6 +1,7 @@
 //! Small pieces every layer may use, and that use nothing of the portal:
 //! secrets (and their files), configuration issues, URL rules, the clock,
-//! random tokens, values from outside made safe to log, compact JWS
+//! random tokens, one field of a query or form, values from outside made
+//! safe to log, compact JWS
 //! verification against a JWKS, the capped HTTP client toward services
 //! outside the portal (`outbound`).
 //! (A leaf module: it imports no other module of the crate.)
@@ -8,6 +9,7 @@
 pub mod clock;
 mod config_issue;
 mod files;
+pub mod form;
 pub mod jws;
 pub mod outbound;
 mod random;

@@ -135,6 +135,29 @@ impl Chooser {
         Chooser { populations }
     }
 
+    /// The federations [`Chooser::for_level`] then [`Chooser::restricted`]
+    /// would offer (the same as their [`Chooser::federations`], empty when
+    /// nothing is left), without building those choosers: asked at every
+    /// authorization.
+    pub fn offered(
+        &self,
+        level: Option<u8>,
+        federations: Option<&[Federation]>,
+        populations: Option<&[PopulationId]>,
+    ) -> Vec<Federation> {
+        let allowed = |f: &Federation| federations.is_none_or(|a| a.contains(f));
+        Federation::ALL
+            .into_iter()
+            .filter(|f| allowed(f))
+            .filter(|f| {
+                self.populations
+                    .iter()
+                    .filter(|p| populations.is_none_or(|a| a.contains(&p.id)))
+                    .any(|p| p.federations.iter().any(|g| g.for_level(level) == *f))
+            })
+            .collect()
+    }
+
     /// The only federation left when every population leads to the same one.
     pub fn single_federation(&self) -> Option<Federation> {
         match self.federations().as_slice() {
@@ -178,6 +201,41 @@ mod tests {
             .map(|p| p.id.as_str())
             .collect();
         assert_eq!(order, TABLE.map(|(id, _)| id));
+    }
+
+    #[test]
+    fn offered_is_what_the_restricted_chooser_at_the_level_shows() {
+        let chooser = Chooser::seed();
+        let ids: Vec<PopulationId> = chooser.populations().iter().map(|p| p.id.clone()).collect();
+        let all = Federation::ALL;
+        // Every subset of the federations and of the populations, at each level.
+        for fed_mask in 0..(1u32 << all.len()) {
+            let feds: Vec<Federation> = (0..all.len())
+                .filter(|i| fed_mask & (1 << i) != 0)
+                .map(|i| all[i])
+                .collect();
+            for pop_mask in 0..(1u32 << ids.len()) {
+                let pops: Vec<PopulationId> = (0..ids.len())
+                    .filter(|i| pop_mask & (1 << i) != 0)
+                    .map(|i| ids[i].clone())
+                    .collect();
+                for level in [None, Some(1), Some(2), Some(3)] {
+                    for (f, p) in [
+                        (Some(feds.as_slice()), Some(pops.as_slice())),
+                        (Some(feds.as_slice()), None),
+                        (None, Some(pops.as_slice())),
+                        (None, None),
+                    ] {
+                        let built = chooser
+                            .for_level(level)
+                            .restricted(f, p)
+                            .map(|c| c.federations())
+                            .unwrap_or_default();
+                        assert_eq!(chooser.offered(level, f, p), built, "{level:?} {f:?} {p:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

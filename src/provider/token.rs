@@ -19,6 +19,13 @@ use crate::domain::{Identity, LoggedIn};
 use crate::store::keys::{ACCESS, CODE};
 use crate::store::{Store, StoreError, get_json, put_json, take_json};
 
+/// Whose code it is: read before the code is taken (the rest of its
+/// record skipped, not built).
+#[derive(Deserialize)]
+struct CodeOwner {
+    client_id: String,
+}
+
 /// A one-time authorization code's binding.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodeRecord {
@@ -239,7 +246,7 @@ async fn redeem(
     // being used up (its rightful client can still redeem it: RFC 6749
     // §4.1.3 binds a code to its client, and another client must not be
     // able to spend it).
-    let seen: CodeRecord = get_json(store, &CODE.key(code))
+    let seen: CodeOwner = get_json(store, &CODE.key(code))
         .await
         .map_err(OAuthError::storage)?
         .ok_or_else(unknown)?;

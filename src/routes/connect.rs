@@ -13,11 +13,7 @@ use crate::domain::{Federation, Journey, PendingId, PopulationId};
 /// The button's form: the démarche's pending request and the person's
 /// answer, carried so that any page after this one keeps them.
 fn journey_of(body: &[u8], page: &PageCtx) -> Journey {
-    let field = |name: &str| {
-        url::form_urlencoded::parse(body)
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-    };
+    let field = |name: &str| crate::common::form::first_value(body, name);
     Journey {
         pending: match field("demande") {
             Some(d) => PendingId::parse(&d),

@@ -1,6 +1,7 @@
 //! What every page needs from the request: the language (and the links to
 //! switch it), the remembered population, and the shared application state.
 
+use std::borrow::Cow;
 use std::future::{Ready, ready};
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use url::Url;
 
 use crate::broker::Broker;
 use crate::common::clock::Clock;
+use crate::common::form::first_value;
 use crate::configuration::site::SiteConfig;
 use crate::directory::Directory;
 use crate::domain::{Chooser, Journey, PendingId, PopulationId};
@@ -147,9 +149,7 @@ pub fn lang_from_query(req: &HttpRequest) -> Option<Lang> {
 }
 
 pub fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
-    url::form_urlencoded::parse(req.query_string().as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    first_value(req.query_string().as_bytes(), name).map(Cow::into_owned)
 }
 
 /// `?lang=`, then the language cookie, then `Accept-Language`, then French.

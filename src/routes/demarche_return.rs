@@ -17,9 +17,8 @@ pub async fn back(
     session: Session,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let id = url::form_urlencoded::parse(&body)
-        .find(|(k, _)| k == "demande")
-        .and_then(|(_, v)| PendingId::parse(&v))
+    let id = crate::common::form::first_value(&body, "demande")
+        .and_then(|v| PendingId::parse(&v))
         .ok_or(PageError::PendingRequestExpired)?;
     let state = page.state();
     let browser = browser(&session, state)?;

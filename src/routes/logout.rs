@@ -94,9 +94,7 @@ pub async fn start(
     session: Session,
     body: web::Bytes,
 ) -> Result<HttpResponse, PageError> {
-    let presented = url::form_urlencoded::parse(&body)
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.into_owned());
+    let presented = crate::common::form::first_value(&body, "csrf");
     let confirmed = csrf_matches(&session, presented.as_deref());
     let state = page.state();
     let mut browser = browser(&session, state)?;

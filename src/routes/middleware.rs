@@ -344,6 +344,10 @@ pub async fn body_deadline(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let body = req.take_payload();
+    if matches!(body, actix_web::dev::Payload::None) {
+        // No body to wait for (a GET): no timer either.
+        return next.call(req).await;
+    }
     let timed = BodyWithDeadline {
         body,
         deadline: Box::pin(tokio::time::sleep(BODY_DEADLINE)),

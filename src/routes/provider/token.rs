@@ -43,7 +43,7 @@ pub async fn exchange(
 
 /// RFC 8693's grant: the broker's (the federation's token), not a code's.
 fn is_token_exchange(body: &[u8]) -> bool {
-    url::form_urlencoded::parse(body).any(|(k, v)| k == "grant_type" && v == token::TOKEN_EXCHANGE)
+    crate::common::form::first_value(body, "grant_type").is_some_and(|v| v == token::TOKEN_EXCHANGE)
 }
 
 fn error_response(e: &OAuthError, basic_auth_used: bool) -> HttpResponse {
