@@ -12,19 +12,34 @@ use std::borrow::Cow;
 
 /// The first value of `name` in `encoded`, decoded; `None` when absent.
 pub fn first_value<'a>(encoded: &'a [u8], name: &str) -> Option<Cow<'a, str>> {
-    encoded
-        .split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .find_map(|pair| {
-            let raw_name = pair.split(|&b| b == b'=').next().unwrap_or_default();
-            let escaped = raw_name.iter().any(|&b| b == b'%' || b == b'+');
-            if !escaped && raw_name != name.as_bytes() {
-                return None;
+    pairs(encoded).find_map(|pair| {
+        // Values are long (addresses, PKCE, tokens), names short: only
+        // the name is looked at, up to its `=`.
+        let raw_name = &pair[..memchr::memchr(b'=', pair).unwrap_or(pair.len())];
+        let escaped = memchr::memchr2(b'%', b'+', raw_name).is_some();
+        if !escaped && raw_name != name.as_bytes() {
+            return None;
+        }
+        // This pair alone, through the standard decoder.
+        let (decoded_name, value) = url::form_urlencoded::parse(pair).next()?;
+        (decoded_name == name).then_some(value)
+    })
+}
+
+/// The `&`-separated pairs, empty ones skipped (as the decoder does).
+fn pairs(encoded: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = encoded;
+    std::iter::from_fn(move || {
+        while !rest.is_empty() {
+            let end = memchr::memchr(b'&', rest).unwrap_or(rest.len());
+            let pair = &rest[..end];
+            rest = rest.get(end + 1..).unwrap_or_default();
+            if !pair.is_empty() {
+                return Some(pair);
             }
-            // This pair alone, through the standard decoder.
-            let (decoded_name, value) = url::form_urlencoded::parse(pair).next()?;
-            (decoded_name == name).then_some(value)
-        })
+        }
+        None
+    })
 }
 
 #[cfg(test)]

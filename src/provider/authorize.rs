@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::params::parse_params;
+use super::params::params_of;
 use super::scopes::STANDARD_SCOPES;
 use super::{Demarche, Demarches, OAuthError, OAuthErrorCode, pkce};
 use crate::domain::{Federation, PopulationId, required_level};
@@ -117,8 +117,8 @@ pub fn parse<'a>(
     let demarche = demarches
         .get(client_id)
         .ok_or_else(|| Refusal::UnknownDemarche(client_id.to_owned()))?;
-    let redirect_uri = first("redirect_uri").unwrap_or_default();
-    if !demarche.has_redirect_uri(redirect_uri)
+    let redirect_uri = first("redirect_uri").unwrap_or_default().to_owned();
+    if !demarche.has_redirect_uri(&redirect_uri)
         || raw.iter().filter(|(k, _)| k == "redirect_uri").count() > 1
     {
         tracing::warn!(
@@ -127,11 +127,12 @@ pub fn parse<'a>(
         );
         return Err(Refusal::BadRedirectUri);
     }
+    let state = first("state")
+        .filter(|s| !s.is_empty() && s.len() <= MAX_STATE_BYTES)
+        .map(str::to_owned);
     let to_demarche = |error| Refusal::ToDemarche {
-        redirect_uri: redirect_uri.to_owned(),
-        state: first("state")
-            .filter(|s| !s.is_empty() && s.len() <= MAX_STATE_BYTES)
-            .map(str::to_owned),
+        redirect_uri: redirect_uri.clone(),
+        state: state.clone(),
         error,
     };
     if encoded.len() > MAX_REQUEST_BYTES {
@@ -139,9 +140,10 @@ pub fn parse<'a>(
             "request too large: at most {MAX_REQUEST_BYTES} bytes"
         ))));
     }
-    let params = parse_params(encoded).map_err(to_demarche)?;
+    // Decoded once: the pairs read above become the parameters.
+    let params = params_of(raw).map_err(to_demarche)?;
     check_sizes(&params).map_err(to_demarche)?;
-    let request = validate(demarche, redirect_uri, &params).map_err(to_demarche)?;
+    let request = validate(demarche, &redirect_uri, &params).map_err(to_demarche)?;
     Ok((demarche, request))
 }
 

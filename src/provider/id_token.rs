@@ -12,16 +12,21 @@ use crate::common::jws::at_hash;
 use crate::domain::Identity;
 
 impl OpenIdProvider {
+    /// The démarche's identifier for the person of `identity`
+    /// ([`OpenIdProvider::pairwise_sub`]): the `sub` of its ID token and
+    /// userinfo.
+    pub fn sub_for(&self, identity: &Identity, client_id: &str) -> String {
+        self.pairwise_sub(identity.federation.id(), &identity.sub, client_id)
+    }
+
     /// The person as a démarche sees them (userinfo): normalized claims,
-    /// the federation id, and the federation's own claims kept raw.
-    pub fn user_claims(&self, identity: &Identity, client_id: &str) -> Map<String, Value> {
+    /// the federation id, and the federation's own claims kept raw; `sub`
+    /// from [`OpenIdProvider::sub_for`].
+    pub fn user_claims(&self, identity: &Identity, sub: &str) -> Map<String, Value> {
         // `identity.claims` holds no protocol claim (see `Identity::from_claims`).
         let mut claims = identity.claims.clone();
         let fed = identity.federation.id();
-        claims.insert(
-            "sub".into(),
-            self.pairwise_sub(fed, &identity.sub, client_id).into(),
-        );
+        claims.insert("sub".into(), sub.into());
         claims.insert("idp".into(), fed.into());
         for (name, value) in [
             ("given_name", &identity.given_name),
@@ -45,11 +50,13 @@ impl OpenIdProvider {
     }
 
     /// Signs the ID token for a code's exchange with the algorithm the
-    /// démarche registered (RS256 by default), `at_hash` set.
+    /// démarche registered (RS256 by default), `at_hash` set; `sub` from
+    /// [`OpenIdProvider::sub_for`].
     pub fn id_token(
         &self,
         code: &CodeRecord,
         access_token: &AccessToken,
+        sub: String,
     ) -> Result<String, OAuthError> {
         let identity = &code.identity;
         let alg = self
@@ -61,7 +68,7 @@ impl OpenIdProvider {
         let federation = identity.federation.id();
         let claims = IdTokenClaims {
             iss: &self.issuer,
-            sub: self.pairwise_sub(federation, &identity.sub, &code.client_id),
+            sub,
             aud: &code.client_id,
             exp: now + ttl,
             iat: now,
@@ -121,7 +128,7 @@ impl IdTokenHint {
     /// logged in (their `sub` for the démarche the hint names).
     pub fn names(&self, provider: &OpenIdProvider, login: &crate::domain::LoggedIn) -> bool {
         let identity = &login.identity;
-        let sub = provider.pairwise_sub(identity.federation.id(), &identity.sub, &self.aud);
+        let sub = provider.sub_for(identity, &self.aud);
         !login.sid.is_empty() && self.sid.as_deref() == Some(login.sid.as_str()) && self.sub == sub
     }
 }

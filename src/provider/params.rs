@@ -5,13 +5,21 @@ use super::OAuthError;
 /// Request parameters (query string or form body); a repeated one is an
 /// error, an empty value the same as an absent one (RFC 6749 §3.1).
 pub fn parse_params(encoded: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
+    params_of(url::form_urlencoded::parse(encoded).into_owned())
+}
+
+/// [`parse_params`] of pairs already decoded.
+pub fn params_of(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<HashMap<String, String>, OAuthError> {
     let mut params = HashMap::new();
-    for (k, v) in url::form_urlencoded::parse(encoded) {
-        if params.insert(k.to_string(), v.into_owned()).is_some() {
+    for (k, v) in pairs {
+        if params.contains_key(&k) {
             return Err(OAuthError::invalid_request(format!(
                 "parameter `{k}` repeated"
             )));
         }
+        params.insert(k, v);
     }
     params.retain(|_, v| !v.is_empty());
     Ok(params)

@@ -304,16 +304,18 @@ async fn issue_tokens(
     mut record: CodeRecord,
 ) -> Result<serde_json::Value, OAuthError> {
     let access_token = random_token(32);
+    // One `sub` for the ID token and userinfo.
+    let sub = provider.sub_for(&record.identity, &demarche.client_id);
     let access = AccessRecord {
         client_id: demarche.client_id.clone(),
-        claims: provider.user_claims(&record.identity, &demarche.client_id),
+        claims: provider.user_claims(&record.identity, &sub),
         sid: record.sid.clone(),
     };
     let key = ACCESS.key(&access_token);
     put_json(store, &key, &access, provider.token_ttl)
         .await
         .map_err(OAuthError::storage)?;
-    let id_token = provider.id_token(&record, &AccessToken::new(access_token.clone()))?;
+    let id_token = provider.id_token(&record, &AccessToken::new(access_token.clone()), sub)?;
     record.used = true;
     record.access_token_key = Some(key);
     put_json(store, &CODE.key(code), &record, provider.token_ttl)
