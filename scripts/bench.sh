@@ -5,6 +5,8 @@
 #   scripts/bench.sh                       # ~3–4 minutes on 2 cores
 #   BEFORE_BIN=path/to/old/aiguillage scripts/bench.sh   # also measures an older build
 #   DURATION=4 LOGINS=400 SESSIONS=10000 PROFILE=1 (defaults)
+#   with BEFORE_BIN: ROUNDS=3 alternating rounds of the démarche login, and
+#   INSTRUCTIONS=1 its instructions counted under valgrind (callgrind)
 #
 # Installs what is missing: Debian wrk and nginx (apt-get), bench/'s npm
 # packages (npm ci), tests/support's (npm ci). Builds the release binary
@@ -17,6 +19,9 @@ LOGINS=${LOGINS:-400}
 SESSIONS=${SESSIONS:-10000}
 PROFILE=${PROFILE:-1}
 BEFORE_BIN=${BEFORE_BIN:-}
+ROUNDS=${ROUNDS:-3}
+INSTRUCTIONS=${INSTRUCTIONS:-1}
+INSTR_LOGINS=${INSTR_LOGINS:-100}
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=${BIN:-$TARGET/release/aiguillage}
 OUT=$ROOT/BENCHMARKS.md
@@ -35,6 +40,9 @@ log() { echo "bench: $*" >&2; }
 need_apt=()
 command -v wrk >/dev/null || need_apt+=(wrk)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+if [ -n "$BEFORE_BIN" ] && [ "$INSTRUCTIONS" = 1 ]; then
+  command -v valgrind >/dev/null || need_apt+=(valgrind)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]}"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need_apt[@]}" >&2
@@ -238,6 +246,66 @@ ready_run() { # prefix binary with_es256
 
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
+demarche_login() { # pid logins warmup: the RS256 démarche login's JSON line
+  node bench/drive.mjs demarche --portal "http://127.0.0.1:$PORTAL" --client-id bench-rs256 \
+    --secret "$DEMARCHE_SECRET" --redirect-uri "$DEMARCHE_REDIRECT" --pid "$1" --n "$2" --warmup "$3"
+}
+
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# Instructions per démarche login under callgrind, split into the RS256
+# signature, the federation's signatures checked, and the rest: the same
+# count each run, whatever else the machine does.
+instructions_run() { # prefix binary
+  portal_config "$WORK/portal.toml" "$PORTAL" 0
+  RUST_LOG=warn valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/$1.cg" \
+    "$2" --config "$WORK/portal.toml" serve >"$WORK/portal.out" 2>"$WORK/$1.valgrind" &
+  local pid=$!
+  PIDS+=("$pid")
+  for _ in $(seq 1 600); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$PORTAL/healthz" 2>/dev/null && break
+    sleep 0.1
+  done
+  demarche_login "$pid" 20 0 >/dev/null # caches, connections, first allocations: not counted
+  callgrind_control -i on "$pid" >/dev/null
+  demarche_login "$pid" "$INSTR_LOGINS" 0 >/dev/null
+  callgrind_control -d "$pid" >/dev/null
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  read -r R[$1.instr.total] R[$1.instr.rsa] R[$1.instr.es256] R[$1.instr.rest] < <(
+    callgrind_annotate --inclusive=yes --threshold=100 "$WORK/$1.cg.1" 2>/dev/null | awk -v n="$INSTR_LOGINS" '
+      { v = $1; gsub(",", "", v) }
+      /PROGRAM TOTALS/ { total = v }
+      /[?]:EVP_DigestSign [[]/ { if (v > rsa) rsa = v }
+      /EcdsaVerificationAlgorithm as ring::signature::VerificationAlgorithm>::verify/ { es += v }
+      END { printf "%.0f %.0f %.0f %.0f\n", total / n, rsa / n, es / n, (total - rsa - es) / n }')
+  log "$1 instructions per démarche login: ${R[$1.instr.total]} (RS256 ${R[$1.instr.rsa]}, ES256 checks ${R[$1.instr.es256]}, rest ${R[$1.instr.rest]})"
+}
+
+# This build against BEFORE_BIN on the démarche's RS256 login: CPU time in
+# alternating rounds (one portal at a time, each round both builds), then
+# instructions.
+compare_demarche_logins() {
+  local round side bin r
+  R[rounds.portal]=""; R[rounds.before]=""
+  for round in $(seq 1 "$ROUNDS"); do
+    for side in portal before; do
+      bin=$BIN; [ "$side" = before ] && bin=$BEFORE_BIN
+      start_portal "$bin" 0
+      r=$(demarche_login "$PORTAL_PID" "$LOGINS" 10)
+      stop_portal
+      R[rounds.$side]+="$(json_field "$r" cpu_ms_per_login) "
+      log "round $round, $side: $r"
+    done
+  done
+  R[rounds.portal.median]=$(median <<<"${R[rounds.portal]}")
+  R[rounds.before.median]=$(median <<<"${R[rounds.before]}")
+  if [ "$INSTRUCTIONS" = 1 ] && command -v valgrind >/dev/null; then
+    instructions_run portal "$BIN"
+    instructions_run before "$BEFORE_BIN"
+  fi
+}
+
 # ------------------------------------------------------------------ run
 start_federation
 
@@ -328,11 +396,49 @@ if [ -n "$BEFORE_BIN" ]; then
   login_runs before 0
   stop_portal
   ready_run before "$BEFORE_BIN" 0
+  compare_demarche_logins
 fi
 END_UPTIME=$(uptime)
 
 # ------------------------------------------------------------- the report
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "–" }'; }
+change() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%+.1f %%", (a - b) * 100 / b; else print "–" }'; }
+
+before_and_after() {
+  echo "### A démarche's login: this build and the one before"
+  echo
+  echo "The RS256 démarche login above, measured again in $ROUNDS alternating rounds (a fresh portal each"
+  echo "time, this build then the older one, $LOGINS logins each). CPU time on a shared machine moves by"
+  echo "several percent from one run to the next: each build is read as the median of its rounds."
+  echo
+  echo "| round | this build, CPU ms per login | before |"
+  echo "|---|---|---|"
+  paste -d' ' <(tr ' ' '\n' <<<"${R[rounds.portal]}" | grep .) <(tr ' ' '\n' <<<"${R[rounds.before]}" | grep .) |
+    awk '{printf "| %d | %s | %s |\n", NR, $1, $2}'
+  echo "| median | ${R[rounds.portal.median]} | ${R[rounds.before.median]} |"
+  echo "| change | $(change "${R[rounds.portal.median]}" "${R[rounds.before.median]}") | |"
+  echo
+  if [ -n "${R[portal.instr.total]:-}" ]; then
+    echo "Instructions per login, counted by valgrind (\`callgrind\`, $INSTR_LOGINS logins after 20 not counted):"
+    echo "the same count at every run, whatever else the machine does. Under valgrind OpenSSL and ring take"
+    echo "their generic code (no ADX or AVX2), so the two signatures' counts are not their native share of"
+    echo "the time; they are the same work in both builds."
+    echo
+    echo "| instructions per login | this build | before | change |"
+    echo "|---|---|---|---|"
+    local key label
+    for key in total rsa es256 rest; do
+      case $key in
+        total) label="whole login" ;;
+        rsa) label="the RS256 ID token's signature (OpenSSL, \`EVP_DigestSign\`)" ;;
+        es256) label="the federation's ID token and userinfo signatures checked (ring, ES256)" ;;
+        rest) label="the rest: HTTP, routing, session, store, JSON, the broker's rules" ;;
+      esac
+      echo "| $label | ${R[portal.instr.$key]} | ${R[before.instr.$key]} | $(change "${R[portal.instr.$key]}" "${R[before.instr.$key]}") |"
+    done
+    echo
+  fi
+}
 mark() { awk -v v="$1" -v t="$2" -v d="$3" 'BEGIN { ok = (d == "le") ? (v <= t) : (v >= t); print (v == "" ? "–" : (ok ? "met" : "**not met**")) }'; }
 row() { # label key
   printf '| %s | %s | %s | %s |\n' "$1" "${R[$2.rps]}" "${R[$2.p50]}" "${R[$2.p99]}"
@@ -387,6 +493,7 @@ row() { # label key
   echo "| démarche's whole login through the portal, RS256 ID token (authorize → federation → callback → code → token) | ${R[portal.demarche.RS256]} |$([ -n "$BEFORE_BIN" ] && echo " ${R[before.demarche.RS256]} |")"
   echo "| the same, ES256 ID token (token header: \`${R[portal.demarche.ES256.alg]}\`) | ${R[portal.demarche.ES256]} |$([ -n "$BEFORE_BIN" ] && echo ' – |')"
   echo
+  [ -n "$BEFORE_BIN" ] && before_and_after
   if [ -n "$PROFILE_TEXT" ]; then
     echo "### Profile of the portal during $LOGINS ES256 démarche logins"
     echo
