@@ -24,7 +24,8 @@ pub async fn finish(
 ) -> Result<HttpResponse, PageError> {
     let state = page.state();
     let mut browser = browser(&session, state)?;
-    let result = state.broker().finish(&mut browser, route.0, &params).await;
+    // Boxed (routes/mod.rs).
+    let result = Box::pin(state.broker().finish(&mut browser, route.0, &params)).await;
     keep(&session, &browser)?;
     result.map(respond).map_err(|f| failed(&req, f))
 }

@@ -40,10 +40,8 @@ pub async fn start(
         .map_err(|_| PageError::UnknownFederation(path.into_inner()))?;
     let state = page.state();
     let mut browser = browser(&session, state)?;
-    let result = state
-        .broker()
-        .connect(&mut browser, federation, &journey)
-        .await;
+    // Boxed (routes/mod.rs).
+    let result = Box::pin(state.broker().connect(&mut browser, federation, &journey)).await;
     keep(&session, &browser)?;
     result.map(respond).map_err(|f| failed(&req, f))
 }

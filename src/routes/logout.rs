@@ -98,7 +98,8 @@ pub async fn start(
     let confirmed = csrf_matches(&session, presented.as_deref());
     let state = page.state();
     let mut browser = browser(&session, state)?;
-    let next = state.broker().log_out(&mut browser, confirmed).await;
+    // Boxed (routes/mod.rs).
+    let next = Box::pin(state.broker().log_out(&mut browser, confirmed)).await;
     keep(&session, &browser)?;
     render_logout(&page, &session, next?, "/deconnexion", Vec::new())
 }

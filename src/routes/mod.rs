@@ -1,4 +1,9 @@
 //! HTTP layer: one module per page or endpoint, plus the pieces they share.
+//!
+//! A handler that calls the broker awaits its future boxed
+//! (`Box::pin(broker.finish(…)).await`): that future is several KB, and
+//! actix moves the handler's future into boxes on its way through the
+//! middlewares, a copy of all of it each time; boxed, only a pointer moves.
 
 mod account;
 mod assets;

@@ -20,7 +20,8 @@ pub async fn authorize(
     let state = page.state();
     // The store down: the démarche hears `temporarily_unavailable`.
     let mut browser = browser(&session, state).ok();
-    let result = state.broker().authorize(browser.as_mut(), &encoded).await;
+    // Boxed (routes/mod.rs).
+    let result = Box::pin(state.broker().authorize(browser.as_mut(), &encoded)).await;
     if let Some(browser) = &browser {
         keep(&session, browser)?;
     }

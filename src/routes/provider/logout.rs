@@ -34,10 +34,13 @@ pub async fn logout(
     let confirmed = csrf_matches(&session, params.get("csrf").map(String::as_str));
     let state = page.state();
     let mut browser = browser(&session, state)?;
-    let next = state
-        .broker()
-        .log_out_for_demarche(&mut browser, &params, confirmed)
-        .await;
+    // Boxed (routes/mod.rs).
+    let next = Box::pin(
+        state
+            .broker()
+            .log_out_for_demarche(&mut browser, &params, confirmed),
+    )
+    .await;
     keep(&session, &browser)?;
     let fields = CARRIED
         .iter()

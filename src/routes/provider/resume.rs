@@ -20,7 +20,8 @@ pub async fn resume(
     let id = PendingId::parse(&path).ok_or(PageError::PendingRequestExpired)?;
     let state = page.state();
     let mut browser = browser(&session, state)?;
-    let result = state.broker().resume(&mut browser, &id).await;
+    // Boxed (routes/mod.rs).
+    let result = Box::pin(state.broker().resume(&mut browser, &id)).await;
     keep(&session, &browser)?;
     result.map(respond).map_err(|f| failed(&req, f))
 }
