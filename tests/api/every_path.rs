@@ -381,3 +381,55 @@ async fn a_silent_request_s_error_says_nothing_about_the_session_s_person() {
         );
     }
 }
+
+/// A federation that stopped answering since its last answer (the probe
+/// has not noticed: it looks once an hour here) is asked again before a
+/// person is sent there, on each path that sends them: a new
+/// authorization (a fresh login asked) and `/oidc/reprise` (the same
+/// request resumed) both give the portal's outage page, never a redirect
+/// to it, and never a code from the session instead.
+#[tokio::test]
+async fn a_federation_gone_since_its_last_answer_is_where_no_path_sends_the_person() {
+    use crate::internals::probe_federations_every;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+
+    let fc = FederationDouble::start(Federation::FranceConnect).await;
+    let app = provider()
+        .federation(&fc)
+        .settings(|s| probe_federations_every(s, 3600))
+        .start()
+        .await;
+    code_for(&app, &standard(CLIENT, &[])).await;
+    // Gone: its discovery document now fails, over every other answer.
+    Mock::given(method("GET"))
+        .and(path(fc.path(".well-known/openid-configuration")))
+        .respond_with(ResponseTemplate::new(503))
+        .with_priority(1)
+        .mount(&fc.server)
+        .await;
+    // Past the moment its last answer vouches for it (5 s, the system's
+    // clock: the same the probe reads).
+    tokio::time::sleep(std::time::Duration::from_secs(7)).await;
+
+    let outage = |res: reqwest::Response| async move {
+        assert_eq!(
+            res.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            res.url()
+        );
+        let doc = html(res).await;
+        assert_eq!(
+            text_of(&doc, "h1"),
+            "Service de connexion momentanément indisponible"
+        );
+        doc
+    };
+    let fresh = standard(CLIENT, &[("prompt", "login")]);
+    let doc = outage(app.get(&authorize_path(&fresh)).await).await;
+    let demande = attr(&doc, "input[name=demande]", "value")
+        .expect("the outage page keeps the démarche's request");
+    let resumed = app.get(&format!("/oidc/reprise/{demande}")).await;
+    outage(resumed).await;
+}
