@@ -5,7 +5,7 @@
 #   scripts/bench.sh                       # ~3–4 minutes on 2 cores
 #   BEFORE_BIN=path/to/old/aiguillage scripts/bench.sh   # also measures an older build
 #   DURATION=4 LOGINS=400 SESSIONS=10000 PROFILE=1 (defaults)
-#   with BEFORE_BIN: ROUNDS=3 alternating rounds of the démarche login, and
+#   with BEFORE_BIN: ROUNDS=5 alternating rounds of the démarche login, and
 #   INSTRUCTIONS=1 its instructions counted under valgrind (callgrind)
 #
 # Installs what is missing: Debian wrk and nginx (apt-get), bench/'s npm
@@ -19,7 +19,7 @@ LOGINS=${LOGINS:-400}
 SESSIONS=${SESSIONS:-10000}
 PROFILE=${PROFILE:-1}
 BEFORE_BIN=${BEFORE_BIN:-}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 INSTRUCTIONS=${INSTRUCTIONS:-1}
 INSTR_LOGINS=${INSTR_LOGINS:-100}
 TARGET=${CARGO_TARGET_DIR:-target}
@@ -286,10 +286,12 @@ instructions_run() { # prefix binary
 # alternating rounds (one portal at a time, each round both builds), then
 # instructions.
 compare_demarche_logins() {
-  local round side bin r
+  local round side bin r order
   R[rounds.portal]=""; R[rounds.before]=""
   for round in $(seq 1 "$ROUNDS"); do
-    for side in portal before; do
+    # Each build goes first every other round.
+    order="portal before"; [ $((round % 2)) = 0 ] && order="before portal"
+    for side in $order; do
       bin=$BIN; [ "$side" = before ] && bin=$BEFORE_BIN
       start_portal "$bin" 0
       r=$(demarche_login "$PORTAL_PID" "$LOGINS" 10)
@@ -407,9 +409,10 @@ change() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%+.1f %%", (a - b
 before_and_after() {
   echo "### A démarche's login: this build and the one before"
   echo
-  echo "The RS256 démarche login above, measured again in $ROUNDS alternating rounds (a fresh portal each"
-  echo "time, this build then the older one, $LOGINS logins each). CPU time on a shared machine moves by"
-  echo "several percent from one run to the next: each build is read as the median of its rounds."
+  echo "The RS256 démarche login above, measured again in $ROUNDS rounds (a fresh portal each time, both"
+  echo "builds in each round, each first every other round, $LOGINS logins each). CPU time on a shared"
+  echo "machine moves by several percent from one run to the next: each build is read as the median of"
+  echo "its rounds."
   echo
   echo "| round | this build, CPU ms per login | before |"
   echo "|---|---|---|"
