@@ -414,12 +414,13 @@ before_and_after() {
   echo "machine moves by several percent from one run to the next: each build is read as the median of"
   echo "its rounds."
   echo
-  echo "| round | this build, CPU ms per login | before |"
-  echo "|---|---|---|"
-  paste -d' ' <(tr ' ' '\n' <<<"${R[rounds.portal]}" | grep .) <(tr ' ' '\n' <<<"${R[rounds.before]}" | grep .) |
-    awk '{printf "| %d | %s | %s |\n", NR, $1, $2}'
-  echo "| median | ${R[rounds.portal.median]} | ${R[rounds.before.median]} |"
-  echo "| change | $(change "${R[rounds.portal.median]}" "${R[rounds.before.median]}") | |"
+  echo "| round | this build, CPU ms per login | before | this build / before |"
+  echo "|---|---|---|---|"
+  local pairs
+  pairs=$(paste -d' ' <(tr ' ' '\n' <<<"${R[rounds.portal]}" | grep .) <(tr ' ' '\n' <<<"${R[rounds.before]}" | grep .))
+  awk '{printf "| %d | %s | %s | %.3f |\n", NR, $1, $2, $1 / $2}' <<<"$pairs"
+  echo "| median | ${R[rounds.portal.median]} | ${R[rounds.before.median]} | $(awk '{printf "%.3f ", $1 / $2}' <<<"$pairs" | median) (of the rounds' ratios) |"
+  echo "| change of the medians | $(change "${R[rounds.portal.median]}" "${R[rounds.before.median]}") | | |"
   echo
   if [ -n "${R[portal.instr.total]:-}" ]; then
     echo "Instructions per login, counted by valgrind (\`callgrind\`, $INSTR_LOGINS logins after 20 not counted):"
