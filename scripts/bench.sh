@@ -5,7 +5,8 @@
 #   scripts/bench.sh                       # ~3–4 minutes on 2 cores
 #   BEFORE_BIN=path/to/old/aiguillage scripts/bench.sh   # also measures an older build
 #   DURATION=4 LOGINS=400 SESSIONS=10000 PROFILE=1 (defaults)
-#   with BEFORE_BIN: ROUNDS=5 alternating rounds of the démarche login, and
+#   with BEFORE_BIN: the démarche login compared, both builds serving at once
+#   and taking turns (ROUNDS=20 batches of BATCH=100 logins each), and
 #   INSTRUCTIONS=1 its instructions counted under valgrind (callgrind)
 #
 # Installs what is missing: Debian wrk and nginx (apt-get), bench/'s npm
@@ -19,7 +20,8 @@ LOGINS=${LOGINS:-400}
 SESSIONS=${SESSIONS:-10000}
 PROFILE=${PROFILE:-1}
 BEFORE_BIN=${BEFORE_BIN:-}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-20}
+BATCH=${BATCH:-100}
 INSTRUCTIONS=${INSTRUCTIONS:-1}
 INSTR_LOGINS=${INSTR_LOGINS:-100}
 TARGET=${CARGO_TARGET_DIR:-target}
@@ -66,6 +68,7 @@ START_UPTIME=$(uptime)
 BASE=${BENCH_PORT_BASE:-18400}
 PORTAL=$((BASE)); FED=$((BASE + 1)); RP=$((BASE + 2)); NGX_PLAIN=$((BASE + 3)); NGX_GZIP=$((BASE + 4))
 READY_PORT=$((BASE + 5))
+PORTAL_B=$((BASE + 6)) # the older build, beside this one (compare_demarche_logins)
 FED_ID=bench-portal
 FED_SECRET=bench-federation-secret-0123456789
 DEMARCHE_SECRET=bench-demarche-secret-0123456789
@@ -85,7 +88,9 @@ start_federation() {
     --client-id "$FED_ID" --client-secret "$FED_SECRET" \
     --redirect-uri "http://127.0.0.1:$PORTAL/connexion/franceconnect/retour" \
     --redirect-uri "http://127.0.0.1:$RP/callback" \
+    --redirect-uri "http://127.0.0.1:$PORTAL_B/connexion/franceconnect/retour" \
     --post-logout-redirect-uri "http://127.0.0.1:$PORTAL/deconnexion/fin" \
+    --post-logout-redirect-uri "http://127.0.0.1:$PORTAL_B/deconnexion/fin" \
     >"$WORK/fed.out" 2>"$WORK/fed.err" &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$FED/api/v2/.well-known/openid-configuration"
@@ -100,7 +105,7 @@ public_url = "http://127.0.0.1:$2/"
 session_key = "$(head -c 64 /dev/urandom | base64 -w0)"
 
 [oidc]
-data_dir = "$WORK/data"
+data_dir = "$WORK/data-$2"
 pairwise_secret = "bench-pairwise-secret-0123456789abcdef"
 
 [federations.franceconnect]
@@ -246,8 +251,8 @@ ready_run() { # prefix binary with_es256
 
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
-demarche_login() { # pid logins warmup: the RS256 démarche login's JSON line
-  node bench/drive.mjs demarche --portal "http://127.0.0.1:$PORTAL" --client-id bench-rs256 \
+demarche_login() { # pid logins warmup [port]: the RS256 démarche login's JSON line
+  node bench/drive.mjs demarche --portal "http://127.0.0.1:${4:-$PORTAL}" --client-id bench-rs256 \
     --secret "$DEMARCHE_SECRET" --redirect-uri "$DEMARCHE_REDIRECT" --pid "$1" --n "$2" --warmup "$3"
 }
 
@@ -282,26 +287,39 @@ instructions_run() { # prefix binary
   log "$1 instructions per démarche login: ${R[$1.instr.total]} (RS256 ${R[$1.instr.rsa]}, ES256 checks ${R[$1.instr.es256]}, rest ${R[$1.instr.rest]})"
 }
 
-# This build against BEFORE_BIN on the démarche's RS256 login: CPU time in
-# alternating rounds (one portal at a time, each round both builds), then
-# instructions.
+# This build against BEFORE_BIN on the démarche's RS256 login: CPU time,
+# both builds serving at once (two ports) and taking turns by batches of
+# BATCH logins, so that what the machine does meanwhile weighs on both
+# alike; then instructions.
 compare_demarche_logins() {
-  local round side bin r order
+  local round side r order pid port
+  portal_config "$WORK/a.toml" "$PORTAL" 0
+  portal_config "$WORK/b.toml" "$PORTAL_B" 0
+  RUST_LOG=warn "$BIN" --config "$WORK/a.toml" serve >"$WORK/a.out" 2>"$WORK/a.err" &
+  local pid_portal=$!
+  RUST_LOG=warn "$BEFORE_BIN" --config "$WORK/b.toml" serve >"$WORK/b.out" 2>"$WORK/b.err" &
+  local pid_before=$!
+  PIDS+=("$pid_portal" "$pid_before")
+  wait_http "http://127.0.0.1:$PORTAL/healthz"
+  wait_http "http://127.0.0.1:$PORTAL_B/healthz"
+  demarche_login "$pid_portal" 20 0 "$PORTAL" >/dev/null
+  demarche_login "$pid_before" 20 0 "$PORTAL_B" >/dev/null
   R[rounds.portal]=""; R[rounds.before]=""
   for round in $(seq 1 "$ROUNDS"); do
     # Each build goes first every other round.
     order="portal before"; [ $((round % 2)) = 0 ] && order="before portal"
     for side in $order; do
-      bin=$BIN; [ "$side" = before ] && bin=$BEFORE_BIN
-      start_portal "$bin" 0
-      r=$(demarche_login "$PORTAL_PID" "$LOGINS" 10)
-      stop_portal
-      R[rounds.$side]+="$(json_field "$r" cpu_ms_per_login) "
-      log "round $round, $side: $r"
+      if [ "$side" = portal ]; then pid=$pid_portal; port=$PORTAL; else pid=$pid_before; port=$PORTAL_B; fi
+      r=$(demarche_login "$pid" "$BATCH" 0 "$port")
+      R[rounds.$side]+="$(json_field "$r" cpu_s) "
     done
   done
-  R[rounds.portal.median]=$(median <<<"${R[rounds.portal]}")
-  R[rounds.before.median]=$(median <<<"${R[rounds.before]}")
+  kill "$pid_portal" "$pid_before" 2>/dev/null || true
+  wait "$pid_portal" "$pid_before" 2>/dev/null || true
+  for side in portal before; do
+    R[rounds.$side.ms]=$(tr ' ' '\n' <<<"${R[rounds.$side]}" | awk -v n="$((ROUNDS * BATCH))" '{s += $1} END {printf "%.3f", s * 1000 / n}')
+    log "$side: ${R[rounds.$side.ms]} ms CPU per login over $ROUNDS batches of $BATCH (${R[rounds.$side]})"
+  done
   if [ "$INSTRUCTIONS" = 1 ] && command -v valgrind >/dev/null; then
     instructions_run portal "$BIN"
     instructions_run before "$BEFORE_BIN"
@@ -409,18 +427,18 @@ change() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%+.1f %%", (a - b
 before_and_after() {
   echo "### A démarche's login: this build and the one before"
   echo
-  echo "The RS256 démarche login above, measured again in $ROUNDS rounds (a fresh portal each time, both"
-  echo "builds in each round, each first every other round, $LOGINS logins each). CPU time on a shared"
-  echo "machine moves by several percent from one run to the next: each build is read as the median of"
-  echo "its rounds."
+  echo "The RS256 démarche login above, measured again with both builds serving at once (two ports) and"
+  echo "taking turns by batches of $BATCH logins, $ROUNDS batches each, each build first every other time:"
+  echo "what else the machine does weighs on both alike. CPU time of each build's process, summed over"
+  echo "its batches (1/$(getconf CLK_TCK) s ticks)."
   echo
-  echo "| round | this build, CPU ms per login | before | this build / before |"
+  echo "| | this build | before | change |"
   echo "|---|---|---|---|"
-  local pairs
-  pairs=$(paste -d' ' <(tr ' ' '\n' <<<"${R[rounds.portal]}" | grep .) <(tr ' ' '\n' <<<"${R[rounds.before]}" | grep .))
-  awk '{printf "| %d | %s | %s | %.3f |\n", NR, $1, $2, $1 / $2}' <<<"$pairs"
-  echo "| median | ${R[rounds.portal.median]} | ${R[rounds.before.median]} | $(awk '{printf "%.3f ", $1 / $2}' <<<"$pairs" | median) (of the rounds' ratios) |"
-  echo "| change of the medians | $(change "${R[rounds.portal.median]}" "${R[rounds.before.median]}") | | |"
+  echo "| CPU ms per login, $((ROUNDS * BATCH)) logins | ${R[rounds.portal.ms]} | ${R[rounds.before.ms]} | $(change "${R[rounds.portal.ms]}" "${R[rounds.before.ms]}") |"
+  local ratios
+  ratios=$(paste -d' ' <(tr ' ' '\n' <<<"${R[rounds.portal]}" | grep .) <(tr ' ' '\n' <<<"${R[rounds.before]}" | grep .) |
+    awk '$2 > 0 {printf "%.3f ", $1 / $2}')
+  echo "| batch by batch, this build / before: lowest, median, highest | $(tr ' ' '\n' <<<"$ratios" | grep . | sort -g | head -1), $(median <<<"$ratios"), $(tr ' ' '\n' <<<"$ratios" | grep . | sort -g | tail -1) | | |"
   echo
   if [ -n "${R[portal.instr.total]:-}" ]; then
     echo "Instructions per login, counted by valgrind (\`callgrind\`, $INSTR_LOGINS logins after 20 not counted):"
