@@ -208,6 +208,59 @@ async fn a_session_login_that_did_not_grant_the_data_scope_sends_the_person_to_f
     );
 }
 
+/// The same rule at `/oidc/reprise`: a démarche's request asking the data
+/// scope, cancelled at FranceConnect, then resumed from the error page's
+/// way back, is sent to FranceConnect again for the scope, never answered
+/// with a code from the session's login that did not grant it.
+#[tokio::test]
+async fn a_resumed_request_asking_a_data_scope_the_session_did_not_grant_goes_to_franceconnect_again()
+ {
+    let s = setup(Portal::new(), &[]).await;
+    log_in(&s.app, "openid profile").await;
+    let params = standard(CLIENT, &[("scope", "openid profile dgfip_rfr")]);
+    let res = s.app.get(&authorize_path(&params)).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "to FranceConnect for the data"
+    );
+    let state = query_of(location(&res))["state"].clone();
+    // The person cancels there: FranceConnect's answer to the portal.
+    let cancelled = s
+        .app
+        .client
+        .get(
+            s.app
+                .url(&crate::internals::callback_path(Federation::FranceConnect)),
+        )
+        .query(&[
+            ("error", "access_denied"),
+            ("state", state.as_str()),
+            ("iss", s._fc.issuer.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let doc = html(cancelled).await;
+    let demande = attr(
+        &doc,
+        "form[action=\"/retour-demarche\"] input[name=demande]",
+        "value",
+    )
+    .expect("the error page offers the way back to the démarche");
+    let resumed = s.app.get(&format!("/oidc/reprise/{demande}")).await;
+    assert_eq!(resumed.status(), StatusCode::SEE_OTHER);
+    let to = location(&resumed);
+    assert!(
+        to.starts_with(&s._fc.issuer),
+        "sent to FranceConnect again, not to the démarche: {to}"
+    );
+    assert!(
+        query_of(to)["scope"].split(' ').any(|s| s == "dgfip_rfr"),
+        "the data scope asked of FranceConnect: {to}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Refusals
 
