@@ -96,18 +96,22 @@ fn weight(key: &str, value_len: usize, min_weight: u64) -> u64 {
 }
 
 /// One pool: a bounded cache and, for a pool that refuses new entries
-/// rather than evicting ([`Pool::refusing`]), the bytes it holds (kept by
-/// moka's eviction listener, so that a new stranger's entry can be refused
-/// before moka would evict another one).
+/// rather than evicting ([`Pool::refusing`]), the bytes it holds, so that
+/// a new stranger's entry can be refused before moka would evict another.
+///
+/// Those bytes are counted here, not by an eviction listener (which makes
+/// moka take a per-key lock on every write): added at each write, taken
+/// off when an entry is taken or deleted. Entries that expire, or that a
+/// write replaces, are not taken off: the count only ever errs high, and
+/// when it says "full" it is set again from moka's own weighed size (after
+/// its pending housekeeping) before anything is refused.
 struct Pool {
     cache: Cache<String, Entry>,
     max_bytes: u64,
     /// Every entry weighs at least this much (see [`Pool::new`]).
     min_weight: u64,
-    /// `None` for a pool that never refuses: an eviction listener makes
-    /// moka take a per-key lock on every write, a cost such a pool (people's
-    /// sessions, codes and tokens, most of a login's writes) does not pay.
-    held_bytes: Option<Arc<AtomicU64>>,
+    /// `None` for a pool that never refuses.
+    held_bytes: Option<AtomicU64>,
 }
 
 impl Pool {
@@ -127,29 +131,27 @@ impl Pool {
     fn build(max_bytes: u64, max_entries: u64, refusing: bool) -> Pool {
         let max_bytes = max_bytes.max(1);
         let min_weight = max_bytes.div_ceil(max_entries.max(1));
-        let entry_weight =
-            move |key: &str, entry: &Entry| weight(key, entry.value.len(), min_weight);
-        let mut builder = Cache::builder()
-            .max_capacity(max_bytes)
+        // A refusing pool refuses at `max_bytes` by its own count; moka's
+        // bound is an eighth above, so that writes racing a recount never
+        // make it evict.
+        let capacity = if refusing {
+            max_bytes.saturating_add(max_bytes / 8)
+        } else {
+            max_bytes
+        };
+        let cache = Cache::builder()
+            .max_capacity(capacity)
             .weigher(move |key: &String, entry: &Entry| {
-                u32::try_from(entry_weight(key, entry)).unwrap_or(u32::MAX)
+                u32::try_from(weight(key, entry.value.len(), min_weight)).unwrap_or(u32::MAX)
             })
             .expire_after(PerEntryTtl)
-            .eviction_policy(EvictionPolicy::lru());
-        let held_bytes = refusing.then(|| Arc::new(AtomicU64::new(0)));
-        if let Some(held) = held_bytes.clone() {
-            builder = builder.eviction_listener(move |key: Arc<String>, entry: Entry, _cause| {
-                let gone = entry_weight(&key, &entry);
-                let _ = held.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
-                    Some(b.saturating_sub(gone))
-                });
-            });
-        }
+            .eviction_policy(EvictionPolicy::lru())
+            .build();
         Pool {
-            cache: builder.build(),
+            cache,
             max_bytes,
             min_weight,
-            held_bytes,
+            held_bytes: refusing.then(|| AtomicU64::new(0)),
         }
     }
 
@@ -168,7 +170,9 @@ impl Pool {
         if held.load(Ordering::Relaxed) + weight <= self.max_bytes {
             return true;
         }
+        // The count errs high (expired or replaced entries): counted again.
         self.cache.run_pending_tasks().await;
+        held.store(self.cache.weighted_size(), Ordering::Relaxed);
         held.load(Ordering::Relaxed) + weight <= self.max_bytes
     }
 
@@ -177,6 +181,26 @@ impl Pool {
             held.fetch_add(self.weight_of(key, entry.value.len()), Ordering::Relaxed);
         }
         self.cache.insert(key.to_owned(), entry).await;
+    }
+
+    /// Takes the entry out (whatever its age), its bytes off the count.
+    async fn remove(&self, key: &str) -> Option<Entry> {
+        let entry = self.cache.remove(key).await;
+        if let (Some(held), Some(e)) = (&self.held_bytes, &entry) {
+            let gone = self.weight_of(key, e.value.len());
+            let _ = held.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |b| {
+                Some(b.saturating_sub(gone))
+            });
+        }
+        entry
+    }
+
+    async fn delete(&self, key: &str) {
+        if self.held_bytes.is_some() {
+            self.remove(key).await;
+        } else {
+            self.cache.invalidate(key).await;
+        }
     }
 }
 
@@ -295,7 +319,7 @@ impl Store for MemoryStore {
         let pool = self.pool(key);
         if ttl.is_zero() {
             // Already expired.
-            pool.cache.invalidate(key).await;
+            pool.delete(key).await;
             return Ok(());
         }
         let entry = Entry::new(value.into(), ttl.min(MAX_TTL), &self.clock);
@@ -334,7 +358,6 @@ impl Store for MemoryStore {
     async fn take(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self
             .pool(key)
-            .cache
             .remove(key)
             .await
             .filter(|e| e.live(&self.clock))
@@ -342,7 +365,7 @@ impl Store for MemoryStore {
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.pool(key).cache.invalidate(key).await;
+        self.pool(key).delete(key).await;
         Ok(())
     }
 
@@ -351,7 +374,7 @@ impl Store for MemoryStore {
     async fn touch(&self, key: &str, ttl: Duration) -> Result<(), StoreError> {
         let pool = self.pool(key);
         if ttl.is_zero() {
-            pool.cache.invalidate(key).await;
+            pool.delete(key).await;
             return Ok(());
         }
         let ttl = ttl.min(MAX_TTL);
@@ -456,5 +479,33 @@ mod tests {
             .create("pending:again", vec![3; 1000], minute)
             .await
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn strangers_entries_that_expired_or_were_replaced_leave_room_again() {
+        let store = MemoryStore::with_anonymous_limits(64 * 1024, 10_000, 16 * 1024);
+        let short = Duration::from_millis(300);
+        let mut kept = 0;
+        while store
+            .create(&format!("pending:{kept}"), vec![3; 1000], short)
+            .await
+            .is_ok()
+        {
+            kept += 1;
+        }
+        assert!((10..20).contains(&kept), "about 16 KiB kept: {kept}");
+        // Expired: nobody took them off the count, the recount does.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        store
+            .create("pending:after-expiry", vec![3; 1000], Duration::from_secs(60))
+            .await
+            .expect("room once they expired");
+        // One key written again and again weighs once.
+        for _ in 0..100 {
+            store
+                .create("visitor:same", vec![4; 1000], Duration::from_secs(60))
+                .await
+                .expect("the same entry replaced");
+        }
     }
 }
