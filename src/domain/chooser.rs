@@ -157,14 +157,6 @@ impl Chooser {
             })
             .collect()
     }
-
-    /// The only federation left when every population leads to the same one.
-    pub fn single_federation(&self) -> Option<Federation> {
-        match self.federations().as_slice() {
-            [only] => Some(*only),
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -248,11 +240,11 @@ mod tests {
             only_pc.population("professionnel").unwrap().federations,
             vec![ProConnect]
         );
-        assert_eq!(only_pc.single_federation(), Some(ProConnect));
+        assert_eq!(only_pc.federations(), vec![ProConnect]);
         assert!(Chooser::seed().restricted(Some(&[]), None).is_none());
         let citizens = [PopulationId::parse("particulier").unwrap()];
         let c = Chooser::seed().restricted(None, Some(&citizens)).unwrap();
-        assert_eq!(c.single_federation(), Some(FranceConnect));
+        assert_eq!(c.federations(), vec![FranceConnect]);
     }
 
     #[test]

@@ -194,14 +194,6 @@ impl Pool {
         }
         entry
     }
-
-    async fn delete(&self, key: &str) {
-        if self.held_bytes.is_some() {
-            self.remove(key).await;
-        } else {
-            self.cache.invalidate(key).await;
-        }
-    }
 }
 
 /// The single-instance store: two bounded pools with per-entry expiry.
@@ -319,7 +311,7 @@ impl Store for MemoryStore {
         let pool = self.pool(key);
         if ttl.is_zero() {
             // Already expired.
-            pool.delete(key).await;
+            pool.remove(key).await;
             return Ok(());
         }
         let entry = Entry::new(value.into(), ttl.min(MAX_TTL), &self.clock);
@@ -365,7 +357,7 @@ impl Store for MemoryStore {
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
-        self.pool(key).delete(key).await;
+        self.pool(key).remove(key).await;
         Ok(())
     }
 
@@ -374,7 +366,7 @@ impl Store for MemoryStore {
     async fn touch(&self, key: &str, ttl: Duration) -> Result<(), StoreError> {
         let pool = self.pool(key);
         if ttl.is_zero() {
-            pool.delete(key).await;
+            pool.remove(key).await;
             return Ok(());
         }
         let ttl = ttl.min(MAX_TTL);

@@ -391,8 +391,6 @@ async fn a_silent_request_s_error_says_nothing_about_the_session_s_person() {
 #[tokio::test]
 async fn a_federation_gone_since_its_last_answer_is_where_no_path_sends_the_person() {
     use crate::internals::probe_federations_every;
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, ResponseTemplate};
 
     let fc = FederationDouble::start(Federation::FranceConnect).await;
     let app = provider()
@@ -402,11 +400,7 @@ async fn a_federation_gone_since_its_last_answer_is_where_no_path_sends_the_pers
         .await;
     code_for(&app, &standard(CLIENT, &[])).await;
     // Gone: its discovery document now fails, over every other answer.
-    Mock::given(method("GET"))
-        .and(path(fc.path(".well-known/openid-configuration")))
-        .respond_with(ResponseTemplate::new(503))
-        .with_priority(1)
-        .mount(&fc.server)
+    fc.serve_discovery(wiremock::ResponseTemplate::new(503), 1)
         .await;
     // Past the moment its last answer vouches for it (5 s, the system's
     // clock: the same the probe reads).

@@ -342,6 +342,17 @@ impl FederationDouble {
             .await;
     }
 
+    /// The discovery document's address answers `answer` (over the mocks
+    /// of larger `priority`).
+    pub async fn serve_discovery(&self, answer: ResponseTemplate, priority: u8) {
+        Mock::given(method("GET"))
+            .and(path(self.path(".well-known/openid-configuration")))
+            .respond_with(answer)
+            .with_priority(priority)
+            .mount(&self.server)
+            .await;
+    }
+
     /// The userinfo endpoint answers `answer` (over the mocks of larger `priority`).
     pub async fn serve_userinfo(&self, answer: ResponseTemplate, priority: u8) {
         Mock::given(method("GET"))

@@ -18,8 +18,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 use crate::federation_double::{FederationDouble, discovery, jwks, person, sign};
 use crate::helpers::*;
@@ -377,11 +376,7 @@ impl Capture {
 async fn discovery_naming(fed: &FederationDouble, endpoint: &str, url: &str, priority: u8) {
     let mut document = discovery(&fed.issuer, &fed.issuer);
     document[endpoint] = json!(url);
-    Mock::given(method("GET"))
-        .and(path(fed.path(".well-known/openid-configuration")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(document))
-        .with_priority(priority)
-        .mount(&fed.server)
+    fed.serve_discovery(ResponseTemplate::new(200).set_body_json(document), priority)
         .await;
 }
 
